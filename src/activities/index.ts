@@ -1,0 +1,13 @@
+import type { ActivityDeps } from './deps';
+import { createMailActivities } from './mail';
+
+export type { ActivityDeps };
+
+/** Every activity the worker registers, built from injected dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createMailActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { AttachmentRef } from '../mail/compose';
+import { composeMessage } from '../mail/compose';
+import { parseAddress } from '../mail/addresses';
+import { classifySmtpError } from '../mail/smtp-errors';
+import { resolveSenderAccount } from '../mail/transports';
+import { AppError, toActivityFailure } from '../shared/errors';
+import type { ActivityDeps } from './deps';
+
+export const sentMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml`;
+
+export interface DeliveryOutcome {
+  status: 'sent' | 'skipped';
+  messageId: string;
+  response?: string;
+  rejected?: string[];
+}
+
+export function createMailActivities(deps: ActivityDeps) {
+  const { prisma, storage } = deps;
+
+  /**
+   * Sends one recorded message. Never sends a message already recorded as sent;
+   * re-sends the stored bytes (same Message-ID) when an earlier attempt's outcome
+   * is unknown, e.g. the worker died after the server accepted it.
+   */
+  async function deliverEmail(sentEmailId: string): Promise<DeliveryOutcome> {
+    const row = await prisma.sentEmail.findUnique({ where: { id: sentEmailId } });
+    if (!row) throw ApplicationFailure.nonRetryable(`sent email ${sentEmailId} does not exist`, 'NOT_FOUND');
+    if (row.status === 'sent' || row.status === 'bounced' || row.status === 'cancelled' || row.status === 'failed') {
+      return { status: 'skipped', messageId: row.messageId };
+    }
+
+    const number = row.attempts + 1;
+    await prisma.$transaction([
+      prisma.sentEmail.update({ where: { id: row.id }, data: { status: 'sending', attempts: number } }),
+      prisma.sendAttempt.upsert({
+        where: { sentEmailId_number: { sentEmailId: row.id, number } },
+        create: { sentEmailId: row.id, number },
+        update: { startedAt: new Date() },
+      }),
+    ]);
+
+    const account = await resolveSenderAccount(deps, row.organizationId, row.structureId);
+    const key = sentMessageKey(row.id);
+    if (!(await storage.exists(key))) {
+      const tmpKey = `${key}.${process.pid}.partial`;
+      await fs.promises.mkdir(path.dirname(storage.path(key)), { recursive: true });
+      await pipeline(
+        composeMessage({
+          messageId: row.messageId,
+          date: new Date(),
+          from: row.fromAddress,
+          replyTo: row.replyTo,
+          to: row.to,
+          cc: row.cc,
+          bcc: row.bcc,
+          subject: row.subject,
+          text: row.textBody,
+          html: row.htmlBody,
+          headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id },
+          attachments: row.attachments as unknown as AttachmentRef[],
+          storagePath: storage.path,
+        }),
+        fs.createWriteStream(storage.path(tmpKey)),
+      );
+      await fs.promises.rename(storage.path(tmpKey), storage.path(key));
+    }
+
+    const envelopeFrom = parseAddress(row.fromAddress)?.address ?? row.fromAddress;
+    const rcpt = [...row.to, ...row.cc, ...row.bcc].map((a) => parseAddress(a)?.address ?? a);
+    Context.current().heartbeat({ attempt: number });
+    try {
+      const result = await deps.transports.get(account).send({ from: envelopeFrom, to: rcpt }, () => storage.get(key), row.id);
+      const rejectedNote = result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null;
+      await prisma.$transaction([
+        prisma.sentEmail.update({
+          where: { id: row.id },
+          data: { status: 'sent', sentAt: new Date(), smtpResponse: result.response, transport: account.label, lastError: rejectedNote },
+        }),
+        prisma.sendAttempt.update({
+          where: { sentEmailId_number: { sentEmailId: row.id, number } },
+          data: { finishedAt: new Date(), outcome: 'sent', smtpResponse: result.response },
+        }),
+      ]);
+      return { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected };
+    } catch (err) {
+      const failure = err instanceof AppError ? err : classifySmtpError(err);
+      if (failure.code === 'SMTP_CONNECTION') deps.transports.evict(account);
+      const permanent = !failure.retryable;
+      await prisma.$transaction([
+        prisma.sentEmail.update({
+          where: { id: row.id },
+          data: permanent
+            ? { status: 'failed', failedAt: new Date(), lastError: failure.message, transport: account.label }
+            : { status: 'queued', lastError: failure.message, transport: account.label },
+        }),
+        prisma.sendAttempt.update({
+          where: { sentEmailId_number: { sentEmailId: row.id, number } },
+          data: { finishedAt: new Date(), outcome: permanent ? 'failed' : 'retry', error: failure.message },
+        }),
+      ]);
+      throw toActivityFailure(failure);
+    }
+  }
+
+  /** Called by the workflow when retries are exhausted: the message will not be sent. */
+  async function markEmailFailed(sentEmailId: string, reason: string): Promise<void> {
+    await prisma.sentEmail.updateMany({
+      where: { id: sentEmailId, status: { in: ['queued', 'sending'] } },
+      data: { status: 'failed', failedAt: new Date(), lastError: reason },
+    });
+  }
+
+  return { deliverEmail, markEmailFailed };
+}

@@ -1,0 +1,93 @@
+import { pipeline } from 'node:stream/promises';
+import { contentDisposition, DOCUMENT_KINDS, presentDocument, saveDocument } from '../../documents/documents';
+import { AppError, notFound } from '../../shared/errors';
+import type { AppContext } from '../context';
+import { HANDLED, type ApiRouter } from '../router';
+import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+
+export const documentSchema = z
+  .object({
+    id: z.string(), memberId: z.string().nullable(), kind: z.string(), filename: z.string(), contentType: z.string(),
+    size: z.number().int(), sha256: z.string(), source: z.string(), createdAt: z.string(), contentUrl: z.string(),
+  })
+  .openapi('Document');
+
+const uploadBody = z
+  .object({
+    filename: z.string().min(1).max(255),
+    contentType: z.string().min(3).max(200).default('application/octet-stream'),
+    kind: z.enum(DOCUMENT_KINDS).default('other'),
+    contentBase64: z.string().min(1).refine((s) => /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(s), 'not valid base64'),
+  })
+  .openapi('DocumentUpload');
+
+const rawUploadQuery = z.object({
+  filename: z.string().min(1).max(255).optional(),
+  kind: z.enum(DOCUMENT_KINDS).default('other'),
+});
+
+export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
+  const tags = ['documents'];
+  const maxBytes = 25 * 1024 * 1024;
+
+  r.add({
+    method: 'post', path: '/members/:id/documents', tags, status: 201, response: documentSchema,
+    summary: 'Upload a document for a member',
+    description: 'JSON with `contentBase64`, or the raw bytes with their own Content-Type and `?filename=&kind=` (streamed to storage).',
+    params: idParam, query: rawUploadQuery,
+    handler: async ({ auth, params, query, req }) => {
+      if (req.is('application/json')) {
+        const body = uploadBody.parse(req.body);
+        const content = Buffer.from(body.contentBase64, 'base64');
+        const doc = await saveDocument(ctx.prisma, ctx.storage, { organizationId: auth.organizationId, memberId: params.id, filename: body.filename, contentType: body.contentType, kind: body.kind, content, maxBytes });
+        return presentDocument(doc);
+      }
+      if (!query.filename) throw new AppError('BAD_REQUEST', 'query.filename: required for a raw upload', { errors: [{ field: 'query.filename', reason: 'required for a raw upload' }] });
+      const doc = await saveDocument(ctx.prisma, ctx.storage, {
+        organizationId: auth.organizationId, memberId: params.id, filename: query.filename,
+        contentType: req.headers['content-type'] ?? 'application/octet-stream', kind: query.kind, content: req, maxBytes,
+      });
+      return presentDocument(doc);
+    },
+  });
+
+  r.add({
+    method: 'get', path: '/members/:id/documents', summary: "A member's documents, newest first", tags,
+    params: idParam, query: pageQuery, response: pagedSchema(documentSchema),
+    handler: async ({ auth, params, query }) => {
+      const member = await ctx.prisma.member.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, select: { id: true } });
+      if (!member) throw notFound(`Member ${params.id}`);
+      const where = { organizationId: auth.organizationId, memberId: params.id };
+      const [items, total] = await Promise.all([
+        ctx.prisma.document.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...paging(query) }),
+        ctx.prisma.document.count({ where }),
+      ]);
+      return { items: items.map(presentDocument), page: query.page, pageSize: query.pageSize, total };
+    },
+  });
+
+  r.add({
+    method: 'get', path: '/documents/:id', summary: "A document's metadata", tags, params: idParam, response: documentSchema,
+    handler: async ({ auth, params }) => {
+      const doc = await ctx.prisma.document.findFirst({ where: { id: params.id, organizationId: auth.organizationId } });
+      if (!doc) throw notFound(`Document ${params.id}`);
+      return presentDocument(doc);
+    },
+  });
+
+  r.add({
+    method: 'get', path: '/documents/:id/content', summary: "Download a document's bytes", tags, params: idParam, produces: 'application/octet-stream',
+    handler: async ({ auth, params, res }) => {
+      const doc = await ctx.prisma.document.findFirst({ where: { id: params.id, organizationId: auth.organizationId } });
+      if (!doc) throw notFound(`Document ${params.id}`);
+      res.setHeader('Content-Type', doc.contentType);
+      res.setHeader('Content-Length', String(doc.size));
+      res.setHeader('Content-Disposition', contentDisposition(doc.filename));
+      // Stored bytes are user-supplied: never let a browser sniff them into HTML.
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      await pipeline(ctx.storage.get(doc.storageKey), res);
+      return HANDLED;
+    },
+  });
+}

@@ -1,0 +1,66 @@
+import { createMember, deleteMember, getMember, listMembers, presentMember, updateMember } from '../../members/members';
+import type { AppContext } from '../context';
+import type { ApiRouter } from '../router';
+import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+
+const emailInput = z.object({
+  address: z.string().min(3).max(320).openapi({ example: 'jeanne.martin@example.org' }),
+  label: z.string().max(100).nullish().openapi({ example: 'personal' }),
+});
+
+const memberBody = z
+  .object({
+    firstName: z.string().trim().min(1).max(200),
+    lastName: z.string().trim().min(1).max(200),
+    licenceNumber: z.string().max(100).nullish(),
+    structureId: z.string().nullish(),
+    roles: z.array(z.string().min(1).max(50)).max(20).optional().openapi({ description: 'e.g. manager, secretary, resident, guardian' }),
+    emails: z.array(emailInput).max(10).optional().openapi({ description: 'in order of preference' }),
+  })
+  .openapi('MemberInput');
+
+export const memberSchema = z
+  .object({
+    id: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    licenceNumber: z.string().nullable(),
+    structureId: z.string().nullable(),
+    roles: z.array(z.string()),
+    emails: z.array(
+      z.object({ address: z.string(), label: z.string().nullable(), position: z.number(), invalid: z.boolean(), invalidReason: z.string().nullable() }),
+    ),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Member');
+
+export function registerMemberRoutes(r: ApiRouter, ctx: AppContext): void {
+  const tags = ['members'];
+  r.add({
+    method: 'post', path: '/members', summary: 'Create a member', tags, body: memberBody, response: memberSchema, status: 201,
+    handler: async ({ auth, body }) => presentMember(await createMember(ctx.prisma, auth.organizationId, body)),
+  });
+  r.add({
+    method: 'get', path: '/members', summary: 'List members', tags,
+    query: pageQuery.extend({ q: z.string().max(200).optional(), structureId: z.string().optional() }),
+    response: pagedSchema(memberSchema),
+    handler: async ({ auth, query }) => {
+      const { items, total } = await listMembers(ctx.prisma, auth.organizationId, { q: query.q, structureId: query.structureId, ...paging(query) });
+      return { items: items.map(presentMember), page: query.page, pageSize: query.pageSize, total };
+    },
+  });
+  r.add({
+    method: 'get', path: '/members/:id', summary: 'Get a member', tags, params: idParam, response: memberSchema,
+    handler: async ({ auth, params }) => presentMember(await getMember(ctx.prisma, auth.organizationId, params.id)),
+  });
+  r.add({
+    method: 'patch', path: '/members/:id', summary: 'Update a member (emails, when given, replace the list)', tags,
+    params: idParam, body: memberBody.partial(), response: memberSchema,
+    handler: async ({ auth, params, body }) => presentMember(await updateMember(ctx.prisma, auth.organizationId, params.id, body)),
+  });
+  r.add({
+    method: 'delete', path: '/members/:id', summary: 'Delete a member', tags, params: idParam,
+    handler: async ({ auth, params }) => deleteMember(ctx.prisma, auth.organizationId, params.id),
+  });
+}

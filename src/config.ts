@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable Mailroom reads, validated in one place.
+ * The README's configuration table mirrors this list.
+ */
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Where embedded mode keeps PGlite, the Temporal SQLite file, documents and the outbox. */
+  MAILROOM_DATA_DIR: z.string().default('./data'),
+  /** PostgreSQL URL; when absent the embedded PGlite database in <data>/db is used. */
+  DATABASE_URL: z.string().url().optional(),
+  /** 32-byte key, base64 or hex, for AES-256-GCM secrets at rest. Generated into <data> when absent in embedded mode. */
+  MAILROOM_SECRET_KEY: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Public base URL of the API, used for OAuth callbacks and links in mails. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Temporal frontend; when absent a local dev server is started as a child process. */
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('mailroom'),
+  /** Temporal Cloud API key (implies TLS). */
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: bool.optional(),
+  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().optional(),
+  /** Path to the `temporal` CLI for the embedded dev server; else PATH; else the SDK's download. */
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(0).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(0).default(8233),
+  /** Platform default outgoing transport (smtp:// or smtps://); else .eml files in <data>/outbox. */
+  SMTP_URL: z.string().optional(),
+  /** Sender used by the platform default transport when an organisation has none. */
+  MAIL_FROM: z.string().default('Mailroom <no-reply@mailroom.localhost>'),
+  /** Domain used on the right of generated Message-IDs. */
+  MESSAGE_ID_DOMAIN: z.string().default('mailroom.localhost'),
+  /** Send retries: attempts before a message is marked failed, and the backoff between them. */
+  SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  SEND_RETRY_INITIAL_SECONDS: z.coerce.number().min(0.1).default(5),
+  SEND_RETRY_MAX_SECONDS: z.coerce.number().min(1).default(600),
+  /** Largest JSON body accepted by the API (documents come base64-encoded). */
+  API_BODY_LIMIT: z.string().default('30mb'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Admin-level bootstrap: name of the first organisation created by embedded start. */
+  MAILROOM_BOOTSTRAP_ORG: z.string().default('My organisation'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  storageDir: string;
+  outboxDir: string;
+  pgliteDir: string;
+  temporalDbFile: string;
+  embeddedDatabase: boolean;
+  embeddedTemporal: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.MAILROOM_DATA_DIR);
+  return {
+    ...e,
+    dataDir,
+    storageDir: path.join(dataDir, 'storage'),
+    outboxDir: path.join(dataDir, 'outbox'),
+    pgliteDir: path.join(dataDir, 'db'),
+    temporalDbFile: path.join(dataDir, 'temporal.db'),
+    embeddedDatabase: !e.DATABASE_URL,
+    embeddedTemporal: !e.TEMPORAL_ADDRESS,
+  };
+}

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client';
+import { applyMigrations, type MigrationResult } from './migrate';
+import { pgliteRunner, pgRunner, type SqlRunner } from './sql';
+
+export type { PrismaClient };
+
+export interface Database {
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  kind: 'postgres' | 'pglite';
+  migrate(): Promise<MigrationResult>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; `?schema=name` selects a schema as with Prisma. */
+  url?: string;
+  /** PGlite data directory when no URL is given; `memory://` for a throw-away database. */
+  pgliteDir?: string;
+  poolSize?: number;
+}
+
+/** PostgreSQL through @prisma/adapter-pg when a URL is set, embedded PGlite otherwise. */
+export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) return createPostgres(opts.url, opts.poolSize ?? 10);
+  return createPglite(opts.pgliteDir ?? 'memory://');
+}
+
+function createPostgres(rawUrl: string, max: number): Database {
+  const url = new URL(rawUrl);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  const poolConfig: pg.PoolConfig = { connectionString: url.toString(), max };
+  // Unqualified names in migrations and raw SQL land in the chosen schema.
+  if (schema) poolConfig.options = `-c search_path="${schema.replace(/"/g, '')}"`;
+  const pool = new pg.Pool(poolConfig);
+  pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
+  const sql = pgRunner(pool);
+  return {
+    prisma,
+    sql,
+    kind: 'postgres',
+    async migrate() {
+      if (schema) await sql.exec(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '')}"`);
+      return applyMigrations(sql);
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function createPglite(dir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const sql = pgliteRunner(db);
+  return {
+    prisma,
+    sql,
+    kind: 'pglite',
+    migrate: () => applyMigrations(sql),
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { Readable } from 'node:stream';
+import type { Document, PrismaClient } from '../generated/prisma/client';
+import { AppError, notFound } from '../shared/errors';
+import { TooLargeError, type Storage } from '../storage';
+
+export const DOCUMENT_KINDS = ['quote', 'order', 'invoice', 'certificate', 'diploma', 'logbook', 'calendar', 'other'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export interface SaveDocumentInput {
+  organizationId: string;
+  memberId?: string | null;
+  filename: string;
+  contentType: string;
+  kind?: string;
+  source?: 'upload' | 'received' | 'generated';
+  content: Buffer | Readable;
+  maxBytes?: number;
+}
+
+/** Streams the bytes into content-addressed storage and records the metadata. */
+export async function saveDocument(prisma: PrismaClient, storage: Storage, input: SaveDocumentInput): Promise<Document> {
+  if (input.memberId) {
+    const member = await prisma.member.findFirst({ where: { id: input.memberId, organizationId: input.organizationId }, select: { id: true } });
+    if (!member) throw notFound(`Member ${input.memberId}`);
+  }
+  let stored;
+  try {
+    stored = await storage.put(input.content, { maxBytes: input.maxBytes });
+  } catch (err) {
+    if (err instanceof TooLargeError) throw new AppError('PAYLOAD_TOO_LARGE', `The document is larger than ${err.limit} bytes`);
+    throw err;
+  }
+  return prisma.document.create({
+    data: {
+      organizationId: input.organizationId,
+      memberId: input.memberId ?? null,
+      filename: sanitizeFilename(input.filename),
+      contentType: input.contentType || 'application/octet-stream',
+      kind: input.kind ?? 'other',
+      source: input.source ?? 'upload',
+      size: stored.size,
+      sha256: stored.sha256,
+      storageKey: stored.key,
+    },
+  });
+}
+
+/** Keeps the name people gave (accents included) but never a path or control characters. */
+export function sanitizeFilename(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const base = name.replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return base.slice(0, 255) || 'document';
+}
+
+export function presentDocument(d: Document) {
+  return {
+    id: d.id,
+    memberId: d.memberId,
+    kind: d.kind,
+    filename: d.filename,
+    contentType: d.contentType,
+    size: d.size,
+    sha256: d.sha256,
+    source: d.source,
+    createdAt: d.createdAt.toISOString(),
+    contentUrl: `/api/v1/documents/${d.id}/content`,
+  };
+}
+
+/** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 8187). */
+export function contentDisposition(filename: string, type: 'attachment' | 'inline' = 'attachment'): string {
+  const ascii = filename.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`;
+}

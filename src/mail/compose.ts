@@ -1,0 +1,65 @@
+import type { Readable } from 'node:stream';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type Mail from 'nodemailer/lib/mailer';
+
+/** What is stored on a SentEmail row about each attachment; the bytes stay in storage. */
+export interface AttachmentRef {
+  documentId?: string;
+  storageKey: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  /** For calendar parts etc.: extra MIME parameters on Content-Type. */
+  contentTypeParams?: Record<string, string>;
+  contentDisposition?: 'attachment' | 'inline';
+}
+
+export interface ComposeInput {
+  messageId: string;
+  date: Date;
+  from: string;
+  replyTo?: string | null;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text?: string | null;
+  html?: string | null;
+  headers: Record<string, string>;
+  attachments: AttachmentRef[];
+  /** Resolves a storage key to a file path, so attachments are streamed, not loaded. */
+  storagePath(key: string): string;
+  /** Extra MIME alternatives, e.g. a text/calendar part (RFC 5545 / RFC 6047). */
+  alternatives?: Mail.Options['alternatives'];
+}
+
+/**
+ * Builds the RFC 5322 message once. The result is stored and re-sent byte for
+ * byte on retry, so the Message-ID and Date never change for one intent.
+ */
+export function composeMessage(input: ComposeInput): Readable {
+  const options: Mail.Options = {
+    messageId: input.messageId,
+    date: input.date,
+    from: input.from,
+    replyTo: input.replyTo ?? undefined,
+    to: input.to,
+    cc: input.cc.length ? input.cc : undefined,
+    // Bcc stays in the envelope only; MailComposer drops the header by default.
+    bcc: input.bcc.length ? input.bcc : undefined,
+    subject: input.subject,
+    text: input.text ?? undefined,
+    html: input.html ?? undefined,
+    headers: input.headers,
+    alternatives: input.alternatives,
+    attachments: input.attachments.map((a) => ({
+      filename: a.filename,
+      path: input.storagePath(a.storageKey),
+      contentType: a.contentTypeParams
+        ? `${a.contentType}; ${Object.entries(a.contentTypeParams).map(([k, v]) => `${k}=${v}`).join('; ')}`
+        : a.contentType,
+      contentDisposition: a.contentDisposition ?? 'attachment',
+    })),
+  };
+  return new MailComposer(options).compile().createReadStream();
+}

@@ -1,0 +1,35 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { PrismaClient, SentEmail } from '../generated/prisma/client';
+import { TASK_QUEUE, workflowIds } from '../shared/names';
+import { organizationSearchAttributes } from '../shared/search-attributes';
+import type { SendEmailInput } from '../workflows/send-email';
+
+export function sendRetryPolicy(config: Pick<Config, 'SEND_MAX_ATTEMPTS' | 'SEND_RETRY_INITIAL_SECONDS' | 'SEND_RETRY_MAX_SECONDS'>): NonNullable<SendEmailInput['retry']> {
+  return {
+    maximumAttempts: config.SEND_MAX_ATTEMPTS,
+    initialIntervalSeconds: config.SEND_RETRY_INITIAL_SECONDS,
+    maximumIntervalSeconds: config.SEND_RETRY_MAX_SECONDS,
+  };
+}
+
+/**
+ * Starts `send:<id>` for a queued message. Starting twice (a repeated API call,
+ * or a retry after a crash between recording and starting) is harmless.
+ */
+export async function startSendWorkflow(deps: { temporal: Client; prisma: PrismaClient; config: Config; taskQueue?: string }, email: SentEmail): Promise<string> {
+  const workflowId = workflowIds.send(email.id);
+  try {
+    await deps.temporal.workflow.start('sendEmailWorkflow', {
+      taskQueue: deps.taskQueue ?? deps.config.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
+      workflowId,
+      args: [{ sentEmailId: email.id, organizationId: email.organizationId, retry: sendRetryPolicy(deps.config) } satisfies SendEmailInput],
+      typedSearchAttributes: organizationSearchAttributes(email.organizationId),
+      staticSummary: `Send "${email.subject.slice(0, 80)}"`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  if (email.workflowId !== workflowId) await deps.prisma.sentEmail.update({ where: { id: email.id }, data: { workflowId } });
+  return workflowId;
+}

@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { Client, Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { createApp } from './api/app';
+import type { AppContext } from './api/context';
+import type { Config } from './config';
+import { createDatabase, type Database } from './db/client';
+import { createLogger, type Logger } from './logger';
+import { TransportCache } from './mail/transports';
+import { createSecretBox, resolveSecretKey, type SecretBox } from './secrets';
+import { createStorage, type Storage } from './storage';
+import { connectClient, connectWorker, targetFromConfig } from './temporal/connection';
+import { startDevServer, type DevServer } from './temporal/dev-server';
+import { ensureSchedules } from './temporal/ensure-schedules';
+import { createWorker } from './temporal/worker';
+
+/**
+ * Wires Mailroom together from its configuration. `roles` says what this
+ * process runs: the embedded default runs all of it, scaled deployments run
+ * `api` and `worker` processes separately.
+ */
+export interface Mailroom {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  storage: Storage;
+  secrets: SecretBox;
+  temporal: Client;
+  devServer?: DevServer;
+  worker?: Worker;
+  server?: http.Server;
+  apiUrl?: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  roles: { api: boolean; worker: boolean };
+  logger?: Logger;
+  /** Tests: reuse an already running Temporal server. */
+  temporalAddress?: string;
+  workflowBundlePath?: string;
+}
+
+let runtimeInstalled = false;
+
+export async function startMailroom(config: Config, opts: StartOptions): Promise<Mailroom> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  if (!runtimeInstalled) {
+    // Route the SDK's own logs through our level: silent in tests, warnings otherwise.
+    Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'silent' ? 'ERROR' : 'WARN', (entry) => logger.warn({ sdk: entry.meta }, entry.message)) });
+    runtimeInstalled = true;
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+
+  const secrets = createSecretBox(resolveSecretKey({ envKey: config.MAILROOM_SECRET_KEY, dataDir: config.dataDir, allowGenerate: config.embeddedDatabase }));
+  const storage = createStorage(config.storageDir);
+  const db = await createDatabase({ url: config.DATABASE_URL, pgliteDir: config.pgliteDir });
+  const migrations = await db.migrate();
+  if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
+
+  const stops: (() => Promise<void>)[] = [];
+  let devServer: DevServer | undefined;
+  let address = opts.temporalAddress ?? config.TEMPORAL_ADDRESS;
+  if (!address) {
+    devServer = await startDevServer({
+      dbFile: config.temporalDbFile,
+      port: config.TEMPORAL_DEV_PORT,
+      ui: true,
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      cliPath: config.TEMPORAL_CLI_PATH,
+      logger,
+    });
+    address = devServer.address;
+    logger.info({ address, ui: devServer.uiUrl }, 'Temporal dev server started');
+  }
+  const target = targetFromConfig(config, address);
+  const { client: temporal, connection } = await connectClient(target);
+  const platform = { smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, outboxDir: config.outboxDir };
+  const transports = new TransportCache(platform);
+
+  let worker: Worker | undefined;
+  let workerConnection: NativeConnection | undefined;
+  let workerRun: Promise<void> | undefined;
+  if (opts.roles.worker) {
+    workerConnection = await connectWorker(target);
+    const activities = createActivities({ prisma: db.prisma, storage, secrets, transports, platform, logger, config, temporal });
+    worker = await createWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, workflowBundlePath: opts.workflowBundlePath, logger });
+    workerRun = worker.run();
+    workerRun.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+    await ensureSchedules(temporal, config);
+  }
+
+  let server: http.Server | undefined;
+  let apiUrl: string | undefined;
+  if (opts.roles.api) {
+    const ctx: AppContext = { prisma: db.prisma, sql: db.sql, storage, secrets, config, logger, temporal, platform };
+    server = http.createServer(createApp(ctx));
+    await new Promise<void>((resolve, reject) => server!.once('error', reject).listen(config.PORT, config.HOST, resolve));
+    const port = (server.address() as AddressInfo).port;
+    apiUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+    logger.info({ url: apiUrl }, 'API listening');
+  }
+
+  let stopped = false;
+  return {
+    config, logger, db, storage, secrets, temporal, devServer, worker, server, apiUrl,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (server) await new Promise<void>((resolve) => { server!.close(() => resolve()); server!.closeAllConnections(); });
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun?.catch(() => undefined);
+      await workerConnection?.close();
+      transports.closeAll();
+      await (connection as Connection).close();
+      for (const s of stops) await s();
+      await devServer?.stop();
+      await db.close();
+    },
+  };
+}

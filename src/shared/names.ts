@@ -1,0 +1,19 @@
+/**
+ * Every Temporal name Mailroom uses: task queue, workflow ids, schedule ids.
+ * Workflow-safe (no Node imports): workflows, activities, API and CLI all read these.
+ */
+export const TASK_QUEUE = 'mailroom';
+
+export const workflowIds = {
+  send: (sentEmailId: string) => `send:${sentEmailId}`,
+  mailboxPoll: (mailboxId: string) => `mailbox-poll:${mailboxId}`,
+  invoiceBatch: (batchId: string) => `invoice-batch:${batchId}`,
+  booking: (bookingId: string) => `booking:${bookingId}`,
+  deliverySync: (organizationId: string) => `delivery-sync:${organizationId}`,
+} as const;
+
+export const scheduleIds = {
+  deliverySync: (organizationId: string) => `delivery-sync-schedule:${organizationId}`,
+  validityScan: 'validity-expiry-scan',
+  retentionPurge: 'retention-purge',
+} as const;

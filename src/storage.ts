@@ -1,0 +1,84 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable, Transform } from 'node:stream';
+
+/**
+ * Content-addressed file storage under <data>/storage: bytes are written once
+ * per sha256, streamed (never held whole in memory), and renamed into place so
+ * a crash never leaves a half-written object under its final name.
+ */
+export interface StoredObject {
+  key: string;
+  sha256: string;
+  size: number;
+}
+
+export interface Storage {
+  put(input: Buffer | Readable | NodeJS.ReadableStream, opts?: { maxBytes?: number }): Promise<StoredObject>;
+  get(key: string): Readable;
+  read(key: string): Promise<Buffer>;
+  exists(key: string): Promise<boolean>;
+  path(key: string): string;
+  /** Writes bytes under a fixed name (e.g. `sent/<id>.eml`), atomically. */
+  putNamed(key: string, data: Buffer | string): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
+export class TooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`content exceeds ${limit} bytes`);
+  }
+}
+
+export function createStorage(root: string): Storage {
+  fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
+  const resolve = (key: string) => {
+    const full = path.resolve(root, key);
+    if (!full.startsWith(path.resolve(root) + path.sep)) throw new Error(`invalid storage key ${key}`);
+    return full;
+  };
+
+  return {
+    async put(input, opts = {}) {
+      const hash = crypto.createHash('sha256');
+      let size = 0;
+      const tmp = path.join(root, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
+      const meter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          size += chunk.length;
+          if (opts.maxBytes !== undefined && size > opts.maxBytes) return cb(new TooLargeError(opts.maxBytes));
+          hash.update(chunk);
+          cb(null, chunk);
+        },
+      });
+      const source = Buffer.isBuffer(input) ? Readable.from([input]) : (input as Readable);
+      try {
+        await pipeline(source, meter, fs.createWriteStream(tmp));
+      } catch (err) {
+        await fs.promises.rm(tmp, { force: true });
+        throw err;
+      }
+      const sha256 = hash.digest('hex');
+      const key = path.join('objects', sha256.slice(0, 2), sha256);
+      const dest = resolve(key);
+      await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+      if (fs.existsSync(dest)) await fs.promises.rm(tmp, { force: true });
+      else await fs.promises.rename(tmp, dest);
+      return { key, sha256, size };
+    },
+    get: (key) => fs.createReadStream(resolve(key)),
+    read: (key) => fs.promises.readFile(resolve(key)),
+    exists: async (key) => fs.promises.access(resolve(key)).then(() => true, () => false),
+    path: resolve,
+    async putNamed(key, data) {
+      const dest = resolve(key);
+      await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+      const tmp = `${dest}.${process.pid}.tmp`;
+      await fs.promises.writeFile(tmp, data);
+      await fs.promises.rename(tmp, dest);
+    },
+    remove: (key) => fs.promises.rm(resolve(key), { force: true }),
+  };
+}

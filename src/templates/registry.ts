@@ -1,0 +1,10 @@
+import { generalTemplates } from './general';
+import type { TemplateDefinition } from './types';
+
+/**
+ * Every template key Mailroom knows, with its placeholders and French defaults.
+ * Each feature contributes its own list from its own file; add yours here.
+ */
+const all: TemplateDefinition[] = [...generalTemplates];
+
+export const templateRegistry = new Map<string, TemplateDefinition>(all.map((t) => [t.key, t]));

@@ -45,6 +45,11 @@ const envSchema = z.object({
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   SEND_RETRY_INITIAL_SECONDS: z.coerce.number().min(0.1).default(5),
   SEND_RETRY_MAX_SECONDS: z.coerce.number().min(1).default(600),
+  /** How long one send attempt may take, and how often a live attempt reports progress. */
+  SEND_ACTIVITY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+  SEND_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** A workflow bundle built ahead of time (`npm run build:workflows`) for faster worker start. */
+  MAILROOM_WORKFLOW_BUNDLE: z.string().optional(),
   /** Largest JSON body accepted by the API (documents come base64-encoded). */
   API_BODY_LIMIT: z.string().default('30mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

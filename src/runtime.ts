@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
-import { createActivities } from './activities';
+import { createActivities, type Activities } from './activities';
 import { createApp } from './api/app';
 import type { AppContext } from './api/context';
 import type { Config } from './config';
@@ -43,6 +43,12 @@ export interface StartOptions {
   /** Tests: reuse an already running Temporal server. */
   temporalAddress?: string;
   workflowBundlePath?: string;
+  /** Tests: an already migrated database to use instead of opening one from config. */
+  db?: Database;
+  /** Tests: replace or wrap activities with test doubles (no module mocking needed). */
+  wrapActivities?: (activities: Activities) => Activities;
+  /** Tests: a transport cache of their own (e.g. one that fails on purpose). */
+  transports?: TransportCache;
 }
 
 let runtimeInstalled = false;
@@ -58,7 +64,8 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
 
   const secrets = createSecretBox(resolveSecretKey({ envKey: config.MAILROOM_SECRET_KEY, dataDir: config.dataDir, allowGenerate: config.embeddedDatabase }));
   const storage = createStorage(config.storageDir);
-  const db = await createDatabase({ url: config.DATABASE_URL, pgliteDir: config.pgliteDir });
+  const ownDb = !opts.db;
+  const db = opts.db ?? (await createDatabase({ url: config.DATABASE_URL, pgliteDir: config.pgliteDir }));
   const migrations = await db.migrate();
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
 
@@ -81,17 +88,19 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
   const target = targetFromConfig(config, address);
   const { client: temporal, connection } = await connectClient(target);
   const platform = { smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, outboxDir: config.outboxDir };
-  const transports = new TransportCache(platform);
+  const transports = opts.transports ?? new TransportCache(platform);
 
   let worker: Worker | undefined;
   let workerConnection: NativeConnection | undefined;
   let workerRun: Promise<void> | undefined;
   if (opts.roles.worker) {
     workerConnection = await connectWorker(target);
-    const activities = createActivities({ prisma: db.prisma, storage, secrets, transports, platform, logger, config, temporal });
-    worker = await createWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, workflowBundlePath: opts.workflowBundlePath, logger });
+    const built = createActivities({ prisma: db.prisma, storage, secrets, transports, platform, logger, config, temporal });
+    const activities = opts.wrapActivities ? opts.wrapActivities(built) : built;
+    worker = await createWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, workflowBundlePath: opts.workflowBundlePath ?? config.MAILROOM_WORKFLOW_BUNDLE, logger });
     workerRun = worker.run();
     workerRun.catch((err) => logger.error({ err }, 'worker stopped with an error'));
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker ready');
     await ensureSchedules(temporal, config);
   }
 
@@ -120,7 +129,7 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
       await (connection as Connection).close();
       for (const s of stops) await s();
       await devServer?.stop();
-      await db.close();
+      if (ownDb) await db.close();
     },
   };
 }

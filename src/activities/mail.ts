@@ -72,9 +72,14 @@ export function createMailActivities(deps: ActivityDeps) {
 
     const envelopeFrom = parseAddress(row.fromAddress)?.address ?? row.fromAddress;
     const rcpt = [...row.to, ...row.cc, ...row.bcc].map((a) => parseAddress(a)?.address ?? a);
-    Context.current().heartbeat({ attempt: number });
+    // Heartbeat while the transfer runs, so a large message on a slow link is not
+    // mistaken for a dead worker, and a dead worker is noticed quickly.
+    const ctx = Context.current();
+    ctx.heartbeat({ attempt: number });
+    const beat = setInterval(() => ctx.heartbeat({ attempt: number }), Math.max(1000, (ctx.info.heartbeatTimeoutMs ?? 30_000) / 3));
     try {
       const result = await deps.transports.get(account).send({ from: envelopeFrom, to: rcpt }, () => storage.get(key), row.id);
+      clearInterval(beat);
       const rejectedNote = result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null;
       await prisma.$transaction([
         prisma.sentEmail.update({
@@ -88,6 +93,7 @@ export function createMailActivities(deps: ActivityDeps) {
       ]);
       return { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected };
     } catch (err) {
+      clearInterval(beat);
       const failure = err instanceof AppError ? err : classifySmtpError(err);
       if (failure.code === 'SMTP_CONNECTION') deps.transports.evict(account);
       const permanent = !failure.retryable;

@@ -5,11 +5,16 @@ import { TASK_QUEUE, workflowIds } from '../shared/names';
 import { organizationSearchAttributes } from '../shared/search-attributes';
 import type { SendEmailInput } from '../workflows/send-email';
 
-export function sendRetryPolicy(config: Pick<Config, 'SEND_MAX_ATTEMPTS' | 'SEND_RETRY_INITIAL_SECONDS' | 'SEND_RETRY_MAX_SECONDS'>): NonNullable<SendEmailInput['retry']> {
+export type SendPolicyConfig = Pick<Config, 'SEND_MAX_ATTEMPTS' | 'SEND_RETRY_INITIAL_SECONDS' | 'SEND_RETRY_MAX_SECONDS' | 'SEND_ACTIVITY_TIMEOUT_SECONDS' | 'SEND_HEARTBEAT_SECONDS'>;
+
+/** Retry and timeout policy of a send, from configuration, passed into the workflow (which cannot read env). */
+export function sendPolicy(config: SendPolicyConfig): NonNullable<SendEmailInput['policy']> {
   return {
     maximumAttempts: config.SEND_MAX_ATTEMPTS,
     initialIntervalSeconds: config.SEND_RETRY_INITIAL_SECONDS,
     maximumIntervalSeconds: config.SEND_RETRY_MAX_SECONDS,
+    timeoutSeconds: config.SEND_ACTIVITY_TIMEOUT_SECONDS,
+    heartbeatSeconds: config.SEND_HEARTBEAT_SECONDS,
   };
 }
 
@@ -23,7 +28,7 @@ export async function startSendWorkflow(deps: { temporal: Client; prisma: Prisma
     await deps.temporal.workflow.start('sendEmailWorkflow', {
       taskQueue: deps.taskQueue ?? deps.config.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
       workflowId,
-      args: [{ sentEmailId: email.id, organizationId: email.organizationId, retry: sendRetryPolicy(deps.config) } satisfies SendEmailInput],
+      args: [{ sentEmailId: email.id, organizationId: email.organizationId, policy: sendPolicy(deps.config) } satisfies SendEmailInput],
       typedSearchAttributes: organizationSearchAttributes(email.organizationId),
       staticSummary: `Send "${email.subject.slice(0, 80)}"`,
     });

@@ -4,8 +4,18 @@ import type { Activities } from '../activities';
 export interface SendEmailInput {
   sentEmailId: string;
   organizationId: string;
-  retry?: { maximumAttempts: number; initialIntervalSeconds: number; maximumIntervalSeconds: number };
+  policy?: SendPolicy;
 }
+
+export interface SendPolicy {
+  maximumAttempts: number;
+  initialIntervalSeconds: number;
+  maximumIntervalSeconds: number;
+  timeoutSeconds: number;
+  heartbeatSeconds: number;
+}
+
+export const DEFAULT_SEND_POLICY: SendPolicy = { maximumAttempts: 8, initialIntervalSeconds: 5, maximumIntervalSeconds: 600, timeoutSeconds: 300, heartbeatSeconds: 30 };
 
 export interface SendEmailResult {
   sentEmailId: string;
@@ -19,14 +29,15 @@ export interface SendEmailResult {
  * message body never enters the workflow: only the SentEmail id does.
  */
 export async function sendEmailWorkflow(input: SendEmailInput): Promise<SendEmailResult> {
-  const retry = input.retry ?? { maximumAttempts: 8, initialIntervalSeconds: 5, maximumIntervalSeconds: 600 };
+  const policy = input.policy ?? DEFAULT_SEND_POLICY;
   const { deliverEmail, markEmailFailed } = proxyActivities<Activities>({
-    startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '2 minutes',
+    startToCloseTimeout: `${policy.timeoutSeconds} seconds`,
+    // A worker that dies mid-send is noticed after one missed heartbeat, not after the whole timeout.
+    heartbeatTimeout: `${policy.heartbeatSeconds} seconds`,
     retry: {
-      maximumAttempts: retry.maximumAttempts,
-      initialInterval: `${retry.initialIntervalSeconds} seconds`,
-      maximumInterval: `${retry.maximumIntervalSeconds} seconds`,
+      maximumAttempts: policy.maximumAttempts,
+      initialInterval: `${policy.initialIntervalSeconds} seconds`,
+      maximumInterval: `${policy.maximumIntervalSeconds} seconds`,
       backoffCoefficient: 2,
     },
   });

@@ -42,7 +42,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('Temporal Schedules
     const connection = await Connection.connect({ address: process.env.MAILROOM_TEST_TEMPORAL_ADDRESS! });
     const client = new Client({ connection });
     const scheduleId = `test-schedule-${Date.now()}`;
-    const options = (every: string) => ({
+    const options = (every: '10 minutes' | '5 minutes') => ({
       scheduleId,
       spec: { intervals: [{ every }] },
       action: { type: 'startWorkflow' as const, workflowType: 'sendEmailWorkflow', taskQueue: 'nowhere', args: [{ sentEmailId: 'x', organizationId: 'y' }] },

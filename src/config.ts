@@ -50,6 +50,11 @@ const envSchema = z.object({
   SEND_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(30),
   /** A workflow bundle built ahead of time (`npm run build:workflows`) for faster worker start. */
   MAILROOM_WORKFLOW_BUNDLE: z.string().optional(),
+  /** Alert webhooks are retried until the receiver answers 2xx, with this backoff. */
+  ALERT_WEBHOOK_RETRY_INITIAL_SECONDS: z.coerce.number().min(0.1).default(10),
+  ALERT_WEBHOOK_RETRY_MAX_SECONDS: z.coerce.number().min(1).default(3600),
+  /** Verify IMAP servers' TLS certificates (turn off only for self-signed test servers). */
+  IMAP_TLS_REJECT_UNAUTHORIZED: bool.default(true),
   /** Largest JSON body accepted by the API (documents come base64-encoded). */
   API_BODY_LIMIT: z.string().default('30mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

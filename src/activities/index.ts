@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { createDeliveryActivities } from './delivery';
 import { createMailActivities } from './mail';
 
 export type { ActivityDeps };
@@ -7,6 +8,7 @@ export type { ActivityDeps };
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createMailActivities(deps),
+    ...createDeliveryActivities(deps),
   };
 }
 

@@ -7,6 +7,8 @@ import { composeMessage } from '../mail/compose';
 import { parseAddress } from '../mail/addresses';
 import { classifySmtpError } from '../mail/smtp-errors';
 import { resolveSenderAccount } from '../mail/transports';
+import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
+import { flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
 import { AppError, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
 
@@ -21,6 +23,7 @@ export interface DeliveryOutcome {
 
 export function createMailActivities(deps: ActivityDeps) {
   const { prisma, storage } = deps;
+  const alertDeps = { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN };
 
   /**
    * Sends one recorded message. Never sends a message already recorded as sent;
@@ -70,7 +73,10 @@ export function createMailActivities(deps: ActivityDeps) {
       await fs.promises.rename(storage.path(tmpKey), storage.path(key));
     }
 
-    const envelopeFrom = parseAddress(row.fromAddress)?.address ?? row.fromAddress;
+    // With a bounce domain, the envelope sender names the message (VERP), so a
+    // bounce identifies it even when the returned headers are cut (RFC 5321 §4.5.5).
+    const org = await prisma.organization.findUnique({ where: { id: row.organizationId }, select: { bounceDomain: true } });
+    const envelopeFrom = org?.bounceDomain ? `bounces+${row.id}@${org.bounceDomain}` : (parseAddress(row.fromAddress)?.address ?? row.fromAddress);
     const rcpt = [...row.to, ...row.cc, ...row.bcc].map((a) => parseAddress(a)?.address ?? a);
     // Heartbeat while the transfer runs, so a large message on a slow link is not
     // mistaken for a dead worker, and a dead worker is noticed quickly.
@@ -91,12 +97,16 @@ export function createMailActivities(deps: ActivityDeps) {
           data: { finishedAt: new Date(), outcome: 'sent', smtpResponse: result.response },
         }),
       ]);
+      await recordRecipients(row, result.accepted, result.rejected, rejectedNote);
       return { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected };
     } catch (err) {
       clearInterval(beat);
       const failure = err instanceof AppError ? err : classifySmtpError(err);
       if (failure.code === 'SMTP_CONNECTION') deps.transports.evict(account);
       const permanent = !failure.retryable;
+      // Every recipient refused at RCPT TO (5xx): each address is a hard bounce.
+      const refused = (err as { rejected?: string[] }).rejected;
+      if (permanent && refused?.length) await recordRecipients(row, [], refused, failure.message);
       await prisma.$transaction([
         prisma.sentEmail.update({
           where: { id: row.id },
@@ -113,12 +123,25 @@ export function createMailActivities(deps: ActivityDeps) {
     }
   }
 
-  /** Called by the workflow when retries are exhausted: the message will not be sent. */
+  async function recordRecipients(row: { id: string; organizationId: string; templateKey: string | null }, accepted: string[], rejected: string[], reason: string | null) {
+    for (const a of accepted) await setRecipientStatus(prisma, row.id, a, 'accepted');
+    for (const r of rejected) {
+      await setRecipientStatus(prisma, row.id, r, 'rejected', reason);
+      await flagInvalidAddress(prisma, row.organizationId, r, reason ?? 'refused by the mail server');
+      if (!isAlertTemplate(row.templateKey)) await raiseAlert(alertDeps, { organizationId: row.organizationId, sentEmailId: row.id, recipient: r, status: 'bounced', reason });
+    }
+  }
+
+  /** Called by the workflow when the message will not be sent (permanent refusal or retries exhausted): record it and tell staff. */
   async function markEmailFailed(sentEmailId: string, reason: string): Promise<void> {
     await prisma.sentEmail.updateMany({
       where: { id: sentEmailId, status: { in: ['queued', 'sending'] } },
       data: { status: 'failed', failedAt: new Date(), lastError: reason },
     });
+    const row = await prisma.sentEmail.findUnique({ where: { id: sentEmailId } });
+    if (row?.status === 'failed' && !isAlertTemplate(row.templateKey)) {
+      await raiseAlert(alertDeps, { organizationId: row.organizationId, sentEmailId, status: 'failed', reason: row.lastError ?? reason });
+    }
   }
 
   return { deliverEmail, markEmailFailed };

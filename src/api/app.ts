@@ -7,6 +7,7 @@ import type { AppContext } from './context';
 import { buildOpenApiDocument, createRegistry, DOCS_HTML, DOCS_INIT_JS } from './openapi';
 import { errorMiddleware, sendProblem } from './problem';
 import { ApiRouter } from './router';
+import { registerDeliveryRoutes } from './routes/delivery';
 import { registerDocumentRoutes } from './routes/documents';
 import { registerEmailRoutes } from './routes/emails';
 import { mountHealthRoutes } from './routes/health';
@@ -20,6 +21,8 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
   registerStructureRoutes,
   registerDocumentRoutes,
   registerEmailRoutes,
+  // Before the sent log: /sent-emails/stats and /sent-emails/sync must win over /sent-emails/:id.
+  registerDeliveryRoutes,
   registerSentEmailRoutes,
 ];
 

@@ -10,10 +10,14 @@ export const workflowIds = {
   invoiceBatch: (batchId: string) => `invoice-batch:${batchId}`,
   booking: (bookingId: string) => `booking:${bookingId}`,
   deliverySync: (organizationId: string) => `delivery-sync:${organizationId}`,
+  alertWebhook: (alertEventId: string) => `alert-webhook:${alertEventId}`,
+  alertDigest: (hour: string) => `alert-digest:${hour}`,
+  retentionPurge: (day: string) => `retention-purge:${day}`,
 } as const;
 
 export const scheduleIds = {
   deliverySync: (organizationId: string) => `delivery-sync-schedule:${organizationId}`,
   validityScan: 'validity-expiry-scan',
   retentionPurge: 'retention-purge',
+  alertDigest: 'alert-digest',
 } as const;

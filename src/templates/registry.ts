@@ -1,3 +1,4 @@
+import { alertTemplates } from './alerts';
 import { generalTemplates } from './general';
 import type { TemplateDefinition } from './types';
 
@@ -5,6 +6,6 @@ import type { TemplateDefinition } from './types';
  * Every template key Mailroom knows, with its placeholders and French defaults.
  * Each feature contributes its own list from its own file; add yours here.
  */
-const all: TemplateDefinition[] = [...generalTemplates];
+const all: TemplateDefinition[] = [...generalTemplates, ...alertTemplates];
 
 export const templateRegistry = new Map<string, TemplateDefinition>(all.map((t) => [t.key, t]));

@@ -1,11 +1,25 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
+import { scheduleIds } from '../shared/names';
+import { ensureSchedule } from './schedules';
 
 /**
- * The periodic work (delivery-status sync, validity-expiry scan, retention
- * purge) as Temporal Schedules, created or updated idempotently at start by
- * `ensureSchedule`. Each feature adds its schedule here.
+ * The periodic work, as Temporal Schedules created or updated idempotently at
+ * every start: retention purge (daily) and the hourly alert digest. Per
+ * organisation delivery-sync schedules are managed with their settings
+ * (src/delivery/schedule.ts). Each feature adds its schedule here.
  */
-export async function ensureSchedules(_client: Client, _config: Config): Promise<void> {
-  // No periodic work in the foundation yet.
+export async function ensureSchedules(client: Client, config: Config): Promise<void> {
+  await ensureSchedule(client, {
+    scheduleId: scheduleIds.retentionPurge,
+    spec: { calendars: [{ hour: 3, minute: 17 }] },
+    action: { type: 'startWorkflow', workflowType: 'retentionPurgeWorkflow', taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: scheduleIds.retentionPurge },
+    state: { note: 'Purges sent-log entries older than each organisation’s retention period' },
+  });
+  await ensureSchedule(client, {
+    scheduleId: scheduleIds.alertDigest,
+    spec: { intervals: [{ every: '1 hour' }] },
+    action: { type: 'startWorkflow', workflowType: 'alertDigestWorkflow', taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: scheduleIds.alertDigest },
+    state: { note: 'Hourly digest of undelivered messages for organisations that asked for one' },
+  });
 }

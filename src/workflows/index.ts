@@ -1,2 +1,5 @@
 /** Every workflow the worker runs; one per file. */
 export { sendEmailWorkflow } from './send-email';
+export { deliverySyncWorkflow } from './delivery-sync';
+export { alertWebhookWorkflow } from './alert-webhook';
+export { alertDigestWorkflow, retentionPurgeWorkflow } from './maintenance';

@@ -1,4 +1,4 @@
-import type { Prisma, SentEmail, SendAttempt } from '../../generated/prisma/client';
+import type { DeliveryReport, Prisma, SentEmail, SentEmailRecipient, SendAttempt } from '../../generated/prisma/client';
 import { notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
@@ -20,6 +20,8 @@ const detailSchema = summarySchema
     text: z.string().nullable(), html: z.string().nullable(), replyTo: z.string().nullable(), bcc: z.array(z.string()), transport: z.string().nullable(),
     attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), size: z.number(), documentId: z.string().optional() })),
     attemptLog: z.array(z.object({ number: z.number().int(), startedAt: z.string(), finishedAt: z.string().nullable(), outcome: z.string().nullable(), error: z.string().nullable(), smtpResponse: z.string().nullable() })),
+    recipients: z.array(z.object({ address: z.string(), status: z.string(), reason: z.string().nullable() })).openapi({ description: 'per recipient: accepted, rejected (at RCPT TO), bounced, delayed, delivered' }),
+    reports: z.array(z.object({ kind: z.string(), recipient: z.string().nullable(), status: z.string().nullable(), diagnostic: z.string().nullable(), matchedBy: z.string().nullable(), receivedAt: z.string() })),
   })
   .openapi('SentEmail');
 
@@ -33,7 +35,7 @@ export function presentSentEmail(e: SentEmail) {
   };
 }
 
-export function presentSentEmailDetail(e: SentEmail & { attemptLog: SendAttempt[] }) {
+export function presentSentEmailDetail(e: SentEmail & { attemptLog: SendAttempt[]; recipients: SentEmailRecipient[]; reports: DeliveryReport[] }) {
   const attachments = (e.attachments as { filename: string; contentType: string; size: number; documentId?: string }[]).map((a) => ({
     filename: a.filename, contentType: a.contentType, size: a.size, documentId: a.documentId,
   }));
@@ -44,6 +46,8 @@ export function presentSentEmailDetail(e: SentEmail & { attemptLog: SendAttempt[
       number: a.number, startedAt: a.startedAt.toISOString(), finishedAt: a.finishedAt?.toISOString() ?? null,
       outcome: a.outcome, error: a.error, smtpResponse: a.smtpResponse,
     })),
+    recipients: e.recipients.map((r) => ({ address: r.address, status: r.status, reason: r.reason })),
+    reports: e.reports.map((r) => ({ kind: r.kind, recipient: r.recipient, status: r.status, diagnostic: r.diagnostic, matchedBy: r.matchedBy, receivedAt: r.createdAt.toISOString() })),
   };
 }
 
@@ -81,7 +85,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'get', path: '/sent-emails/:id', summary: 'One sent message with its attempts', tags, params: idParam, response: detailSchema,
     handler: async ({ auth, params }) => {
-      const e = await ctx.prisma.sentEmail.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, include: { attemptLog: { orderBy: { number: 'asc' } } } });
+      const e = await ctx.prisma.sentEmail.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, include: { attemptLog: { orderBy: { number: 'asc' } }, recipients: true, reports: { orderBy: { createdAt: 'asc' } } } });
       if (!e) throw notFound(`Sent email ${params.id}`);
       return presentSentEmailDetail(e);
     },

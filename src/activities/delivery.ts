@@ -1,0 +1,61 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { sendAlertDigests } from '../alerts/digest';
+import { postWebhook, type WebhookPayload } from '../alerts/webhook';
+import { syncDeliveryMailbox, type SyncResult } from '../delivery/sync-mailbox';
+import { purgeExpiredSentEmails } from '../retention/purge';
+import { AppError, toActivityFailure } from '../shared/errors';
+import type { ActivityDeps } from './deps';
+
+export function createDeliveryActivities(deps: ActivityDeps) {
+  const alertDeps = { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN };
+
+  /** One batch of the bounce mailbox; the workflow calls again while `more`. */
+  async function syncDeliveryReports(organizationId: string): Promise<SyncResult> {
+    try {
+      return await syncDeliveryMailbox({ ...alertDeps, rejectUnauthorized: deps.config.IMAP_TLS_REJECT_UNAUTHORIZED }, organizationId, {
+        heartbeat: (n) => Context.current().heartbeat(n),
+      });
+    } catch (err) {
+      throw err instanceof AppError ? toActivityFailure(err) : err;
+    }
+  }
+
+  /** Posts one alert to the organisation's webhook; anything but 2xx is retried by Temporal. */
+  async function postAlertWebhook(alertEventId: string): Promise<{ status: number } | { skipped: string }> {
+    const event = await deps.prisma.alertEvent.findUnique({ where: { id: alertEventId }, include: { sentEmail: true } });
+    if (!event) return { skipped: 'event deleted' };
+    if (event.webhookDeliveredAt) return { skipped: 'already delivered' };
+    const settings = await deps.prisma.alertSettings.findUnique({ where: { organizationId: event.organizationId } });
+    if (!settings?.webhookUrl) return { skipped: 'no webhook configured' };
+    await deps.prisma.alertEvent.update({ where: { id: event.id }, data: { webhookAttempts: { increment: 1 } } });
+    const payload: WebhookPayload = {
+      type: event.status === 'bounced' ? 'message.bounced' : 'message.failed',
+      organizationId: event.organizationId,
+      messageId: event.sentEmailId,
+      rfc822MessageId: event.sentEmail?.messageId ?? null,
+      recipient: event.recipient ?? event.sentEmail?.to.join(', ') ?? null,
+      status: event.status,
+      reason: event.reason,
+      subject: event.sentEmail?.subject ?? null,
+      related: event.sentEmail?.relatedType && event.sentEmail.relatedId ? { type: event.sentEmail.relatedType, id: event.sentEmail.relatedId } : null,
+      occurredAt: event.createdAt.toISOString(),
+    };
+    const secret = settings.webhookSecretEnc ? deps.secrets.decrypt(settings.webhookSecretEnc) : null;
+    const res = await postWebhook(settings.webhookUrl, secret, payload);
+    if (res.status < 200 || res.status >= 300) {
+      throw ApplicationFailure.retryable(`webhook answered ${res.status}: ${res.body}`, 'UPSTREAM_UNAVAILABLE');
+    }
+    await deps.prisma.alertEvent.update({ where: { id: event.id }, data: { webhookDeliveredAt: new Date() } });
+    return { status: res.status };
+  }
+
+  async function sendHourlyAlertDigests(): Promise<{ digests: number; events: number }> {
+    return sendAlertDigests(alertDeps);
+  }
+
+  async function purgeSentEmails(): Promise<{ deleted: number; organizations: number }> {
+    return purgeExpiredSentEmails(deps, { heartbeat: (n) => Context.current().heartbeat(n) });
+  }
+
+  return { syncDeliveryReports, postAlertWebhook, sendHourlyAlertDigests, purgeSentEmails };
+}

@@ -1,0 +1,29 @@
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { SmtpSecurity } from '../generated/prisma/enums';
+
+/** IMAP connection options from stored settings: `ssl` = implicit TLS (993), `starttls` must upgrade, `none` never does. */
+export function imapOptions(a: { host: string; port: number; security: SmtpSecurity; username: string }, password: string | undefined, rejectUnauthorized: boolean): ImapFlowOptions {
+  return {
+    host: a.host,
+    port: a.port,
+    secure: a.security === 'ssl',
+    doSTARTTLS: a.security === 'starttls' ? true : a.security === 'none' ? false : undefined,
+    auth: { user: a.username, pass: password ?? '' },
+    tls: { rejectUnauthorized },
+    logger: false,
+    connectionTimeout: 20_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 120_000,
+  };
+}
+
+export async function withImap<T>(options: ImapFlowOptions, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const client = new ImapFlow(options);
+  client.on('error', () => undefined); // surfaced through the failing command instead
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}

@@ -1,0 +1,18 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+const { sendHourlyAlertDigests, purgeSentEmails } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { maximumAttempts: 5, initialInterval: '30 seconds' },
+});
+
+/** Hourly Schedule: one digest mail per organisation that asked for hourly alerts. */
+export async function alertDigestWorkflow(): Promise<{ digests: number; events: number }> {
+  return sendHourlyAlertDigests();
+}
+
+/** Daily Schedule: the sent log keeps each organisation's retention period, no more. */
+export async function retentionPurgeWorkflow(): Promise<{ deleted: number; organizations: number }> {
+  return purgeSentEmails();
+}

@@ -55,6 +55,32 @@ const envSchema = z.object({
   ALERT_WEBHOOK_RETRY_MAX_SECONDS: z.coerce.number().min(1).default(3600),
   /** Verify IMAP servers' TLS certificates (turn off only for self-signed test servers). */
   IMAP_TLS_REJECT_UNAUTHORIZED: bool.default(true),
+  /**
+   * OAuth2 sending accounts (Gmail, Microsoft 365). Endpoints default to the
+   * providers' own; override them to plug in another provider or a test one.
+   */
+  GMAIL_OAUTH_CLIENT_ID: z.string().optional(),
+  GMAIL_OAUTH_CLIENT_SECRET: z.string().optional(),
+  GMAIL_OAUTH_AUTHORIZE_URL: z.string().url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GMAIL_OAUTH_TOKEN_URL: z.string().url().default('https://oauth2.googleapis.com/token'),
+  GMAIL_OAUTH_REVOKE_URL: z.string().url().default('https://oauth2.googleapis.com/revoke'),
+  GMAIL_OAUTH_SCOPE: z.string().default('https://mail.google.com/ openid email'),
+  GMAIL_SMTP_HOST: z.string().default('smtp.gmail.com'),
+  GMAIL_SMTP_PORT: z.coerce.number().int().default(465),
+  GMAIL_SMTP_SECURITY: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
+  MICROSOFT_OAUTH_CLIENT_ID: z.string().optional(),
+  MICROSOFT_OAUTH_CLIENT_SECRET: z.string().optional(),
+  MICROSOFT_OAUTH_AUTHORIZE_URL: z.string().url().default('https://login.microsoftonline.com/common/oauth2/v2.0/authorize'),
+  MICROSOFT_OAUTH_TOKEN_URL: z.string().url().default('https://login.microsoftonline.com/common/oauth2/v2.0/token'),
+  MICROSOFT_OAUTH_REVOKE_URL: z.string().url().optional(),
+  MICROSOFT_OAUTH_SCOPE: z.string().default('https://outlook.office.com/SMTP.Send offline_access openid email'),
+  MICROSOFT_SMTP_HOST: z.string().default('smtp.office365.com'),
+  MICROSOFT_SMTP_PORT: z.coerce.number().int().default(587),
+  MICROSOFT_SMTP_SECURITY: z.enum(['none', 'ssl', 'starttls']).default('starttls'),
+  /** How long an account test waits for each step before calling it a timeout. */
+  SMTP_VERIFY_TIMEOUT_SECONDS: z.coerce.number().min(1).default(10),
+  /** Verify SMTP servers' certificates when testing accounts (off only for self-signed test servers). */
+  SMTP_TLS_REJECT_UNAUTHORIZED: bool.default(true),
   /** Largest JSON body accepted by the API (documents come base64-encoded). */
   API_BODY_LIMIT: z.string().default('30mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -10,6 +10,8 @@ import path from 'node:path';
 export interface SecretBox {
   encrypt(plain: string): string;
   decrypt(stored: string): string;
+  /** A separate key for another purpose (e.g. signing OAuth state), derived with HKDF so the master key is never reused as is. */
+  deriveKey(purpose: string): Buffer;
 }
 
 export function parseKey(raw: string): Buffer {
@@ -28,6 +30,9 @@ export function createSecretBox(key: Buffer): SecretBox {
       const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
       return ['v1', iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join('.');
+    },
+    deriveKey(purpose) {
+      return Buffer.from(crypto.hkdfSync('sha256', key, Buffer.alloc(0), `mailroom:${purpose}`, 32));
     },
     decrypt(stored) {
       const [version, iv, tag, data] = stored.split('.');

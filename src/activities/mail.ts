@@ -7,6 +7,7 @@ import { composeMessage } from '../mail/compose';
 import { parseAddress } from '../mail/addresses';
 import { classifySmtpError } from '../mail/smtp-errors';
 import { resolveSenderAccount } from '../mail/transports';
+import { signMessage } from '../outgoing/dkim';
 import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
 import { flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
 import { AppError, toActivityFailure } from '../shared/errors';
@@ -48,12 +49,12 @@ export function createMailActivities(deps: ActivityDeps) {
     ]);
 
     const account = await resolveSenderAccount(deps, row.organizationId, row.structureId);
+    const org = await prisma.organization.findUnique({ where: { id: row.organizationId }, select: { bounceDomain: true, dkimDomain: true, dkimSelector: true, dkimPrivateKeyEnc: true } });
     const key = sentMessageKey(row.id);
     if (!(await storage.exists(key))) {
       const tmpKey = `${key}.${process.pid}.partial`;
       await fs.promises.mkdir(path.dirname(storage.path(key)), { recursive: true });
-      await pipeline(
-        composeMessage({
+      const composed = composeMessage({
           messageId: row.messageId,
           date: new Date(),
           from: row.fromAddress,
@@ -67,15 +68,17 @@ export function createMailActivities(deps: ActivityDeps) {
           headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id },
           attachments: row.attachments as unknown as AttachmentRef[],
           storagePath: storage.path,
-        }),
-        fs.createWriteStream(storage.path(tmpKey)),
-      );
+        });
+      // Signed once, before storing: a re-send after an unknown outcome is byte-identical.
+      const signed = org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
+        ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
+        : composed;
+      await pipeline(signed, fs.createWriteStream(storage.path(tmpKey)));
       await fs.promises.rename(storage.path(tmpKey), storage.path(key));
     }
 
     // With a bounce domain, the envelope sender names the message (VERP), so a
     // bounce identifies it even when the returned headers are cut (RFC 5321 §4.5.5).
-    const org = await prisma.organization.findUnique({ where: { id: row.organizationId }, select: { bounceDomain: true } });
     const envelopeFrom = org?.bounceDomain ? `bounces+${row.id}@${org.bounceDomain}` : (parseAddress(row.fromAddress)?.address ?? row.fromAddress);
     const rcpt = [...row.to, ...row.cc, ...row.bcc].map((a) => parseAddress(a)?.address ?? a);
     // Heartbeat while the transfer runs, so a large message on a slow link is not

@@ -9,6 +9,9 @@ import { errorMiddleware, sendProblem } from './problem';
 import { ApiRouter } from './router';
 import { registerDeliveryRoutes } from './routes/delivery';
 import { registerDocumentRoutes } from './routes/documents';
+import { registerOAuthRoutes } from './routes/oauth';
+import { registerOutgoingRoutes } from './routes/outgoing';
+import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/emails';
 import { mountHealthRoutes } from './routes/health';
 import { registerMemberRoutes } from './routes/members';
@@ -21,6 +24,9 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
   registerStructureRoutes,
   registerDocumentRoutes,
   registerEmailRoutes,
+  registerSettingsRoutes,
+  registerOutgoingRoutes,
+  registerOAuthRoutes,
   // Before the sent log: /sent-emails/stats and /sent-emails/sync must win over /sent-emails/:id.
   registerDeliveryRoutes,
   registerSentEmailRoutes,

@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { PrismaClient, SmtpAccount } from '../generated/prisma/client';
+import type { Config } from '../config';
+import { oauthProvider } from '../outgoing/oauth';
 import type { SecretBox } from '../secrets';
 
 /**
@@ -43,7 +45,7 @@ export function smtpOptionsFromAccount(account: Pick<SmtpAccount, 'host' | 'port
 }
 
 export async function resolveSenderAccount(
-  deps: { prisma: PrismaClient; secrets: SecretBox; platform: PlatformTransportConfig },
+  deps: { prisma: PrismaClient; secrets: SecretBox; platform: PlatformTransportConfig; config?: Config },
   organizationId: string,
   structureId?: string | null,
 ): Promise<SenderAccount> {
@@ -51,6 +53,34 @@ export async function resolveSenderAccount(
     where: { organizationId, OR: [{ structureId: null }, ...(structureId ? [{ structureId }] : [])] },
   });
   const account = (structureId && accounts.find((a) => a.structureId === structureId)) || accounts.find((a) => a.structureId === null);
+  if (account && (account.provider === 'gmail' || account.provider === 'microsoft') && account.oauthRefreshTokenEnc) {
+    // Callers that only need the sender (queueing) pass no config; the worker always does.
+    if (!deps.config) return { cacheKey: account.id, kind: 'account', from: account.fromAddress, fromName: account.fromName, replyTo: account.replyTo, label: account.provider };
+    const p = oauthProvider(deps.config, account.provider);
+    return {
+      cacheKey: `${account.id}:${account.updatedAt.getTime()}`,
+      kind: 'account',
+      from: account.fromAddress,
+      fromName: account.fromName,
+      replyTo: account.replyTo,
+      // XOAUTH2: nodemailer fetches and refreshes access tokens from the token URL with the refresh token.
+      smtp: {
+        ...smtpOptionsFromAccount({ host: p.smtp.host, port: p.smtp.port, security: p.smtp.security, username: null }, undefined),
+        auth: {
+          type: 'OAuth2',
+          user: account.username ?? account.fromAddress,
+          clientId: p.clientId,
+          clientSecret: p.clientSecret,
+          refreshToken: deps.secrets.decrypt(account.oauthRefreshTokenEnc),
+          accessToken: account.oauthAccessTokenEnc ? deps.secrets.decrypt(account.oauthAccessTokenEnc) : undefined,
+          expires: account.oauthAccessExpiresAt?.getTime(),
+          accessUrl: p.tokenUrl,
+        },
+        tls: deps.config.SMTP_TLS_REJECT_UNAUTHORIZED ? undefined : { rejectUnauthorized: false },
+      } as SMTPTransport.Options,
+      label: `${account.provider} (OAuth2) ${p.smtp.host}:${p.smtp.port}`,
+    };
+  }
   if (account && account.provider === 'smtp' && account.host) {
     const password = account.passwordEnc ? deps.secrets.decrypt(account.passwordEnc) : undefined;
     return {
@@ -59,7 +89,7 @@ export async function resolveSenderAccount(
       from: account.fromAddress,
       fromName: account.fromName,
       replyTo: account.replyTo,
-      smtp: smtpOptionsFromAccount(account, password),
+      smtp: { ...smtpOptionsFromAccount(account, password), ...(deps.config && !deps.config.SMTP_TLS_REJECT_UNAUTHORIZED ? { tls: { rejectUnauthorized: false } } : {}) },
       label: `smtp://${account.host}:${account.port}`,
     };
   }

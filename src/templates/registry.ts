@@ -1,4 +1,5 @@
 import { alertTemplates } from './alerts';
+import { documentTemplates } from './documents';
 import { generalTemplates } from './general';
 import type { TemplateDefinition } from './types';
 
@@ -6,6 +7,6 @@ import type { TemplateDefinition } from './types';
  * Every template key Mailroom knows, with its placeholders and French defaults.
  * Each feature contributes its own list from its own file; add yours here.
  */
-const all: TemplateDefinition[] = [...generalTemplates, ...alertTemplates];
+const all: TemplateDefinition[] = [...generalTemplates, ...documentTemplates, ...alertTemplates];
 
 export const templateRegistry = new Map<string, TemplateDefinition>(all.map((t) => [t.key, t]));

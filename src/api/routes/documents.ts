@@ -1,5 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { contentDisposition, DOCUMENT_KINDS, presentDocument, saveDocument } from '../../documents/documents';
+import { sendDocument } from '../../documents/send-document';
+import { recipientSchema } from '../../mail/addresses';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
@@ -88,6 +90,25 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
       res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
       await pipeline(ctx.storage.get(doc.storageKey), res);
       return HANDLED;
+    },
+  });
+
+  r.add({
+    method: 'post', path: '/documents/:id/send', summary: "Send a document as an attachment (to the member's addresses unless given)", tags, status: 202, params: idParam,
+    body: z.object({
+      to: z.array(recipientSchema).max(20).optional(),
+      cc: z.array(recipientSchema).max(20).optional(),
+      template: z.string().optional().openapi({ description: 'template key; default by document kind: document.quote, document.order, document.invoice, document.other' }),
+      data: z.record(z.string(), z.unknown()).optional(),
+      idempotencyKey: z.string().max(200).optional(),
+    }),
+    response: z.object({ id: z.string(), workflowId: z.string(), status: z.string(), duplicate: z.boolean(), to: z.array(z.string()) }),
+    handler: async ({ auth, params, body, req }) => {
+      const { sentEmail, created, workflowId } = await sendDocument(
+        { prisma: ctx.prisma, secrets: ctx.secrets, platform: ctx.platform, messageIdDomain: ctx.config.MESSAGE_ID_DOMAIN, temporal: ctx.temporal, config: ctx.config },
+        { organizationId: auth.organizationId, documentId: params.id, to: body.to, cc: body.cc, templateKey: body.template, data: body.data, idempotencyKey: body.idempotencyKey ?? req.get('Idempotency-Key') },
+      );
+      return { id: sentEmail.id, workflowId, status: sentEmail.status, duplicate: !created, to: sentEmail.to };
     },
   });
 }

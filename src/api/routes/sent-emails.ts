@@ -1,7 +1,10 @@
 import type { DeliveryReport, Prisma, SentEmail, SentEmailRecipient, SendAttempt } from '../../generated/prisma/client';
-import { notFound } from '../../shared/errors';
+import { pipeline } from 'node:stream/promises';
+import { sentMessageKey } from '../../activities/mail';
+import { contentDisposition } from '../../documents/documents';
+import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
-import type { ApiRouter } from '../router';
+import { HANDLED, type ApiRouter } from '../router';
 import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
 
 export const SENT_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'cancelled'] as const;
@@ -22,6 +25,9 @@ const detailSchema = summarySchema
     attemptLog: z.array(z.object({ number: z.number().int(), startedAt: z.string(), finishedAt: z.string().nullable(), outcome: z.string().nullable(), error: z.string().nullable(), smtpResponse: z.string().nullable() })),
     recipients: z.array(z.object({ address: z.string(), status: z.string(), reason: z.string().nullable() })).openapi({ description: 'per recipient: accepted, rejected (at RCPT TO), bounced, delayed, delivered' }),
     reports: z.array(z.object({ kind: z.string(), recipient: z.string().nullable(), status: z.string().nullable(), diagnostic: z.string().nullable(), matchedBy: z.string().nullable(), receivedAt: z.string() })),
+    headers: z.array(z.object({ name: z.string(), value: z.string() })).openapi({ description: 'the header block as sent (empty until the message was built)' }),
+    member: z.object({ id: z.string(), name: z.string(), url: z.string(), emails: z.array(z.object({ address: z.string(), invalid: z.boolean() })) }).nullable(),
+    emlUrl: z.string().nullable(),
   })
   .openapi('SentEmail');
 
@@ -83,11 +89,56 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
     },
   });
   r.add({
-    method: 'get', path: '/sent-emails/:id', summary: 'One sent message with its attempts', tags, params: idParam, response: detailSchema,
+    method: 'get', path: '/sent-emails/:id', summary: 'One sent message as sent: headers, bodies, attachments, attempts, per-recipient outcome', tags, params: idParam, response: detailSchema,
     handler: async ({ auth, params }) => {
-      const e = await ctx.prisma.sentEmail.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, include: { attemptLog: { orderBy: { number: 'asc' } }, recipients: true, reports: { orderBy: { createdAt: 'asc' } } } });
+      const e = await ctx.prisma.sentEmail.findFirst({
+        where: { id: params.id, organizationId: auth.organizationId },
+        include: { attemptLog: { orderBy: { number: 'asc' } }, recipients: true, reports: { orderBy: { createdAt: 'asc' } }, member: { include: { emails: { orderBy: { position: 'asc' } } } } },
+      });
       if (!e) throw notFound(`Sent email ${params.id}`);
-      return presentSentEmailDetail(e);
+      const key = sentMessageKey(e.id);
+      const stored = await ctx.storage.exists(key);
+      const headers = stored ? parseHeaderBlock(await readHead(ctx, key)) : [];
+      const member = e.member
+        ? { id: e.member.id, name: `${e.member.lastName.toUpperCase()} ${e.member.firstName}`, url: `/api/v1/members/${e.member.id}`, emails: e.member.emails.map((m) => ({ address: m.address, invalid: m.invalidAt !== null })) }
+        : null;
+      return { ...presentSentEmailDetail(e), headers, member, emlUrl: stored ? `/api/v1/sent-emails/${e.id}/eml` : null };
+    },
+  });
+
+  r.add({
+    method: 'get', path: '/sent-emails/:id/eml', summary: 'Download the message exactly as sent (.eml)', tags, params: idParam, produces: 'message/rfc822',
+    handler: async ({ auth, params, res }) => {
+      const e = await ctx.prisma.sentEmail.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, select: { id: true } });
+      if (!e) throw notFound(`Sent email ${params.id}`);
+      const key = sentMessageKey(e.id);
+      if (!(await ctx.storage.exists(key))) throw new AppError('NOT_FOUND', 'This message has not been built yet (still queued)');
+      res.setHeader('Content-Type', 'message/rfc822');
+      res.setHeader('Content-Disposition', contentDisposition(`${e.id}.eml`));
+      await pipeline(ctx.storage.get(key), res);
+      return HANDLED;
+    },
+  });
+
+  r.add({
+    method: 'delete', path: '/sent-emails', summary: 'Purge the sent log in bulk (documents are kept)', tags, role: 'admin',
+    query: z.object({
+      before: z.coerce.date().openapi({ description: 'entries queued before this date (ISO 8601)' }),
+      status: z.enum(SENT_STATUSES).optional(),
+    }),
+    response: z.object({ deleted: z.number().int() }),
+    handler: async ({ auth, query }) => {
+      // Messages still on their way are never purged from under their workflow.
+      const where: Prisma.SentEmailWhereInput = { organizationId: auth.organizationId, queuedAt: { lt: query.before }, ...(query.status ? { status: query.status } : { status: { notIn: ['queued', 'sending'] } }) };
+      if (query.status === 'queued' || query.status === 'sending') throw new AppError('VALIDATION_FAILED', 'messages still being sent cannot be purged', { errors: [{ field: 'query.status', reason: 'queued and sending messages cannot be purged' }] });
+      const ids = (await ctx.prisma.sentEmail.findMany({ where, select: { id: true } })).map((r) => r.id);
+      let deleted = 0;
+      for (let i = 0; i < ids.length; i += 1000) {
+        const chunk = ids.slice(i, i + 1000);
+        deleted += (await ctx.prisma.sentEmail.deleteMany({ where: { id: { in: chunk } } })).count;
+        await Promise.all(chunk.map((id) => ctx.storage.remove(sentMessageKey(id))));
+      }
+      return { deleted };
     },
   });
 }
@@ -103,4 +154,27 @@ async function sentEmailSearch(ctx: AppContext, organizationId: string, q: z.out
   );
   where.OR = [{ subject: { contains: q.q.trim(), mode: 'insensitive' } }, { id: { in: rows.map((r) => r.id) } }];
   return where;
+}
+
+async function readHead(ctx: AppContext, key: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.storage.get(key)) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > 64 * 1024) break;
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const end = text.search(/\r?\n\r?\n/);
+  return end >= 0 ? text.slice(0, end) : text;
+}
+
+/** RFC 5322 §2.2.3: folded lines continue with whitespace. */
+function parseHeaderBlock(block: string): { name: string; value: string }[] {
+  return block
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => /^([^:\s]+):\s*(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ name: m[1]!, value: m[2]! }));
 }

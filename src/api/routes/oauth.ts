@@ -1,0 +1,69 @@
+import type { Request } from 'express';
+import { findAccount, presentAccount, requireAccount, saveAccount } from '../../outgoing/accounts';
+import { authorizationUrl, exchangeCode, oauthProvider, revokeToken, signState, verifyState, type OAuthProviderId } from '../../outgoing/oauth';
+import { AppError } from '../../shared/errors';
+import type { AppContext } from '../context';
+import type { ApiRouter } from '../router';
+import { z } from '../zod';
+
+/**
+ * Gmail and Microsoft 365 without a password: POST …/authorize gives the
+ * provider's consent URL; the provider sends the user back to GET …/callback
+ * with a code, exchanged here for a refresh token kept encrypted; DELETE
+ * revokes it at the provider (where it can) and forgets it.
+ */
+export function registerOAuthRoutes(r: ApiRouter, ctx: AppContext): void {
+  const stateKey = ctx.secrets.deriveKey('oauth-state');
+  const redirectUri = (req: Request, provider: OAuthProviderId) => `${ctx.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`}/api/v1/settings/${provider}/callback`;
+
+  for (const provider of ['gmail', 'microsoft'] as const) {
+    const tags = ['outgoing account'];
+    const label = provider === 'gmail' ? 'Google' : 'Microsoft 365';
+
+    r.add({
+      method: 'post', path: `/settings/${provider}/authorize`, summary: `Start connecting a ${label} account (returns the consent URL)`, tags, role: 'admin',
+      body: z.object({ structureId: z.string().optional(), fromName: z.string().max(200).optional() }),
+      response: z.object({ authorizationUrl: z.string() }),
+      handler: async ({ auth, body, req }) => {
+        const p = oauthProvider(ctx.config, provider);
+        if (body.structureId) await findAccount(ctx.prisma, auth.organizationId, body.structureId); // 404 for a foreign structure
+        const state = signState(stateKey, { organizationId: auth.organizationId, provider, structureId: body.structureId ?? null, fromName: body.fromName ?? null });
+        return { authorizationUrl: authorizationUrl(p, redirectUri(req, provider), state) };
+      },
+    });
+
+    r.add({
+      method: 'get', path: `/settings/${provider}/callback`, summary: `Where ${label} sends the user back after consent`, tags, role: 'public',
+      query: z.object({ code: z.string().optional(), state: z.string().min(10), error: z.string().optional(), error_description: z.string().optional() }),
+      response: z.object({ connected: z.boolean(), account: z.any() }),
+      description: 'Authenticated by the signed, expiring `state`, not by an API key.',
+      handler: async ({ query, req }) => {
+        const state = verifyState(stateKey, query.state);
+        if (state.provider !== provider) throw new AppError('BAD_REQUEST', 'This sign-in was started for another provider');
+        if (query.error || !query.code) throw new AppError('BAD_REQUEST', `The sign-in was not completed: ${query.error_description ?? query.error ?? 'no code'}`);
+        const p = oauthProvider(ctx.config, provider);
+        const tokens = await exchangeCode(p, query.code, redirectUri(req, provider));
+        if (!tokens.refreshToken) throw new AppError('BAD_REQUEST', `${label} did not grant offline access (no refresh token); start again and accept all permissions`);
+        if (!tokens.email) throw new AppError('BAD_REQUEST', `${label} did not say which address signed in (scope "email" missing)`);
+        const saved = await saveAccount(ctx.prisma, state.organizationId, state.structureId, {
+          provider, host: p.smtp.host, port: p.smtp.port, security: p.smtp.security, username: tokens.email, passwordEnc: null,
+          fromAddress: tokens.email, fromName: state.fromName,
+          oauthRefreshTokenEnc: ctx.secrets.encrypt(tokens.refreshToken), oauthAccessTokenEnc: ctx.secrets.encrypt(tokens.accessToken), oauthAccessExpiresAt: tokens.expiresAt,
+        });
+        return { connected: true, account: presentAccount(saved) };
+      },
+    });
+
+    r.add({
+      method: 'delete', path: `/settings/${provider}`, summary: `Disconnect the ${label} account (revoked at the provider)`, tags, role: 'admin',
+      query: z.object({ structureId: z.string().optional() }),
+      handler: async ({ auth, query }) => {
+        const account = requireAccount(await findAccount(ctx.prisma, auth.organizationId, query.structureId ?? null));
+        if (account.provider !== provider) throw new AppError('NOT_FOUND', `No ${label} account is connected here`);
+        if (account.oauthRefreshTokenEnc) await revokeToken(oauthProvider(ctx.config, provider), ctx.secrets.decrypt(account.oauthRefreshTokenEnc));
+        await ctx.prisma.smtpAccount.delete({ where: { id: account.id } });
+      },
+    });
+  }
+}
+

@@ -1,0 +1,112 @@
+import crypto from 'node:crypto';
+import type { Config } from '../config';
+import { AppError } from '../shared/errors';
+
+/**
+ * OAuth2 authorization-code flow for sending accounts (RFC 6749 §4.1) and the
+ * SASL XOAUTH2 mechanism used by Gmail and Microsoft 365 SMTP. The `state`
+ * parameter is signed and expiring, so a callback can only complete a flow this
+ * server started, for the organisation that started it.
+ */
+export type OAuthProviderId = 'gmail' | 'microsoft';
+
+export interface OAuthProvider {
+  id: OAuthProviderId;
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl?: string;
+  scope: string;
+  smtp: { host: string; port: number; security: 'none' | 'ssl' | 'starttls' };
+}
+
+export function oauthProvider(config: Config, id: OAuthProviderId): OAuthProvider {
+  const p = id === 'gmail'
+    ? { clientId: config.GMAIL_OAUTH_CLIENT_ID, clientSecret: config.GMAIL_OAUTH_CLIENT_SECRET, authorizeUrl: config.GMAIL_OAUTH_AUTHORIZE_URL, tokenUrl: config.GMAIL_OAUTH_TOKEN_URL, revokeUrl: config.GMAIL_OAUTH_REVOKE_URL, scope: config.GMAIL_OAUTH_SCOPE, smtp: { host: config.GMAIL_SMTP_HOST, port: config.GMAIL_SMTP_PORT, security: config.GMAIL_SMTP_SECURITY } }
+    : { clientId: config.MICROSOFT_OAUTH_CLIENT_ID, clientSecret: config.MICROSOFT_OAUTH_CLIENT_SECRET, authorizeUrl: config.MICROSOFT_OAUTH_AUTHORIZE_URL, tokenUrl: config.MICROSOFT_OAUTH_TOKEN_URL, revokeUrl: config.MICROSOFT_OAUTH_REVOKE_URL, scope: config.MICROSOFT_OAUTH_SCOPE, smtp: { host: config.MICROSOFT_SMTP_HOST, port: config.MICROSOFT_SMTP_PORT, security: config.MICROSOFT_SMTP_SECURITY } };
+  if (!p.clientId || !p.clientSecret) {
+    const prefix = id === 'gmail' ? 'GMAIL' : 'MICROSOFT';
+    throw new AppError('NOT_CONFIGURED', `${id === 'gmail' ? 'Google' : 'Microsoft'} sign-in is not configured on this server: set ${prefix}_OAUTH_CLIENT_ID and ${prefix}_OAUTH_CLIENT_SECRET`);
+  }
+  return { id, ...p, clientId: p.clientId, clientSecret: p.clientSecret };
+}
+
+export interface OAuthState {
+  organizationId: string;
+  provider: OAuthProviderId;
+  structureId: string | null;
+  fromName: string | null;
+  exp: number;
+  nonce: string;
+}
+
+/** `key` comes from SecretBox.deriveKey('oauth-state'): no extra secret to manage. */
+const stateKey = (key: Buffer) => key;
+
+export function signState(secretKey: Buffer, state: Omit<OAuthState, 'exp' | 'nonce'>, ttlSeconds = 600): string {
+  const body = Buffer.from(JSON.stringify({ ...state, exp: Math.floor(Date.now() / 1000) + ttlSeconds, nonce: crypto.randomBytes(8).toString('hex') })).toString('base64url');
+  const sig = crypto.createHmac('sha256', stateKey(secretKey)).update(body).digest('base64url');
+  return `${body}.${sig}`;
+}
+
+export function verifyState(secretKey: Buffer, value: string): OAuthState {
+  const [body, sig] = value.split('.');
+  const expected = body ? crypto.createHmac('sha256', stateKey(secretKey)).update(body).digest('base64url') : '';
+  if (!body || !sig || sig.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
+    throw new AppError('BAD_REQUEST', 'The sign-in link is invalid; start again from Mailroom');
+  }
+  const state = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as OAuthState;
+  if (state.exp < Date.now() / 1000) throw new AppError('BAD_REQUEST', 'The sign-in link has expired; start again from Mailroom');
+  return state;
+}
+
+export function authorizationUrl(p: OAuthProvider, redirectUri: string, state: string): string {
+  const u = new URL(p.authorizeUrl);
+  u.searchParams.set('client_id', p.clientId);
+  u.searchParams.set('redirect_uri', redirectUri);
+  u.searchParams.set('response_type', 'code');
+  u.searchParams.set('scope', p.scope);
+  u.searchParams.set('state', state);
+  // Google only returns a refresh token with offline access and explicit consent.
+  u.searchParams.set('access_type', 'offline');
+  u.searchParams.set('prompt', 'consent');
+  return u.toString();
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  expiresAt: Date;
+  email?: string;
+}
+
+export async function exchangeCode(p: OAuthProvider, code: string, redirectUri: string): Promise<TokenSet> {
+  const res = await fetch(p.tokenUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: p.clientId, client_secret: p.clientSecret }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const json = (await res.json().catch(() => ({}))) as { access_token?: string; refresh_token?: string; expires_in?: number; id_token?: string; error?: string; error_description?: string };
+  if (!res.ok || !json.access_token) {
+    throw new AppError('BAD_REQUEST', `The provider refused the sign-in: ${json.error_description ?? json.error ?? res.status}`);
+  }
+  return { accessToken: json.access_token, refreshToken: json.refresh_token, expiresAt: new Date(Date.now() + (json.expires_in ?? 3600) * 1000), email: emailFromIdToken(json.id_token) };
+}
+
+/** The address the user signed in with, from the OpenID Connect id_token (signature checked by TLS to the token endpoint). */
+function emailFromIdToken(idToken?: string): string | undefined {
+  if (!idToken) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { email?: string; preferred_username?: string };
+    return payload.email ?? payload.preferred_username;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function revokeToken(p: OAuthProvider, token: string): Promise<void> {
+  if (!p.revokeUrl) return; // Microsoft has no revocation endpoint for refresh tokens; forgetting it is what remains.
+  await fetch(p.revokeUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }), signal: AbortSignal.timeout(15_000) }).catch(() => undefined);
+}

@@ -42,3 +42,18 @@ describe('secrets at rest (AES-256-GCM)', () => {
     expect(() => resolveSecretKey({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'secret-')), allowGenerate: false })).toThrow(/MAILROOM_SECRET_KEY/);
   });
 });
+
+describe('OAuth state', () => {
+  const { signState, verifyState } = require('../../src/outgoing/oauth') as typeof import('../../src/outgoing/oauth');
+  const key = createSecretBox(crypto.randomBytes(32)).deriveKey('oauth-state');
+
+  it('round-trips, and refuses a forged, foreign or expired state', () => {
+    const state = signState(key, { organizationId: 'org-1', provider: 'gmail', structureId: null, fromName: null });
+    expect(verifyState(key, state)).toMatchObject({ organizationId: 'org-1', provider: 'gmail' });
+    const [body] = state.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), organizationId: 'org-2' })).toString('base64url');
+    expect(() => verifyState(key, `${forged}.${state.split('.')[1]}`)).toThrow(/invalid/);
+    expect(() => verifyState(createSecretBox(crypto.randomBytes(32)).deriveKey('oauth-state'), state)).toThrow(/invalid/);
+    expect(() => verifyState(key, signState(key, { organizationId: 'o', provider: 'gmail', structureId: null, fromName: null }, -1))).toThrow(/expired/);
+  });
+});

@@ -53,6 +53,10 @@ const envSchema = z.object({
   /** Alert webhooks are retried until the receiver answers 2xx, with this backoff. */
   ALERT_WEBHOOK_RETRY_INITIAL_SECONDS: z.coerce.number().min(0.1).default(10),
   ALERT_WEBHOOK_RETRY_MAX_SECONDS: z.coerce.number().min(1).default(3600),
+  /** Incoming mail larger than this is kept raw in quarantine instead of being parsed. */
+  RECEPTION_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Messages fetched per polling activity (each is heartbeated; the cursor advances per message). */
+  RECEPTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   /** Verify IMAP servers' TLS certificates (turn off only for self-signed test servers). */
   IMAP_TLS_REJECT_UNAUTHORIZED: bool.default(true),
   /**

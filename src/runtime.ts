@@ -15,6 +15,7 @@ import { createSecretBox, resolveSecretKey, type SecretBox } from './secrets';
 import { createStorage, type Storage } from './storage';
 import { connectClient, connectWorker, targetFromConfig } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
+import { ensureAllMailboxWorkflows } from './reception/mailbox-workflow';
 import { ensureSchedules } from './temporal/ensure-schedules';
 import { createWorker } from './temporal/worker';
 
@@ -102,6 +103,7 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
     workerRun.catch((err) => logger.error({ err }, 'worker stopped with an error'));
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker ready');
     await ensureSchedules(temporal, config);
+    await ensureAllMailboxWorkflows(db.prisma, temporal, config);
   }
 
   let server: http.Server | undefined;

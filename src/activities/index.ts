@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { createDeliveryActivities } from './delivery';
 import { createMailActivities } from './mail';
+import { createReceptionActivities } from './reception';
 
 export type { ActivityDeps };
 
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createMailActivities(deps),
     ...createDeliveryActivities(deps),
+    ...createReceptionActivities(deps),
   };
 }
 

@@ -11,6 +11,7 @@ import { registerDeliveryRoutes } from './routes/delivery';
 import { registerDocumentRoutes } from './routes/documents';
 import { registerOAuthRoutes } from './routes/oauth';
 import { registerOutgoingRoutes } from './routes/outgoing';
+import { registerReceptionRoutes } from './routes/reception';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/emails';
 import { mountHealthRoutes } from './routes/health';
@@ -27,6 +28,7 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
   registerSettingsRoutes,
   registerOutgoingRoutes,
   registerOAuthRoutes,
+  registerReceptionRoutes,
   // Before the sent log: /sent-emails/stats and /sent-emails/sync must win over /sent-emails/:id.
   registerDeliveryRoutes,
   registerSentEmailRoutes,

@@ -3,3 +3,4 @@ export { sendEmailWorkflow } from './send-email';
 export { deliverySyncWorkflow } from './delivery-sync';
 export { alertWebhookWorkflow } from './alert-webhook';
 export { alertDigestWorkflow, retentionPurgeWorkflow } from './maintenance';
+export { mailboxPollWorkflow } from './mailbox-poll';

@@ -1,0 +1,204 @@
+import { pipeline } from 'node:stream/promises';
+import type { Prisma, ReceivedAttachment, ReceivedMail, Document } from '../../generated/prisma/client';
+import { contentDisposition, presentDocument } from '../../documents/documents';
+import { assignReceivedMail } from '../../reception/assign';
+import { searchable } from '../../reception/classify';
+import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
+import { sanitizeReceivedHtml } from '../../reception/sanitize';
+import { verifyMailbox } from '../../reception/verify-mailbox';
+import { AppError, notFound } from '../../shared/errors';
+import type { AppContext } from '../context';
+import { HANDLED, type ApiRouter } from '../router';
+import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+
+const mailboxBody = z
+  .object({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535).default(993),
+    security: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
+    username: z.string().min(1).max(320),
+    password: z.string().max(1000).optional().openapi({ description: 'write-only; absent keeps the stored one' }),
+    folder: z.string().min(1).max(200).default('INBOX'),
+    pollIntervalSeconds: z.number().int().min(10).max(86_400).default(60),
+    startMode: z.enum(['all', 'new']).default('all').openapi({ description: 'all: import the whole folder; new: only mail arriving from now on' }),
+    afterFiling: z.enum(['leave', 'seen', 'move']).default('leave').openapi({ description: 'leave untouched (default, never changes \\Seen), mark seen, or move' }),
+    moveToFolder: z.string().min(1).max(200).nullish(),
+  })
+  .refine((b) => b.afterFiling !== 'move' || Boolean(b.moveToFolder), { message: 'required when afterFiling is "move"', path: ['moveToFolder'] })
+  .openapi('MailboxInput');
+
+const mailboxSchema = z
+  .object({
+    id: z.string(), host: z.string(), port: z.number(), security: z.string(), username: z.string(), passwordSet: z.boolean(), folder: z.string(),
+    pollIntervalSeconds: z.number(), startMode: z.string(), afterFiling: z.string(), moveToFolder: z.string().nullable(), paused: z.boolean(),
+  })
+  .openapi('Mailbox');
+
+const mailSummary = z
+  .object({
+    id: z.string(), category: z.string(), reason: z.string().nullable(), from: z.string().nullable(), fromName: z.string().nullable(), to: z.array(z.string()), subject: z.string().nullable(),
+    date: z.string().nullable(), receivedAt: z.string(), memberId: z.string().nullable(), candidates: z.array(z.string()), attachments: z.number(), size: z.number(),
+  })
+  .openapi('ReceivedMailSummary');
+
+type MailWithParts = ReceivedMail & { attachments: (ReceivedAttachment & { document: Document })[] };
+
+const presentSummary = (m: ReceivedMail & { attachments: unknown[] }) => ({
+  id: m.id, category: m.category, reason: m.reason, from: m.fromAddress, fromName: m.fromName, to: m.to, subject: m.subject, date: m.date?.toISOString() ?? null,
+  receivedAt: m.receivedAt.toISOString(), memberId: m.memberId, candidates: m.candidates, attachments: m.attachments.length, size: m.size,
+});
+
+export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
+  const presentMailbox = (b: NonNullable<Awaited<ReturnType<typeof ctx.prisma.mailboxAccount.findUnique>>>) => ({
+    id: b.id, host: b.host, port: b.port, security: b.security, username: b.username, passwordSet: Boolean(b.passwordEnc), folder: b.folder,
+    pollIntervalSeconds: b.pollIntervalSeconds, startMode: b.startMode, afterFiling: b.afterFiling, moveToFolder: b.moveToFolder, paused: b.paused,
+  });
+  const requireMailbox = async (organizationId: string) => {
+    const box = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId } });
+    if (!box || box.disconnectedAt) throw new AppError('NOT_FOUND', 'No mailbox is connected: PUT /api/v1/settings/mailbox first');
+    return box;
+  };
+
+  r.add({ method: 'get', path: '/settings/mailbox', summary: 'The connected mailbox (never the password)', tags: ['mailbox'], role: 'admin', response: mailboxSchema, handler: async ({ auth }) => presentMailbox(await requireMailbox(auth.organizationId)) });
+  r.add({
+    method: 'put', path: '/settings/mailbox', summary: 'Connect the mailbox (starts polling it)', tags: ['mailbox'], role: 'admin', body: mailboxBody, response: mailboxSchema,
+    handler: async ({ auth, body }) => {
+      const { password, ...rest } = body;
+      const data = { ...rest, moveToFolder: rest.moveToFolder ?? null, disconnectedAt: null, ...(password !== undefined ? { passwordEnc: ctx.secrets.encrypt(password) } : {}) };
+      const before = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
+      // A different server, account or folder is a different mailbox: its cursor starts again.
+      const moved = before && (before.host !== data.host || before.username !== data.username || before.folder !== data.folder);
+      const box = await ctx.prisma.mailboxAccount.upsert({
+        where: { organizationId: auth.organizationId },
+        create: { organizationId: auth.organizationId, ...data },
+        update: { ...data, ...(moved ? { uidValidity: null, lastUid: null } : {}) },
+      });
+      await ensureMailboxWorkflow(ctx.temporal, ctx.config, box);
+      return presentMailbox(box);
+    },
+  });
+  r.add({
+    method: 'delete', path: '/settings/mailbox', summary: 'Disconnect the mailbox (stops polling; received mail is kept)', tags: ['mailbox'], role: 'admin',
+    handler: async ({ auth }) => {
+      const box = await requireMailbox(auth.organizationId);
+      await stopMailboxWorkflow(ctx.temporal, box.id);
+      // Received mail stays (it belongs to members): the account is marked disconnected, its password forgotten.
+      await ctx.prisma.mailboxAccount.update({ where: { id: box.id }, data: { disconnectedAt: new Date(), passwordEnc: null } });
+    },
+  });
+  r.add({
+    method: 'post', path: '/settings/mailbox/verify', summary: 'Connect, log in and open the folder for real; explain failures', tags: ['mailbox'], role: 'admin',
+    body: z.object({ settings: mailboxBody.optional() }),
+    response: z.object({ ok: z.boolean(), problem: z.string().optional(), message: z.string(), hint: z.string().optional(), messages: z.number().optional(), folders: z.array(z.string()).optional() }),
+    handler: async ({ auth, body }) => {
+      const saved = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
+      const s = body.settings ?? (saved && !saved.disconnectedAt ? { ...saved, password: undefined } : null);
+      if (!s) throw new AppError('NOT_FOUND', 'No mailbox to test: give settings or connect one first');
+      const password = s.password ?? (saved?.passwordEnc ? ctx.secrets.decrypt(saved.passwordEnc) : undefined);
+      return verifyMailbox(s, password, { rejectUnauthorized: ctx.config.IMAP_TLS_REJECT_UNAUTHORIZED, timeoutMs: ctx.config.SMTP_VERIFY_TIMEOUT_SECONDS * 1000 });
+    },
+  });
+  for (const [path, what, role] of [['/mailbox/poll', 'pollNow', 'staff'], ['/mailbox/pause', 'pause', 'admin'], ['/mailbox/resume', 'resume', 'admin']] as const) {
+    r.add({
+      method: 'post', path, summary: what === 'pollNow' ? 'Poll the mailbox now' : `${what === 'pause' ? 'Pause' : 'Resume'} polling`, tags: ['mailbox'], role, status: 202,
+      response: z.object({ workflowId: z.string() }),
+      handler: async ({ auth }) => {
+        const box = await requireMailbox(auth.organizationId);
+        if (what !== 'pollNow') await ctx.prisma.mailboxAccount.update({ where: { id: box.id }, data: { paused: what === 'pause' } });
+        await signalMailbox(ctx.temporal, ctx.config, box, what);
+        return { workflowId: `mailbox-poll:${box.id}` };
+      },
+    });
+  }
+  r.add({
+    method: 'get', path: '/mailbox/status', summary: 'Last poll, last UID, mails filed, unassigned count, last error', tags: ['mailbox'],
+    response: z.object({
+      connected: z.boolean(), workflowRunning: z.boolean(), paused: z.boolean(), lastPollAt: z.string().nullable(), lastUid: z.string().nullable(), uidValidity: z.string().nullable(),
+      lastError: z.string().nullable(), counts: z.record(z.string(), z.number()), unassigned: z.number(), nextPollInSeconds: z.number().nullable(),
+    }),
+    handler: async ({ auth }) => {
+      const box = await requireMailbox(auth.organizationId);
+      const wf = await mailboxWorkflowStatus(ctx.temporal, box.id);
+      const groups = await ctx.prisma.receivedMail.groupBy({ by: ['category'], where: { organizationId: auth.organizationId }, _count: { _all: true } });
+      const counts = Object.fromEntries(groups.map((g) => [g.category, g._count._all]));
+      return {
+        connected: true, workflowRunning: Boolean(wf), paused: wf?.paused ?? box.paused, lastPollAt: box.lastPollAt?.toISOString() ?? null, lastUid: box.lastUid?.toString() ?? null,
+        uidValidity: box.uidValidity?.toString() ?? null, lastError: box.lastError ?? wf?.lastError ?? null, counts, unassigned: counts.unassigned ?? 0, nextPollInSeconds: wf?.nextPollInSeconds ?? null,
+      };
+    },
+  });
+
+  const listQuery = pageQuery.extend({
+    q: z.string().max(200).optional().openapi({ description: 'subject, sender and recipients; case- and accent-insensitive' }),
+    assigned: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+    memberId: z.string().optional(),
+    category: z.enum(['filed', 'unassigned', 'report', 'quarantined']).optional(),
+  });
+  const list = async (organizationId: string, q: z.output<typeof listQuery>, memberId?: string) => {
+    const where: Prisma.ReceivedMailWhereInput = { organizationId };
+    if (memberId ?? q.memberId) where.memberId = memberId ?? q.memberId;
+    if (q.category) where.category = q.category;
+    else if (q.assigned !== undefined) where.category = q.assigned ? 'filed' : 'unassigned';
+    else where.category = { in: ['filed', 'unassigned'] };
+    if (q.q) where.searchText = { contains: searchable(q.q.trim()) };
+    const [items, total] = await Promise.all([
+      ctx.prisma.receivedMail.findMany({ where, include: { attachments: true }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], ...paging(q) }),
+      ctx.prisma.receivedMail.count({ where }),
+    ]);
+    const pages = Math.max(1, Math.ceil(total / q.pageSize));
+    return { items: items.map(presentSummary), page: q.page, pageSize: q.pageSize, total, next: q.page < pages ? q.page + 1 : null, previous: q.page > 1 ? q.page - 1 : null };
+  };
+  const pagedMails = pagedSchema(mailSummary).extend({ next: z.number().nullable(), previous: z.number().nullable() });
+
+  r.add({ method: 'get', path: '/received-mails', summary: 'Received mail, newest first (10 a page)', tags: ['received'], query: listQuery, response: pagedMails, handler: ({ auth, query }) => list(auth.organizationId, query) });
+  r.add({
+    method: 'get', path: '/members/:id/received-mails', summary: "A member's received mail", tags: ['received', 'members'], params: idParam, query: listQuery, response: pagedMails,
+    handler: async ({ auth, params, query }) => {
+      const m = await ctx.prisma.member.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, select: { id: true } });
+      if (!m) throw notFound(`Member ${params.id}`);
+      return list(auth.organizationId, { ...query, category: query.category ?? 'filed' }, params.id);
+    },
+  });
+
+  const getMail = async (organizationId: string, id: string): Promise<MailWithParts> => {
+    const m = await ctx.prisma.receivedMail.findFirst({ where: { id, organizationId }, include: { attachments: { include: { document: true } } } });
+    if (!m) throw notFound(`Received mail ${id}`);
+    return m;
+  };
+  r.add({
+    method: 'get', path: '/received-mails/:id', summary: 'One received mail: text, sanitised HTML, attachments', tags: ['received'], params: idParam,
+    query: z.object({ remoteImages: z.enum(['true', 'false']).optional() }),
+    response: mailSummary.extend({
+      cc: z.array(z.string()), replyTo: z.string().nullable(), messageId: z.string().nullable(), text: z.string().nullable(), html: z.string().nullable(), blockedImages: z.number(),
+      attachmentList: z.array(z.any()), rawUrl: z.string(), assignedAt: z.string().nullable(),
+    }),
+    handler: async ({ auth, params, query }) => {
+      const m = await getMail(auth.organizationId, params.id);
+      const byCid = new Map(m.attachments.filter((a) => a.contentId).map((a) => [a.contentId!.replace(/^<|>$/g, ''), a.documentId]));
+      const sanitized = m.htmlBody ? sanitizeReceivedHtml(m.htmlBody, { cidUrl: (cid) => (byCid.has(cid) ? `/api/v1/documents/${byCid.get(cid)}/content` : null), allowRemoteImages: query.remoteImages === 'true' }) : null;
+      return {
+        ...presentSummary(m), cc: m.cc, replyTo: m.replyTo, messageId: m.messageId, text: m.textBody, html: sanitized?.html ?? null, blockedImages: sanitized?.blockedImages ?? 0,
+        attachmentList: m.attachments.map((a) => ({ ...presentDocument(a.document), inline: a.inline, contentId: a.contentId })), rawUrl: `/api/v1/received-mails/${m.id}/raw`, assignedAt: m.assignedAt?.toISOString() ?? null,
+      };
+    },
+  });
+  r.add({
+    method: 'get', path: '/received-mails/:id/raw', summary: 'Download the mail as received (.eml)', tags: ['received'], params: idParam, produces: 'message/rfc822',
+    handler: async ({ auth, params, res }) => {
+      const m = await getMail(auth.organizationId, params.id);
+      res.setHeader('Content-Type', 'message/rfc822');
+      res.setHeader('Content-Disposition', contentDisposition(`${m.id}.eml`));
+      await pipeline(ctx.storage.get(m.rawStorageKey), res);
+      return HANDLED;
+    },
+  });
+  r.add({
+    method: 'post', path: '/received-mails/:id/assign', summary: 'File a mail and its attachments on a member (reassigning moves them)', tags: ['received'], params: idParam,
+    body: z.object({ memberId: z.string(), addAddress: z.boolean().default(false).openapi({ description: "add the sender's address to the member so the next mail files itself" }) }),
+    response: z.object({ id: z.string(), memberId: z.string().nullable(), category: z.string(), addressAdded: z.boolean() }),
+    handler: async ({ auth, params, body }) => {
+      const { mail, addressAdded } = await assignReceivedMail(ctx.prisma, { organizationId: auth.organizationId, mailId: params.id, memberId: body.memberId, addAddress: body.addAddress, byKeyId: auth.keyId });
+      return { id: mail.id, memberId: mail.memberId, category: mail.category, addressAdded };
+    },
+  });
+}

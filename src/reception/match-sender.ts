@@ -1,0 +1,23 @@
+import type { PrismaClient } from '../generated/prisma/client';
+import { normalizeAddress } from '../mail/addresses';
+
+export interface SenderMatch {
+  category: 'filed' | 'unassigned';
+  memberId: string | null;
+  candidates: string[];
+  reason: string | null;
+}
+
+/**
+ * The sender address (case-insensitive, display name ignored) among the
+ * organisation's member addresses: one member → filed on them; several → left
+ * for staff with the candidates; none → left for staff with the reason.
+ */
+export async function matchSender(prisma: PrismaClient, organizationId: string, from: string | null): Promise<SenderMatch> {
+  if (!from) return { category: 'unassigned', memberId: null, candidates: [], reason: 'the mail has no sender address' };
+  const rows = await prisma.memberEmail.findMany({ where: { organizationId, normalized: normalizeAddress(from) }, select: { memberId: true } });
+  const members = [...new Set(rows.map((r) => r.memberId))];
+  if (members.length === 1) return { category: 'filed', memberId: members[0]!, candidates: [], reason: null };
+  if (members.length > 1) return { category: 'unassigned', memberId: null, candidates: members, reason: `${from} is shared by ${members.length} members` };
+  return { category: 'unassigned', memberId: null, candidates: [], reason: `no member has the address ${from}` };
+}

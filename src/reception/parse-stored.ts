@@ -1,0 +1,89 @@
+import type { Readable } from 'node:stream';
+import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
+import { sanitizeFilename } from '../documents/documents';
+import type { Storage } from '../storage';
+
+export interface StoredPart {
+  key: string;
+  sha256: string;
+  size: number;
+  filename: string;
+  contentType: string;
+  contentId: string | null;
+  inline: boolean;
+}
+
+export interface ParsedStored {
+  headers: Map<string, unknown>;
+  messageId: string | null;
+  from: { address: string; name: string } | null;
+  to: string[];
+  cc: string[];
+  replyTo: string | null;
+  subject: string | null;
+  date: Date | null;
+  text: string | null;
+  html: string | null;
+  attachments: StoredPart[];
+}
+
+const addresses = (v: unknown): string[] => {
+  const list = (Array.isArray(v) ? v : v ? [v] : []) as AddressObject[];
+  return list.flatMap((g) => g.value.map((a) => a.address).filter((a): a is string => Boolean(a)));
+};
+
+/**
+ * Parses a stored raw message with mailparser's streaming parser: each
+ * attachment is piped straight into storage as it is decoded, never held whole
+ * in memory. Filenames come out decoded (RFC 2047 encoded-words, RFC 2231
+ * parameter continuations and charsets).
+ */
+export function parseStored(raw: Readable, storage: Storage): Promise<ParsedStored> {
+  return new Promise((resolve, reject) => {
+    const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true });
+    const result: ParsedStored = { headers: new Map(), messageId: null, from: null, to: [], cc: [], replyTo: null, subject: null, date: null, text: null, html: null, attachments: [] };
+    const pending: Promise<void>[] = [];
+    let n = 0;
+    parser.on('headers', (headers: Map<string, unknown>) => {
+      result.headers = headers;
+      const from = (headers.get('from') as AddressObject | undefined)?.value?.[0];
+      result.from = from?.address ? { address: from.address, name: from.name ?? '' } : null;
+      result.to = addresses(headers.get('to'));
+      result.cc = addresses(headers.get('cc'));
+      result.replyTo = addresses(headers.get('reply-to'))[0] ?? null;
+      result.subject = (headers.get('subject') as string | undefined) ?? null;
+      const date = headers.get('date');
+      result.date = date instanceof Date && !Number.isNaN(date.getTime()) ? date : null;
+      result.messageId = (headers.get('message-id') as string | undefined) ?? null;
+    });
+    parser.on('data', (data: AttachmentStream | MessageText) => {
+      if (data.type === 'text') {
+        result.text = data.text ?? null;
+        result.html = typeof data.html === 'string' ? data.html : null;
+        return;
+      }
+      n += 1;
+      const index = n;
+      pending.push(
+        storage
+          .put(data.content)
+          .then((stored) => {
+            result.attachments.push({
+              ...stored,
+              filename: sanitizeFilename(data.filename ?? `attachment-${index}`),
+              contentType: data.contentType || 'application/octet-stream',
+              contentId: data.cid ?? null,
+              inline: Boolean(data.related) || data.contentDisposition === 'inline',
+            });
+          })
+          .finally(() => data.release?.()),
+      );
+    });
+    parser.on('error', reject);
+    parser.on('end', () => {
+      Promise.all(pending).then(() => resolve(result), reject);
+    });
+    raw.on('error', reject);
+    raw.pipe(parser);
+  });
+}

@@ -1,0 +1,90 @@
+import type { Readable } from 'node:stream';
+import type { ImapFlow } from 'imapflow';
+import type { PrismaClient } from '../generated/prisma/client';
+import { imapOptions, withImap } from '../delivery/imap';
+import type { SecretBox } from '../secrets';
+import { AppError } from '../shared/errors';
+import type { Storage } from '../storage';
+import { storeMessage, type StoreOutcome } from './store-message';
+
+export interface PollResult {
+  fetched: number;
+  outcomes: Partial<Record<StoreOutcome, number>>;
+  more: boolean;
+  lastUid: number;
+  uidValidity: string;
+}
+
+export interface PollDeps {
+  prisma: PrismaClient;
+  storage: Storage;
+  secrets: SecretBox;
+  maxBytes: number;
+  batchSize: number;
+  rejectUnauthorized: boolean;
+  heartbeat?: (detail: unknown) => void;
+}
+
+/**
+ * One bounded batch: the messages with a UID above the stored cursor. The
+ * cursor (and UIDVALIDITY, RFC 3501 §2.3.1.1) advance only after a message is
+ * stored; a changed UIDVALIDITY restarts from the first message, and the
+ * Message-ID / content-hash key keeps that from storing anything twice.
+ * "Leave untouched" opens the folder read-only and fetches with BODY.PEEK,
+ * so \Seen is never changed.
+ */
+export async function pollMailbox(deps: PollDeps, mailboxId: string): Promise<PollResult> {
+  const { prisma } = deps;
+  const box = await prisma.mailboxAccount.findUnique({ where: { id: mailboxId } });
+  if (!box || box.disconnectedAt) throw new AppError('NOT_FOUND', `mailbox ${mailboxId} is no longer connected`);
+  const outcomes: PollResult['outcomes'] = {};
+  try {
+    const result = await withImap(imapOptions(box, box.passwordEnc ? deps.secrets.decrypt(box.passwordEnc) : undefined, deps.rejectUnauthorized), async (client) => {
+      const opened = await client.mailboxOpen(box.folder, { readOnly: box.afterFiling === 'leave' });
+      const uidValidity = BigInt(opened.uidValidity);
+      let cursor = box.uidValidity === uidValidity ? Number(box.lastUid ?? 0) : 0;
+      if (box.uidValidity !== uidValidity) {
+        // First poll, or the folder was recreated: "from now on" skips what is already there.
+        if (box.uidValidity === null && box.startMode === 'new') cursor = Math.max(0, Number(opened.uidNext) - 1);
+        await prisma.mailboxAccount.update({ where: { id: box.id }, data: { uidValidity, lastUid: cursor } });
+      }
+      const found = (await client.search({ uid: `${cursor + 1}:*` }, { uid: true })) || [];
+      const uids = found.filter((u) => u > cursor).sort((a, b) => a - b);
+      const batch = uids.slice(0, deps.batchSize);
+      for (const uid of batch) {
+        const meta = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
+        const { outcome } = await storeMessage(deps, {
+          mailbox: box,
+          uidValidity,
+          uid,
+          size: meta ? (meta.size ?? 0) : 0,
+          open: () => download(client, uid),
+        });
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        if (outcome !== 'duplicate') await afterFiling(client, box, uid);
+        cursor = uid;
+        await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastUid: cursor } });
+        deps.heartbeat?.({ uid });
+      }
+      return { fetched: batch.length, more: uids.length > batch.length, lastUid: cursor, uidValidity: uidValidity.toString() };
+    });
+    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastPollAt: new Date(), lastError: null } });
+    return { ...result, outcomes };
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const message = (err as Error).message || String(err);
+    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastError: message, lastPollAt: new Date() } });
+    const authFailed = (err as { authenticationFailed?: boolean }).authenticationFailed;
+    throw new AppError(authFailed ? 'IMAP_AUTH_FAILED' : 'IMAP_CONNECTION', message, { cause: err });
+  }
+}
+
+async function download(client: ImapFlow, uid: number): Promise<Readable> {
+  const { content } = await client.download(String(uid), undefined, { uid: true });
+  return content as Readable;
+}
+
+async function afterFiling(client: ImapFlow, box: { afterFiling: string; moveToFolder: string | null }, uid: number): Promise<void> {
+  if (box.afterFiling === 'seen') await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+  else if (box.afterFiling === 'move' && box.moveToFolder) await client.messageMove(String(uid), box.moveToFolder, { uid: true });
+}

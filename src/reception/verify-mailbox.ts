@@ -1,0 +1,61 @@
+import { ImapFlow } from 'imapflow';
+import { imapOptions } from '../delivery/imap';
+
+export interface MailboxVerifyResult {
+  ok: boolean;
+  problem?: 'DNS_NOT_FOUND' | 'CONNECTION_REFUSED' | 'TIMEOUT' | 'TLS_MISMATCH_USE_STARTTLS_OR_NONE' | 'TLS_MISMATCH_USE_SSL' | 'CERTIFICATE_INVALID' | 'AUTH_REJECTED' | 'FOLDER_NOT_FOUND' | 'UNKNOWN';
+  message: string;
+  hint?: string;
+  messages?: number;
+  folders?: string[];
+}
+
+/** Connects, logs in and opens the folder for real, and explains what went wrong in plain words. */
+export async function verifyMailbox(
+  a: { host: string; port: number; security: 'none' | 'ssl' | 'starttls'; username: string; folder: string },
+  password: string | undefined,
+  opts: { rejectUnauthorized: boolean; timeoutMs: number },
+): Promise<MailboxVerifyResult> {
+  const client = new ImapFlow({ ...imapOptions(a, password, opts.rejectUnauthorized), connectionTimeout: opts.timeoutMs, greetingTimeout: opts.timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    return explainImap(err, a);
+  }
+  try {
+    const folders = (await client.list()).map((f) => f.path);
+    if (!folders.includes(a.folder) && a.folder.toUpperCase() !== 'INBOX') {
+      return { ok: false, problem: 'FOLDER_NOT_FOUND', message: `The folder "${a.folder}" does not exist in this mailbox.`, hint: 'Pick one of the folders listed.', folders };
+    }
+    const status = await client.status(a.folder, { messages: true });
+    const count = status ? (status.messages ?? 0) : 0;
+    return { ok: true, message: `Connected to ${a.host} and opened ${a.folder}: ${count} messages.`, messages: count, folders };
+  } catch (err) {
+    return explainImap(err, a);
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+function explainImap(err: unknown, a: { host: string; port: number; security: string }): MailboxVerifyResult {
+  const e = err as Error & { code?: string; authenticationFailed?: boolean; responseText?: string };
+  const text = `${e.message ?? ''} ${e.code ?? ''}`;
+  if (e.authenticationFailed || /AUTHENTICATIONFAILED|authentication failed|invalid credentials/i.test(`${text} ${e.responseText ?? ''}`)) {
+    return {
+      ok: false, problem: 'AUTH_REJECTED', message: `The mailbox rejected the user name or password${e.responseText ? `: ${e.responseText}` : ''}.`,
+      hint: /gmail|google/i.test(a.host) ? 'Gmail: enable IMAP and use an app password or OAuth2.' : 'Check the user name (usually the full address) and the password; Gmail needs IMAP enabled and an app password or OAuth2.',
+    };
+  }
+  if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME/.test(text)) return { ok: false, problem: 'DNS_NOT_FOUND', message: `The server name "${a.host}" could not be found.`, hint: 'Check the spelling (for example imap.orange.fr).' };
+  if (/ECONNREFUSED/.test(text)) return { ok: false, problem: 'CONNECTION_REFUSED', message: `${a.host} refused the connection on port ${a.port}.`, hint: 'IMAP uses port 993 with SSL/TLS, or 143 with STARTTLS.' };
+  if (a.security === 'ssl' && /wrong version number|packet length too long|unknown protocol|ssl3_get_record/i.test(text)) {
+    return { ok: false, problem: 'TLS_MISMATCH_USE_STARTTLS_OR_NONE', message: `Port ${a.port} does not start with SSL/TLS.`, hint: 'Use port 993 with SSL/TLS, or choose STARTTLS for port 143.' };
+  }
+  if (a.security !== 'ssl' && /timeout|timed out|greeting|ETIMEOUT|ETIMEDOUT|NoConnection|Unexpected close/i.test(text)) {
+    return { ok: false, problem: 'TLS_MISMATCH_USE_SSL', message: `No IMAP greeting on port ${a.port}: it probably expects SSL/TLS from the start.`, hint: `Choose SSL/TLS for port ${a.port} (usually 993).` };
+  }
+  if (/certificate|self[- ]signed|unable to verify/i.test(text)) return { ok: false, problem: 'CERTIFICATE_INVALID', message: `The server's certificate is not valid for ${a.host}: ${e.message}` };
+  if (/timeout|timed out|ETIMEDOUT/i.test(text)) return { ok: false, problem: 'TIMEOUT', message: `No answer from ${a.host}:${a.port}.`, hint: 'A firewall may block the port, or the port is wrong.' };
+  return { ok: false, problem: 'UNKNOWN', message: e.message ?? String(err) };
+}

@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { sendAlertDigests } from '../alerts/digest';
 import { postWebhook, type WebhookPayload } from '../alerts/webhook';
 import { syncDeliveryMailbox, type SyncResult } from '../delivery/sync-mailbox';
+import { syncReceivedReports } from '../delivery/sync-received';
 import { purgeExpiredSentEmails } from '../retention/purge';
 import { AppError, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
@@ -9,12 +10,16 @@ import type { ActivityDeps } from './deps';
 export function createDeliveryActivities(deps: ActivityDeps) {
   const alertDeps = { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN };
 
-  /** One batch of the bounce mailbox; the workflow calls again while `more`. */
+  /** One batch: reports set aside by reception, then the bounce mailbox; the workflow calls again while `more`. */
   async function syncDeliveryReports(organizationId: string): Promise<SyncResult> {
     try {
-      return await syncDeliveryMailbox({ ...alertDeps, rejectUnauthorized: deps.config.IMAP_TLS_REJECT_UNAUTHORIZED }, organizationId, {
+      const received = await syncReceivedReports(alertDeps, organizationId);
+      const mailbox = await syncDeliveryMailbox({ ...alertDeps, rejectUnauthorized: deps.config.IMAP_TLS_REJECT_UNAUTHORIZED }, organizationId, {
         heartbeat: (n) => Context.current().heartbeat(n),
       });
+      const outcomes = { ...mailbox.outcomes };
+      for (const [k, v] of Object.entries(received.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
+      return { processed: received.processed + mailbox.processed, more: mailbox.more || received.processed >= 200, outcomes };
     } catch (err) {
       throw err instanceof AppError ? toActivityFailure(err) : err;
     }

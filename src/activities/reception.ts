@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { startDeliverySync } from '../delivery/schedule';
 import { pollMailbox, type PollResult } from '../reception/poll-mailbox';
 import { AppError, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
@@ -7,7 +8,7 @@ export function createReceptionActivities(deps: ActivityDeps) {
   /** One bounded batch of the organisation's mailbox; bodies and attachments stay in storage. */
   async function pollMailboxBatch(mailboxId: string): Promise<PollResult> {
     try {
-      return await pollMailbox(
+      const result = await pollMailbox(
         {
           prisma: deps.prisma,
           storage: deps.storage,
@@ -19,6 +20,12 @@ export function createReceptionActivities(deps: ActivityDeps) {
         },
         mailboxId,
       );
+      // Delivery reports just set aside: let delivery tracking read them now rather than at its next run.
+      if ((result.outcomes.report ?? 0) > 0 && deps.temporal) {
+        const box = await deps.prisma.mailboxAccount.findUnique({ where: { id: mailboxId }, select: { organizationId: true } });
+        if (box) await startDeliverySync(deps.temporal, deps.config, box.organizationId);
+      }
+      return result;
     } catch (err) {
       throw err instanceof AppError ? toActivityFailure(err) : err;
     }

@@ -237,6 +237,23 @@ describeIfServer('Temporal dev server and Dovecot', temporalAvailable() && dovec
     expect(future.total).toBe(0);
   });
 
+  it('reads the delivery reports that reception set aside in the main mailbox, without any manual sync', async () => {
+    dovecot.addUser('accueil', 'accueil-pass');
+    const put = await org.admin.put('/api/v1/settings/mailbox', { host: dovecot.host, port: dovecot.port, security: 'none', username: 'accueil', password: 'accueil-pass', pollIntervalSeconds: 3600 });
+    expect(put.status).toBe(200);
+    const s = await send('parti@dest.example', 'Avis de passage');
+    await dovecot.appendMessage('accueil', 'accueil-pass', 'INBOX', f.gmailBounce({ to: 'contact@tilleuls.example', recipient: 'parti@dest.example', messageId: s.messageId }));
+    await org.staff.post('/api/v1/mailbox/poll');
+    const d = await eventually(async () => {
+      const r = await detail(s.id);
+      return r.status === 'bounced' ? r : undefined;
+    }, 30_000);
+    expect(d.reports).toEqual([expect.objectContaining({ kind: 'hard', matchedBy: 'message-id' })]);
+    const aside = await mr.db.prisma.receivedMail.findFirstOrThrow({ where: { organizationId: org.organizationId, subject: 'Delivery Status Notification (Failure)' } });
+    expect(aside.category).toBe('report');
+    await org.admin.delete('/api/v1/settings/mailbox');
+  });
+
   it('keeps every new route to its own organisation', async () => {
     expect((await other.admin.get('/api/v1/settings/alerts')).body).toEqual({ emails: [], emailMode: 'immediate', webhookUrl: null, webhookSecretSet: false });
     expect((await other.admin.get('/api/v1/settings/delivery')).body.mailbox).toBeNull();

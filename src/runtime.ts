@@ -58,7 +58,11 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   if (!runtimeInstalled) {
     // Route the SDK's own logs through our level: silent in tests, warnings otherwise.
-    Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'silent' ? 'ERROR' : 'WARN', (entry) => logger.warn({ sdk: entry.meta }, entry.message)) });
+    try {
+      Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'silent' ? 'ERROR' : 'WARN', (entry) => logger.warn({ sdk: entry.meta }, entry.message)) });
+    } catch {
+      // Already created by an earlier Temporal call in this process (tests, benchmarks): keep it.
+    }
     runtimeInstalled = true;
   }
   fs.mkdirSync(config.dataDir, { recursive: true });

@@ -21,3 +21,22 @@ export async function matchSender(prisma: PrismaClient, organizationId: string, 
   if (members.length > 1) return { category: 'unassigned', memberId: null, candidates: members, reason: `${from} is shared by ${members.length} members` };
   return { category: 'unassigned', memberId: null, candidates: [], reason: `no member has the address ${from}` };
 }
+
+/**
+ * The same decision for a whole batch from one query: the organisation's
+ * addresses are loaded once per poll instead of once per mail.
+ */
+export async function batchMatcher(prisma: PrismaClient, organizationId: string): Promise<(from: string | null) => Promise<SenderMatch>> {
+  const byAddress = new Map<string, Set<string>>();
+  for (const row of await prisma.memberEmail.findMany({ where: { organizationId }, select: { normalized: true, memberId: true } })) {
+    if (!byAddress.has(row.normalized)) byAddress.set(row.normalized, new Set());
+    byAddress.get(row.normalized)!.add(row.memberId);
+  }
+  return async (from) => {
+    if (!from) return { category: 'unassigned', memberId: null, candidates: [], reason: 'the mail has no sender address' };
+    const members = [...(byAddress.get(normalizeAddress(from)) ?? [])];
+    if (members.length === 1) return { category: 'filed', memberId: members[0]!, candidates: [], reason: null };
+    if (members.length > 1) return { category: 'unassigned', memberId: null, candidates: members, reason: `${from} is shared by ${members.length} members` };
+    return { category: 'unassigned', memberId: null, candidates: [], reason: `no member has the address ${from}` };
+  };
+}

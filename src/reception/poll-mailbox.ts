@@ -5,7 +5,13 @@ import { imapOptions, withImap } from '../delivery/imap';
 import type { SecretBox } from '../secrets';
 import { AppError } from '../shared/errors';
 import type { Storage } from '../storage';
+import { batchMatcher } from './match-sender';
 import { storeMessage, type StoreOutcome } from './store-message';
+
+// Messages up to 1 MB are fetched together (at most 16 MB per batch); larger ones are streamed.
+const INLINE_MESSAGE_BYTES = 1024 * 1024;
+const INLINE_FETCH_BYTES = 16 * 1024 * 1024;
+const STORE_CONCURRENCY = 16;
 
 export interface PollResult {
   fetched: number;
@@ -51,20 +57,45 @@ export async function pollMailbox(deps: PollDeps, mailboxId: string): Promise<Po
       const found = (await client.search({ uid: `${cursor + 1}:*` }, { uid: true })) || [];
       const uids = found.filter((u) => u > cursor).sort((a, b) => a - b);
       const batch = uids.slice(0, deps.batchSize);
-      for (const uid of batch) {
-        const meta = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
-        const { outcome } = await storeMessage(deps, {
-          mailbox: box,
-          uidValidity,
-          uid,
-          size: meta ? (meta.size ?? 0) : 0,
-          open: () => download(client, uid),
-        });
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-        if (outcome !== 'duplicate') await afterFiling(client, box, uid);
-        cursor = uid;
-        await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastUid: cursor } });
-        deps.heartbeat?.({ uid });
+      if (batch.length) {
+        const known = new Set(
+          (await prisma.receivedMail.findMany({ where: { mailboxId: box.id, uidValidity, uid: { in: batch.map(BigInt) } }, select: { uid: true } })).map((r) => Number(r.uid)),
+        );
+        // One FETCH for the sizes, one for the bodies of the small messages (bounded in
+        // bytes); large ones are streamed one by one so they never sit whole in memory.
+        const sizes = new Map<number, number>();
+        for await (const msg of client.fetch(batch.join(','), { uid: true, size: true }, { uid: true })) sizes.set(msg.uid, msg.size ?? 0);
+        const small: number[] = [];
+        let budget = INLINE_FETCH_BYTES;
+        for (const uid of batch) {
+          const size = sizes.get(uid) ?? 0;
+          if (known.has(uid) || size > INLINE_MESSAGE_BYTES || size > budget) continue;
+          small.push(uid);
+          budget -= size;
+        }
+        const bodies = new Map<number, Buffer>();
+        if (small.length) for await (const msg of client.fetch(small.join(','), { uid: true, source: true }, { uid: true })) if (msg.source) bodies.set(msg.uid, msg.source);
+
+        const match = await batchMatcher(prisma, box.organizationId);
+        const storeOne = async (uid: number) => {
+          if (known.has(uid)) return 'duplicate' as const;
+          const { outcome } = await storeMessage({ ...deps, match }, { mailbox: box, uidValidity, uid, size: sizes.get(uid) ?? 0, body: bodies.get(uid), open: () => download(client, uid) });
+          return outcome;
+        };
+        // Stored a few at a time (database and disk overlap); the cursor advances past each stored group.
+        for (let i = 0; i < batch.length; i += STORE_CONCURRENCY) {
+          const group = batch.slice(i, i + STORE_CONCURRENCY);
+          const viaMemory = group.filter((u) => bodies.has(u) || known.has(u));
+          const streamed = group.filter((u) => !bodies.has(u) && !known.has(u));
+          const results = [...(await Promise.all(viaMemory.map(storeOne)))];
+          // Downloads share the one IMAP connection: one at a time.
+          for (const u of streamed) results.push(await storeOne(u));
+          for (const outcome of results) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+          if (box.afterFiling !== 'leave') for (const u of group) if (!known.has(u)) await afterFiling(client, box, u);
+          cursor = group[group.length - 1]!;
+          await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastUid: cursor } });
+          deps.heartbeat?.({ uid: cursor });
+        }
       }
       return { fetched: batch.length, more: uids.length > batch.length, lastUid: cursor, uidValidity: uidValidity.toString() };
     });

@@ -1,8 +1,8 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Prisma, type MailboxAccount, type PrismaClient } from '../generated/prisma/client';
 import type { Storage } from '../storage';
 import { automatedReason, searchable } from './classify';
-import { matchSender } from './match-sender';
+import { matchSender, type SenderMatch } from './match-sender';
 import { parseStored, type ParsedStored } from './parse-stored';
 
 export type StoreOutcome = 'filed' | 'unassigned' | 'report' | 'quarantined' | 'duplicate';
@@ -13,6 +13,8 @@ export interface StoreInput {
   uid: number;
   /** Size announced by the server (RFC822.SIZE), to quarantine huge mail before parsing it. */
   size: number;
+  /** The whole message when it was small enough to fetch in bulk; else `open` streams it. */
+  body?: Buffer;
   open(): Readable | Promise<Readable>;
 }
 
@@ -22,13 +24,13 @@ export interface StoreInput {
  * large or impossible to parse is kept raw in quarantine with the reason;
  * nothing is ever dropped.
  */
-export async function storeMessage(deps: { prisma: PrismaClient; storage: Storage; maxBytes: number }, input: StoreInput): Promise<{ outcome: StoreOutcome; id?: string }> {
+export async function storeMessage(
+  deps: { prisma: PrismaClient; storage: Storage; maxBytes: number; match?: (from: string | null) => Promise<SenderMatch> },
+  input: StoreInput,
+): Promise<{ outcome: StoreOutcome; id?: string }> {
   const { prisma, storage } = deps;
   const { mailbox, uidValidity, uid } = input;
-  const seen = await prisma.receivedMail.findUnique({ where: { mailboxId_uidValidity_uid: { mailboxId: mailbox.id, uidValidity, uid: BigInt(uid) } }, select: { id: true } });
-  if (seen) return { outcome: 'duplicate', id: seen.id };
-
-  const raw = await storage.put(await input.open());
+  const raw = await storage.put(input.body ?? (await input.open()));
   const base = { organizationId: mailbox.organizationId, mailboxId: mailbox.id, uidValidity, uid: BigInt(uid), size: raw.size, rawStorageKey: raw.key };
   const hashKey = `sha256:${raw.sha256}`;
 
@@ -37,17 +39,18 @@ export async function storeMessage(deps: { prisma: PrismaClient; storage: Storag
   }
   let parsed: ParsedStored;
   try {
-    parsed = await parseStored(storage.get(raw.key), storage);
+    parsed = await parseStored(input.body ? Readable.from([input.body]) : storage.get(raw.key), storage);
   } catch (err) {
     return insert(prisma, { ...base, messageKey: hashKey, category: 'quarantined', reason: `could not be parsed: ${(err as Error).message}` }, []);
   }
 
+  // A Message-ID already stored for this mailbox is caught by the unique index at insert.
   const messageKey = parsed.messageId ?? hashKey;
-  const dup = await prisma.receivedMail.findUnique({ where: { mailboxId_messageKey: { mailboxId: mailbox.id, messageKey } }, select: { id: true } });
-  if (dup) return { outcome: 'duplicate', id: dup.id };
-
   const automated = automatedReason(parsed.headers, parsed.from?.address ?? null);
-  const match = automated ? { category: 'report' as const, memberId: null, candidates: [], reason: automated } : await matchSender(prisma, mailbox.organizationId, parsed.from?.address ?? null);
+  const from = parsed.from?.address ?? null;
+  const match = automated
+    ? { category: 'report' as const, memberId: null, candidates: [], reason: automated }
+    : await (deps.match ? deps.match(from) : matchSender(prisma, mailbox.organizationId, from));
   return insert(
     prisma,
     {
@@ -75,15 +78,18 @@ export async function storeMessage(deps: { prisma: PrismaClient; storage: Storag
 
 async function insert(prisma: PrismaClient, data: Prisma.ReceivedMailUncheckedCreateInput, parts: ParsedStored['attachments']): Promise<{ outcome: StoreOutcome; id?: string }> {
   try {
-    const mail = await prisma.$transaction(async (tx) => {
-      const created = await tx.receivedMail.create({ data });
-      for (const p of parts) {
-        const doc = await tx.document.create({
-          data: { organizationId: data.organizationId, memberId: data.memberId ?? null, filename: p.filename, contentType: p.contentType, size: p.size, sha256: p.sha256, storageKey: p.key, source: 'received', kind: 'other' },
-        });
-        await tx.receivedAttachment.create({ data: { receivedMailId: created.id, documentId: doc.id, contentId: p.contentId, inline: p.inline } });
-      }
-      return created;
+    // One nested create: the mail, its documents and their links land together or not at all.
+    const mail = await prisma.receivedMail.create({
+      data: {
+        ...data,
+        attachments: {
+          create: parts.map((p) => ({
+            contentId: p.contentId,
+            inline: p.inline,
+            document: { create: { organizationId: data.organizationId, memberId: data.memberId ?? null, filename: p.filename, contentType: p.contentType, size: p.size, sha256: p.sha256, storageKey: p.key, source: 'received', kind: 'other' } },
+          })),
+        },
+      },
     });
     return { outcome: data.category as StoreOutcome, id: mail.id };
   } catch (err) {

@@ -1,0 +1,62 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { createOrganization } from '../src/auth/api-keys';
+import { loadConfig } from '../src/config';
+import { createDatabase, type Database } from '../src/db/client';
+import { startMailroom, type Mailroom } from '../src/runtime';
+import { startDevServer, type DevServer } from '../src/temporal/dev-server';
+
+/**
+ * A Mailroom for benchmarks: its own Temporal dev server, PostgreSQL (a fresh
+ * schema) when DATABASE_URL is set, else in-memory PGlite; API and worker in
+ * this process, logs silent.
+ */
+export interface BenchMailroom {
+  app: Mailroom;
+  db: Database;
+  organizationId: string;
+  apiKey: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchMailroom(env: Record<string, string> = {}): Promise<BenchMailroom> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-bench-'));
+  const devServer: DevServer = await startDevServer({});
+  const bundle = path.join(dir, 'workflows.js');
+  fs.writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } })).code);
+  let url: string | undefined;
+  let schema: string | undefined;
+  if (process.env.DATABASE_URL) {
+    schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
+    const u = new URL(process.env.DATABASE_URL);
+    u.searchParams.set('schema', schema);
+    url = u.toString();
+  }
+  const db = await createDatabase({ url, poolSize: 20 });
+  await db.migrate();
+  const config = loadConfig({
+    MAILROOM_DATA_DIR: dir, MAILROOM_SECRET_KEY: crypto.randomBytes(32).toString('base64'), TEMPORAL_ADDRESS: devServer.address,
+    TEMPORAL_TASK_QUEUE: 'bench', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...(url ? { DATABASE_URL: url } : {}), ...env,
+  });
+  const app = await startMailroom(config, { roles: { api: true, worker: true }, db, workflowBundlePath: bundle });
+  const { organizationId, key } = await createOrganization(db.prisma, 'Bench');
+  return {
+    app, db, organizationId, apiKey: key,
+    async stop() {
+      await app.stop();
+      if (schema) await db.sql.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      await db.close();
+      await devServer.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function report(name: string, rows: { label: string; count: number; seconds: number }[]): void {
+  const [durable, baseline] = rows;
+  for (const r of rows) process.stdout.write(`${name}: ${r.label.padEnd(34)} ${r.count} in ${r.seconds.toFixed(2)} s = ${(r.count / r.seconds).toFixed(1)} /s\n`);
+  if (durable && baseline) process.stdout.write(`${name}: ratio durable / plain = ${((durable.count / durable.seconds) / (baseline.count / baseline.seconds)).toFixed(2)}\n`);
+}

@@ -1,0 +1,68 @@
+/**
+ * `npm run bench -- ingest --count 2000`: N mails (mixed sizes, a third with a
+ * 100 KB PDF) in a Dovecot mailbox, filed through the polling workflow, against
+ * a plain imapflow fetch + mailparser loop over the same mailbox.
+ */
+import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
+import { startDovecot } from '../tests/helpers/dovecot';
+import { ensureMailboxWorkflow } from '../src/reception/mailbox-workflow';
+import { report, startBenchMailroom } from './_harness';
+
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100 * 1024, 0x42)]);
+
+function mail(i: number): string {
+  const from = i % 2 === 0 ? `member${i % 50}@club.example` : `stranger${i}@elsewhere.example`;
+  const text = `Message ${i}\r\n` + 'Lorem ipsum dolor sit amet. '.repeat(1 + (i % 7) * 40);
+  const head = [`From: ${from}`, 'To: documents@club.example', `Subject: Document ${i}`, `Message-ID: <bench-${i}@club.example>`, 'MIME-Version: 1.0'];
+  if (i % 3 !== 0) return [...head, 'Content-Type: text/plain; charset=utf-8', '', text, ''].join('\r\n');
+  return [...head, 'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain; charset=utf-8', '', text, '--b',
+    'Content-Type: application/pdf', `Content-Disposition: attachment; filename="doc-${i}.pdf"`, 'Content-Transfer-Encoding: base64', '', PDF.toString('base64').replace(/.{76}/g, '$&\r\n'), '--b--', ''].join('\r\n');
+}
+
+export default async function ingest({ count }: { count: number }): Promise<void> {
+  const dovecot = await startDovecot();
+  dovecot.addUser('documents', 'pw');
+  const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: 'documents', pass: 'pw' }, logger: false });
+  await client.connect();
+  for (let i = 0; i < count; i++) await client.append('INBOX', mail(i));
+  await client.logout();
+  process.stdout.write(`ingest: ${count} mails appended to Dovecot\n`);
+
+  // Baseline: fetch every message and parse it, nothing stored.
+  let t = Date.now();
+  const plain = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: 'documents', pass: 'pw' }, logger: false });
+  await plain.connect();
+  await plain.mailboxOpen('INBOX', { readOnly: true });
+  let parsed = 0;
+  for await (const msg of plain.fetch('1:*', { source: true })) {
+    await simpleParser(msg.source!);
+    parsed += 1;
+  }
+  await plain.logout();
+  const baseline = { label: 'plain imapflow + mailparser loop', count: parsed, seconds: (Date.now() - t) / 1000 };
+
+  const mr = await startBenchMailroom({ RECEPTION_BATCH_SIZE: '200' });
+  try {
+    for (let k = 0; k < 50; k++) {
+      await mr.db.prisma.member.create({ data: { organizationId: mr.organizationId, firstName: `M${k}`, lastName: 'Bench', emails: { create: [{ organizationId: mr.organizationId, address: `member${k}@club.example`, normalized: `member${k}@club.example` }] } } });
+    }
+    const box = await mr.db.prisma.mailboxAccount.create({
+      data: { organizationId: mr.organizationId, host: dovecot.host, port: dovecot.port, security: 'none', username: 'documents', passwordEnc: mr.app.secrets.encrypt('pw'), pollIntervalSeconds: 3600 },
+    });
+    t = Date.now();
+    await ensureMailboxWorkflow(mr.app.temporal, mr.app.config, box);
+    for (;;) {
+      const n = await mr.db.prisma.receivedMail.count();
+      if (n >= count) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const durable = { label: 'mailbox-poll workflow (stored+filed)', count, seconds: (Date.now() - t) / 1000 };
+    const filed = await mr.db.prisma.receivedMail.count({ where: { category: 'filed' } });
+    report('ingest', [durable, baseline]);
+    process.stdout.write(`ingest: ${filed} filed on members, ${count - filed} left for staff; database: ${mr.db.kind}\n`);
+  } finally {
+    await mr.stop();
+    await dovecot.close();
+  }
+}

@@ -85,6 +85,11 @@ const envSchema = z.object({
   SMTP_VERIFY_TIMEOUT_SECONDS: z.coerce.number().min(1).default(10),
   /** Verify SMTP servers' certificates when testing accounts (off only for self-signed test servers). */
   SMTP_TLS_REJECT_UNAUTHORIZED: bool.default(true),
+  /** Invoice batches: invoices per child workflow, parallel sends, default rate (per organisation unless set there), pause after throttling. */
+  INVOICE_BATCH_CHUNK_SIZE: z.coerce.number().int().min(10).max(1000).default(200),
+  INVOICE_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+  INVOICE_BATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  INVOICE_BATCH_THROTTLE_BACKOFF_SECONDS: z.coerce.number().min(0).default(60),
   /** Largest JSON body accepted by the API (documents come base64-encoded). */
   API_BODY_LIMIT: z.string().default('30mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps';
 import { createDeliveryActivities } from './delivery';
+import { createInvoiceActivities } from './invoices';
 import { createMailActivities } from './mail';
 import { createReceptionActivities } from './reception';
 
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities(deps),
     ...createDeliveryActivities(deps),
     ...createReceptionActivities(deps),
+    ...createInvoiceActivities(deps),
   };
 }
 

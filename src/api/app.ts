@@ -10,7 +10,9 @@ import { ApiRouter } from './router';
 import { registerDeliveryRoutes } from './routes/delivery';
 import { registerDocumentRoutes } from './routes/documents';
 import { registerOAuthRoutes } from './routes/oauth';
+import { registerInvoiceRoutes } from './routes/invoices';
 import { registerOutgoingRoutes } from './routes/outgoing';
+import { registerTemplateRoutes } from './routes/templates';
 import { registerReceptionRoutes } from './routes/reception';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/emails';
@@ -29,6 +31,8 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
   registerOutgoingRoutes,
   registerOAuthRoutes,
   registerReceptionRoutes,
+  registerTemplateRoutes,
+  registerInvoiceRoutes,
   // Before the sent log: /sent-emails/stats and /sent-emails/sync must win over /sent-emails/:id.
   registerDeliveryRoutes,
   registerSentEmailRoutes,

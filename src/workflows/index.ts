@@ -4,3 +4,5 @@ export { deliverySyncWorkflow } from './delivery-sync';
 export { alertWebhookWorkflow } from './alert-webhook';
 export { alertDigestWorkflow, retentionPurgeWorkflow } from './maintenance';
 export { mailboxPollWorkflow } from './mailbox-poll';
+export { invoiceBatchWorkflow } from './invoice-batch';
+export { invoiceBatchChunkWorkflow } from './invoice-batch-chunk';

@@ -11,15 +11,16 @@ const structureBody = z
     senderName: z.string().max(200).nullish().openapi({ description: 'display name on mail sent for this structure' }),
     senderEmail: recipientSchema.nullish().openapi({ description: 'From address for this structure' }),
     replyTo: recipientSchema.nullish(),
+    invoiceSecondAddressCc: z.boolean().optional().openapi({ description: 'invoice batches: one message with the second address in Cc instead of one message each' }),
   })
   .openapi('StructureInput');
 
 export const structureSchema = z
-  .object({ id: z.string(), name: z.string(), senderName: z.string().nullable(), senderEmail: z.string().nullable(), replyTo: z.string().nullable(), createdAt: z.string(), updatedAt: z.string() })
+  .object({ id: z.string(), name: z.string(), senderName: z.string().nullable(), senderEmail: z.string().nullable(), replyTo: z.string().nullable(), invoiceSecondAddressCc: z.boolean(), createdAt: z.string(), updatedAt: z.string() })
   .openapi('Structure');
 
 export const presentStructure = (s: Structure) => ({
-  id: s.id, name: s.name, senderName: s.senderName, senderEmail: s.senderEmail, replyTo: s.replyTo,
+  id: s.id, name: s.name, senderName: s.senderName, senderEmail: s.senderEmail, replyTo: s.replyTo, invoiceSecondAddressCc: s.invoiceSecondAddressCc,
   createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString(),
 });
 

@@ -1,0 +1,37 @@
+import { Context } from '@temporalio/activity';
+import { sendInvoiceItem, type ItemOutcome } from '../invoices/send-invoice-item';
+import type { ActivityDeps } from './deps';
+import { createMailActivities } from './mail';
+
+export function createInvoiceActivities(deps: ActivityDeps) {
+  const { deliverEmail } = createMailActivities(deps);
+
+  /** Item ids of one chunk still to send, in order (ids only: no bodies in workflow history). */
+  async function loadBatchChunk(batchId: string, fromPosition: number, count: number): Promise<string[]> {
+    const rows = await deps.prisma.invoiceBatchItem.findMany({
+      where: { batchId, position: { gte: fromPosition, lt: fromPosition + count }, status: 'pending' },
+      orderBy: { position: 'asc' },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async function sendBatchItem(itemId: string): Promise<ItemOutcome> {
+    Context.current().heartbeat(itemId);
+    return sendInvoiceItem(deps, deliverEmail, itemId);
+  }
+
+  async function finishBatch(batchId: string, state: 'completed' | 'cancelled'): Promise<{ sent: number; failed: number; cancelled: number }> {
+    if (state === 'cancelled') await deps.prisma.invoiceBatchItem.updateMany({ where: { batchId, status: 'pending' }, data: { status: 'cancelled' } });
+    await deps.prisma.invoiceBatch.update({ where: { id: batchId }, data: { status: state, finishedAt: new Date() } });
+    const groups = await deps.prisma.invoiceBatchItem.groupBy({ by: ['status'], where: { batchId }, _count: { _all: true } });
+    const n = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;
+    return { sent: n('sent'), failed: n('failed'), cancelled: n('cancelled') };
+  }
+
+  async function setBatchStatus(batchId: string, status: 'running' | 'paused'): Promise<void> {
+    await deps.prisma.invoiceBatch.updateMany({ where: { id: batchId, status: { in: ['running', 'paused'] } }, data: { status } });
+  }
+
+  return { loadBatchChunk, sendBatchItem, finishBatch, setBatchStatus };
+}

@@ -1,0 +1,121 @@
+import { batchProgressQuery, cancelBatchSignal, pauseBatchSignal, resumeBatchSignal } from '../../shared/invoice-batch';
+import { createInvoices, presentInvoice } from '../../invoices/create-invoices';
+import { PERIOD } from '../../invoices/format';
+import { listCandidates } from '../../invoices/list-candidates';
+import { startInvoiceBatch } from '../../invoices/start-batch';
+import { AppError, notFound } from '../../shared/errors';
+import { workflowIds } from '../../shared/names';
+import type { AppContext } from '../context';
+import type { ApiRouter } from '../router';
+import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+
+const period = z.string().regex(PERIOD, 'YYYY-MM');
+const invoiceInput = z.object({
+  number: z.string().min(1).max(50),
+  period,
+  memberId: z.string(),
+  structureId: z.string(),
+  amountExclTax: z.number().min(0).max(1e8),
+  amountInclTax: z.number().min(0).max(1e8),
+  currency: z.string().length(3).default('EUR'),
+  lines: z.array(z.object({ label: z.string().min(1).max(300), quantity: z.number().min(0), unitPrice: z.number(), total: z.number().optional() })).max(200).default([]),
+  pdfBase64: z.string().optional().openapi({ description: 'the invoice PDF; generated from the data when absent' }),
+});
+const invoiceSchema = z.object({
+  id: z.string(), number: z.string(), period: z.string(), memberId: z.string(), structureId: z.string(), amountExclTax: z.number(), amountInclTax: z.number(), currency: z.string(),
+  lines: z.any(), documentId: z.string().nullable(), pdfUrl: z.string().nullable(), editedAt: z.string(), lastSentAt: z.string().nullable(),
+}).openapi('Invoice');
+
+export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
+  const tags = ['invoices'];
+  r.add({
+    method: 'post', path: '/invoices', summary: 'Record one invoice or a whole month (PDF given or generated)', tags, status: 201,
+    body: z.union([invoiceInput, z.object({ invoices: z.array(invoiceInput).min(1).max(20_000) })]),
+    response: z.object({ items: z.array(invoiceSchema) }),
+    handler: async ({ auth, body }) => {
+      const list = 'invoices' in body ? body.invoices : [body];
+      return { items: (await createInvoices(ctx, auth.organizationId, list)).map(presentInvoice) };
+    },
+  });
+  r.add({
+    method: 'get', path: '/invoices', summary: 'Invoices of a period', tags, query: pageQuery.extend({ period: period.optional(), structureId: z.string().optional(), memberId: z.string().optional() }), response: pagedSchema(invoiceSchema),
+    handler: async ({ auth, query }) => {
+      const where = { organizationId: auth.organizationId, ...(query.period ? { period: query.period } : {}), ...(query.structureId ? { structureId: query.structureId } : {}), ...(query.memberId ? { memberId: query.memberId } : {}) };
+      const [items, total] = await Promise.all([ctx.prisma.invoice.findMany({ where, orderBy: [{ period: 'desc' }, { number: 'asc' }], ...paging(query) }), ctx.prisma.invoice.count({ where })]);
+      return { items: items.map(presentInvoice), page: query.page, pageSize: query.pageSize, total };
+    },
+  });
+
+  r.add({
+    method: 'get', path: '/invoice-batches/candidates', summary: 'Who will receive the period’s invoices, and who will not (dry run with ?preview=true)', tags,
+    query: z.object({ period, structureId: z.string(), preview: z.enum(['true', 'false']).optional() }),
+    response: z.object({ period: z.string(), structureId: z.string(), secondAddressInCc: z.boolean(), withAddress: z.array(z.any()), withoutAddress: z.array(z.any()) }),
+    handler: async ({ auth, query }) => {
+      const res = await listCandidates(ctx.prisma, auth.organizationId, { period: query.period, structureId: query.structureId, preview: query.preview === 'true' });
+      if (!res) throw notFound(`Structure ${query.structureId}`);
+      return res;
+    },
+  });
+
+  r.add({
+    method: 'post', path: '/invoice-batches', summary: 'Send the selected invoices (202; follow with GET /invoice-batches/:id)', tags, status: 202,
+    body: z.object({ period, structureId: z.string(), invoiceIds: z.array(z.string()).max(20_000).optional().openapi({ description: 'omit to send every invoice of the period with an address' }) }),
+    response: z.object({ id: z.string(), workflowId: z.string(), total: z.number(), skipped: z.array(z.object({ invoiceId: z.string(), reason: z.string() })) }),
+    handler: async ({ auth, body }) => {
+      const { batch, workflowId, skipped } = await startInvoiceBatch(ctx, { organizationId: auth.organizationId, structureId: body.structureId, period: body.period, invoiceIds: body.invoiceIds, createdByKeyId: auth.keyId });
+      return { id: batch.id, workflowId, total: batch.total, skipped };
+    },
+  });
+
+  const getBatch = async (organizationId: string, id: string) => {
+    const b = await ctx.prisma.invoiceBatch.findFirst({ where: { id, organizationId } });
+    if (!b) throw notFound(`Invoice batch ${id}`);
+    return b;
+  };
+  r.add({
+    method: 'get', path: '/invoice-batches/:id', summary: 'Progress (live from the workflow) and the state of each invoice', tags, params: idParam, query: pageQuery.extend({ status: z.enum(['pending', 'sent', 'failed', 'cancelled']).optional() }),
+    response: z.object({ id: z.string(), status: z.string(), period: z.string(), structureId: z.string(), progress: z.any(), items: pagedSchema(z.any()) }),
+    handler: async ({ auth, params, query }) => {
+      const b = await getBatch(auth.organizationId, params.id);
+      const counts = Object.fromEntries((await ctx.prisma.invoiceBatchItem.groupBy({ by: ['status'], where: { batchId: b.id }, _count: { _all: true } })).map((g) => [g.status, g._count._all]));
+      let live = null;
+      if (b.status === 'running' || b.status === 'paused') live = await ctx.temporal.workflow.getHandle(workflowIds.invoiceBatch(b.id)).query(batchProgressQuery).catch(() => null);
+      const progress = {
+        state: live?.state ?? b.status, total: b.total, sent: counts.sent ?? 0, failed: counts.failed ?? 0, cancelled: counts.cancelled ?? 0, pending: counts.pending ?? 0,
+        ratePerMinute: live?.ratePerMinute ?? null, etaSeconds: live?.etaSeconds ?? null, recentFailures: live?.recentFailures ?? [],
+      };
+      const where = { batchId: b.id, ...(query.status ? { status: query.status } : {}) };
+      const [rows, total] = await Promise.all([
+        ctx.prisma.invoiceBatchItem.findMany({ where, include: { invoice: { include: { member: true } } }, orderBy: { position: 'asc' }, ...paging(query) }),
+        ctx.prisma.invoiceBatchItem.count({ where }),
+      ]);
+      const items = rows.map((i) => ({ invoiceId: i.invoiceId, number: i.invoice.number, name: `${i.invoice.member.lastName.toUpperCase()} ${i.invoice.member.firstName}`, address: i.address, cc: i.cc, status: i.status, error: i.error, sentEmailId: i.sentEmailId, lastSentAt: i.invoice.lastSentAt?.toISOString() ?? null }));
+      return { id: b.id, status: b.status, period: b.period, structureId: b.structureId, progress, items: { items, page: query.page, pageSize: query.pageSize, total } };
+    },
+  });
+
+  for (const [action, signal] of [['cancel', cancelBatchSignal], ['pause', pauseBatchSignal], ['resume', resumeBatchSignal]] as const) {
+    r.add({
+      method: 'post', path: `/invoice-batches/:id/${action}`, summary: action === 'cancel' ? 'Stop new sends (in-flight ones finish); the rest is marked cancelled' : `${action === 'pause' ? 'Pause' : 'Resume'} the batch`, tags, params: idParam, status: 202,
+      response: z.object({ id: z.string(), requested: z.string() }),
+      handler: async ({ auth, params }) => {
+        const b = await getBatch(auth.organizationId, params.id);
+        if (b.status !== 'running' && b.status !== 'paused') throw new AppError('CONFLICT', `The batch is already ${b.status}`);
+        await ctx.temporal.workflow.getHandle(workflowIds.invoiceBatch(b.id)).signal(signal as typeof cancelBatchSignal);
+        return { id: b.id, requested: action };
+      },
+    });
+  }
+
+  r.add({
+    method: 'post', path: '/invoice-batches/:id/resend-failed', summary: 'Start a follow-up batch of only the failed messages', tags, params: idParam, status: 202,
+    response: z.object({ id: z.string(), workflowId: z.string(), total: z.number() }),
+    handler: async ({ auth, params }) => {
+      const b = await getBatch(auth.organizationId, params.id);
+      const failed = await ctx.prisma.invoiceBatchItem.findMany({ where: { batchId: b.id, status: 'failed' }, orderBy: { position: 'asc' } });
+      if (!failed.length) throw new AppError('CONFLICT', 'No failed message to resend');
+      const { batch, workflowId } = await startInvoiceBatch(ctx, { organizationId: auth.organizationId, structureId: b.structureId, period: b.period, pairs: failed.map((f) => ({ invoiceId: f.invoiceId, address: f.address, cc: f.cc })), parentBatchId: b.id, createdByKeyId: auth.keyId });
+      return { id: batch.id, workflowId, total: batch.total };
+    },
+  });
+}

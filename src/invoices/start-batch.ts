@@ -1,0 +1,70 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { InvoiceBatch, PrismaClient } from '../generated/prisma/client';
+import { AppError } from '../shared/errors';
+import { workflowIds } from '../shared/names';
+import { organizationSearchAttributes } from '../shared/search-attributes';
+import type { InvoiceBatchInput } from '../workflows/invoice-batch';
+
+export interface StartBatchInput {
+  organizationId: string;
+  structureId: string;
+  period: string;
+  invoiceIds?: string[];
+  /** Explicit (invoice, address) pairs: "resend the failed ones". */
+  pairs?: { invoiceId: string; address: string; cc: string | null }[];
+  parentBatchId?: string;
+  createdByKeyId?: string;
+}
+
+/**
+ * Creates the batch and its items — one per invoice per working address, or
+ * one with the second address in Cc when the structure says so — and starts
+ * `invoice-batch:<id>`. Invoices without a working address are reported, not sent.
+ */
+export async function startInvoiceBatch(deps: { prisma: PrismaClient; temporal: Client; config: Config }, input: StartBatchInput): Promise<{ batch: InvoiceBatch; workflowId: string; skipped: { invoiceId: string; reason: string }[] }> {
+  const { prisma } = deps;
+  const structure = await prisma.structure.findFirst({ where: { id: input.structureId, organizationId: input.organizationId } });
+  if (!structure) throw new AppError('VALIDATION_FAILED', 'structureId: no such structure', { errors: [{ field: 'body.structureId', reason: 'no such structure in this organisation' }] });
+  const skipped: { invoiceId: string; reason: string }[] = [];
+  let items: { invoiceId: string; address: string; cc: string | null }[] = [];
+  if (input.pairs) {
+    items = input.pairs;
+  } else {
+    const ids = input.invoiceIds ?? [];
+    const invoices = await prisma.invoice.findMany({
+      where: { organizationId: input.organizationId, structureId: structure.id, period: input.period, ...(input.invoiceIds ? { id: { in: ids } } : {}) },
+      include: { member: { include: { emails: { orderBy: { position: 'asc' } } } } },
+      orderBy: [{ member: { lastName: 'asc' } }, { number: 'asc' }],
+    });
+    const unknown = ids.filter((id) => !invoices.some((i) => i.id === id));
+    if (unknown.length) {
+      throw new AppError('VALIDATION_FAILED', `invoiceIds: not invoices of this structure and period: ${unknown.slice(0, 10).join(', ')}`, { errors: [{ field: 'body.invoiceIds', reason: `${unknown.length} unknown for this structure and period` }] });
+    }
+    for (const inv of invoices) {
+      const good = inv.member.emails.filter((e) => !e.invalidAt).slice(0, 2).map((e) => e.address);
+      if (!good.length) skipped.push({ invoiceId: inv.id, reason: inv.member.emails.length ? 'every address is flagged invalid' : 'no email address' });
+      else if (structure.invoiceSecondAddressCc) items.push({ invoiceId: inv.id, address: good[0]!, cc: good[1] ?? null });
+      else for (const a of good) items.push({ invoiceId: inv.id, address: a, cc: null });
+    }
+  }
+  if (!items.length) throw new AppError('VALIDATION_FAILED', 'nothing to send: no selected invoice has a working address', { errors: [{ field: 'body.invoiceIds', reason: 'no invoice with a working address' }], extra: { skipped } });
+
+  const batch = await prisma.invoiceBatch.create({ data: { organizationId: input.organizationId, structureId: structure.id, period: input.period, total: items.length, parentBatchId: input.parentBatchId ?? null, createdByKeyId: input.createdByKeyId ?? null } });
+  for (let i = 0; i < items.length; i += 1000) {
+    await prisma.invoiceBatchItem.createMany({ data: items.slice(i, i + 1000).map((it, k) => ({ batchId: batch.id, invoiceId: it.invoiceId, address: it.address, cc: it.cc, position: i + k })) });
+  }
+  const org = await prisma.organization.findUniqueOrThrow({ where: { id: input.organizationId } });
+  const workflowId = workflowIds.invoiceBatch(batch.id);
+  await deps.temporal.workflow.start('invoiceBatchWorkflow', {
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    workflowId,
+    args: [{
+      batchId: batch.id, organizationId: input.organizationId, total: items.length, chunkSize: deps.config.INVOICE_BATCH_CHUNK_SIZE, concurrency: deps.config.INVOICE_BATCH_CONCURRENCY,
+      ratePerMinute: org.sendRatePerMinute ?? deps.config.INVOICE_BATCH_RATE_PER_MINUTE, throttleBackoffSeconds: deps.config.INVOICE_BATCH_THROTTLE_BACKOFF_SECONDS, heartbeatSeconds: deps.config.SEND_HEARTBEAT_SECONDS,
+    } satisfies InvoiceBatchInput],
+    typedSearchAttributes: organizationSearchAttributes(input.organizationId),
+    staticSummary: `Invoices ${input.period} — ${structure.name} (${items.length} messages)`,
+  });
+  return { batch, workflowId, skipped };
+}

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config';
 import { createCliContext } from './context';
+import { registerBatchCommands } from './commands/batch';
 import { registerMailCommands } from './commands/mail';
 import { registerOrgCommands } from './commands/org';
 
@@ -15,6 +16,7 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command('mailroom').description('Mailroom operator commands').showHelpAfterError();
   registerOrgCommands(program, ctx);
   registerMailCommands(program, ctx);
+  registerBatchCommands(program, ctx);
   try {
     await program.parseAsync(argv);
   } finally {

@@ -1,0 +1,57 @@
+/**
+ * `npm run bench -- invoice-batch --count 2000`: N invoices with a 100 KB PDF
+ * each through the batch workflow to a local SMTP server, then the same N
+ * messages with a plain pooled nodemailer loop to the same server.
+ */
+import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { startRecordingSmtpServer } from '../tests/helpers/smtp-server';
+import { startInvoiceBatch } from '../src/invoices/start-batch';
+import { report, startBenchMailroom } from './_harness';
+
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100 * 1024, 0x43)]);
+
+export default async function invoiceBatch({ count }: { count: number }): Promise<void> {
+  const smtp = await startRecordingSmtpServer();
+  const mr = await startBenchMailroom({ SMTP_URL: smtp.url, INVOICE_BATCH_RATE_PER_MINUTE: '1000000', INVOICE_BATCH_CONCURRENCY: '10', INVOICE_BATCH_CHUNK_SIZE: '200' });
+  try {
+    const { prisma } = mr.db;
+    const structure = await prisma.structure.create({ data: { organizationId: mr.organizationId, name: 'Résidence Bench' } });
+    const doc = await mr.app.storage.put(PDF);
+    for (let i = 0; i < count; i += 500) {
+      const n = Math.min(500, count - i);
+      const members = await prisma.member.createManyAndReturn({ data: Array.from({ length: n }, (_, k) => ({ organizationId: mr.organizationId, structureId: structure.id, firstName: `R${i + k}`, lastName: 'Bench' })) });
+      await prisma.memberEmail.createMany({ data: members.map((m, k) => ({ organizationId: mr.organizationId, memberId: m.id, address: `resident${i + k}@bench.example`, normalized: `resident${i + k}@bench.example` })) });
+      const docs = await prisma.document.createManyAndReturn({ data: members.map((m, k) => ({ organizationId: mr.organizationId, memberId: m.id, filename: `Facture ${i + k}.pdf`, contentType: 'application/pdf', kind: 'invoice', size: doc.size, sha256: doc.sha256, storageKey: doc.key })) });
+      await prisma.invoice.createMany({ data: members.map((m, k) => ({ organizationId: mr.organizationId, structureId: structure.id, memberId: m.id, number: `B-${i + k}`, period: '2026-11', amountExclTaxCents: 210000, amountInclTaxCents: 221550, documentId: docs[k]!.id })) });
+    }
+    process.stdout.write(`invoice-batch: ${count} invoices with a ${PDF.length / 1024} KB PDF each\n`);
+
+    let t = Date.now();
+    const { batch, workflowId } = await startInvoiceBatch({ prisma, temporal: mr.app.temporal, config: mr.app.config }, { organizationId: mr.organizationId, structureId: structure.id, period: '2026-11' });
+    await mr.app.temporal.workflow.getHandle(workflowId).result();
+    const durable = { label: 'invoice-batch workflow', count: batch.total, seconds: (Date.now() - t) / 1000 };
+    const received = smtp.messages.length;
+    smtp.reset();
+
+    const transport = nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 10, maxMessages: 1000 } as SMTPTransport.Options);
+    t = Date.now();
+    const queue = Array.from({ length: count }, (_, i) => i);
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+          await transport.sendMail({ from: 'facturation@bench.example', to: `resident${i}@bench.example`, subject: `Facture B-${i}`, text: 'Vous trouverez ci-joint la facture.', attachments: [{ filename: `Facture ${i}.pdf`, content: PDF }] });
+        }
+      }),
+    );
+    transport.close();
+    const plain = { label: 'plain pooled nodemailer loop', count, seconds: (Date.now() - t) / 1000 };
+    report('invoice-batch', [durable, plain]);
+    const histories = [];
+    for await (const wf of mr.app.temporal.workflow.list({ query: `WorkflowId STARTS_WITH "${workflowId}"` })) histories.push(wf.historyLength);
+    process.stdout.write(`invoice-batch: ${received} messages received from the workflow; ${histories.length} workflow runs, longest history ${Math.max(...histories)} events; database: ${mr.db.kind}\n`);
+  } finally {
+    await mr.stop();
+    await smtp.close();
+  }
+}

@@ -90,6 +90,8 @@ const envSchema = z.object({
   INVOICE_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
   INVOICE_BATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   INVOICE_BATCH_THROTTLE_BACKOFF_SECONDS: z.coerce.number().min(0).default(60),
+  /** Base of password-reset links (an organisation can set its own); the token is appended as ?token=. */
+  PASSWORD_RESET_URL: z.string().url().default('http://localhost:3000/reset-password'),
   /** Largest JSON body accepted by the API (documents come base64-encoded). */
   API_BODY_LIMIT: z.string().default('30mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { createDeliveryActivities } from './delivery';
 import { createInvoiceActivities } from './invoices';
 import { createMailActivities } from './mail';
+import { createNotificationActivities } from './notifications';
 import { createReceptionActivities } from './reception';
 
 export type { ActivityDeps };
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeliveryActivities(deps),
     ...createReceptionActivities(deps),
     ...createInvoiceActivities(deps),
+    ...createNotificationActivities(deps),
   };
 }
 

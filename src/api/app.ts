@@ -11,6 +11,7 @@ import { registerDeliveryRoutes } from './routes/delivery';
 import { registerDocumentRoutes } from './routes/documents';
 import { registerOAuthRoutes } from './routes/oauth';
 import { registerInvoiceRoutes } from './routes/invoices';
+import { registerNotificationRoutes } from './routes/notifications';
 import { registerOutgoingRoutes } from './routes/outgoing';
 import { registerTemplateRoutes } from './routes/templates';
 import { registerReceptionRoutes } from './routes/reception';
@@ -33,6 +34,7 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
   registerReceptionRoutes,
   registerTemplateRoutes,
   registerInvoiceRoutes,
+  registerNotificationRoutes,
   // Before the sent log: /sent-emails/stats and /sent-emails/sync must win over /sent-emails/:id.
   registerDeliveryRoutes,
   registerSentEmailRoutes,

@@ -22,4 +22,10 @@ export async function ensureSchedules(client: Client, config: Config): Promise<v
     action: { type: 'startWorkflow', workflowType: 'alertDigestWorkflow', taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: scheduleIds.alertDigest },
     state: { note: 'Hourly digest of undelivered messages for organisations that asked for one' },
   });
+  await ensureSchedule(client, {
+    scheduleId: scheduleIds.validityScan,
+    spec: { calendars: [{ hour: 6, minute: 5 }] },
+    action: { type: 'startWorkflow', workflowType: 'validityScanWorkflow', taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: scheduleIds.validityScan },
+    state: { note: 'Daily validity-expiry alerts (medical visits, licences...)' },
+  });
 }

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
-const { sendHourlyAlertDigests, purgeSentEmails } = proxyActivities<Activities>({
+const { sendHourlyAlertDigests, purgeSentEmails, scanValidityAlerts } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '2 minutes',
   retry: { maximumAttempts: 5, initialInterval: '30 seconds' },
@@ -15,4 +15,9 @@ export async function alertDigestWorkflow(): Promise<{ digests: number; events: 
 /** Daily Schedule: the sent log keeps each organisation's retention period, no more. */
 export async function retentionPurgeWorkflow(): Promise<{ deleted: number; organizations: number }> {
   return purgeSentEmails();
+}
+
+/** Daily Schedule: validities reaching an alert stage (30, 7, 0 days before expiry by default). */
+export async function validityScanWorkflow(): Promise<{ alerts: number; digests: number }> {
+  return scanValidityAlerts();
 }

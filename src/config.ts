@@ -31,6 +31,8 @@ const envSchema = z.object({
   TEMPORAL_TLS_CERT_PATH: z.string().optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
   TEMPORAL_TLS_CA_PATH: z.string().optional(),
+  /** Tag workflows with the OrganizationId search attribute (off only for servers without it, e.g. the time-skipping test server). */
+  TEMPORAL_SEARCH_ATTRIBUTES: bool.default(true),
   /** Path to the `temporal` CLI for the embedded dev server; else PATH; else the SDK's download. */
   TEMPORAL_CLI_PATH: z.string().optional(),
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(0).default(7233),

@@ -29,7 +29,7 @@ export async function startSendWorkflow(deps: { temporal: Client; prisma: Prisma
       taskQueue: deps.taskQueue ?? deps.config.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
       workflowId,
       args: [{ sentEmailId: email.id, organizationId: email.organizationId, policy: sendPolicy(deps.config) } satisfies SendEmailInput],
-      typedSearchAttributes: organizationSearchAttributes(email.organizationId),
+      typedSearchAttributes: deps.config.TEMPORAL_SEARCH_ATTRIBUTES ? organizationSearchAttributes(email.organizationId) : undefined,
       staticSummary: `Send "${email.subject.slice(0, 80)}"`,
     });
   } catch (err) {

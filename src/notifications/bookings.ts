@@ -27,7 +27,7 @@ async function startBookingWorkflow(deps: Deps, b: Booking): Promise<void> {
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
       workflowId: workflowIds.booking(b.id),
       args: [{ bookingId: b.id, organizationId: b.organizationId } satisfies BookingWorkflowInput],
-      typedSearchAttributes: organizationSearchAttributes(b.organizationId),
+      typedSearchAttributes: deps.config.TEMPORAL_SEARCH_ATTRIBUTES ? organizationSearchAttributes(b.organizationId) : undefined,
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -190,7 +190,7 @@ describeIfServer('Temporal dev server and Dovecot', temporalAvailable() && dovec
 
   it('an hourly digest gathers the failures in one mail', async () => {
     await org.admin.put('/api/v1/settings/alerts', { emails: ['digest@tilleuls.example'], emailMode: 'hourly' });
-    smtp.failNext({ count: 2, stage: 'rcpt', code: 550, message: '5.1.1 No such user' });
+    smtp.failNext({ count: 2, stage: 'rcpt', code: 550, message: '5.1.1 No such user', recipients: ['x1@dest.example', 'x2@dest.example'] });
     const a = await org.staff.post('/api/v1/emails', { to: 'x1@dest.example', subject: 'Digest A', text: 't' });
     const b = await org.staff.post('/api/v1/emails', { to: 'x2@dest.example', subject: 'Digest B', text: 't' });
     for (const id of [a.body.id, b.body.id]) await eventually(async () => mr.db.prisma.alertEvent.findFirst({ where: { sentEmailId: id } }));

@@ -115,6 +115,18 @@ describeIfServer('Temporal dev server and Dovecot', temporalAvailable() && dovec
     await replayWorkflow(mr.app.temporal, workflowId);
   });
 
+  it('sends a test alert by email and to the webhook on request', async () => {
+    const before = receiver.calls.length;
+    const res = await org.admin.post('/api/v1/settings/alerts/test');
+    expect(res.body.webhook).toEqual({ status: 200 });
+    const call = receiver.calls[before]!;
+    expect(JSON.parse(call.body)).toMatchObject({ type: 'test', organizationId: org.organizationId });
+    expect(verifySignature(secret, call.body, call.signature)).toBe(true);
+    const mail = await eventually(async () => smtp.messages.find((m) => m.parsed.subject === 'Mailroom : test des alertes'));
+    expect(mail.envelope.rcptTo).toEqual(['direction@tilleuls.example']);
+    expect(res.body.email.id).toBeTruthy();
+  });
+
   it('tells staff by email and by a signed webhook, retried until it answers 2xx', async () => {
     const alertMail = await eventually(async () => smtp.messages.find((m) => m.envelope.rcptTo.includes('direction@tilleuls.example') && m.parsed.text?.includes('josiane@dest.example')));
     expect(alertMail.parsed.subject).toBe('Message non remis à josiane@dest.example');

@@ -181,6 +181,20 @@ describeIfServer('Temporal dev server', temporalAvailable())('invoice batches', 
     expect(lengths[0]).toBeLessThan(200);
   });
 
+  it("puts the second address in Cc of one message when the structure asks for it", async () => {
+    const cc = (await org.admin.post('/api/v1/structures', { name: 'Résidence Cc', invoiceSecondAddressCc: true })).body;
+    expect(cc.invoiceSecondAddressCc).toBe(true);
+    const mm = (await org.staff.post('/api/v1/members', { firstName: 'Rose', lastName: 'Tuteur', structureId: cc.id, emails: [{ address: 'rose@example.org' }, { address: 'tuteur@example.org' }] })).body;
+    await org.staff.post('/api/v1/invoices', { number: 'CC-1', period: '2025-04', memberId: mm.id, structureId: cc.id, amountExclTax: 1, amountInclTax: 1, pdfBase64: TINY_PDF.toString('base64') });
+    const res = await org.staff.post('/api/v1/invoice-batches', { period: '2025-04', structureId: cc.id });
+    expect(res.body.total).toBe(1);
+    await waitBatch(res.body.id);
+    const [msg] = await smtp.waitForMessages(1);
+    expect(msg!.envelope.rcptTo.sort()).toEqual(['rose@example.org', 'tuteur@example.org']);
+    expect(msg!.parsed.cc).toMatchObject({ value: [{ address: 'tuteur@example.org' }] });
+    expect(smtp.messages).toHaveLength(1);
+  });
+
   it('keeps every invoice route to its own organisation', async () => {
     const b = await mr.db.prisma.invoiceBatch.findFirstOrThrow({ where: { organizationId: org.organizationId } });
     const inv = await mr.db.prisma.invoice.findFirstOrThrow({ where: { organizationId: org.organizationId } });

@@ -1,5 +1,6 @@
 import { bookingIcs, formatLocal } from '../notifications/ics';
 import { notifyMember, preferencesOf, subscribedManagers } from '../notifications/notify';
+import { sendBookingDigests } from '../notifications/booking-digest';
 import { scanValidities } from '../notifications/validities';
 import { parseAddress } from '../mail/addresses';
 import type { ActivityDeps } from './deps';
@@ -63,5 +64,9 @@ export function createNotificationActivities(deps: ActivityDeps) {
     return scanValidities(notifyDeps, new Date());
   }
 
-  return { loadBookingForWorkflow, sendBookingNotice, scanValidityAlerts };
+  async function sendDailyBookingDigests(): Promise<{ digests: number }> {
+    return sendBookingDigests(notifyDeps, new Date());
+  }
+
+  return { loadBookingForWorkflow, sendBookingNotice, scanValidityAlerts, sendDailyBookingDigests };
 }

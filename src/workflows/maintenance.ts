@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
-const { sendHourlyAlertDigests, purgeSentEmails, scanValidityAlerts } = proxyActivities<Activities>({
+const { sendHourlyAlertDigests, purgeSentEmails, scanValidityAlerts, sendDailyBookingDigests } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '2 minutes',
   retry: { maximumAttempts: 5, initialInterval: '30 seconds' },
@@ -17,7 +17,9 @@ export async function retentionPurgeWorkflow(): Promise<{ deleted: number; organ
   return purgeSentEmails();
 }
 
-/** Daily Schedule: validities reaching an alert stage (30, 7, 0 days before expiry by default). */
-export async function validityScanWorkflow(): Promise<{ alerts: number; digests: number }> {
-  return scanValidityAlerts();
+/** Daily Schedule: validities reaching an alert stage (30, 7, 0 days before expiry by default), then the managers' booking digests. */
+export async function validityScanWorkflow(): Promise<{ alerts: number; digests: number; bookingDigests: number }> {
+  const validity = await scanValidityAlerts();
+  const bookings = await sendDailyBookingDigests();
+  return { ...validity, bookingDigests: bookings.digests };
 }

@@ -90,6 +90,17 @@ describeIfServer('Temporal dev server', temporalAvailable())('notifications thro
     expect(await run()).toMatchObject({ alerts: 0, digests: 0 });
   });
 
+  it("gives managers who asked for it one daily digest of the structure's bookings", async () => {
+    await org.staff.put(`/api/v1/members/${m.secretary!.id}/notification-preferences`, { subscribeBookings: 'digest' });
+    const result = await mr.app.temporal.workflow.execute('validityScanWorkflow', { taskQueue: mr.config.TEMPORAL_TASK_QUEUE, workflowId: `daily-test-${Date.now()}` });
+    expect(result).toMatchObject({ alerts: 0, bookingDigests: 1 });
+    const digest = await eventually(async () => to('secretariat@example.org')[0]);
+    expect(digest.parsed.subject).toMatch(/^Réservations du jour \(\d+\)/);
+    expect(digest.parsed.text).toContain('Jeanne Test · F-GXYZ');
+    expect(digest.parsed.text).toContain('Paul Test · F-GXYZ');
+    await org.staff.put(`/api/v1/members/${m.secretary!.id}/notification-preferences`, { subscribeBookings: 'none' });
+  });
+
   it('alerts a low balance once per crossing', async () => {
     const put = (balance: number, threshold?: number) => org.staff.put(`/api/v1/members/${m.pilot2!.id}/balance`, { balance, ...(threshold !== undefined ? { threshold } : {}) });
     expect((await put(120, 50)).body).toMatchObject({ below: false, alerted: false });

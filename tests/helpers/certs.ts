@@ -1,18 +1,44 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
-let cached: Promise<{ key: string; cert: string }> | undefined;
+export interface TestCertificate {
+  /** PEM private key (RSA 2048, unencrypted). */
+  key: string;
+  /** PEM self-signed certificate for CN=localhost, SAN DNS:localhost and IP:127.0.0.1. */
+  cert: string;
+}
 
-/** A self-signed certificate for localhost / 127.0.0.1, made once per test process with openssl. */
-export function getTestCertificate(): Promise<{ key: string; cert: string }> {
-  cached ??= (async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cert-'));
+let cached: Promise<TestCertificate> | undefined;
+
+/**
+ * A self-signed certificate for localhost / 127.0.0.1, made once per test process
+ * with the openssl CLI (nothing to commit, never expires in a checkout). Clients
+ * must opt out of verification (`rejectUnauthorized: false`) or trust `cert`.
+ */
+export function getTestCertificate(): Promise<TestCertificate> {
+  cached ??= generate().catch((err: unknown) => {
+    cached = undefined; // let a later call try again rather than replay the failure
+    throw err;
+  });
+  return cached;
+}
+
+async function generate(): Promise<TestCertificate> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cert-'));
+  try {
     const key = path.join(dir, 'key.pem');
     const cert = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    await promisify(execFile)('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2',
+      '-keyout', key, '-out', cert,
+      '-subj', '/CN=localhost',
+      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ]);
     return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
-  })();
-  return cached;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -31,12 +31,9 @@ async function generate(): Promise<TestCertificate> {
   try {
     const key = path.join(dir, 'key.pem');
     const cert = path.join(dir, 'cert.pem');
-    await promisify(execFile)('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2',
-      '-keyout', key, '-out', cert,
-      '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ]);
+    const request = 'req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -subj /CN=localhost'.split(' ');
+    const san = ['-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'];
+    await promisify(execFile)('openssl', [...request, ...san, '-keyout', key, '-out', cert]);
     return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -60,9 +60,10 @@ describeIfServer('Dovecot', dovecotAvailable())('private Dovecot', () => {
     const folders = await withImap('bob', 'bob-pw', async (c) => (await c.list()).map((f) => f.path), true);
     expect(folders.sort()).toEqual(['Factures', 'INBOX']);
 
-    dovecot.addUser('bob', 'new-pw'); // replaces the password at once
-    await expect(withImap('bob', 'bob-pw', async () => undefined)).rejects.toMatchObject({ authenticationFailed: true });
-    await withImap('bob', 'new-pw', async () => undefined);
+    await expect(withImap('bob', 'wrong-pw', async () => undefined)).rejects.toMatchObject({ authenticationFailed: true });
+    await expect(withImap('carol', 'carol-pw', async () => undefined)).rejects.toMatchObject({ authenticationFailed: true });
+    dovecot.addUser('carol', 'carol-pw'); // right after a failed lookup of the same name
+    await withImap('carol', 'carol-pw', async () => undefined);
   });
 
   it('keeps its mail across stop() and start(), on the same ports', async () => {

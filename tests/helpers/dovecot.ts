@@ -9,12 +9,11 @@ import { freePort, portOpen } from './ports';
 /**
  * A private Dovecot for tests: its own config, base_dir and Maildirs in a temp
  * folder, IMAP (plain) and IMAPS (implicit TLS, self-signed) on free loopback
- * ports, users in a passwd-file that Dovecot re-reads whenever it changes.
+ * ports, users in passwd-files (one per user) that can be added at any time.
  *
  * Dovecot runs in the foreground (-F) as our child, in its own process group:
- * we learn at once when it exits, it never lingers as a zombie that blocks a
- * restart ("already running"), and a test process that dies without close()
- * kills it on exit.
+ * we learn at once when it exits, and it never lingers as an unreaped zombie
+ * that makes the next start fail with "Dovecot is already running".
  */
 export interface TestDovecot {
   host: string;
@@ -24,12 +23,21 @@ export interface TestDovecot {
   tlsPort: number;
   /** The temp folder holding config, logs and mail. */
   dir: string;
-  /** Adds or replaces a user; works before and after start (no restart needed). */
+  /**
+   * Adds a user, before or after start (no restart needed; usable at once).
+   * Calling it again for the same user replaces the password within a second.
+   */
   addUser(user: string, password: string): void;
   /** ImapFlow options for a user, silent, self-signed certificate accepted. */
   clientOptions(user: string, password: string, opts?: { tls?: boolean }): ImapFlowOptions;
   /** Appends a raw message (creating the folder if needed) and returns what APPENDUID said. */
-  appendMessage(user: string, password: string, folder: string, raw: Buffer | string, flags?: string[]): Promise<{ uid?: number; uidValidity?: bigint }>;
+  appendMessage(
+    user: string,
+    password: string,
+    folder: string,
+    raw: Buffer | string,
+    flags?: string[],
+  ): Promise<{ uid?: number; uidValidity?: bigint }>;
   createFolder(user: string, password: string, folder: string): Promise<void>;
   /** Deleting then creating a folder gives it a new UIDVALIDITY. */
   deleteFolder(user: string, password: string, folder: string): Promise<void>;
@@ -72,7 +80,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<TestDo
   fs.writeFileSync(path.join(dir, 'cert.pem'), cert.cert);
   fs.writeFileSync(path.join(dir, 'key.pem'), cert.key, { mode: 0o600 });
 
-  const passwd = new PasswdFile(path.join(dir, 'passwd'), mailRoot, account);
+  const passwd = new PasswdFiles(path.join(dir, 'users'), mailRoot, account);
   for (const [user, password] of Object.entries(options.users ?? {})) passwd.set(user, password);
 
   const configPath = path.join(dir, 'dovecot.conf');
@@ -134,7 +142,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<TestDo
     start: () => server.start(ports),
     log: () => server.log(),
     async close() {
-      await server.stop();
+      await server.stop(false);
       fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
@@ -182,11 +190,11 @@ mail_location = maildir:~/Maildir
 mail_fsync = never
 passdb {
   driver = passwd-file
-  args = ${dir}/passwd
+  args = ${dir}/users/%u
 }
 userdb {
   driver = passwd-file
-  args = ${dir}/passwd
+  args = ${dir}/users/%u
 }
 service imap-login {
   # The default chroot needs a root-owned login dir; nothing to protect here.
@@ -203,6 +211,11 @@ service imap-login {
 }
 service anvil {
   chroot =
+  # No auth penalty: tests log in with wrong passwords on purpose, and anvil would
+  # then delay every later login from 127.0.0.1 by up to 15 s.
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 protocol imap {
   mail_max_userip_connections = 100
@@ -211,54 +224,56 @@ protocol imap {
 }
 
 /**
- * Users as passwd-file lines `user:{PLAIN}password:uid:gid::home::`, read by both
- * passdb and userdb. Dovecot re-reads the file when its mtime or size changes, so
- * every write moves the mtime forward by at least one second.
+ * One passwd-file per user (`users/<name>`, a single line `name:{PLAIN}password:uid:gid::home::`),
+ * read by both passdb and userdb through `%u` in the path. Dovecot re-stats a
+ * passwd-file at most once a second: with one shared file, a user added less than
+ * a second after any login would stay unknown for that second. A new user's file
+ * is a path Dovecot has never read, so it is seen at once. Replacing a password
+ * can take up to a second (every write moves the mtime forward so it is noticed).
  */
-class PasswdFile {
-  private readonly users = new Map<string, string>();
+class PasswdFiles {
   private mtime = 0;
 
   constructor(
-    private readonly file: string,
+    private readonly dir: string,
     private readonly mailRoot: string,
     private readonly account: Account,
   ) {
-    this.write();
+    fs.mkdirSync(dir, { recursive: true });
   }
 
   set(user: string, password: string): void {
-    if (!user || /[:/\s]/.test(user)) throw new Error(`invalid test user name ${JSON.stringify(user)}`);
+    // The name becomes a file name and a Maildir path; %u is not escaped by Dovecot.
+    if (!/^[A-Za-z0-9._@+-]+$/.test(user) || user.startsWith('.')) throw new Error(`invalid test user name ${JSON.stringify(user)}`);
     if (/[:\r\n]/.test(password)) throw new Error('a passwd-file password cannot contain ":" or a line break');
+    const { uid, gid } = this.account;
     const home = path.join(this.mailRoot, user);
     fs.mkdirSync(home, { recursive: true });
-    fs.chownSync(home, this.account.uid, this.account.gid);
-    this.users.set(user, password);
-    this.write();
-  }
-
-  private write(): void {
-    const { uid, gid } = this.account;
-    const lines = [...this.users].map(([user, pass]) => `${user}:{PLAIN}${pass}:${uid}:${gid}::${path.join(this.mailRoot, user)}::\n`);
+    fs.chownSync(home, uid, gid);
+    const file = path.join(this.dir, user);
     // Write then rename: Dovecot never reads a half-written file.
-    fs.writeFileSync(`${this.file}.tmp`, lines.join(''));
-    fs.renameSync(`${this.file}.tmp`, this.file);
+    fs.writeFileSync(`${file}.tmp`, `${user}:{PLAIN}${password}:${uid}:${gid}::${home}::\n`);
+    fs.renameSync(`${file}.tmp`, file);
     this.mtime = Math.max(Math.floor(Date.now() / 1000), this.mtime + 1);
-    fs.utimesSync(this.file, this.mtime, this.mtime);
+    fs.utimesSync(file, this.mtime, this.mtime);
   }
 }
 
-/** Every Dovecot started by this process, killed if the process exits without close(). */
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
+/** Signal the master and every process it forked (it leads its own process group). */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
-    if (child.pid) process.kill(-child.pid, signal); // the master and every process it forked
+    if (child.pid) process.kill(-child.pid, signal);
   } catch {
     // already gone
   }
 }
+
+/**
+ * A test process killed by a timeout never calls close(), and an `exit` hook does not
+ * run inside Jest's sandbox. `setpriv --pdeathsig` makes the kernel send SIGTERM to
+ * Dovecot's master when we die, so no orphan keeps running.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
 
 class DovecotProcess {
   private child: ChildProcess | undefined;
@@ -271,43 +286,43 @@ class DovecotProcess {
 
   async start(ports: { port: number; tlsPort: number }): Promise<void> {
     if (this.child) return;
-    if (!exitHookInstalled) {
-      exitHookInstalled = true;
-      process.once('exit', () => running.forEach((c) => killGroup(c, 'SIGKILL')));
-    }
     // Errors before Dovecot's log is open go to stderr: into a file, as a pipe would keep a handle open.
     const stderr = fs.openSync(`${this.logPath}.stderr`, 'w');
-    const child = spawn(DOVECOT_BIN, ['-F', '-c', this.configPath], { detached: true, stdio: ['ignore', 'ignore', stderr] });
+    const argv = [DOVECOT_BIN, '-F', '-c', this.configPath];
+    const [cmd, ...args] = SETPRIV ? [SETPRIV, '--pdeathsig', 'TERM', '--', ...argv] : argv;
+    const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', 'ignore', stderr] });
     fs.closeSync(stderr);
-    child.unref(); // a test that forgets close() must not keep Jest waiting; the exit hook kills it
+    child.unref(); // a test that forgets close() must not keep Jest waiting
     let exitCode: number | null | undefined;
     this.exited = new Promise((resolve) =>
       child.once('exit', (code) => {
         exitCode = code;
-        running.delete(child);
         if (this.child === child) this.child = undefined;
         resolve();
       }),
     );
     this.child = child;
-    running.add(child);
 
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!((await portOpen(ports.port, HOST)) && (await portOpen(ports.tlsPort, HOST)))) {
       if (exitCode !== undefined) throw new Error(`dovecot exited (${exitCode}) at start: ${this.log()}`);
       if (Date.now() > deadline) {
-        await this.stop();
+        await this.stop(false);
         throw new Error(`dovecot did not listen on ${ports.port}/${ports.tlsPort}: ${this.log()}`);
       }
       await new Promise((r) => setTimeout(r, 25));
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * graceful: SIGTERM, Dovecot drops its clients and exits cleanly (about a second).
+   * Otherwise SIGKILL to the whole group, for close() where the data goes anyway.
+   */
+  async stop(graceful = true): Promise<void> {
     const child = this.child;
     if (!child) return;
-    // SIGTERM: Dovecot drops its clients and exits cleanly, leaving the Maildirs consistent.
-    child.kill('SIGTERM');
+    if (graceful) child.kill('SIGTERM');
+    else killGroup(child, 'SIGKILL');
     const timer = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_GRACE_MS);
     await this.exited;
     clearTimeout(timer);

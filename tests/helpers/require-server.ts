@@ -22,6 +22,8 @@ export function describeIfServer(name: string, available: boolean): jest.Describ
       });
     return Object.assign(failing, { only: failing, skip: describe.skip }) as unknown as jest.Describe;
   }
-  console.warn(`!!! SKIPPING tests that need ${name}: it is not available on this machine (set MAILROOM_REQUIRE_SERVERS=1 to make this an error)`);
+  console.warn(
+    `!!! SKIPPING tests that need ${name}: it is not available on this machine (set MAILROOM_REQUIRE_SERVERS=1 to make this an error)`,
+  );
   return describe.skip;
 }

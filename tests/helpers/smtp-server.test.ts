@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { getTestCertificate } from './certs';
 import { startRecordingSmtpServer, type RecordingSmtpOptions, type RecordingSmtpServer } from './smtp-server';
@@ -15,7 +15,7 @@ describe('recording SMTP server', () => {
   afterAll(() => Promise.all(servers.map((s) => s.close())));
 
   /** One message, one connection, then the transport is closed. */
-  async function send(transport: string | SMTPTransport.Options, mail: nodemailer.SendMailOptions = {}) {
+  async function send(transport: string | SMTPTransport.Options, mail: SendMailOptions = {}) {
     const t = nodemailer.createTransport(transport);
     try {
       return await t.sendMail({ from: 'club@example.org', to: 'anne@example.org', subject: 'Bonjour', text: 'Corps du message', ...mail });
@@ -27,7 +27,11 @@ describe('recording SMTP server', () => {
   it('records envelope, raw bytes, parsed mail and Message-ID in plain mode', async () => {
     const smtp = await start();
     expect(smtp.url).toMatch(/^smtp:\/\/127\.0\.0\.1:\d+\//);
-    const info = await send(smtp.url, { cc: 'paul@example.org', subject: 'Facture été', attachments: [{ filename: 'a.txt', content: 'pièce jointe' }] });
+    const info = await send(smtp.url, {
+      cc: 'paul@example.org',
+      subject: 'Facture été',
+      attachments: [{ filename: 'a.txt', content: 'pièce jointe' }],
+    });
 
     const [m] = await smtp.waitForMessages(1, 2000);
     expect(m!.envelope).toEqual({ mailFrom: 'club@example.org', rcptTo: ['anne@example.org', 'paul@example.org'] });
@@ -49,7 +53,9 @@ describe('recording SMTP server', () => {
     expect(m!.secure).toBe(true);
     expect(m!.user).toBe('club@orange.example');
 
-    await expect(send({ ...smtp.transportOptions, auth: { user: 'club@orange.example', pass: 'wrong' } })).rejects.toMatchObject({ responseCode: 535 });
+    await expect(send({ ...smtp.transportOptions, auth: { user: 'club@orange.example', pass: 'wrong' } })).rejects.toMatchObject({
+      responseCode: 535,
+    });
     await expect(send({ ...smtp.transportOptions, auth: undefined })).rejects.toMatchObject({ responseCode: 530 });
     expect(smtp.messages).toHaveLength(1);
   });
@@ -71,7 +77,10 @@ describe('recording SMTP server', () => {
 
   it('checks XOAUTH2 tokens with the given function', async () => {
     const smtp = await start({ mode: 'tls', xoauth2: async (user, token) => user === 'club@gmail.example' && token === 'good-token' });
-    const oauth = (accessToken: string): SMTPTransport.Options => ({ ...smtp.transportOptions, auth: { type: 'OAuth2', user: 'club@gmail.example', accessToken } });
+    const oauth = (accessToken: string): SMTPTransport.Options => ({
+      ...smtp.transportOptions,
+      auth: { type: 'OAuth2', user: 'club@gmail.example', accessToken },
+    });
 
     await send(oauth('good-token'));
     await expect(send(oauth('expired-token'))).rejects.toMatchObject({ code: 'EAUTH' });
@@ -90,7 +99,13 @@ describe('recording SMTP server', () => {
 
   it('refuses one recipient of two at RCPT TO with 550 and delivers to the other', async () => {
     const smtp = await start();
-    smtp.failNext({ count: 1, stage: 'rcpt', code: 550, message: '5.1.1 <Nobody@example.org>: no such user', recipients: ['Nobody@example.org'] });
+    smtp.failNext({
+      count: 1,
+      stage: 'rcpt',
+      code: 550,
+      message: '5.1.1 <Nobody@example.org>: no such user',
+      recipients: ['Nobody@example.org'],
+    });
 
     const info = await send(smtp.url, { to: ['anne@example.org', 'nobody@example.org'] });
     expect(info.accepted).toEqual(['anne@example.org']);

@@ -114,7 +114,8 @@ export async function startRecordingSmtpServer(opts: RecordingSmtpOptions = {}):
           // XOAUTH2 failures are reported as a JSON challenge, not as an error (smtp-server docs).
           return ok ? callback(null, { user: auth.username }) : callback(null, { data: { status: '401', schemes: 'bearer' } });
         }
-        if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) return callback(null, { user: auth.username });
+        if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass)
+          return callback(null, { user: auth.username });
         return callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
       })().catch((err: Error) => callback(err));
     },

@@ -56,8 +56,11 @@ function createPostgres(rawUrl: string, max: number): Database {
 }
 
 async function createPglite(dir: string): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  // require, not import(): both ship CommonJS builds, and Jest's CommonJS runtime cannot run a dynamic import().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PrismaPGlite } = require('pglite-prisma-adapter') as typeof import('pglite-prisma-adapter');
   if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
   const db = await PGlite.create(dir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });

@@ -74,7 +74,6 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
   const migrations = await db.migrate();
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
 
-  const stops: (() => Promise<void>)[] = [];
   let devServer: DevServer | undefined;
   let address = opts.temporalAddress ?? config.TEMPORAL_ADDRESS;
   if (!address) {
@@ -133,7 +132,6 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
       await workerConnection?.close();
       transports.closeAll();
       await (connection as Connection).close();
-      for (const s of stops) await s();
       await devServer?.stop();
       if (ownDb) await db.close();
     },

@@ -16,11 +16,6 @@ export function createInvoiceActivities(deps: ActivityDeps) {
     return rows.map((r) => r.id);
   }
 
-  async function sendBatchItem(itemId: string): Promise<ItemOutcome> {
-    Context.current().heartbeat(itemId);
-    return sendInvoiceItem(deps, deliverEmail, itemId);
-  }
-
   /** Several messages in one activity (when the rate allows), sent side by side: fewer workflow tasks per message. */
   async function sendBatchItems(itemIds: string[]): Promise<ItemOutcome[]> {
     Context.current().heartbeat(itemIds.length);
@@ -39,5 +34,5 @@ export function createInvoiceActivities(deps: ActivityDeps) {
     await deps.prisma.invoiceBatch.updateMany({ where: { id: batchId, status: { in: ['running', 'paused'] } }, data: { status } });
   }
 
-  return { loadBatchChunk, sendBatchItem, sendBatchItems, finishBatch, setBatchStatus };
+  return { loadBatchChunk, sendBatchItems, finishBatch, setBatchStatus };
 }

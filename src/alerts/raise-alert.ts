@@ -4,7 +4,7 @@ import { Prisma, type AlertEvent } from '../generated/prisma/client';
 import { queueEmail, type QueueDeps } from '../mail/queue-email';
 import { startSendWorkflow } from '../mail/start-send';
 import { workflowIds } from '../shared/names';
-import { organizationSearchAttributes } from '../shared/search-attributes';
+import { startAttributes } from '../temporal/search-attributes';
 
 export interface AlertDeps extends QueueDeps {
   temporal?: Client;
@@ -76,7 +76,7 @@ export async function startAlertWebhook(temporal: Client, config: Config, event:
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: workflowIds.alertWebhook(event.id),
       args: [{ alertEventId: event.id, organizationId: event.organizationId, retry: { initialIntervalSeconds: config.ALERT_WEBHOOK_RETRY_INITIAL_SECONDS, maximumIntervalSeconds: config.ALERT_WEBHOOK_RETRY_MAX_SECONDS } }],
-      typedSearchAttributes: organizationSearchAttributes(event.organizationId),
+      typedSearchAttributes: startAttributes(config, event.organizationId),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

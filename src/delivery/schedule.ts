@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { scheduleIds, workflowIds } from '../shared/names';
-import { organizationSearchAttributes } from '../shared/search-attributes';
+import { startAttributes } from '../temporal/search-attributes';
 import { ensureSchedule } from '../temporal/schedules';
 import type { DeliverySyncInput } from '../workflows/delivery-sync';
 
@@ -16,7 +16,7 @@ export async function ensureDeliverySyncSchedule(temporal: Client, config: Confi
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: workflowIds.deliverySync(organizationId),
       args: [{ organizationId } satisfies DeliverySyncInput],
-      typedSearchAttributes: organizationSearchAttributes(organizationId),
+      typedSearchAttributes: startAttributes(config, organizationId),
     },
     state: { note: `Reads delivery reports of organisation ${organizationId}` },
   });
@@ -34,7 +34,7 @@ export async function startDeliverySync(temporal: Client, config: Config, organi
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId,
       args: [{ organizationId } satisfies DeliverySyncInput],
-      typedSearchAttributes: organizationSearchAttributes(organizationId),
+      typedSearchAttributes: startAttributes(config, organizationId),
     });
     return { workflowId, alreadyRunning: false };
   } catch (err) {

@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import type { AlertDeps } from '../alerts/raise-alert';
 import type { SecretBox } from '../secrets';
-import { AppError } from '../shared/errors';
 import { applyDeliveryReport, type AppliedReport } from './apply-report';
-import { imapOptions, withImap } from './imap';
+import { imapFailure, imapOptions, withImap } from '../mail/imap';
 
 export interface SyncResult {
   processed: number;
@@ -55,9 +54,8 @@ export async function syncDeliveryMailbox(
     await prisma.deliveryMailbox.update({ where: { id: box.id }, data: { lastSyncAt: new Date(), lastError: null } });
     return { ...result, outcomes };
   } catch (err) {
-    const message = (err as Error).message;
-    await prisma.deliveryMailbox.update({ where: { id: box.id }, data: { lastError: message } });
-    const authFailed = (err as { authenticationFailed?: boolean }).authenticationFailed;
-    throw new AppError(authFailed ? 'IMAP_AUTH_FAILED' : 'IMAP_CONNECTION', message, { cause: err });
+    const failure = imapFailure(err);
+    await prisma.deliveryMailbox.update({ where: { id: box.id }, data: { lastError: failure.message } });
+    throw failure;
   }
 }

@@ -20,10 +20,9 @@ export async function sendInvoiceItem(
   itemId: string,
 ): Promise<ItemOutcome> {
   const { prisma } = deps;
-  const item = await prisma.invoiceBatchItem.findUnique({ where: { id: itemId }, include: { batch: true, invoice: { include: { member: true, structure: true } } } });
+  const item = await prisma.invoiceBatchItem.findUnique({ where: { id: itemId }, include: { batch: { include: { organization: true } }, invoice: { include: { member: true, structure: true } } } });
   if (!item || item.status === 'sent' || item.status === 'cancelled') return { status: 'skipped' };
   const { invoice, batch } = item;
-  const org = await prisma.organization.findUniqueOrThrow({ where: { id: batch.organizationId } });
   const { sentEmail } = await queueEmail(
     { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN },
     {
@@ -33,7 +32,7 @@ export async function sendInvoiceItem(
       documentId: invoice.documentId,
       to: [item.address],
       cc: item.cc ? [item.cc] : [],
-      template: { key: 'invoice', data: invoiceTemplateData(invoice, invoice.member, invoice.structure.name, org.locale) },
+      template: { key: 'invoice', data: invoiceTemplateData(invoice, invoice.member, invoice.structure.name, batch.organization.locale) },
       documentIds: invoice.documentId ? [invoice.documentId] : [],
       idempotencyKey: `invoice:${invoice.id}:${batch.id}:${item.address}`,
       relatedType: 'invoice',

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { InvoiceBatch, PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../shared/errors';
 import { workflowIds } from '../shared/names';
-import { organizationSearchAttributes } from '../shared/search-attributes';
+import { startAttributes } from '../temporal/search-attributes';
 import type { InvoiceBatchInput } from '../workflows/invoice-batch';
 
 export interface StartBatchInput {
@@ -63,7 +63,7 @@ export async function startInvoiceBatch(deps: { prisma: PrismaClient; temporal: 
       batchId: batch.id, organizationId: input.organizationId, total: items.length, chunkSize: deps.config.INVOICE_BATCH_CHUNK_SIZE, concurrency: deps.config.INVOICE_BATCH_CONCURRENCY,
       ratePerMinute: org.sendRatePerMinute ?? deps.config.INVOICE_BATCH_RATE_PER_MINUTE, throttleBackoffSeconds: deps.config.INVOICE_BATCH_THROTTLE_BACKOFF_SECONDS, heartbeatSeconds: deps.config.SEND_HEARTBEAT_SECONDS,
     } satisfies InvoiceBatchInput],
-    typedSearchAttributes: organizationSearchAttributes(input.organizationId),
+    typedSearchAttributes: startAttributes(deps.config, input.organizationId),
     staticSummary: `Invoices ${input.period} — ${structure.name} (${items.length} messages)`,
   });
   return { batch, workflowId, skipped };

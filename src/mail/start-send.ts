@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Config } from '../config';
 import type { PrismaClient, SentEmail } from '../generated/prisma/client';
 import { TASK_QUEUE, workflowIds } from '../shared/names';
-import { organizationSearchAttributes } from '../shared/search-attributes';
+import { startAttributes } from '../temporal/search-attributes';
 import type { SendEmailInput } from '../workflows/send-email';
 
 export type SendPolicyConfig = Pick<Config, 'SEND_MAX_ATTEMPTS' | 'SEND_RETRY_INITIAL_SECONDS' | 'SEND_RETRY_MAX_SECONDS' | 'SEND_ACTIVITY_TIMEOUT_SECONDS' | 'SEND_HEARTBEAT_SECONDS'>;
@@ -29,7 +29,7 @@ export async function startSendWorkflow(deps: { temporal: Client; prisma: Prisma
       taskQueue: deps.taskQueue ?? deps.config.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
       workflowId,
       args: [{ sentEmailId: email.id, organizationId: email.organizationId, policy: sendPolicy(deps.config) } satisfies SendEmailInput],
-      typedSearchAttributes: deps.config.TEMPORAL_SEARCH_ATTRIBUTES ? organizationSearchAttributes(email.organizationId) : undefined,
+      typedSearchAttributes: startAttributes(deps.config, email.organizationId),
       staticSummary: `Send "${email.subject.slice(0, 80)}"`,
     });
   } catch (err) {

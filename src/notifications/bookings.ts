@@ -6,7 +6,7 @@ import { Prisma } from '../generated/prisma/client';
 import { AppError, notFound } from '../shared/errors';
 import { bookingChangedSignal } from '../shared/booking';
 import { workflowIds } from '../shared/names';
-import { organizationSearchAttributes } from '../shared/search-attributes';
+import { startAttributes } from '../temporal/search-attributes';
 import type { BookingWorkflowInput } from '../workflows/booking';
 
 interface Deps {
@@ -27,7 +27,7 @@ async function startBookingWorkflow(deps: Deps, b: Booking): Promise<void> {
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
       workflowId: workflowIds.booking(b.id),
       args: [{ bookingId: b.id, organizationId: b.organizationId } satisfies BookingWorkflowInput],
-      typedSearchAttributes: deps.config.TEMPORAL_SEARCH_ATTRIBUTES ? organizationSearchAttributes(b.organizationId) : undefined,
+      typedSearchAttributes: startAttributes(deps.config, b.organizationId),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

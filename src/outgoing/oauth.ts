@@ -41,18 +41,17 @@ export interface OAuthState {
   nonce: string;
 }
 
-/** `key` comes from SecretBox.deriveKey('oauth-state'): no extra secret to manage. */
-const stateKey = (key: Buffer) => key;
 
-export function signState(secretKey: Buffer, state: Omit<OAuthState, 'exp' | 'nonce'>, ttlSeconds = 600): string {
+/** `key` comes from SecretBox.deriveKey('oauth-state'): no extra secret to manage. */
+export function signState(key: Buffer, state: Omit<OAuthState, 'exp' | 'nonce'>, ttlSeconds = 600): string {
   const body = Buffer.from(JSON.stringify({ ...state, exp: Math.floor(Date.now() / 1000) + ttlSeconds, nonce: crypto.randomBytes(8).toString('hex') })).toString('base64url');
-  const sig = crypto.createHmac('sha256', stateKey(secretKey)).update(body).digest('base64url');
+  const sig = crypto.createHmac('sha256', key).update(body).digest('base64url');
   return `${body}.${sig}`;
 }
 
-export function verifyState(secretKey: Buffer, value: string): OAuthState {
+export function verifyState(key: Buffer, value: string): OAuthState {
   const [body, sig] = value.split('.');
-  const expected = body ? crypto.createHmac('sha256', stateKey(secretKey)).update(body).digest('base64url') : '';
+  const expected = body ? crypto.createHmac('sha256', key).update(body).digest('base64url') : '';
   if (!body || !sig || sig.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
     throw new AppError('BAD_REQUEST', 'The sign-in link is invalid; start again from Mailroom');
   }

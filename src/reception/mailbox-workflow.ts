@@ -3,23 +3,23 @@ import type { Config } from '../config';
 import type { MailboxAccount, PrismaClient } from '../generated/prisma/client';
 import { pauseSignal, pollNowSignal, resumeSignal, settingsChangedSignal, statusQuery, type MailboxPollStatus } from '../shared/mailbox-poll';
 import { workflowIds } from '../shared/names';
-import { organizationSearchAttributes } from '../shared/search-attributes';
+import { startAttributes } from '../temporal/search-attributes';
 import type { MailboxPollInput } from '../workflows/mailbox-poll';
 
-/** Starts `mailbox-poll:<id>` if it is not running; tells a running one about new settings. */
-export async function ensureMailboxWorkflow(temporal: Client, config: Config, box: MailboxAccount): Promise<void> {
+/** Starts `mailbox-poll:<id>` if it is not running; tells a running one about new settings when they changed. */
+export async function ensureMailboxWorkflow(temporal: Client, config: Config, box: MailboxAccount, opts: { settingsChanged?: boolean } = {}): Promise<void> {
   const workflowId = workflowIds.mailboxPoll(box.id);
   try {
     await temporal.workflow.start('mailboxPollWorkflow', {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId,
       args: [{ mailboxId: box.id, organizationId: box.organizationId, pollIntervalSeconds: box.pollIntervalSeconds, paused: box.paused } satisfies MailboxPollInput],
-      typedSearchAttributes: organizationSearchAttributes(box.organizationId),
+      typedSearchAttributes: startAttributes(config, box.organizationId),
       staticSummary: `Polls ${box.username}@${box.host}/${box.folder}`,
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    await temporal.workflow.getHandle(workflowId).signal(settingsChangedSignal, { pollIntervalSeconds: box.pollIntervalSeconds });
+    if (opts.settingsChanged) await temporal.workflow.getHandle(workflowId).signal(settingsChangedSignal, { pollIntervalSeconds: box.pollIntervalSeconds });
   }
 }
 

@@ -14,12 +14,9 @@ export interface SenderMatch {
  * for staff with the candidates; none → left for staff with the reason.
  */
 export async function matchSender(prisma: PrismaClient, organizationId: string, from: string | null): Promise<SenderMatch> {
-  if (!from) return { category: 'unassigned', memberId: null, candidates: [], reason: 'the mail has no sender address' };
+  if (!from) return decide(from, []);
   const rows = await prisma.memberEmail.findMany({ where: { organizationId, normalized: normalizeAddress(from) }, select: { memberId: true } });
-  const members = [...new Set(rows.map((r) => r.memberId))];
-  if (members.length === 1) return { category: 'filed', memberId: members[0]!, candidates: [], reason: null };
-  if (members.length > 1) return { category: 'unassigned', memberId: null, candidates: members, reason: `${from} is shared by ${members.length} members` };
-  return { category: 'unassigned', memberId: null, candidates: [], reason: `no member has the address ${from}` };
+  return decide(from, rows.map((r) => r.memberId));
 }
 
 /**
@@ -27,16 +24,17 @@ export async function matchSender(prisma: PrismaClient, organizationId: string, 
  * addresses are loaded once per poll instead of once per mail.
  */
 export async function batchMatcher(prisma: PrismaClient, organizationId: string): Promise<(from: string | null) => Promise<SenderMatch>> {
-  const byAddress = new Map<string, Set<string>>();
+  const byAddress = new Map<string, string[]>();
   for (const row of await prisma.memberEmail.findMany({ where: { organizationId }, select: { normalized: true, memberId: true } })) {
-    if (!byAddress.has(row.normalized)) byAddress.set(row.normalized, new Set());
-    byAddress.get(row.normalized)!.add(row.memberId);
+    byAddress.set(row.normalized, [...(byAddress.get(row.normalized) ?? []), row.memberId]);
   }
-  return async (from) => {
-    if (!from) return { category: 'unassigned', memberId: null, candidates: [], reason: 'the mail has no sender address' };
-    const members = [...(byAddress.get(normalizeAddress(from)) ?? [])];
-    if (members.length === 1) return { category: 'filed', memberId: members[0]!, candidates: [], reason: null };
-    if (members.length > 1) return { category: 'unassigned', memberId: null, candidates: members, reason: `${from} is shared by ${members.length} members` };
-    return { category: 'unassigned', memberId: null, candidates: [], reason: `no member has the address ${from}` };
-  };
+  return async (from) => decide(from, from ? (byAddress.get(normalizeAddress(from)) ?? []) : []);
+}
+
+function decide(from: string | null, memberIds: string[]): SenderMatch {
+  if (!from) return { category: 'unassigned', memberId: null, candidates: [], reason: 'the mail has no sender address' };
+  const members = [...new Set(memberIds)];
+  if (members.length === 1) return { category: 'filed', memberId: members[0]!, candidates: [], reason: null };
+  if (members.length > 1) return { category: 'unassigned', memberId: null, candidates: members, reason: `${from} is shared by ${members.length} members` };
+  return { category: 'unassigned', memberId: null, candidates: [], reason: `no member has the address ${from}` };
 }

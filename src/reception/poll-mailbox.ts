@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ImapFlow } from 'imapflow';
 import type { PrismaClient } from '../generated/prisma/client';
-import { imapOptions, withImap } from '../delivery/imap';
+import { imapFailure, imapOptions, withImap } from '../mail/imap';
 import type { SecretBox } from '../secrets';
 import { AppError } from '../shared/errors';
 import type { Storage } from '../storage';
@@ -103,10 +103,9 @@ export async function pollMailbox(deps: PollDeps, mailboxId: string): Promise<Po
     return { ...result, outcomes };
   } catch (err) {
     if (err instanceof AppError) throw err;
-    const message = (err as Error).message || String(err);
-    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastError: message, lastPollAt: new Date() } });
-    const authFailed = (err as { authenticationFailed?: boolean }).authenticationFailed;
-    throw new AppError(authFailed ? 'IMAP_AUTH_FAILED' : 'IMAP_CONNECTION', message, { cause: err });
+    const failure = imapFailure(err);
+    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastError: failure.message, lastPollAt: new Date() } });
+    throw failure;
   }
 }
 

@@ -1,5 +1,5 @@
 import { ImapFlow } from 'imapflow';
-import { imapOptions } from '../delivery/imap';
+import { imapOptions } from '../mail/imap';
 
 export interface MailboxVerifyResult {
   ok: boolean;

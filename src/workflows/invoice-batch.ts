@@ -1,7 +1,6 @@
 import { condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { batchProgressQuery, cancelBatchSignal, chunkProgressSignal, pauseBatchSignal, resumeBatchSignal, type BatchProgress } from '../shared/invoice-batch';
-import { organizationSearchAttributes } from '../shared/search-attributes';
 import { invoiceBatchChunkWorkflow } from './invoice-batch-chunk';
 
 export interface InvoiceBatchInput {
@@ -84,7 +83,8 @@ export async function invoiceBatchWorkflow(input: InvoiceBatchInput): Promise<{ 
     child = await startChild(invoiceBatchChunkWorkflow, {
       workflowId: `${workflowInfo().workflowId}:chunk-${position}`,
       args: [{ batchId: input.batchId, parentWorkflowId: workflowInfo().workflowId, fromPosition: position, count: input.chunkSize, concurrency: input.concurrency, spacingMs: spacing, throttleBackoffMs: input.throttleBackoffSeconds * 1000, heartbeatSeconds: input.heartbeatSeconds, paused }],
-      typedSearchAttributes: organizationSearchAttributes(input.organizationId),
+      // The chunk carries whatever its parent carries (OrganizationId where the server has it).
+      typedSearchAttributes: workflowInfo().typedSearchAttributes,
     });
     const result = await child.result();
     child = undefined;

@@ -73,7 +73,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
         create: { organizationId: auth.organizationId, ...data },
         update: { ...data, ...(moved ? { uidValidity: null, lastUid: null } : {}) },
       });
-      await ensureMailboxWorkflow(ctx.temporal, ctx.config, box);
+      await ensureMailboxWorkflow(ctx.temporal, ctx.config, box, { settingsChanged: true });
       return presentMailbox(box);
     },
   });

@@ -1,5 +1,6 @@
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { SmtpSecurity } from '../generated/prisma/enums';
+import { AppError } from '../shared/errors';
 
 /** IMAP connection options from stored settings: `ssl` = implicit TLS (993), `starttls` must upgrade, `none` never does. */
 export function imapOptions(a: { host: string; port: number; security: SmtpSecurity; username: string }, password: string | undefined, rejectUnauthorized: boolean): ImapFlowOptions {
@@ -26,4 +27,11 @@ export async function withImap<T>(options: ImapFlowOptions, fn: (client: ImapFlo
   } finally {
     await client.logout().catch(() => client.close());
   }
+}
+
+/** A failed IMAP session as an error code: bad credentials are permanent, the rest is worth retrying. */
+export function imapFailure(err: unknown): AppError {
+  const message = (err as Error).message || String(err);
+  const authFailed = (err as { authenticationFailed?: boolean }).authenticationFailed;
+  return new AppError(authFailed ? 'IMAP_AUTH_FAILED' : 'IMAP_CONNECTION', message, { cause: err });
 }

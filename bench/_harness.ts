@@ -60,3 +60,23 @@ export function report(name: string, rows: { label: string; count: number; secon
   for (const r of rows) process.stdout.write(`${name}: ${r.label.padEnd(34)} ${r.count} in ${r.seconds.toFixed(2)} s = ${(r.count / r.seconds).toFixed(1)} /s\n`);
   if (durable && baseline) process.stdout.write(`${name}: ratio durable / plain = ${((durable.count / durable.seconds) / (baseline.count / baseline.seconds)).toFixed(2)}\n`);
 }
+
+/**
+ * `--profile <file>`: a CPU profile of the durable path alone (open it in
+ * Chrome DevTools), so set-up and the baseline do not blur the picture.
+ */
+export async function profiled<T>(file: string | undefined, run: () => Promise<T>): Promise<T> {
+  if (!file) return run();
+  const inspector = await import('node:inspector/promises');
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}

@@ -7,7 +7,7 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { startDovecot } from '../tests/helpers/dovecot';
 import { ensureMailboxWorkflow } from '../src/reception/mailbox-workflow';
-import { report, startBenchMailroom } from './_harness';
+import { profiled, report, startBenchMailroom } from './_harness';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100 * 1024, 0x42)]);
 
@@ -20,7 +20,7 @@ function mail(i: number): string {
     'Content-Type: application/pdf', `Content-Disposition: attachment; filename="doc-${i}.pdf"`, 'Content-Transfer-Encoding: base64', '', PDF.toString('base64').replace(/.{76}/g, '$&\r\n'), '--b--', ''].join('\r\n');
 }
 
-export default async function ingest({ count }: { count: number }): Promise<void> {
+export default async function ingest({ count, profile }: { count: number; profile?: string }): Promise<void> {
   const dovecot = await startDovecot();
   dovecot.addUser('documents', 'pw');
   const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: 'documents', pass: 'pw' }, logger: false });
@@ -51,12 +51,14 @@ export default async function ingest({ count }: { count: number }): Promise<void
       data: { organizationId: mr.organizationId, host: dovecot.host, port: dovecot.port, security: 'none', username: 'documents', passwordEnc: mr.app.secrets.encrypt('pw'), pollIntervalSeconds: 3600 },
     });
     t = Date.now();
-    await ensureMailboxWorkflow(mr.app.temporal, mr.app.config, box);
-    for (;;) {
-      const n = await mr.db.prisma.receivedMail.count();
-      if (n >= count) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await profiled(profile, async () => {
+      await ensureMailboxWorkflow(mr.app.temporal, mr.app.config, box);
+      for (;;) {
+        const n = await mr.db.prisma.receivedMail.count();
+        if (n >= count) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    });
     const durable = { label: 'mailbox-poll workflow (stored+filed)', count, seconds: (Date.now() - t) / 1000 };
     const filed = await mr.db.prisma.receivedMail.count({ where: { category: 'filed' } });
     report('ingest', [durable, baseline]);

@@ -40,32 +40,53 @@ export function createStorage(root: string): Storage {
     return full;
   };
 
+  // At most 256 fan-out folders: each is created once per process, not once per object.
+  const madeDirs = new Set<string>();
   return {
     async put(input, opts = {}) {
-      const hash = crypto.createHash('sha256');
-      let size = 0;
       const tmp = path.join(root, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          size += chunk.length;
-          if (opts.maxBytes !== undefined && size > opts.maxBytes) return cb(new TooLargeError(opts.maxBytes));
-          hash.update(chunk);
-          cb(null, chunk);
-        },
-      });
-      const source = Buffer.isBuffer(input) ? Readable.from([input]) : (input as Readable);
-      try {
-        await pipeline(source, meter, fs.createWriteStream(tmp));
-      } catch (err) {
-        await fs.promises.rm(tmp, { force: true });
-        throw err;
+      let sha256: string;
+      let size: number;
+      if (Buffer.isBuffer(input)) {
+        // Already in memory (most mail): one hash and one write, no stream machinery.
+        if (opts.maxBytes !== undefined && input.length > opts.maxBytes) throw new TooLargeError(opts.maxBytes);
+        sha256 = crypto.createHash('sha256').update(input).digest('hex');
+        size = input.length;
+        await fs.promises.writeFile(tmp, input);
+      } else {
+        const hash = crypto.createHash('sha256');
+        let seen = 0;
+        const meter = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            seen += chunk.length;
+            if (opts.maxBytes !== undefined && seen > opts.maxBytes) return cb(new TooLargeError(opts.maxBytes));
+            hash.update(chunk);
+            cb(null, chunk);
+          },
+        });
+        try {
+          await pipeline(input as Readable, meter, fs.createWriteStream(tmp));
+        } catch (err) {
+          await fs.promises.rm(tmp, { force: true });
+          throw err;
+        }
+        sha256 = hash.digest('hex');
+        size = seen;
       }
-      const sha256 = hash.digest('hex');
       const key = path.join('objects', sha256.slice(0, 2), sha256);
       const dest = resolve(key);
-      await fs.promises.mkdir(path.dirname(dest), { recursive: true });
-      if (fs.existsSync(dest)) await fs.promises.rm(tmp, { force: true });
-      else await fs.promises.rename(tmp, dest);
+      const dir = path.dirname(dest);
+      if (!madeDirs.has(dir)) {
+        await fs.promises.mkdir(dir, { recursive: true });
+        madeDirs.add(dir);
+      }
+      // Same name, same bytes: replacing an existing object is harmless and stays atomic.
+      await fs.promises.rename(tmp, dest).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT' || !fs.existsSync(tmp)) throw err;
+        // The folder was removed behind our back (a cleanup): make it again.
+        await fs.promises.mkdir(dir, { recursive: true });
+        await fs.promises.rename(tmp, dest);
+      });
       return { key, sha256, size };
     },
     get: (key) => fs.createReadStream(resolve(key)),

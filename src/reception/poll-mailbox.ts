@@ -6,12 +6,13 @@ import type { SecretBox } from '../secrets';
 import { AppError } from '../shared/errors';
 import type { Storage } from '../storage';
 import { batchMatcher } from './match-sender';
-import { storeMessage, type StoreOutcome } from './store-message';
+import { insertMails } from './insert-mails';
+import { prepareMessage, type StoreOutcome } from './store-message';
 
 // Messages up to 1 MB are fetched together (at most 16 MB per batch); larger ones are streamed.
 const INLINE_MESSAGE_BYTES = 1024 * 1024;
 const INLINE_FETCH_BYTES = 16 * 1024 * 1024;
-const STORE_CONCURRENCY = 16;
+const GROUP_SIZE = 32;
 
 export interface PollResult {
   fetched: number;
@@ -77,23 +78,27 @@ export async function pollMailbox(deps: PollDeps, mailboxId: string): Promise<Po
         if (small.length) for await (const msg of client.fetch(small.join(','), { uid: true, source: true }, { uid: true })) if (msg.source) bodies.set(msg.uid, msg.source);
 
         const match = await batchMatcher(prisma, box.organizationId);
-        const storeOne = async (uid: number) => {
-          if (known.has(uid)) return 'duplicate' as const;
-          const { outcome } = await storeMessage({ ...deps, match }, { mailbox: box, uidValidity, uid, size: sizes.get(uid) ?? 0, body: bodies.get(uid), open: () => download(client, uid) });
-          return outcome;
-        };
-        // Stored a few at a time (database and disk overlap); the cursor advances past each stored group.
-        for (let i = 0; i < batch.length; i += STORE_CONCURRENCY) {
-          const group = batch.slice(i, i + STORE_CONCURRENCY);
-          const viaMemory = group.filter((u) => bodies.has(u) || known.has(u));
-          const streamed = group.filter((u) => !bodies.has(u) && !known.has(u));
-          const results = [...(await Promise.all(viaMemory.map(storeOne)))];
+        const prepare = (uid: number) =>
+          prepareMessage({ ...deps, match }, { mailbox: box, uidValidity, uid, body: bodies.get(uid), open: () => download(client, uid) });
+        // Parsed side by side, then inserted with the cursor in one transaction per group.
+        for (let i = 0; i < batch.length; i += GROUP_SIZE) {
+          const group = batch.slice(i, i + GROUP_SIZE);
+          const fresh = group.filter((u) => !known.has(u));
+          const prepared = await Promise.all(fresh.filter((u) => bodies.has(u)).map(prepare));
           // Downloads share the one IMAP connection: one at a time.
-          for (const u of streamed) results.push(await storeOne(u));
+          for (const u of fresh.filter((u) => !bodies.has(u))) prepared.push(await prepare(u));
+          const last = group[group.length - 1]!;
+          const leave = box.afterFiling === 'leave';
+          const results = await insertMails(prisma, box.id, prepared, leave ? last : undefined);
+          outcomes.duplicate = (outcomes.duplicate ?? 0) + group.length - fresh.length;
           for (const outcome of results) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-          if (box.afterFiling !== 'leave') for (const u of group) if (!known.has(u)) await afterFiling(client, box, u);
-          cursor = group[group.length - 1]!;
-          await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastUid: cursor } });
+          if (!leave) {
+            // Stored first, then marked or moved, then the cursor: a crash in between
+            // re-reads the group (nothing stored twice) and marks or moves it again.
+            await afterFiling(client, box, group);
+            await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastUid: last } });
+          }
+          cursor = last;
           deps.heartbeat?.({ uid: cursor });
         }
       }
@@ -114,7 +119,8 @@ async function download(client: ImapFlow, uid: number): Promise<Readable> {
   return content as Readable;
 }
 
-async function afterFiling(client: ImapFlow, box: { afterFiling: string; moveToFolder: string | null }, uid: number): Promise<void> {
-  if (box.afterFiling === 'seen') await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
-  else if (box.afterFiling === 'move' && box.moveToFolder) await client.messageMove(String(uid), box.moveToFolder, { uid: true });
+async function afterFiling(client: ImapFlow, box: { afterFiling: string; moveToFolder: string | null }, uids: number[]): Promise<void> {
+  const set = uids.join(',');
+  if (box.afterFiling === 'seen') await client.messageFlagsAdd(set, ['\\Seen'], { uid: true });
+  else if (box.afterFiling === 'move' && box.moveToFolder) await client.messageMove(set, box.moveToFolder, { uid: true });
 }

@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
-import { Prisma, type MailboxAccount, type PrismaClient } from '../generated/prisma/client';
+import type { MailboxAccount } from '../generated/prisma/client';
+import { withoutNul } from '../db/bulk-insert';
 import type { Storage } from '../storage';
 import { automatedReason, searchable } from './classify';
-import { matchSender, type SenderMatch } from './match-sender';
+import type { SenderMatch } from './match-sender';
 import { parseStored, type ParsedStored } from './parse-stored';
 
 export type StoreOutcome = 'filed' | 'unassigned' | 'report' | 'quarantined' | 'duplicate';
@@ -11,90 +12,93 @@ export interface StoreInput {
   mailbox: Pick<MailboxAccount, 'id' | 'organizationId'>;
   uidValidity: bigint;
   uid: number;
-  /** Size announced by the server (RFC822.SIZE), to quarantine huge mail before parsing it. */
-  size: number;
   /** The whole message when it was small enough to fetch in bulk; else `open` streams it. */
   body?: Buffer;
   open(): Readable | Promise<Readable>;
 }
 
+/** A mail ready to insert: its row and its attachments, already in storage. */
+export interface PreparedMail {
+  uid: number;
+  row: {
+    organizationId: string;
+    mailboxId: string;
+    uidValidity: bigint;
+    uid: bigint;
+    size: number;
+    rawStorageKey: string;
+    messageKey: string;
+    category: 'filed' | 'unassigned' | 'report' | 'quarantined';
+    reason: string | null;
+    messageId?: string | null;
+    fromAddress?: string | null;
+    fromName?: string | null;
+    to?: string[];
+    cc?: string[];
+    replyTo?: string | null;
+    subject?: string | null;
+    date?: Date | null;
+    textBody?: string | null;
+    htmlBody?: string | null;
+    memberId?: string | null;
+    candidates?: string[];
+    searchText?: string;
+  };
+  attachments: ParsedStored['attachments'];
+}
+
 /**
- * Stores one mail exactly once: raw bytes first (for audit and re-parse), then
- * the parsed fields, attachments as Documents, and where it belongs. A mail too
- * large or impossible to parse is kept raw in quarantine with the reason;
- * nothing is ever dropped.
+ * Everything about one mail that does not touch the database: the raw bytes
+ * stored first (for audit and re-parse), then parsed, attachments streamed to
+ * storage, and the sender matched. A mail too large or impossible to parse
+ * becomes a quarantine row with the reason: nothing is ever dropped.
  */
-export async function storeMessage(
-  deps: { prisma: PrismaClient; storage: Storage; maxBytes: number; match?: (from: string | null) => Promise<SenderMatch> },
+export async function prepareMessage(
+  deps: { storage: Storage; maxBytes: number; match: (from: string | null) => Promise<SenderMatch> },
   input: StoreInput,
-): Promise<{ outcome: StoreOutcome; id?: string }> {
-  const { prisma, storage } = deps;
+): Promise<PreparedMail> {
+  const { storage } = deps;
   const { mailbox, uidValidity, uid } = input;
   const raw = await storage.put(input.body ?? (await input.open()));
   const base = { organizationId: mailbox.organizationId, mailboxId: mailbox.id, uidValidity, uid: BigInt(uid), size: raw.size, rawStorageKey: raw.key };
+  // A mail without Message-ID gets a stable key from its content, so a re-read finds it again.
   const hashKey = `sha256:${raw.sha256}`;
 
   if (raw.size > deps.maxBytes) {
-    return insert(prisma, { ...base, messageKey: hashKey, category: 'quarantined', reason: `larger than the ${Math.round(deps.maxBytes / 1024 / 1024)} MB limit (${raw.size} bytes)` }, []);
+    const reason = `larger than the ${Math.round(deps.maxBytes / 1024 / 1024)} MB limit (${raw.size} bytes)`;
+    return { uid, row: { ...base, messageKey: hashKey, category: 'quarantined', reason }, attachments: [] };
   }
   let parsed: ParsedStored;
   try {
     parsed = await parseStored(input.body ? Readable.from([input.body]) : storage.get(raw.key), storage);
   } catch (err) {
-    return insert(prisma, { ...base, messageKey: hashKey, category: 'quarantined', reason: `could not be parsed: ${(err as Error).message}` }, []);
+    return { uid, row: { ...base, messageKey: hashKey, category: 'quarantined', reason: `could not be parsed: ${(err as Error).message}` }, attachments: [] };
   }
 
-  // A Message-ID already stored for this mailbox is caught by the unique index at insert.
-  const messageKey = parsed.messageId ?? hashKey;
-  const automated = automatedReason(parsed.headers, parsed.from?.address ?? null);
   const from = parsed.from?.address ?? null;
-  const match = automated
-    ? { category: 'report' as const, memberId: null, candidates: [], reason: automated }
-    : await (deps.match ? deps.match(from) : matchSender(prisma, mailbox.organizationId, from));
-  return insert(
-    prisma,
-    {
+  const automated = automatedReason(parsed.headers, from);
+  const match = automated ? { category: 'report' as const, memberId: null, candidates: [], reason: automated } : await deps.match(from);
+  return {
+    uid,
+    row: {
       ...base,
-      messageKey,
+      messageKey: parsed.messageId ?? hashKey,
       messageId: parsed.messageId,
-      fromAddress: parsed.from?.address ?? null,
-      fromName: parsed.from?.name || null,
+      fromAddress: from,
+      fromName: withoutNul(parsed.from?.name || null),
       to: parsed.to,
       cc: parsed.cc,
       replyTo: parsed.replyTo,
-      subject: parsed.subject,
+      subject: withoutNul(parsed.subject),
       date: parsed.date,
-      textBody: parsed.text,
-      htmlBody: parsed.html,
+      textBody: withoutNul(parsed.text),
+      htmlBody: withoutNul(parsed.html),
       category: match.category,
       reason: match.reason,
       memberId: match.memberId,
       candidates: match.candidates,
-      searchText: searchable(parsed.subject, parsed.from?.name, parsed.from?.address, ...parsed.to, ...parsed.cc),
+      searchText: searchable(parsed.subject, parsed.from?.name, from, ...parsed.to, ...parsed.cc),
     },
-    parsed.attachments,
-  );
-}
-
-async function insert(prisma: PrismaClient, data: Prisma.ReceivedMailUncheckedCreateInput, parts: ParsedStored['attachments']): Promise<{ outcome: StoreOutcome; id?: string }> {
-  try {
-    // One nested create: the mail, its documents and their links land together or not at all.
-    const mail = await prisma.receivedMail.create({
-      data: {
-        ...data,
-        attachments: {
-          create: parts.map((p) => ({
-            contentId: p.contentId,
-            inline: p.inline,
-            document: { create: { organizationId: data.organizationId, memberId: data.memberId ?? null, filename: p.filename, contentType: p.contentType, size: p.size, sha256: p.sha256, storageKey: p.key, source: 'received', kind: 'other' } },
-          })),
-        },
-      },
-    });
-    return { outcome: data.category as StoreOutcome, id: mail.id };
-  } catch (err) {
-    // Another poll stored it first (same UID or same Message-ID): exactly once.
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return { outcome: 'duplicate' };
-    throw err;
-  }
+    attachments: parsed.attachments,
+  };
 }

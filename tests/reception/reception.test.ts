@@ -1,3 +1,4 @@
+import { ImapFlow } from 'imapflow';
 import { eventually } from '../helpers/http';
 import { dovecotAvailable, startDovecot, type TestDovecot } from '../helpers/dovecot';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
@@ -228,6 +229,48 @@ describeIfServer('Temporal dev server and Dovecot', temporalAvailable() && dovec
     const subjects = (await mr.db.prisma.receivedMail.findMany({ where: { subject: { startsWith: 'Lot ' } }, select: { subject: true } })).map((r) => r.subject);
     expect(new Set(subjects).size).toBe(30);
     expect((await status()).lastError).toBeNull();
+  });
+
+  it('after filing, leaves the mail untouched by default, or marks it seen, or moves it to a folder', async () => {
+    const flags = async (user: string, folder: string) => {
+      const client = new ImapFlow(dovecot.clientOptions(user, PASS));
+      await client.connect();
+      try {
+        await client.mailboxOpen(folder, { readOnly: true });
+        const out: { subject: string; seen: boolean }[] = [];
+        for await (const msg of client.fetch('1:*', { envelope: true, flags: true })) out.push({ subject: msg.envelope?.subject ?? '', seen: msg.flags?.has('\\Seen') ?? false });
+        return out;
+      } finally {
+        await client.logout();
+      }
+    };
+    // Everything the main mailbox filed so far ("leave", the default) is still unread on the server.
+    const main = await mr.db.prisma.mailboxAccount.findFirstOrThrow({ where: { organizationId: org.organizationId } });
+    expect((await flags(USER, main.folder)).filter((f) => f.seen)).toEqual([]);
+
+    const home = await mr.newOrganization('Résidence les Tilleuls');
+    dovecot.addUser('accueil', PASS);
+    const count = () => mr.db.prisma.receivedMail.count({ where: { organizationId: home.organizationId } });
+    for (const subject of ['Lu 1', 'Lu 2', 'Lu 3']) await dovecot.appendMessage('accueil', PASS, 'INBOX', m.simple('famille@example.org', subject));
+    const settings = { host: dovecot.host, port: dovecot.port, security: 'none', username: 'accueil', password: PASS, pollIntervalSeconds: 3600 };
+    const noFolder = await home.admin.put('/api/v1/settings/mailbox', { ...settings, afterFiling: 'move' });
+    expect(noFolder.status).toBe(422);
+    expect(noFolder.body.errors).toEqual([expect.objectContaining({ field: 'body.moveToFolder' })]);
+    await home.admin.put('/api/v1/settings/mailbox', { ...settings, afterFiling: 'seen' });
+    await eventually(async () => ((await count()) === 3 ? true : undefined), 30_000);
+    await eventually(async () => ((await flags('accueil', 'INBOX')).every((f) => f.seen) ? true : undefined), 10_000);
+
+    await dovecot.createFolder('accueil', PASS, 'Classés');
+    await home.admin.put('/api/v1/settings/mailbox', { ...settings, afterFiling: 'move', moveToFolder: 'Classés' });
+    for (const subject of ['Classé 1', 'Classé 2']) await dovecot.appendMessage('accueil', PASS, 'INBOX', m.simple('famille@example.org', subject));
+    await home.staff.post('/api/v1/mailbox/poll');
+    await eventually(async () => ((await count()) === 5 ? true : undefined), 30_000);
+    const moved = await eventually(async () => {
+      const f = await flags('accueil', 'Classés');
+      return f.length === 2 ? f : undefined;
+    }, 10_000);
+    expect(moved.map((f) => f.subject).sort()).toEqual(['Classé 1', 'Classé 2']);
+    expect((await flags('accueil', 'INBOX')).map((f) => f.subject).sort()).toEqual(['Lu 1', 'Lu 2', 'Lu 3']);
   });
 
   it("keeps every reception route to its own organisation", async () => {

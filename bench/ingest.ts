@@ -42,7 +42,7 @@ export default async function ingest({ count, profile }: { count: number; profil
   await plain.logout();
   const baseline = { label: 'plain imapflow + mailparser loop', count: parsed, seconds: (Date.now() - t) / 1000 };
 
-  const mr = await startBenchMailroom({ RECEPTION_BATCH_SIZE: '200' });
+  const mr = await startBenchMailroom();
   try {
     for (let k = 0; k < 50; k++) {
       await mr.db.prisma.member.create({ data: { organizationId: mr.organizationId, firstName: `M${k}`, lastName: 'Bench', emails: { create: [{ organizationId: mr.organizationId, address: `member${k}@club.example`, normalized: `member${k}@club.example` }] } } });

@@ -7,11 +7,11 @@ import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { startRecordingSmtpServer } from '../tests/helpers/smtp-server';
 import { startInvoiceBatch } from '../src/invoices/start-batch';
-import { report, startBenchMailroom } from './_harness';
+import { profiled, report, startBenchMailroom } from './_harness';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100 * 1024, 0x43)]);
 
-export default async function invoiceBatch({ count }: { count: number }): Promise<void> {
+export default async function invoiceBatch({ count, profile }: { count: number; profile?: string }): Promise<void> {
   const smtp = await startRecordingSmtpServer();
   const mr = await startBenchMailroom({ SMTP_URL: smtp.url, INVOICE_BATCH_RATE_PER_MINUTE: '1000000', INVOICE_BATCH_CONCURRENCY: '10', INVOICE_BATCH_CHUNK_SIZE: '200' });
   try {
@@ -28,8 +28,11 @@ export default async function invoiceBatch({ count }: { count: number }): Promis
     process.stdout.write(`invoice-batch: ${count} invoices with a ${PDF.length / 1024} KB PDF each\n`);
 
     let t = Date.now();
-    const { batch, workflowId } = await startInvoiceBatch({ prisma, temporal: mr.app.temporal, config: mr.app.config }, { organizationId: mr.organizationId, structureId: structure.id, period: '2026-11' });
-    await mr.app.temporal.workflow.getHandle(workflowId).result();
+    const { batch, workflowId } = await profiled(profile, async () => {
+      const started = await startInvoiceBatch({ prisma, temporal: mr.app.temporal, config: mr.app.config }, { organizationId: mr.organizationId, structureId: structure.id, period: '2026-11' });
+      await mr.app.temporal.workflow.getHandle(started.workflowId).result();
+      return started;
+    });
     const durable = { label: 'invoice-batch workflow', count: batch.total, seconds: (Date.now() - t) / 1000 };
     const received = smtp.messages.length;
     smtp.reset();

@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
-import { sendInvoiceItem, type ItemOutcome } from '../invoices/send-invoice-item';
+import { sendInvoiceItems, type ItemOutcome } from '../invoices/send-invoice-items';
 import type { ActivityDeps } from './deps';
-import { createMailActivities } from './mail';
+import { createDelivery } from './mail';
 
 export function createInvoiceActivities(deps: ActivityDeps) {
-  const { deliverEmail } = createMailActivities(deps);
+  const { deliverMany } = createDelivery(deps);
 
   /** Item ids of one chunk still to send, in order (ids only: no bodies in workflow history). */
   async function loadBatchChunk(batchId: string, fromPosition: number, count: number): Promise<string[]> {
@@ -16,10 +16,10 @@ export function createInvoiceActivities(deps: ActivityDeps) {
     return rows.map((r) => r.id);
   }
 
-  /** Several messages in one activity (when the rate allows), sent side by side: fewer workflow tasks per message. */
-  async function sendBatchItems(itemIds: string[]): Promise<ItemOutcome[]> {
+  /** Several messages in one activity (when the rate allows), `concurrency` sending at a time: fewer workflow tasks and queries per message. */
+  async function sendBatchItems(itemIds: string[], concurrency = itemIds.length): Promise<ItemOutcome[]> {
     Context.current().heartbeat(itemIds.length);
-    return Promise.all(itemIds.map((id) => sendInvoiceItem(deps, deliverEmail, id)));
+    return sendInvoiceItems(deps, (ids, rows) => deliverMany(ids, concurrency, rows), itemIds);
   }
 
   async function finishBatch(batchId: string, state: 'completed' | 'cancelled'): Promise<{ sent: number; failed: number; cancelled: number }> {

@@ -1,15 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
+import type { SentEmail } from '../generated/prisma/client';
 import type { AttachmentRef } from '../mail/compose';
 import { composeMessage } from '../mail/compose';
 import { parseAddress } from '../mail/addresses';
 import { classifySmtpError } from '../mail/smtp-errors';
-import { resolveSenderAccount } from '../mail/transports';
+import { resolveSenderAccount, type SenderAccount, type SendResult } from '../mail/transports';
 import { signMessage } from '../outgoing/dkim';
 import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
-import { flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
+import { acceptedRecipient, flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
+import { bulkInsertQuery, bulkUpdateQuery } from '../db/bulk';
+import { groupCommit } from '../db/group-commit';
 import { AppError, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
 
@@ -22,117 +25,204 @@ export interface DeliveryOutcome {
   rejected?: string[];
 }
 
-export function createMailActivities(deps: ActivityDeps) {
+/** One message's result in a group: delivered (or already done before), or refused by the server. */
+export type Delivery = { id: string; ok: true; outcome: DeliveryOutcome; row: SentEmail } | { id: string; ok: false; failure: AppError };
+
+const DONE = ['sent', 'bounced', 'cancelled', 'failed'];
+// Messages whose attachments add up to no more than this are built and sent from memory.
+const IN_MEMORY_BYTES = 4 * 1024 * 1024;
+type OrgKeys = { id: string; bounceDomain: string | null; dkimDomain: string | null; dkimSelector: string | null; dkimPrivateKeyEnc: string | null };
+type Accepted = { row: SentEmail; number: number; account: SenderAccount; result: SendResult; at: Date };
+
+/** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
+export function createDelivery(deps: ActivityDeps) {
   const { prisma, storage } = deps;
   const alertDeps = { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN };
 
   /**
-   * Sends one recorded message. Never sends a message already recorded as sent;
-   * re-sends the stored bytes (same Message-ID) when an earlier attempt's outcome
-   * is unknown, e.g. the worker died after the server accepted it.
+   * Successes are written as soon as the server accepts each message, with the
+   * ones accepted meanwhile (group commit): the window in which a dying worker
+   * could leave an accepted message unrecorded stays one round trip long.
    */
-  async function deliverEmail(sentEmailId: string): Promise<DeliveryOutcome> {
-    const row = await prisma.sentEmail.findUnique({ where: { id: sentEmailId } });
-    if (!row) throw ApplicationFailure.nonRetryable(`sent email ${sentEmailId} does not exist`, 'NOT_FOUND');
-    if (row.status === 'sent' || row.status === 'bounced' || row.status === 'cancelled' || row.status === 'failed') {
-      return { status: 'skipped', messageId: row.messageId };
-    }
-
-    const number = row.attempts + 1;
+  const recordAccepted = groupCommit<Accepted>(async (items) => {
+    const recipients = items.flatMap(({ row, result, at }) => result.accepted.map((address) => acceptedRecipient(row.id, address, at)));
     await prisma.$transaction([
-      prisma.sentEmail.update({ where: { id: row.id }, data: { status: 'sending', attempts: number } }),
-      prisma.sendAttempt.upsert({
-        where: { sentEmailId_number: { sentEmailId: row.id, number } },
-        create: { sentEmailId: row.id, number },
-        update: { startedAt: new Date() },
-      }),
+      bulkUpdateQuery(prisma, 'SentEmail', ['id'], items.map(({ row, account, result, at }) => ({
+        id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: account.label,
+        lastError: result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null,
+      }))),
+      bulkUpdateQuery(prisma, 'SendAttempt', ['sentEmailId', 'number'], items.map(({ row, number, result, at }) => ({
+        sentEmailId: row.id, number, finishedAt: at, outcome: 'sent', smtpResponse: result.response,
+      }))),
+      // Accepted is the weakest outcome: an address already known (a bounce came first) keeps what it has.
+      ...(recipients.length ? [bulkInsertQuery(prisma, 'SentEmailRecipient', recipients)] : []),
     ]);
+  });
 
-    const account = await resolveSenderAccount(deps, row.organizationId, row.structureId);
-    const org = await prisma.organization.findUnique({ where: { id: row.organizationId }, select: { bounceDomain: true, dkimDomain: true, dkimSelector: true, dkimPrivateKeyEnc: true } });
-    const key = sentMessageKey(row.id);
-    if (!(await storage.exists(key))) {
-      const tmpKey = `${key}.${process.pid}.partial`;
-      await fs.promises.mkdir(path.dirname(storage.path(key)), { recursive: true });
-      const composed = composeMessage({
-          messageId: row.messageId,
-          date: new Date(),
-          from: row.fromAddress,
-          replyTo: row.replyTo,
-          to: row.to,
-          cc: row.cc,
-          bcc: row.bcc,
-          subject: row.subject,
-          text: row.textBody,
-          html: row.htmlBody,
-          headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id },
-          attachments: row.attachments as unknown as AttachmentRef[],
-          storagePath: storage.path,
-        });
-      // Signed once, before storing: a re-send after an unknown outcome is byte-identical.
-      const signed = org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
-        ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
-        : composed;
-      await pipeline(signed, fs.createWriteStream(storage.path(tmpKey)));
-      await fs.promises.rename(storage.path(tmpKey), storage.path(key));
+  /**
+   * Sends recorded messages, `concurrency` at a time. Never sends a message
+   * already recorded as sent; re-sends the stored bytes (same Message-ID) when
+   * an earlier attempt's outcome is unknown, e.g. the worker died after the
+   * server accepted it. Settings and keys are read once per group.
+   */
+  async function deliverMany(ids: string[], concurrency = ids.length, loaded?: SentEmail[]): Promise<Delivery[]> {
+    // Rows the caller has just read (queueing) need not be read again.
+    const rows = new Map((loaded ?? (await prisma.sentEmail.findMany({ where: { id: { in: ids } } }))).map((r) => [r.id, r]));
+    const results = new Map<string, Delivery>();
+    const todo: SentEmail[] = [];
+    for (const id of new Set(ids)) {
+      const row = rows.get(id);
+      if (!row) results.set(id, { id, ok: false, failure: new AppError('NOT_FOUND', `sent email ${id} does not exist`) });
+      else if (DONE.includes(row.status)) results.set(id, { id, ok: true, outcome: { status: 'skipped', messageId: row.messageId }, row });
+      else todo.push(row);
     }
-
-    // With a bounce domain, the envelope sender names the message (VERP), so a
-    // bounce identifies it even when the returned headers are cut (RFC 5321 §4.5.5).
-    const envelopeFrom = org?.bounceDomain ? `bounces+${row.id}@${org.bounceDomain}` : (parseAddress(row.fromAddress)?.address ?? row.fromAddress);
-    const rcpt = [...row.to, ...row.cc, ...row.bcc].map((a) => parseAddress(a)?.address ?? a);
-    // Heartbeat while the transfer runs, so a large message on a slow link is not
-    // mistaken for a dead worker, and a dead worker is noticed quickly.
-    const ctx = Context.current();
-    ctx.heartbeat({ attempt: number });
-    const beat = setInterval(() => ctx.heartbeat({ attempt: number }), Math.max(1000, (ctx.info.heartbeatTimeoutMs ?? 30_000) / 3));
-    try {
-      const result = await deps.transports.get(account).send({ from: envelopeFrom, to: rcpt }, () => storage.get(key), row.id);
-      clearInterval(beat);
-      const rejectedNote = result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null;
-      await prisma.$transaction([
-        prisma.sentEmail.update({
-          where: { id: row.id },
-          data: { status: 'sent', sentAt: new Date(), smtpResponse: result.response, transport: account.label, lastError: rejectedNote },
-        }),
-        prisma.sendAttempt.update({
-          where: { sentEmailId_number: { sentEmailId: row.id, number } },
-          data: { finishedAt: new Date(), outcome: 'sent', smtpResponse: result.response },
-        }),
-      ]);
-      await recordRecipients(row, result.accepted, result.rejected, rejectedNote);
-      return { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected };
-    } catch (err) {
-      clearInterval(beat);
-      const failure = err instanceof AppError ? err : classifySmtpError(err);
-      if (failure.code === 'SMTP_CONNECTION') deps.transports.evict(account);
-      const permanent = !failure.retryable;
-      // Every recipient refused at RCPT TO (5xx): each address is a hard bounce.
-      const refused = (err as { rejected?: string[] }).rejected;
-      if (permanent && refused?.length) await recordRecipients(row, [], refused, failure.message);
-      await prisma.$transaction([
-        prisma.sentEmail.update({
-          where: { id: row.id },
-          data: permanent
-            ? { status: 'failed', failedAt: new Date(), lastError: failure.message, transport: account.label }
-            : { status: 'queued', lastError: failure.message, transport: account.label },
-        }),
-        prisma.sendAttempt.update({
-          where: { sentEmailId_number: { sentEmailId: row.id, number } },
-          data: { finishedAt: new Date(), outcome: permanent ? 'failed' : 'retry', error: failure.message },
-        }),
-      ]);
-      throw toActivityFailure(failure);
-    }
+    if (todo.length) await sendAll(todo, Math.max(1, concurrency), results);
+    return ids.map((id) => results.get(id)!);
   }
 
-  async function recordRecipients(row: { id: string; organizationId: string; templateKey: string | null }, accepted: string[], rejected: string[], reason: string | null) {
-    for (const a of accepted) await setRecipientStatus(prisma, row.id, a, 'accepted');
+  async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>): Promise<void> {
+    await prisma.$transaction([
+      prisma.sentEmail.updateMany({ where: { id: { in: todo.map((r) => r.id) } }, data: { status: 'sending', attempts: { increment: 1 } } }),
+      prisma.sendAttempt.createMany({ data: todo.map((r) => ({ sentEmailId: r.id, number: r.attempts + 1 })), skipDuplicates: true }),
+    ]);
+    const orgs = new Map<string, OrgKeys>(
+      (await prisma.organization.findMany({ where: { id: { in: [...new Set(todo.map((r) => r.organizationId))] } }, select: { id: true, bounceDomain: true, dkimDomain: true, dkimSelector: true, dkimPrivateKeyEnc: true } })).map((o) => [o.id, o]),
+    );
+    const accounts = new Map<string, Promise<SenderAccount>>();
+    const accountFor = (row: SentEmail) => {
+      const scope = `${row.organizationId}\n${row.structureId ?? ''}`;
+      if (!accounts.has(scope)) accounts.set(scope, resolveSenderAccount(deps, row.organizationId, row.structureId));
+      return accounts.get(scope)!;
+    };
+
+    // Heartbeat while transfers run, so a large message on a slow link is not
+    // mistaken for a dead worker, and a dead worker is noticed quickly.
+    const ctx = Context.current();
+    ctx.heartbeat({ sending: todo.length });
+    const beat = setInterval(() => ctx.heartbeat({ sending: todo.length }), Math.max(1000, (ctx.info.heartbeatTimeoutMs ?? 30_000) / 3));
+    // Anything but the server's answer (storage, settings, the database) fails the activity so
+    // Temporal retries it; what was sent meanwhile is recorded first, so the retry skips it.
+    let unexpected: unknown;
+    const queue = [...todo];
+    const sendOne = async (row: SentEmail) => {
+      const number = row.attempts + 1;
+      let account: SenderAccount;
+      let bytes: Buffer | null;
+      try {
+        account = await accountFor(row);
+        bytes = await storeComposed(row, orgs.get(row.organizationId));
+      } catch (err) {
+        unexpected ??= err;
+        return;
+      }
+      const org = orgs.get(row.organizationId);
+      // With a bounce domain, the envelope sender names the message (VERP), so a
+      // bounce identifies it even when the returned headers are cut (RFC 5321 §4.5.5).
+      const envelopeFrom = org?.bounceDomain ? `bounces+${row.id}@${org.bounceDomain}` : (parseAddress(row.fromAddress)?.address ?? row.fromAddress);
+      const rcpt = [...row.to, ...row.cc, ...row.bcc].map((a) => parseAddress(a)?.address ?? a);
+      let result: SendResult;
+      try {
+        result = await deps.transports.get(account).send({ from: envelopeFrom, to: rcpt }, () => bytes ?? storage.get(sentMessageKey(row.id)), row.id);
+      } catch (err) {
+        results.set(row.id, { id: row.id, ok: false, failure: await recordFailure(row, number, account, err) });
+        return;
+      }
+      await recordAccepted({ row, number, account, result, at: new Date() });
+      results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
+      await recordRefused(row, result.rejected, result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null);
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {
+        for (let row = queue.shift(); row; row = queue.shift()) {
+          try {
+            await sendOne(row);
+          } catch (err) {
+            unexpected ??= err;
+          }
+        }
+      }));
+    } finally {
+      clearInterval(beat);
+    }
+    if (unexpected) throw unexpected;
+  }
+
+  /**
+   * The message as sent, signed once and stored before the first try: a re-send
+   * is byte-identical. Returns the bytes when it was just built and small enough
+   * to keep in memory (then it is sent from memory); else it is streamed from storage.
+   */
+  async function storeComposed(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer | null> {
+    const key = sentMessageKey(row.id);
+    if (await storage.exists(key)) return null;
+    const composed = composeMessage({
+      messageId: row.messageId,
+      date: new Date(),
+      from: row.fromAddress,
+      replyTo: row.replyTo,
+      to: row.to,
+      cc: row.cc,
+      bcc: row.bcc,
+      subject: row.subject,
+      text: row.textBody,
+      html: row.htmlBody,
+      headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id },
+      attachments: row.attachments as unknown as AttachmentRef[],
+      storagePath: storage.path,
+    });
+    const signed = org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
+      ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
+      : composed;
+    const attached = (row.attachments as unknown as AttachmentRef[]).reduce((n, a) => n + (a.size ?? 0), 0);
+    if (attached <= IN_MEMORY_BYTES) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of signed) chunks.push(chunk as Buffer);
+      const bytes = Buffer.concat(chunks);
+      await storage.putNamed(key, bytes);
+      return bytes;
+    }
+    const tmpKey = `${key}.${process.pid}.partial`;
+    await fs.promises.mkdir(path.dirname(storage.path(key)), { recursive: true });
+    await pipeline(signed, fs.createWriteStream(storage.path(tmpKey)));
+    await fs.promises.rename(storage.path(tmpKey), storage.path(key));
+    return null;
+  }
+
+  async function recordFailure(row: SentEmail, number: number, account: SenderAccount, err: unknown): Promise<AppError> {
+    const failure = err instanceof AppError ? err : classifySmtpError(err);
+    if (failure.code === 'SMTP_CONNECTION') deps.transports.evict(account);
+    const permanent = !failure.retryable;
+    // Every recipient refused at RCPT TO (5xx): each address is a hard bounce.
+    const refused = (err as { rejected?: string[] }).rejected;
+    if (permanent && refused?.length) await recordRefused(row, refused, failure.message);
+    await prisma.$transaction([
+      prisma.sentEmail.update({
+        where: { id: row.id },
+        data: permanent
+          ? { status: 'failed', failedAt: new Date(), lastError: failure.message, transport: account.label }
+          : { status: 'queued', lastError: failure.message, transport: account.label },
+      }),
+      prisma.sendAttempt.update({
+        where: { sentEmailId_number: { sentEmailId: row.id, number } },
+        data: { finishedAt: new Date(), outcome: permanent ? 'failed' : 'retry', error: failure.message },
+      }),
+    ]);
+    return failure;
+  }
+
+  async function recordRefused(row: Pick<SentEmail, 'id' | 'organizationId' | 'templateKey'>, rejected: string[], reason: string | null) {
     for (const r of rejected) {
       await setRecipientStatus(prisma, row.id, r, 'rejected', reason);
       await flagInvalidAddress(prisma, row.organizationId, r, reason ?? 'refused by the mail server');
       if (!isAlertTemplate(row.templateKey)) await raiseAlert(alertDeps, { organizationId: row.organizationId, sentEmailId: row.id, recipient: r, status: 'bounced', reason });
     }
+  }
+
+  /** One message, for the send workflow: a refusal is thrown as an ApplicationFailure typed with its error code. */
+  async function deliverEmail(sentEmailId: string): Promise<DeliveryOutcome> {
+    const [result] = await deliverMany([sentEmailId]);
+    if (!result!.ok) throw toActivityFailure(result!.failure);
+    return result!.outcome;
   }
 
   /** Called by the workflow when the message will not be sent (permanent refusal or retries exhausted): record it and tell staff. */
@@ -147,5 +237,11 @@ export function createMailActivities(deps: ActivityDeps) {
     }
   }
 
+  return { deliverEmail, markEmailFailed, deliverMany };
+}
+
+/** The activities of the send workflow. */
+export function createMailActivities(deps: ActivityDeps) {
+  const { deliverEmail, markEmailFailed } = createDelivery(deps);
   return { deliverEmail, markEmailFailed };
 }

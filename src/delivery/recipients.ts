@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import type { PrismaClient } from '../generated/prisma/client';
 import { normalizeAddress, parseAddress } from '../mail/addresses';
 
@@ -17,6 +18,12 @@ export async function setRecipientStatus(prisma: PrismaClient, sentEmailId: stri
     create: { sentEmailId, address: plain, normalized, status, reason: reason ?? null },
     update: { status, reason: reason ?? null },
   });
+}
+
+/** A recipient row for an address the server accepted (every column, for a bulk insert). */
+export function acceptedRecipient(sentEmailId: string, address: string, at: Date) {
+  const plain = parseAddress(address)?.address ?? address;
+  return { id: uuidv7(), sentEmailId, address: plain, normalized: normalizeAddress(plain), status: 'accepted', reason: null, updatedAt: at };
 }
 
 /**

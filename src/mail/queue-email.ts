@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { PrismaClient, SentEmail } from '../generated/prisma/client';
+import { v7 as uuidv7 } from 'uuid';
+import type { Document, PrismaClient, SentEmail } from '../generated/prisma/client';
 import { Prisma } from '../generated/prisma/client';
 import type { SecretBox } from '../secrets';
 import { AppError, notFound } from '../shared/errors';
@@ -50,20 +51,83 @@ function checkRecipients(field: string, list: string[] = []): string[] {
   return out;
 }
 
+type Queued = { sentEmail: SentEmail; created: boolean };
+
 /**
  * Records one outgoing message as `queued`, rendered and ready to send, under
  * its idempotency key. Asking again with the same key returns the first record
  * (`created: false`) and queues nothing new. Starting the send workflow is the
  * caller's job, so the same function serves the API, batches and notifications.
  */
-export async function queueEmail(deps: QueueDeps, input: QueueEmailInput): Promise<{ sentEmail: SentEmail; created: boolean }> {
-  const { prisma } = deps;
-  const idempotencyKey = input.idempotencyKey ?? `api:${crypto.randomUUID()}`;
-  const existing = await prisma.sentEmail.findUnique({
-    where: { organizationId_idempotencyKey: { organizationId: input.organizationId, idempotencyKey } },
-  });
-  if (existing) return { sentEmail: existing, created: false };
+export async function queueEmail(deps: QueueDeps, input: QueueEmailInput): Promise<Queued> {
+  const [result] = await queueEmails(deps, [input]);
+  if ('error' in result!) throw result.error;
+  return result!;
+}
 
+/**
+ * The same for many messages at once (an invoice batch's group): templates,
+ * senders, structures and documents are read once for all, and the records are
+ * written in one statement. A message that fails validation gets its error in
+ * its own slot; the others are queued.
+ */
+export async function queueEmails(deps: QueueDeps, inputs: QueueEmailInput[]): Promise<(Queued | { error: AppError })[]> {
+  const { prisma } = deps;
+  const keys = inputs.map((i) => i.idempotencyKey ?? `api:${crypto.randomUUID()}`);
+  const existing = await findByKeys(prisma, inputs.map((i, k) => [i.organizationId, keys[k]!]));
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    if (!memo.has(key)) memo.set(key, load());
+    return memo.get(key) as Promise<T>;
+  };
+  const documentIds = [...new Set(inputs.flatMap((i, k) => (existing.has(`${i.organizationId}\n${keys[k]}`) ? [] : (i.documentIds ?? []))))];
+  const documents = documentIds.length ? await prisma.document.findMany({ where: { id: { in: documentIds } } }) : [];
+
+  const results: (Queued | { error: AppError })[] = new Array(inputs.length);
+  const rows: Prisma.SentEmailCreateManyInput[] = [];
+  const pending: number[] = [];
+  for (const [k, input] of inputs.entries()) {
+    const found = existing.get(`${input.organizationId}\n${keys[k]}`);
+    if (found) {
+      results[k] = { sentEmail: found, created: false };
+      continue;
+    }
+    try {
+      rows.push(await buildRecord(deps, input, keys[k]!, documents, once));
+      pending.push(k);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      results[k] = { error: err };
+    }
+  }
+  if (rows.length) {
+    // Two identical requests racing: the loser's row is skipped and both read the winner's.
+    await prisma.sentEmail.createMany({ data: rows, skipDuplicates: true });
+    const stored = await findByKeys(prisma, pending.map((k) => [inputs[k]!.organizationId, keys[k]!]));
+    pending.forEach((k, j) => {
+      const sentEmail = stored.get(`${inputs[k]!.organizationId}\n${keys[k]}`);
+      if (!sentEmail) throw new Error(`message ${keys[k]} was not recorded; trying again`);
+      results[k] = { sentEmail, created: sentEmail.id === rows[j]!.id };
+    });
+  }
+  return results;
+}
+
+async function findByKeys(prisma: PrismaClient, pairs: [organizationId: string, key: string][]): Promise<Map<string, SentEmail>> {
+  const byOrg = new Map<string, string[]>();
+  for (const [org, key] of pairs) byOrg.set(org, [...(byOrg.get(org) ?? []), key]);
+  const rows = await prisma.sentEmail.findMany({ where: { OR: [...byOrg].map(([organizationId, ks]) => ({ organizationId, idempotencyKey: { in: ks } })) } });
+  return new Map(rows.map((r) => [`${r.organizationId}\n${r.idempotencyKey}`, r]));
+}
+
+async function buildRecord(
+  deps: QueueDeps,
+  input: QueueEmailInput,
+  idempotencyKey: string,
+  documents: Document[],
+  once: <T>(key: string, load: () => Promise<T>) => Promise<T>,
+): Promise<Prisma.SentEmailCreateManyInput> {
+  const { prisma } = deps;
   const to = checkRecipients('to', input.to);
   const cc = checkRecipients('cc', input.cc);
   const bcc = checkRecipients('bcc', input.bcc);
@@ -74,7 +138,8 @@ export async function queueEmail(deps: QueueDeps, input: QueueEmailInput): Promi
   let text = input.text;
   let html = input.html;
   if (input.template) {
-    const { definition, content } = await resolveTemplate(prisma, input.organizationId, input.template.key, input.structureId);
+    const { key } = input.template;
+    const { definition, content } = await once(`template\n${input.organizationId}\n${key}\n${input.structureId ?? ''}`, () => resolveTemplate(prisma, input.organizationId, key, input.structureId));
     const rendered = renderTemplate(definition, content, input.template.data);
     subject = input.subject ?? rendered.subject;
     text = rendered.text;
@@ -84,18 +149,16 @@ export async function queueEmail(deps: QueueDeps, input: QueueEmailInput): Promi
   if (!text && !html) throw new AppError('VALIDATION_FAILED', 'text or html is required', { errors: [{ field: 'text', reason: 'give text, html or a template' }] });
 
   const attachments: AttachmentRef[] = [...(input.attachments ?? [])];
-  if (input.documentIds?.length) {
-    const docs = await prisma.document.findMany({ where: { id: { in: input.documentIds }, organizationId: input.organizationId } });
-    for (const id of input.documentIds) {
-      const doc = docs.find((d) => d.id === id);
-      if (!doc) throw notFound(`Document ${id}`);
-      attachments.push({ documentId: doc.id, storageKey: doc.storageKey, filename: doc.filename, contentType: doc.contentType, size: doc.size });
-    }
+  for (const id of input.documentIds ?? []) {
+    const doc = documents.find((d) => d.id === id && d.organizationId === input.organizationId);
+    if (!doc) throw notFound(`Document ${id}`);
+    attachments.push({ documentId: doc.id, storageKey: doc.storageKey, filename: doc.filename, contentType: doc.contentType, size: doc.size });
   }
 
-  const sender = await resolveSenderAccount(deps, input.organizationId, input.structureId);
+  const scope = `${input.organizationId}\n${input.structureId ?? ''}`;
+  const sender = await once(`sender\n${scope}`, () => resolveSenderAccount(deps, input.organizationId, input.structureId));
   const structure = input.structureId
-    ? await prisma.structure.findFirst({ where: { id: input.structureId, organizationId: input.organizationId } })
+    ? await once(`structure\n${scope}`, () => prisma.structure.findFirst({ where: { id: input.structureId!, organizationId: input.organizationId } }))
     : null;
   if (input.structureId && !structure) throw notFound(`Structure ${input.structureId}`);
   // A structure's own sender name/address applies unless its own SMTP account says otherwise.
@@ -104,39 +167,26 @@ export async function queueEmail(deps: QueueDeps, input: QueueEmailInput): Promi
   const from = fromName ? formatAddress({ name: fromName, address: parseAddress(fromAddress)?.address ?? fromAddress }) : fromAddress;
   const domain = (parseAddress(fromAddress)?.address.split('@')[1] ?? deps.messageIdDomain).toLowerCase();
 
-  try {
-    const sentEmail = await prisma.sentEmail.create({
-      data: {
-        organizationId: input.organizationId,
-        structureId: input.structureId ?? null,
-        memberId: input.memberId ?? null,
-        documentId: input.documentId ?? null,
-        templateKey: input.template?.key ?? null,
-        idempotencyKey,
-        fromAddress: from,
-        replyTo: replyTo ?? sender.replyTo ?? structure?.replyTo ?? null,
-        to,
-        cc,
-        bcc,
-        subject,
-        textBody: text ?? null,
-        htmlBody: html ?? null,
-        attachments: attachments as unknown as Prisma.InputJsonValue,
-        headers: (input.headers ?? {}) as Prisma.InputJsonValue,
-        messageId: `<${crypto.randomUUID()}@${domain}>`,
-        relatedType: input.relatedType ?? null,
-        relatedId: input.relatedId ?? null,
-      },
-    });
-    return { sentEmail, created: true };
-  } catch (err) {
-    // Two identical requests raced: the loser returns the winner's record.
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-      const winner = await prisma.sentEmail.findUnique({
-        where: { organizationId_idempotencyKey: { organizationId: input.organizationId, idempotencyKey } },
-      });
-      if (winner) return { sentEmail: winner, created: false };
-    }
-    throw err;
-  }
+  return {
+    id: uuidv7(),
+    organizationId: input.organizationId,
+    structureId: input.structureId ?? null,
+    memberId: input.memberId ?? null,
+    documentId: input.documentId ?? null,
+    templateKey: input.template?.key ?? null,
+    idempotencyKey,
+    fromAddress: from,
+    replyTo: replyTo ?? sender.replyTo ?? structure?.replyTo ?? null,
+    to,
+    cc,
+    bcc,
+    subject,
+    textBody: text ?? null,
+    htmlBody: html ?? null,
+    attachments: attachments as unknown as Prisma.InputJsonValue,
+    headers: (input.headers ?? {}) as Prisma.InputJsonValue,
+    messageId: `<${crypto.randomUUID()}@${domain}>`,
+    relatedType: input.relatedType ?? null,
+    relatedId: input.relatedId ?? null,
+  };
 }

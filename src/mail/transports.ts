@@ -124,9 +124,9 @@ export interface Envelope {
   to: string[];
 }
 
-/** Sends an already built RFC 5322 message. */
+/** Sends an already built RFC 5322 message, from memory or streamed from storage. */
 export interface RawTransport {
-  send(envelope: Envelope, raw: () => Readable, sentEmailId: string): Promise<SendResult>;
+  send(envelope: Envelope, raw: () => Readable | Buffer, sentEmailId: string): Promise<SendResult>;
   close(): void;
 }
 
@@ -137,10 +137,14 @@ function outboxTransport(outboxDir: string): RawTransport {
       // Named after the sent email, so a retried send overwrites instead of duplicating.
       const file = path.join(outboxDir, `${sentEmailId}.eml`);
       const tmp = `${file}.tmp`;
-      await new Promise<void>((resolve, reject) => {
-        const out = fs.createWriteStream(tmp);
-        raw().on('error', reject).pipe(out).on('finish', resolve).on('error', reject);
-      });
+      const source = raw();
+      if (Buffer.isBuffer(source)) await fs.promises.writeFile(tmp, source);
+      else {
+        await new Promise<void>((resolve, reject) => {
+          const out = fs.createWriteStream(tmp);
+          source.on('error', reject).pipe(out).on('finish', resolve).on('error', reject);
+        });
+      }
       await fs.promises.rename(tmp, file);
       return { response: `250 written to ${file}`, accepted: envelope.to, rejected: [] };
     },

@@ -1,0 +1,98 @@
+import type { Config } from '../config';
+import type { SentEmail } from '../generated/prisma/client';
+import type { ActivityDeps } from '../activities/deps';
+import type { Delivery } from '../activities/mail';
+import { bulkUpdate } from '../db/bulk';
+import { queueEmails } from '../mail/queue-email';
+import { invoiceTemplateData } from './list-candidates';
+
+export type ItemOutcome = { status: 'sent' } | { status: 'failed'; reason: string } | { status: 'throttled'; reason: string } | { status: 'skipped' };
+
+const THROTTLED = ['SMTP_TRANSIENT', 'SMTP_CONNECTION'];
+
+/**
+ * A group of a batch's messages, each exactly once: recorded under the key
+ * `invoice:<invoiceId>:<batchId>:<address>` and delivered through the
+ * structure's account by the same code as every other message (never re-sent
+ * once recorded as sent). Throttling (421/450 and other 4xx, dropped
+ * connections) is reported back so the batch slows down and tries again later
+ * instead of failing the invoice. The group's bookkeeping is written in a few
+ * statements, not a few per message.
+ */
+export async function sendInvoiceItems(
+  deps: ActivityDeps & { config: Config },
+  deliverMany: (sentEmailIds: string[], rows: SentEmail[]) => Promise<Delivery[]>,
+  itemIds: string[],
+): Promise<ItemOutcome[]> {
+  const { prisma } = deps;
+  const found = await prisma.invoiceBatchItem.findMany({
+    where: { id: { in: itemIds } },
+    select: {
+      id: true, status: true, address: true, cc: true, sentEmailId: true, invoiceId: true,
+      batch: { select: { id: true, organizationId: true, organization: { select: { locale: true } } } },
+      invoice: {
+        select: {
+          id: true, number: true, period: true, amountInclTaxCents: true, currency: true, structureId: true, memberId: true, documentId: true,
+          member: { select: { firstName: true, lastName: true } }, structure: { select: { name: true } },
+        },
+      },
+    },
+  });
+  const items = found.filter((i) => i.status !== 'sent' && i.status !== 'cancelled');
+  const outcomes = new Map<string, ItemOutcome>();
+  const queued = await queueEmails(
+    { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN },
+    items.map(({ invoice, batch, address, cc }) => ({
+      organizationId: batch.organizationId,
+      structureId: invoice.structureId,
+      memberId: invoice.memberId,
+      documentId: invoice.documentId,
+      to: [address],
+      cc: cc ? [cc] : [],
+      template: { key: 'invoice', data: invoiceTemplateData(invoice, invoice.member, invoice.structure.name, batch.organization.locale) },
+      documentIds: invoice.documentId ? [invoice.documentId] : [],
+      idempotencyKey: `invoice:${invoice.id}:${batch.id}:${address}`,
+      relatedType: 'invoice',
+      relatedId: invoice.id,
+    })),
+  );
+  const now = new Date();
+  const failures: { id: string; status: 'failed'; error: string; updatedAt: Date }[] = [];
+  const toSend: { item: (typeof items)[number]; sentEmailId: string; row: SentEmail }[] = [];
+  items.forEach((item, k) => {
+    const q = queued[k]!;
+    if ('error' in q) failures.push({ id: item.id, status: 'failed', error: q.error.message, updatedAt: now });
+    else toSend.push({ item, sentEmailId: q.sentEmail.id, row: q.sentEmail });
+  });
+  await bulkUpdate(prisma, 'InvoiceBatchItem', ['id'], toSend.filter((t) => t.item.sentEmailId !== t.sentEmailId).map((t) => ({ id: t.item.id, sentEmailId: t.sentEmailId, updatedAt: now })));
+
+  const deliveries = await deliverMany(toSend.map((t) => t.sentEmailId), toSend.map((t) => t.row));
+  const sent: typeof items = [];
+  const permanent: string[] = [];
+  toSend.forEach(({ item }, k) => {
+    const d = deliveries[k]!;
+    if (d.ok && d.row.status === 'sent') {
+      sent.push(item);
+      outcomes.set(item.id, { status: 'sent' });
+    } else if (d.ok) {
+      // Already settled before (failed, bounced or cancelled): say why.
+      failures.push({ id: item.id, status: 'failed', error: d.row.lastError ?? `message ${d.row.status}`, updatedAt: now });
+    } else if (THROTTLED.includes(d.failure.code)) {
+      outcomes.set(item.id, { status: 'throttled', reason: d.failure.message });
+    } else {
+      failures.push({ id: item.id, status: 'failed', error: d.failure.message, updatedAt: now });
+      permanent.push(d.id);
+    }
+  });
+  for (const f of failures) outcomes.set(f.id, { status: 'failed', reason: f.error });
+
+  await prisma.$transaction(async (tx) => {
+    if (sent.length) {
+      await tx.invoiceBatchItem.updateMany({ where: { id: { in: sent.map((i) => i.id) } }, data: { status: 'sent', error: null } });
+      await tx.invoice.updateMany({ where: { id: { in: [...new Set(sent.map((i) => i.invoiceId))] } }, data: { lastSentAt: now } });
+    }
+    await bulkUpdate(tx, 'InvoiceBatchItem', ['id'], failures);
+    if (permanent.length) await tx.sentEmail.updateMany({ where: { id: { in: permanent }, status: { in: ['queued', 'sending'] } }, data: { status: 'failed', failedAt: now } });
+  });
+  return itemIds.map((id) => outcomes.get(id) ?? { status: 'skipped' });
+}

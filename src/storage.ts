@@ -95,7 +95,10 @@ export function createStorage(root: string): Storage {
     path: resolve,
     async putNamed(key, data) {
       const dest = resolve(key);
-      await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+      if (!madeDirs.has(path.dirname(dest))) {
+        await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+        madeDirs.add(path.dirname(dest));
+      }
       const tmp = `${dest}.${process.pid}.tmp`;
       await fs.promises.writeFile(tmp, data);
       await fs.promises.rename(tmp, dest);

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { PrismaClient } from '../generated/prisma/client';
-import { bulkInsert } from '../db/bulk-insert';
+import { bulkInsert } from '../db/bulk';
 import type { PreparedMail, StoreOutcome } from './store-message';
 
 /**

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { MailboxAccount } from '../generated/prisma/client';
-import { withoutNul } from '../db/bulk-insert';
+import { withoutNul } from '../db/bulk';
 import type { Storage } from '../storage';
 import { automatedReason, searchable } from './classify';
 import type { SenderMatch } from './match-sender';

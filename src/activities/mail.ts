@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Context } from '@temporalio/activity';
+import { v7 as uuidv7 } from 'uuid';
 import type { SentEmail } from '../generated/prisma/client';
 import type { AttachmentRef } from '../mail/compose';
 import { composeMessage } from '../mail/compose';
@@ -11,7 +12,7 @@ import { resolveSenderAccount, type SenderAccount, type SendResult } from '../ma
 import { signMessage } from '../outgoing/dkim';
 import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
 import { acceptedRecipient, flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
-import { bulkInsertQuery, bulkUpdateQuery } from '../db/bulk';
+import { bulkWrite } from '../db/bulk';
 import { groupCommit } from '../db/group-commit';
 import { AppError, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
@@ -45,17 +46,16 @@ export function createDelivery(deps: ActivityDeps) {
    * could leave an accepted message unrecorded stays one round trip long.
    */
   const recordAccepted = groupCommit<Accepted>(async (items) => {
-    const recipients = items.flatMap(({ row, result, at }) => result.accepted.map((address) => acceptedRecipient(row.id, address, at)));
-    await prisma.$transaction([
-      bulkUpdateQuery(prisma, 'SentEmail', ['id'], items.map(({ row, account, result, at }) => ({
+    await bulkWrite(prisma, [
+      { update: 'SentEmail', key: ['id'], rows: items.map(({ row, account, result, at }) => ({
         id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: account.label,
         lastError: result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null,
-      }))),
-      bulkUpdateQuery(prisma, 'SendAttempt', ['sentEmailId', 'number'], items.map(({ row, number, result, at }) => ({
+      })) },
+      { update: 'SendAttempt', key: ['sentEmailId', 'number'], rows: items.map(({ row, number, result, at }) => ({
         sentEmailId: row.id, number, finishedAt: at, outcome: 'sent', smtpResponse: result.response,
-      }))),
+      })) },
       // Accepted is the weakest outcome: an address already known (a bounce came first) keeps what it has.
-      ...(recipients.length ? [bulkInsertQuery(prisma, 'SentEmailRecipient', recipients)] : []),
+      { insert: 'SentEmailRecipient', rows: items.flatMap(({ row, result, at }) => result.accepted.map((address) => acceptedRecipient(row.id, address, at))) },
     ]);
   });
 
@@ -81,9 +81,10 @@ export function createDelivery(deps: ActivityDeps) {
   }
 
   async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>): Promise<void> {
-    await prisma.$transaction([
-      prisma.sentEmail.updateMany({ where: { id: { in: todo.map((r) => r.id) } }, data: { status: 'sending', attempts: { increment: 1 } } }),
-      prisma.sendAttempt.createMany({ data: todo.map((r) => ({ sentEmailId: r.id, number: r.attempts + 1 })), skipDuplicates: true }),
+    const now = new Date();
+    await bulkWrite(prisma, [
+      { update: 'SentEmail', key: ['id'], rows: todo.map((r) => ({ id: r.id, status: 'sending', attempts: r.attempts + 1, updatedAt: now })) },
+      { insert: 'SendAttempt', rows: todo.map((r) => ({ id: uuidv7(), sentEmailId: r.id, number: r.attempts + 1, startedAt: now, finishedAt: null, outcome: null, error: null, smtpResponse: null })) },
     ]);
     const orgs = new Map<string, OrgKeys>(
       (await prisma.organization.findMany({ where: { id: { in: [...new Set(todo.map((r) => r.organizationId))] } }, select: { id: true, bounceDomain: true, dkimDomain: true, dkimSelector: true, dkimPrivateKeyEnc: true } })).map((o) => [o.id, o]),

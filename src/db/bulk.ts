@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
 
-type Table = 'ReceivedMail' | 'Document' | 'ReceivedAttachment' | 'SentEmail' | 'SendAttempt' | 'SentEmailRecipient' | 'InvoiceBatchItem';
+type Table = 'ReceivedMail' | 'Document' | 'ReceivedAttachment' | 'SentEmail' | 'SendAttempt' | 'SentEmailRecipient' | 'InvoiceBatchItem' | 'Invoice';
 type Runner = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUnsafe'>;
 
 const toJson = (rows: Record<string, unknown>[]) => JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
@@ -41,10 +41,33 @@ export async function bulkUpdate(db: Runner, table: Table, key: string[], rows: 
 
 /** The same update, as a query for an array transaction; `rows` must not be empty. */
 export function bulkUpdateQuery(db: Runner, table: Table, key: string[], rows: Record<string, unknown>[]): Prisma.PrismaPromise<number> {
-  const columns = Object.keys(rows[0]!).filter((c) => !key.includes(c));
-  const set = columns.map((c) => `"${c}" = x."${c}"`).join(', ');
-  const match = key.map((c) => `t."${c}" = x."${c}"`).join(' AND ');
-  return db.$executeRawUnsafe(`UPDATE "${table}" AS t SET ${set} FROM jsonb_populate_recordset(NULL::"${table}", $1::jsonb) AS x WHERE ${match}`, toJson(rows));
+  return db.$executeRawUnsafe(updateSql(table, key, rows, `jsonb_populate_recordset(NULL::"${table}", $1::jsonb)`), toJson(rows));
+}
+
+export type BulkOp =
+  | { insert: Table; rows: Record<string, unknown>[] }
+  | { update: Table; key: string[]; rows: Record<string, unknown>[] };
+
+/**
+ * Several inserts and updates as one statement (data-modifying WITH clauses,
+ * which PostgreSQL runs to completion and atomically): one round trip and one
+ * commit instead of a transaction of several. Ops with no rows are left out.
+ */
+export async function bulkWrite(db: Runner, ops: BulkOp[]): Promise<void> {
+  const params: string[] = [];
+  const parts: string[] = [];
+  for (const op of ops) {
+    if (!op.rows.length) continue;
+    params.push(toJson(op.rows));
+    const source = `jsonb_populate_recordset(NULL::"${'insert' in op ? op.insert : op.update}", $${params.length}::jsonb)`;
+    parts.push(`w${parts.length} AS (${'insert' in op ? `INSERT INTO "${op.insert}" SELECT * FROM ${source} ON CONFLICT DO NOTHING` : updateSql(op.update, op.key, op.rows, source)})`);
+  }
+  if (parts.length) await db.$executeRawUnsafe(`WITH ${parts.join(', ')} SELECT 1`, ...params);
+}
+
+function updateSql(table: Table, key: string[], rows: Record<string, unknown>[], source: string): string {
+  const set = Object.keys(rows[0]!).filter((c) => !key.includes(c)).map((c) => `"${c}" = x."${c}"`).join(', ');
+  return `UPDATE "${table}" AS t SET ${set} FROM ${source} AS x WHERE ${key.map((c) => `t."${c}" = x."${c}"`).join(' AND ')}`;
 }
 
 /** PostgreSQL text cannot hold NUL (U+0000); a mail that carries one must still be stored. */

@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { SentEmail } from '../generated/prisma/client';
 import type { ActivityDeps } from '../activities/deps';
 import type { Delivery } from '../activities/mail';
-import { bulkUpdate } from '../db/bulk';
+import { bulkUpdate, bulkWrite } from '../db/bulk';
 import { queueEmails } from '../mail/queue-email';
 import { invoiceTemplateData } from './list-candidates';
 
@@ -86,13 +86,11 @@ export async function sendInvoiceItems(
   });
   for (const f of failures) outcomes.set(f.id, { status: 'failed', reason: f.error });
 
-  await prisma.$transaction(async (tx) => {
-    if (sent.length) {
-      await tx.invoiceBatchItem.updateMany({ where: { id: { in: sent.map((i) => i.id) } }, data: { status: 'sent', error: null } });
-      await tx.invoice.updateMany({ where: { id: { in: [...new Set(sent.map((i) => i.invoiceId))] } }, data: { lastSentAt: now } });
-    }
-    await bulkUpdate(tx, 'InvoiceBatchItem', ['id'], failures);
-    if (permanent.length) await tx.sentEmail.updateMany({ where: { id: { in: permanent }, status: { in: ['queued', 'sending'] } }, data: { status: 'failed', failedAt: now } });
-  });
+  await bulkWrite(prisma, [
+    { update: 'InvoiceBatchItem', key: ['id'], rows: sent.map((i) => ({ id: i.id, status: 'sent', error: null, updatedAt: now })) },
+    { update: 'Invoice', key: ['id'], rows: [...new Set(sent.map((i) => i.invoiceId))].map((id) => ({ id, lastSentAt: now, updatedAt: now })) },
+    { update: 'InvoiceBatchItem', key: ['id'], rows: failures },
+  ]);
+  if (permanent.length) await prisma.sentEmail.updateMany({ where: { id: { in: permanent }, status: { in: ['queued', 'sending'] } }, data: { status: 'failed', failedAt: now } });
   return itemIds.map((id) => outcomes.get(id) ?? { status: 'skipped' });
 }

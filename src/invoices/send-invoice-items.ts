@@ -5,6 +5,7 @@ import type { Delivery } from '../activities/mail';
 import { bulkUpdate, bulkWrite } from '../db/bulk';
 import { queueEmails } from '../mail/queue-email';
 import { invoiceTemplateData } from './list-candidates';
+import { loadBatchItems } from './load-batch-items';
 
 export type ItemOutcome = { status: 'sent' } | { status: 'failed'; reason: string } | { status: 'throttled'; reason: string } | { status: 'skipped' };
 
@@ -25,35 +26,23 @@ export async function sendInvoiceItems(
   itemIds: string[],
 ): Promise<ItemOutcome[]> {
   const { prisma } = deps;
-  const found = await prisma.invoiceBatchItem.findMany({
-    where: { id: { in: itemIds } },
-    select: {
-      id: true, status: true, address: true, cc: true, sentEmailId: true, invoiceId: true,
-      batch: { select: { id: true, organizationId: true, organization: { select: { locale: true } } } },
-      invoice: {
-        select: {
-          id: true, number: true, period: true, amountInclTaxCents: true, currency: true, structureId: true, memberId: true, documentId: true,
-          member: { select: { firstName: true, lastName: true } }, structure: { select: { name: true } },
-        },
-      },
-    },
-  });
+  const found = await loadBatchItems(prisma, itemIds);
   const items = found.filter((i) => i.status !== 'sent' && i.status !== 'cancelled');
   const outcomes = new Map<string, ItemOutcome>();
   const queued = await queueEmails(
     { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN },
-    items.map(({ invoice, batch, address, cc }) => ({
-      organizationId: batch.organizationId,
-      structureId: invoice.structureId,
-      memberId: invoice.memberId,
-      documentId: invoice.documentId,
-      to: [address],
-      cc: cc ? [cc] : [],
-      template: { key: 'invoice', data: invoiceTemplateData(invoice, invoice.member, invoice.structure.name, batch.organization.locale) },
-      documentIds: invoice.documentId ? [invoice.documentId] : [],
-      idempotencyKey: `invoice:${invoice.id}:${batch.id}:${address}`,
+    items.map((i) => ({
+      organizationId: i.organizationId,
+      structureId: i.structureId,
+      memberId: i.memberId,
+      documentId: i.documentId,
+      to: [i.address],
+      cc: i.cc ? [i.cc] : [],
+      template: { key: 'invoice', data: invoiceTemplateData(i, i, i.structureName, i.locale) },
+      documentIds: i.documentId ? [i.documentId] : [],
+      idempotencyKey: `invoice:${i.invoiceId}:${i.batchId}:${i.address}`,
       relatedType: 'invoice',
-      relatedId: invoice.id,
+      relatedId: i.invoiceId,
     })),
   );
   const now = new Date();

@@ -9,6 +9,7 @@ import { resolveTemplate } from '../templates/resolve';
 import { formatAddress, parseAddress } from './addresses';
 import type { AttachmentRef } from './compose';
 import { resolveSenderAccount, type PlatformTransportConfig } from './transports';
+import { bulkInsert } from '../db/bulk';
 
 export interface QueueEmailInput {
   organizationId: string;
@@ -84,7 +85,7 @@ export async function queueEmails(deps: QueueDeps, inputs: QueueEmailInput[]): P
   const documents = documentIds.length ? await prisma.document.findMany({ where: { id: { in: documentIds } } }) : [];
 
   const results: (Queued | { error: AppError })[] = new Array(inputs.length);
-  const rows: Prisma.SentEmailCreateManyInput[] = [];
+  const rows: SentEmail[] = [];
   const pending: number[] = [];
   for (const [k, input] of inputs.entries()) {
     const found = existing.get(`${input.organizationId}\n${keys[k]}`);
@@ -101,13 +102,19 @@ export async function queueEmails(deps: QueueDeps, inputs: QueueEmailInput[]): P
     }
   }
   if (rows.length) {
-    // Two identical requests racing: the loser's row is skipped and both read the winner's.
-    await prisma.sentEmail.createMany({ data: rows, skipDuplicates: true });
-    const stored = await findByKeys(prisma, pending.map((k) => [inputs[k]!.organizationId, keys[k]!]));
+    // One statement for all; a row that lost a race with an identical request is
+    // skipped by the unique key, and the winner's record is read instead.
+    const inserted = new Set((await bulkInsert<{ id: string }>(prisma, 'SentEmail', rows, ['id'])).map((r) => r.id));
+    const lost = pending.filter((_, j) => !inserted.has(rows[j]!.id));
+    const winners = lost.length ? await findByKeys(prisma, lost.map((k) => [inputs[k]!.organizationId, keys[k]!])) : new Map<string, SentEmail>();
     pending.forEach((k, j) => {
-      const sentEmail = stored.get(`${inputs[k]!.organizationId}\n${keys[k]}`);
+      if (inserted.has(rows[j]!.id)) {
+        results[k] = { sentEmail: rows[j]!, created: true };
+        return;
+      }
+      const sentEmail = winners.get(`${inputs[k]!.organizationId}\n${keys[k]}`);
       if (!sentEmail) throw new Error(`message ${keys[k]} was not recorded; trying again`);
-      results[k] = { sentEmail, created: sentEmail.id === rows[j]!.id };
+      results[k] = { sentEmail, created: false };
     });
   }
   return results;
@@ -126,7 +133,7 @@ async function buildRecord(
   idempotencyKey: string,
   documents: Document[],
   once: <T>(key: string, load: () => Promise<T>) => Promise<T>,
-): Promise<Prisma.SentEmailCreateManyInput> {
+): Promise<SentEmail> {
   const { prisma } = deps;
   const to = checkRecipients('to', input.to);
   const cc = checkRecipients('cc', input.cc);
@@ -167,6 +174,8 @@ async function buildRecord(
   const from = fromName ? formatAddress({ name: fromName, address: parseAddress(fromAddress)?.address ?? fromAddress }) : fromAddress;
   const domain = (parseAddress(fromAddress)?.address.split('@')[1] ?? deps.messageIdDomain).toLowerCase();
 
+  // Every column, defaults included: the row is inserted as is and handed on as the record.
+  const now = new Date();
   return {
     id: uuidv7(),
     organizationId: input.organizationId,
@@ -183,10 +192,21 @@ async function buildRecord(
     subject,
     textBody: text ?? null,
     htmlBody: html ?? null,
-    attachments: attachments as unknown as Prisma.InputJsonValue,
-    headers: (input.headers ?? {}) as Prisma.InputJsonValue,
+    attachments: attachments as unknown as Prisma.JsonValue,
+    headers: (input.headers ?? {}) as Prisma.JsonValue,
     messageId: `<${crypto.randomUUID()}@${domain}>`,
+    status: 'queued',
+    attempts: 0,
+    lastError: null,
+    smtpResponse: null,
+    transport: null,
     relatedType: input.relatedType ?? null,
     relatedId: input.relatedId ?? null,
+    workflowId: null,
+    queuedAt: now,
+    sentAt: null,
+    failedAt: null,
+    createdAt: now,
+    updatedAt: now,
   };
 }

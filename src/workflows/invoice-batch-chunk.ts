@@ -27,7 +27,7 @@ export interface ChunkResult {
 const MAX_THROTTLED_TRIES = 20;
 const REPORT_EVERY = 10;
 // Most messages one activity takes at high rates: its bookkeeping is shared by all of them.
-const WIDE_GROUP = 25;
+const WIDE_GROUP = 50;
 
 /**
  * `invoice-batch:<batchId>:chunk-<n>`: sends one slice of a batch with a

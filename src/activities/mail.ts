@@ -155,7 +155,12 @@ export function createDelivery(deps: ActivityDeps) {
    */
   async function storeComposed(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer | null> {
     const key = sentMessageKey(row.id);
-    if (await storage.exists(key)) return null;
+    // A first attempt cannot have stored anything yet (attempts is counted before composing).
+    if (row.attempts > 0 && (await storage.exists(key))) return null;
+    const attachments = row.attachments as unknown as AttachmentRef[];
+    const small = attachments.reduce((n, a) => n + (a.size ?? 0), 0) <= IN_MEMORY_BYTES;
+    // Small attachments are read in one go: cheaper than a stream each, and the message is held whole anyway.
+    const contents = small ? new Map(await Promise.all(attachments.map(async (a) => [a.storageKey, await storage.read(a.storageKey)] as const))) : undefined;
     const composed = composeMessage({
       messageId: row.messageId,
       date: new Date(),
@@ -168,14 +173,14 @@ export function createDelivery(deps: ActivityDeps) {
       text: row.textBody,
       html: row.htmlBody,
       headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id },
-      attachments: row.attachments as unknown as AttachmentRef[],
+      attachments,
       storagePath: storage.path,
+      contents,
     });
     const signed = org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
       ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
       : composed;
-    const attached = (row.attachments as unknown as AttachmentRef[]).reduce((n, a) => n + (a.size ?? 0), 0);
-    if (attached <= IN_MEMORY_BYTES) {
+    if (small) {
       const chunks: Buffer[] = [];
       for await (const chunk of signed) chunks.push(chunk as Buffer);
       const bytes = Buffer.concat(chunks);

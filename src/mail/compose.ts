@@ -29,6 +29,8 @@ export interface ComposeInput {
   attachments: AttachmentRef[];
   /** Resolves a storage key to a file path, so attachments are streamed, not loaded. */
   storagePath(key: string): string;
+  /** Attachment bytes already read (small messages), by storage key; the others are streamed from their path. */
+  contents?: Map<string, Buffer>;
   /** Extra MIME alternatives, e.g. a text/calendar part (RFC 5545 / RFC 6047). */
   alternatives?: Mail.Options['alternatives'];
 }
@@ -54,7 +56,7 @@ export function composeMessage(input: ComposeInput): Readable {
     alternatives: input.alternatives,
     attachments: input.attachments.map((a) => ({
       filename: a.filename,
-      path: input.storagePath(a.storageKey),
+      ...(input.contents?.has(a.storageKey) ? { content: input.contents.get(a.storageKey) } : { path: input.storagePath(a.storageKey) }),
       contentType: a.contentTypeParams
         ? `${a.contentType}; ${Object.entries(a.contentTypeParams).map(([k, v]) => `${k}=${v}`).join('; ')}`
         : a.contentType,

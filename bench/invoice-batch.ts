@@ -40,13 +40,13 @@ export default async function invoiceBatch({ count, profile }: { count: number; 
     const transport = nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 10, maxMessages: 1000 } as SMTPTransport.Options);
     t = Date.now();
     const queue = Array.from({ length: count }, (_, i) => i);
-    await Promise.all(
+    await profiled(profile ? `${profile}.plain` : undefined, () => Promise.all(
       Array.from({ length: 10 }, async () => {
         for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
           await transport.sendMail({ from: 'facturation@bench.example', to: `resident${i}@bench.example`, subject: `Facture B-${i}`, text: 'Vous trouverez ci-joint la facture.', attachments: [{ filename: `Facture ${i}.pdf`, content: PDF }] });
         }
       }),
-    );
+    ));
     transport.close();
     const plain = { label: 'plain pooled nodemailer loop', count, seconds: (Date.now() - t) / 1000 };
     report('invoice-batch', [durable, plain]);

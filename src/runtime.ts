@@ -92,7 +92,7 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
   const target = targetFromConfig(config, address);
   const { client: temporal, connection } = await connectClient(target);
   const platform = { smtpUrl: config.SMTP_URL, mailFrom: config.MAIL_FROM, outboxDir: config.outboxDir };
-  const transports = opts.transports ?? new TransportCache(platform);
+  const transports = opts.transports ?? new TransportCache(platform, Math.max(5, config.INVOICE_BATCH_CONCURRENCY));
 
   let worker: Worker | undefined;
   let workerConnection: NativeConnection | undefined;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
 
@@ -25,6 +26,12 @@ export interface Storage {
   putNamed(key: string, data: Buffer | string): Promise<void>;
   remove(key: string): Promise<void>;
 }
+
+// The callback forms, promisified: for whole small files they cost the event loop
+// far less than fs.promises (no FileHandle per call), which shows on hot paths.
+const readFile = promisify(fs.readFile);
+const writeFile = promisify(fs.writeFile);
+const rename = promisify(fs.rename);
 
 export class TooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -52,7 +59,7 @@ export function createStorage(root: string): Storage {
         if (opts.maxBytes !== undefined && input.length > opts.maxBytes) throw new TooLargeError(opts.maxBytes);
         sha256 = crypto.createHash('sha256').update(input).digest('hex');
         size = input.length;
-        await fs.promises.writeFile(tmp, input);
+        await writeFile(tmp, input);
       } else {
         const hash = crypto.createHash('sha256');
         let seen = 0;
@@ -81,7 +88,7 @@ export function createStorage(root: string): Storage {
         madeDirs.add(dir);
       }
       // Same name, same bytes: replacing an existing object is harmless and stays atomic.
-      await fs.promises.rename(tmp, dest).catch(async (err: NodeJS.ErrnoException) => {
+      await rename(tmp, dest).catch(async (err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT' || !fs.existsSync(tmp)) throw err;
         // The folder was removed behind our back (a cleanup): make it again.
         await fs.promises.mkdir(dir, { recursive: true });
@@ -90,7 +97,7 @@ export function createStorage(root: string): Storage {
       return { key, sha256, size };
     },
     get: (key) => fs.createReadStream(resolve(key)),
-    read: (key) => fs.promises.readFile(resolve(key)),
+    read: (key) => readFile(resolve(key)),
     exists: async (key) => fs.promises.access(resolve(key)).then(() => true, () => false),
     path: resolve,
     async putNamed(key, data) {
@@ -100,8 +107,8 @@ export function createStorage(root: string): Storage {
         madeDirs.add(path.dirname(dest));
       }
       const tmp = `${dest}.${process.pid}.tmp`;
-      await fs.promises.writeFile(tmp, data);
-      await fs.promises.rename(tmp, dest);
+      await writeFile(tmp, data);
+      await rename(tmp, dest);
     },
     remove: (key) => fs.promises.rm(resolve(key), { force: true }),
   };

@@ -104,6 +104,7 @@ export function createDelivery(deps: ActivityDeps) {
     // Anything but the server's answer (storage, settings, the database) fails the activity so
     // Temporal retries it; what was sent meanwhile is recorded first, so the retry skips it.
     let unexpected: unknown;
+    const recording: Promise<void>[] = [];
     const queue = [...todo];
     const sendOne = async (row: SentEmail) => {
       const number = row.attempts + 1;
@@ -128,9 +129,13 @@ export function createDelivery(deps: ActivityDeps) {
         results.set(row.id, { id: row.id, ok: false, failure: await recordFailure(row, number, account, err) });
         return;
       }
-      await recordAccepted({ row, number, account, result, at: new Date() });
-      results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
-      await recordRefused(row, result.rejected, result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null);
+      // Recorded at once (group commit), but the lane goes on to its next message meanwhile.
+      recording.push(
+        recordAccepted({ row, number, account, result, at: new Date() }).then(async () => {
+          results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
+          await recordRefused(row, result.rejected, result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null);
+        }).catch((err: unknown) => void (unexpected ??= err)),
+      );
     };
     try {
       await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {
@@ -142,6 +147,7 @@ export function createDelivery(deps: ActivityDeps) {
           }
         }
       }));
+      await Promise.all(recording);
     } finally {
       clearInterval(beat);
     }

@@ -152,8 +152,8 @@ function outboxTransport(outboxDir: string): RawTransport {
   };
 }
 
-function smtpTransport(options: SMTPTransport.Options, pool: boolean): RawTransport {
-  const transporter = nodemailer.createTransport({ ...options, pool, maxConnections: 5, maxMessages: 100 } as SMTPTransport.Options);
+function smtpTransport(options: SMTPTransport.Options, pool: boolean, maxConnections: number): RawTransport {
+  const transporter = nodemailer.createTransport({ ...options, pool, maxConnections, maxMessages: 100 } as SMTPTransport.Options);
   return {
     async send(envelope, raw) {
       const info: SMTPTransport.SentMessageInfo = await transporter.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw: raw() });
@@ -171,12 +171,20 @@ function smtpTransport(options: SMTPTransport.Options, pool: boolean): RawTransp
 export class TransportCache {
   private readonly transports = new Map<string, RawTransport>();
 
-  constructor(private readonly platform: PlatformTransportConfig) {}
+  /**
+   * `maxConnections`: SMTP connections per account and worker. Below a batch's
+   * concurrency it would silently become the real limit, so the runtime passes
+   * at least INVOICE_BATCH_CONCURRENCY.
+   */
+  constructor(
+    private readonly platform: PlatformTransportConfig,
+    private readonly maxConnections = 5,
+  ) {}
 
   get(account: SenderAccount): RawTransport {
     let t = this.transports.get(account.cacheKey);
     if (!t) {
-      t = account.kind === 'outbox' ? outboxTransport(this.platform.outboxDir) : smtpTransport(account.smtp!, true);
+      t = account.kind === 'outbox' ? outboxTransport(this.platform.outboxDir) : smtpTransport(account.smtp!, true, this.maxConnections);
       // Settings changed: drop the stale pool of the same account.
       const prefix = account.cacheKey.split(':')[0];
       for (const [key, old] of this.transports) {

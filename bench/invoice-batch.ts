@@ -13,7 +13,7 @@ const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100 * 1024, 0
 
 export default async function invoiceBatch({ count, profile }: { count: number; profile?: string }): Promise<void> {
   const smtp = await startRecordingSmtpServer();
-  const mr = await startBenchMailroom({ SMTP_URL: smtp.url, INVOICE_BATCH_RATE_PER_MINUTE: '1000000', INVOICE_BATCH_CONCURRENCY: '10', INVOICE_BATCH_CHUNK_SIZE: process.env.BENCH_CHUNK ?? '200' });
+  const mr = await startBenchMailroom({ SMTP_URL: smtp.url, INVOICE_BATCH_RATE_PER_MINUTE: '1000000', INVOICE_BATCH_CONCURRENCY: '10' });
   try {
     const { prisma } = mr.db;
     const structure = await prisma.structure.create({ data: { organizationId: mr.organizationId, name: 'Résidence Bench' } });

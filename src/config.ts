@@ -91,8 +91,14 @@ const envSchema = z.object({
   SMTP_VERIFY_TIMEOUT_SECONDS: z.coerce.number().min(1).default(10),
   /** Verify SMTP servers' certificates when testing accounts (off only for self-signed test servers). */
   SMTP_TLS_REJECT_UNAUTHORIZED: bool.default(true),
-  /** Invoice batches: invoices per child workflow, parallel sends, default rate (per organisation unless set there), pause after throttling. */
-  INVOICE_BATCH_CHUNK_SIZE: z.coerce.number().int().min(10).max(1000).default(200),
+  /**
+   * Invoice batches: messages per child workflow, parallel sends, default rate
+   * (per organisation unless set there), pause after throttling. A child that
+   * reaches INVOICE_BATCH_CHUNK_HISTORY_LIMIT events (slow sending costs ~10 a
+   * message) hands what is left of its range to a fresh child.
+   */
+  INVOICE_BATCH_CHUNK_SIZE: z.coerce.number().int().min(10).max(5000).default(1000),
+  INVOICE_BATCH_CHUNK_HISTORY_LIMIT: z.coerce.number().int().min(10).max(9000).default(8000),
   INVOICE_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
   INVOICE_BATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   INVOICE_BATCH_THROTTLE_BACKOFF_SECONDS: z.coerce.number().min(0).default(60),

@@ -62,6 +62,7 @@ export async function startInvoiceBatch(deps: { prisma: PrismaClient; temporal: 
     args: [{
       batchId: batch.id, organizationId: input.organizationId, total: items.length, chunkSize: deps.config.INVOICE_BATCH_CHUNK_SIZE, concurrency: deps.config.INVOICE_BATCH_CONCURRENCY,
       ratePerMinute: org.sendRatePerMinute ?? deps.config.INVOICE_BATCH_RATE_PER_MINUTE, throttleBackoffSeconds: deps.config.INVOICE_BATCH_THROTTLE_BACKOFF_SECONDS, heartbeatSeconds: deps.config.SEND_HEARTBEAT_SECONDS,
+      chunkHistoryLimit: deps.config.INVOICE_BATCH_CHUNK_HISTORY_LIMIT,
     } satisfies InvoiceBatchInput],
     typedSearchAttributes: startAttributes(deps.config, input.organizationId),
     staticSummary: `Invoices ${input.period} — ${structure.name} (${items.length} messages)`,

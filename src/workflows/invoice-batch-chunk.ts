@@ -1,4 +1,4 @@
-import { condition, getExternalWorkflowHandle, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { cancelBatchSignal, chunkProgressSignal, pauseBatchSignal, resumeBatchSignal } from '../shared/invoice-batch';
 
@@ -14,6 +14,8 @@ export interface ChunkInput {
   /** A worker that dies mid-send is noticed after this long (SEND_HEARTBEAT_SECONDS). */
   heartbeatSeconds?: number;
   paused?: boolean;
+  /** History events after which the chunk sends nothing new and hands the rest back (default 8,000). */
+  historyLimit?: number;
 }
 
 export interface ChunkResult {
@@ -21,6 +23,8 @@ export interface ChunkResult {
   failed: number;
   cancelled: boolean;
   spacingMs: number;
+  /** Stopped at the history limit: the range's still pending messages go to a fresh child. */
+  stoppedEarly?: boolean;
 }
 
 
@@ -28,6 +32,8 @@ const MAX_THROTTLED_TRIES = 20;
 const REPORT_EVERY = 10;
 // Most messages one activity takes at high rates: its bookkeeping is shared by all of them.
 const WIDE_GROUP = 50;
+// Well under the 10,000 events a run should stay below, whatever the rate or throttling did.
+const HISTORY_LIMIT = 8_000;
 
 /**
  * `invoice-batch:<batchId>:chunk-<n>`: sends one slice of a batch with a
@@ -110,9 +116,16 @@ export async function invoiceBatchChunkWorkflow(input: ChunkInput): Promise<Chun
     await report();
   };
 
+  let stoppedEarly = false;
   while (!cancelled) {
     await condition(() => cancelled || (queue.length === 0 && inFlight === 0) || (!paused && queue.length > 0 && inFlight < input.concurrency));
     if (cancelled || (queue.length === 0 && inFlight === 0)) break;
+    // Slow sending (a low rate, or throttling) costs ~10 events a message: past the limit,
+    // what is still queued stays pending in the database for the parent's next child.
+    if (workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
+      stoppedEarly = true;
+      break;
+    }
     refill();
     // At high rates up to 100 ms of sending may be taken in advance: a timer shorter than
     // that costs more than it saves (it waits at least a workflow task, often far longer).
@@ -134,5 +147,5 @@ export async function invoiceBatchChunkWorkflow(input: ChunkInput): Promise<Chun
   }
   await Promise.all([...running]);
   await report(true);
-  return { sent, failed, cancelled, spacingMs: spacing };
+  return { sent, failed, cancelled, spacingMs: spacing, ...(stoppedEarly ? { stoppedEarly } : {}) };
 }

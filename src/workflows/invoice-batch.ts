@@ -12,6 +12,8 @@ export interface InvoiceBatchInput {
   ratePerMinute: number;
   throttleBackoffSeconds: number;
   heartbeatSeconds?: number;
+  /** History events after which a chunk hands its remaining messages to a fresh child. */
+  chunkHistoryLimit?: number;
   /** Carried across continue-as-new. */
   resume?: { position: number; sent: number; failed: number; spacingMs: number; paused: boolean };
 }
@@ -20,8 +22,9 @@ const { finishBatch, setBatchStatus } = proxyActivities<Activities>({ startToClo
 
 /**
  * `invoice-batch:<batchId>`: sends a batch in chunks, one child workflow per
- * chunk, so no run's history grows with the batch (10,000 invoices = 50
- * children of ~1,000 events each). Pause, resume and cancel are signals,
+ * chunk, so no run's history grows with the batch (10,000 invoices = 10
+ * children; a child that reaches its history limit, e.g. when throttling
+ * slows it to one message at a time, hands the rest to a fresh child). Pause, resume and cancel are signals,
  * progress is a query fed by the children.
  */
 export async function invoiceBatchWorkflow(input: InvoiceBatchInput): Promise<{ sent: number; failed: number; cancelled: number }> {
@@ -74,21 +77,28 @@ export async function invoiceBatchWorkflow(input: InvoiceBatchInput): Promise<{ 
   });
 
   for (let position = r.position; position < input.total && !cancelled; position += input.chunkSize) {
-    if (paused) {
-      await setBatchStatus(input.batchId, 'paused');
-      await condition(() => !paused || cancelled);
-      if (cancelled) break;
-      await setBatchStatus(input.batchId, 'running');
+    // A chunk that stopped at its history limit is continued by a fresh child over the same range.
+    for (let part = 0; !cancelled; part++) {
+      if (paused) {
+        await setBatchStatus(input.batchId, 'paused');
+        await condition(() => !paused || cancelled);
+        if (cancelled) break;
+        await setBatchStatus(input.batchId, 'running');
+      }
+      child = await startChild(invoiceBatchChunkWorkflow, {
+        workflowId: `${workflowInfo().workflowId}:chunk-${position}${part ? `-${part}` : ''}`,
+        args: [{
+          batchId: input.batchId, parentWorkflowId: workflowInfo().workflowId, fromPosition: position, count: input.chunkSize, concurrency: input.concurrency, spacingMs: spacing,
+          throttleBackoffMs: input.throttleBackoffSeconds * 1000, heartbeatSeconds: input.heartbeatSeconds, paused, ...(input.chunkHistoryLimit ? { historyLimit: input.chunkHistoryLimit } : {}),
+        }],
+        // The chunk carries whatever its parent carries (OrganizationId where the server has it).
+        typedSearchAttributes: workflowInfo().typedSearchAttributes,
+      });
+      const result = await child.result();
+      child = undefined;
+      spacing = result.spacingMs;
+      if (!result.stoppedEarly) break;
     }
-    child = await startChild(invoiceBatchChunkWorkflow, {
-      workflowId: `${workflowInfo().workflowId}:chunk-${position}`,
-      args: [{ batchId: input.batchId, parentWorkflowId: workflowInfo().workflowId, fromPosition: position, count: input.chunkSize, concurrency: input.concurrency, spacingMs: spacing, throttleBackoffMs: input.throttleBackoffSeconds * 1000, heartbeatSeconds: input.heartbeatSeconds, paused }],
-      // The chunk carries whatever its parent carries (OrganizationId where the server has it).
-      typedSearchAttributes: workflowInfo().typedSearchAttributes,
-    });
-    const result = await child.result();
-    child = undefined;
-    spacing = result.spacingMs;
     if (workflowInfo().historyLength > 5_000 && position + input.chunkSize < input.total && !cancelled) {
       await continueAsNew<typeof invoiceBatchWorkflow>({ ...input, resume: { position: position + input.chunkSize, sent, failed, spacingMs: spacing, paused } });
     }

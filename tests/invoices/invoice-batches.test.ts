@@ -2,6 +2,7 @@ import { eventually } from '../helpers/http';
 import { spawnWorkerProcess, startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { replayWorkflow } from '../helpers/replay';
 import { describeIfServer } from '../helpers/require-server';
+import { startInvoiceBatch } from '../../src/invoices/start-batch';
 import { startRecordingSmtpServer, type RecordingSmtpServer } from '../helpers/smtp-server';
 
 const TINY_PDF = Buffer.from('%PDF-1.4\n%tiny test invoice\n%%EOF\n');
@@ -179,6 +180,23 @@ describeIfServer('Temporal dev server', temporalAvailable())('invoice batches', 
     // 6 chunks of 50: the parent stays small, each child is bounded by its chunk size.
     expect(Math.max(...lengths)).toBeLessThan(1000);
     expect(lengths[0]).toBeLessThan(200);
+  });
+
+  it('hands a chunk that reaches its history limit to a fresh child, still sending each message once', async () => {
+    const period = '2025-03';
+    const members = await Promise.all(Array.from({ length: 60 }, (_, i) => mr.db.prisma.member.create({ data: { organizationId: org.organizationId, structureId: structure.id, firstName: `H${i}`, lastName: 'Histoire', emails: { create: [{ organizationId: org.organizationId, address: `histoire${i}@example.org`, normalized: `histoire${i}@example.org` }] } } })));
+    await org.staff.post('/api/v1/invoices', { invoices: members.map((mm, i) => ({ number: `H-${i}`, period, memberId: mm.id, structureId: structure.id, amountExclTax: 10, amountInclTax: 12, pdfBase64: TINY_PDF.toString('base64') })) });
+    // One range of 60 and a tiny history limit: the chunk must stop part-way and be continued.
+    const config = { ...mr.app.config, INVOICE_BATCH_CHUNK_SIZE: 60, INVOICE_BATCH_CHUNK_HISTORY_LIMIT: 12 };
+    const { batch, workflowId } = await startInvoiceBatch({ prisma: mr.db.prisma, temporal: mr.app.temporal, config }, { organizationId: org.organizationId, structureId: structure.id, period });
+    const done = await waitBatch(batch.id);
+    expect(done.progress).toMatchObject({ total: 60, sent: 60, failed: 0 });
+    expect(smtp.messages).toHaveLength(60);
+    expect(new Set(smtp.messages.map((m) => m.envelope.rcptTo[0])).size).toBe(60);
+    const continued = await mr.app.temporal.workflow.getHandle(`${workflowId}:chunk-0-1`).describe();
+    expect(continued.status.name).toBe('COMPLETED');
+    await replayWorkflow(mr.app.temporal, workflowId);
+    await replayWorkflow(mr.app.temporal, `${workflowId}:chunk-0`);
   });
 
   it("puts the second address in Cc of one message when the structure asks for it", async () => {

@@ -1,0 +1,52 @@
+import { createDatabase, type Database } from '../../src/db/client';
+import { bulkInsert, bulkUpdate, bulkWrite, withoutNul } from '../../src/db/bulk';
+import { createTestDatabase } from '../helpers/db';
+
+// The same statements on the database CI uses (PostgreSQL when DATABASE_URL is set) and on embedded PGlite.
+describe.each([
+  ['the test database', () => createTestDatabase()],
+  ['embedded PGlite', async () => {
+    const db = await createDatabase({});
+    await db.migrate();
+    return Object.assign(db, { drop: () => db.close() }) as Database & { drop(): Promise<void> };
+  }],
+] as [string, () => Promise<Database & { drop(): Promise<void> }>][])('bulk statements on %s', (_name, open) => {
+  let db: Database & { drop(): Promise<void> };
+  let organizationId: string;
+  let mailboxId: string;
+  beforeAll(async () => {
+    db = await open();
+    organizationId = (await db.prisma.organization.create({ data: { name: 'Club' } })).id;
+    mailboxId = (await db.prisma.mailboxAccount.create({ data: { organizationId, host: 'imap.example', port: 143, security: 'none', username: 'u', pollIntervalSeconds: 60 } })).id;
+  });
+  afterAll(async () => db?.drop());
+
+  const mail = (uid: number, messageKey: string) => ({
+    id: `mail-${uid}-${messageKey}`, organizationId, mailboxId, uidValidity: 7n, uid: BigInt(uid), messageKey, size: 10, rawStorageKey: 'k',
+    category: 'unassigned', to: ['a@example.org', 'b@example.org'], cc: [], candidates: [], searchText: 'x', receivedAt: new Date('2026-11-23T10:00:00.000Z'),
+    subject: withoutNul('Sujet\u0000 accentué'),
+  });
+
+  it('inserts many rows at once, skips those that hit a unique index and returns only the inserted ones', async () => {
+    const first = await bulkInsert<{ uid: bigint }>(db.prisma, 'ReceivedMail', [mail(1, '<a@x>'), mail(2, '<b@x>')], ['uid']);
+    expect(first.map((r) => Number(r.uid)).sort()).toEqual([1, 2]);
+    // Same UID again, and a new UID with an already stored Message-ID: both skipped.
+    const second = await bulkInsert<{ uid: bigint }>(db.prisma, 'ReceivedMail', [mail(1, '<c@x>'), mail(3, '<a@x>'), mail(4, '<d@x>')], ['uid']);
+    expect(second.map((r) => Number(r.uid))).toEqual([4]);
+    const stored = await db.prisma.receivedMail.findFirstOrThrow({ where: { mailboxId, uid: 1n } });
+    expect(stored).toMatchObject({ to: ['a@example.org', 'b@example.org'], subject: 'Sujet accentué', receivedAt: new Date('2026-11-23T10:00:00.000Z') });
+  });
+
+  it('updates rows each with its own values, and writes several tables in one statement', async () => {
+    await bulkUpdate(db.prisma, 'ReceivedMail', ['id'], []);
+    const member = await db.prisma.member.create({ data: { organizationId, firstName: 'Paul', lastName: 'Durand' } });
+    await bulkWrite(db.prisma, [
+      { update: 'ReceivedMail', key: ['id'], rows: [{ id: 'mail-1-<a@x>', category: 'filed', memberId: member.id }, { id: 'mail-2-<b@x>', category: 'report', memberId: null }] },
+      { insert: 'Document', rows: [{ id: 'doc-1', organizationId, memberId: member.id, kind: 'other', filename: 'a.pdf', contentType: 'application/pdf', size: 1, sha256: 's', storageKey: 'k', source: 'received', createdAt: new Date() }] },
+      { insert: 'ReceivedAttachment', rows: [] },
+    ]);
+    const rows = await db.prisma.receivedMail.findMany({ where: { mailboxId, uid: { in: [1n, 2n] } }, orderBy: { uid: 'asc' } });
+    expect(rows.map((r) => [r.category, r.memberId])).toEqual([['filed', member.id], ['report', null]]);
+    expect(await db.prisma.document.count({ where: { id: 'doc-1' } })).toBe(1);
+  });
+});

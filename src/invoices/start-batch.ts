@@ -1,4 +1,6 @@
 import type { Client } from '@temporalio/client';
+import { v7 as uuidv7 } from 'uuid';
+import { bulkInsert } from '../db/bulk';
 import type { Config } from '../config';
 import type { InvoiceBatch, PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../shared/errors';
@@ -48,11 +50,24 @@ export async function startInvoiceBatch(deps: { prisma: PrismaClient; temporal: 
       else for (const a of good) items.push({ invoiceId: inv.id, address: a, cc: null });
     }
   }
+  // One message per invoice and address, even if a member lists the same address twice.
+  const seen = new Set<string>();
+  items = items.filter((it) => {
+    const key = `${it.invoiceId}\n${it.address.toLowerCase()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   if (!items.length) throw new AppError('VALIDATION_FAILED', 'nothing to send: no selected invoice has a working address', { errors: [{ field: 'body.invoiceIds', reason: 'no invoice with a working address' }], extra: { skipped } });
 
   const batch = await prisma.invoiceBatch.create({ data: { organizationId: input.organizationId, structureId: structure.id, period: input.period, total: items.length, parentBatchId: input.parentBatchId ?? null, createdByKeyId: input.createdByKeyId ?? null } });
+  // Bulk statements: a month of invoices is thousands of items (createMany cost ~0.5 ms of CPU a row).
+  const now = new Date();
   for (let i = 0; i < items.length; i += 1000) {
-    await prisma.invoiceBatchItem.createMany({ data: items.slice(i, i + 1000).map((it, k) => ({ batchId: batch.id, invoiceId: it.invoiceId, address: it.address, cc: it.cc, position: i + k })) });
+    const rows = items.slice(i, i + 1000).map((it, k) => ({
+      id: uuidv7(), batchId: batch.id, invoiceId: it.invoiceId, position: i + k, address: it.address, cc: it.cc, status: 'pending', error: null, sentEmailId: null, updatedAt: now,
+    }));
+    await bulkInsert(prisma, 'InvoiceBatchItem', rows);
   }
   const org = await prisma.organization.findUniqueOrThrow({ where: { id: input.organizationId } });
   const workflowId = workflowIds.invoiceBatch(batch.id);

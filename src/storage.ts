@@ -22,8 +22,8 @@ export interface Storage {
   read(key: string): Promise<Buffer>;
   exists(key: string): Promise<boolean>;
   path(key: string): string;
-  /** Writes bytes under a fixed name (e.g. `sent/<id>.eml`), atomically. */
-  putNamed(key: string, data: Buffer | string): Promise<void>;
+  /** Writes bytes under a fixed name (e.g. `sent/<id>.eml`), atomically; a stream is written as it comes. */
+  putNamed(key: string, data: Buffer | string | Readable): Promise<void>;
   remove(key: string): Promise<void>;
 }
 
@@ -47,11 +47,35 @@ export function createStorage(root: string): Storage {
     return full;
   };
 
-  // At most 256 fan-out folders: each is created once per process, not once per object.
+  const tmpPath = () => path.join(root, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
+  // At most 256 fan-out folders (plus `sent/`): each is created once per process, not once per object.
   const madeDirs = new Set<string>();
+  /** Renames a finished temporary file to its final name: a crash never leaves half a file there. */
+  const place = async (tmp: string, dest: string) => {
+    const dir = path.dirname(dest);
+    if (!madeDirs.has(dir)) {
+      await fs.promises.mkdir(dir, { recursive: true });
+      madeDirs.add(dir);
+    }
+    await rename(tmp, dest).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT' || !fs.existsSync(tmp)) throw err;
+      // The folder was removed behind our back (a cleanup): make it again.
+      await fs.promises.mkdir(dir, { recursive: true });
+      await rename(tmp, dest);
+    });
+  };
+  const writeStream = async (source: Readable, tmp: string, ...through: Transform[]) => {
+    try {
+      await pipeline([source, ...through, fs.createWriteStream(tmp)]);
+    } catch (err) {
+      await fs.promises.rm(tmp, { force: true });
+      throw err;
+    }
+  };
+
   return {
     async put(input, opts = {}) {
-      const tmp = path.join(root, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
+      const tmp = tmpPath();
       let sha256: string;
       let size: number;
       if (Buffer.isBuffer(input)) {
@@ -71,29 +95,13 @@ export function createStorage(root: string): Storage {
             cb(null, chunk);
           },
         });
-        try {
-          await pipeline(input as Readable, meter, fs.createWriteStream(tmp));
-        } catch (err) {
-          await fs.promises.rm(tmp, { force: true });
-          throw err;
-        }
+        await writeStream(input as Readable, tmp, meter);
         sha256 = hash.digest('hex');
         size = seen;
       }
       const key = path.join('objects', sha256.slice(0, 2), sha256);
-      const dest = resolve(key);
-      const dir = path.dirname(dest);
-      if (!madeDirs.has(dir)) {
-        await fs.promises.mkdir(dir, { recursive: true });
-        madeDirs.add(dir);
-      }
       // Same name, same bytes: replacing an existing object is harmless and stays atomic.
-      await rename(tmp, dest).catch(async (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT' || !fs.existsSync(tmp)) throw err;
-        // The folder was removed behind our back (a cleanup): make it again.
-        await fs.promises.mkdir(dir, { recursive: true });
-        await fs.promises.rename(tmp, dest);
-      });
+      await place(tmp, resolve(key));
       return { key, sha256, size };
     },
     get: (key) => fs.createReadStream(resolve(key)),
@@ -102,13 +110,10 @@ export function createStorage(root: string): Storage {
     path: resolve,
     async putNamed(key, data) {
       const dest = resolve(key);
-      if (!madeDirs.has(path.dirname(dest))) {
-        await fs.promises.mkdir(path.dirname(dest), { recursive: true });
-        madeDirs.add(path.dirname(dest));
-      }
-      const tmp = `${dest}.${process.pid}.tmp`;
-      await writeFile(tmp, data);
-      await rename(tmp, dest);
+      const tmp = tmpPath();
+      if (typeof data === 'string' || Buffer.isBuffer(data)) await writeFile(tmp, data);
+      else await writeStream(data, tmp);
+      await place(tmp, dest);
     },
     remove: (key) => fs.promises.rm(resolve(key), { force: true }),
   };

@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { Context } from '@temporalio/activity';
 import { v7 as uuidv7 } from 'uuid';
 import type { SentEmail } from '../generated/prisma/client';
@@ -108,16 +105,16 @@ export function createDelivery(deps: ActivityDeps) {
     const queue = [...todo];
     const sendOne = async (row: SentEmail) => {
       const number = row.attempts + 1;
+      const org = orgs.get(row.organizationId);
       let account: SenderAccount;
       let bytes: Buffer | null;
       try {
         account = await accountFor(row);
-        bytes = await storeComposed(row, orgs.get(row.organizationId));
+        bytes = await storeComposed(row, org);
       } catch (err) {
         unexpected ??= err;
         return;
       }
-      const org = orgs.get(row.organizationId);
       // With a bounce domain, the envelope sender names the message (VERP), so a
       // bounce identifies it even when the returned headers are cut (RFC 5321 §4.5.5).
       const envelopeFrom = org?.bounceDomain ? `bounces+${row.id}@${org.bounceDomain}` : (parseAddress(row.fromAddress)?.address ?? row.fromAddress);
@@ -186,18 +183,15 @@ export function createDelivery(deps: ActivityDeps) {
     const signed = org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
       ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
       : composed;
-    if (small) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of signed) chunks.push(chunk as Buffer);
-      const bytes = Buffer.concat(chunks);
-      await storage.putNamed(key, bytes);
-      return bytes;
+    if (!small) {
+      await storage.putNamed(key, signed);
+      return null;
     }
-    const tmpKey = `${key}.${process.pid}.partial`;
-    await fs.promises.mkdir(path.dirname(storage.path(key)), { recursive: true });
-    await pipeline(signed, fs.createWriteStream(storage.path(tmpKey)));
-    await fs.promises.rename(storage.path(tmpKey), storage.path(key));
-    return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of signed) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    await storage.putNamed(key, bytes);
+    return bytes;
   }
 
   async function recordFailure(row: SentEmail, number: number, account: SenderAccount, err: unknown): Promise<AppError> {

@@ -26,32 +26,17 @@ export async function bulkInsert<R extends Record<string, unknown>>(db: Runner, 
   return db.$queryRawUnsafe<R[]>(`INSERT INTO "${table}" SELECT * FROM jsonb_populate_recordset(NULL::"${table}", $1::jsonb) ON CONFLICT DO NOTHING${ret}`, toJson(rows));
 }
 
-/** The same insert, as a query for an array transaction (`prisma.$transaction([...])`); `rows` must not be empty. */
-export function bulkInsertQuery(db: Runner, table: Table, rows: Record<string, unknown>[]): Prisma.PrismaPromise<number> {
-  return db.$executeRawUnsafe(`INSERT INTO "${table}" SELECT * FROM jsonb_populate_recordset(NULL::"${table}", $1::jsonb) ON CONFLICT DO NOTHING`, toJson(rows));
-}
-
-/**
- * Updates rows, each with its own values, matched on the `key` columns; every
- * row gives the same columns. Prisma's `@updatedAt` is not applied here: give `updatedAt`.
- */
-export async function bulkUpdate(db: Runner, table: Table, key: string[], rows: Record<string, unknown>[]): Promise<number> {
-  return rows.length ? bulkUpdateQuery(db, table, key, rows) : 0;
-}
-
-/** The same update, as a query for an array transaction; `rows` must not be empty. */
-export function bulkUpdateQuery(db: Runner, table: Table, key: string[], rows: Record<string, unknown>[]): Prisma.PrismaPromise<number> {
-  return db.$executeRawUnsafe(updateSql(table, key, rows, `jsonb_populate_recordset(NULL::"${table}", $1::jsonb)`), toJson(rows));
-}
-
 export type BulkOp =
   | { insert: Table; rows: Record<string, unknown>[] }
   | { update: Table; key: string[]; rows: Record<string, unknown>[] };
 
 /**
- * Several inserts and updates as one statement (data-modifying WITH clauses,
- * which PostgreSQL runs to completion and atomically): one round trip and one
- * commit instead of a transaction of several. Ops with no rows are left out.
+ * Inserts (conflicts skipped) and updates as one statement (data-modifying
+ * WITH clauses, which PostgreSQL runs to completion and atomically): one round
+ * trip and one commit instead of a transaction of several. An update matches
+ * its rows on the `key` columns, each row with its own values; every row of an
+ * op gives the same columns, and Prisma's `@updatedAt` is not applied here:
+ * give `updatedAt`. Ops with no rows are left out.
  */
 export async function bulkWrite(db: Runner, ops: BulkOp[]): Promise<void> {
   const params: string[] = [];

@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { SentEmail } from '../generated/prisma/client';
 import type { ActivityDeps } from '../activities/deps';
 import type { Delivery } from '../activities/mail';
-import { bulkUpdate, bulkWrite } from '../db/bulk';
+import { bulkWrite } from '../db/bulk';
 import { queueEmails } from '../mail/queue-email';
 import { invoiceTemplateData } from './list-candidates';
 import { loadBatchItems } from './load-batch-items';
@@ -53,7 +53,7 @@ export async function sendInvoiceItems(
     if ('error' in q) failures.push({ id: item.id, status: 'failed', error: q.error.message, updatedAt: now });
     else toSend.push({ item, sentEmailId: q.sentEmail.id, row: q.sentEmail });
   });
-  await bulkUpdate(prisma, 'InvoiceBatchItem', ['id'], toSend.filter((t) => t.item.sentEmailId !== t.sentEmailId).map((t) => ({ id: t.item.id, sentEmailId: t.sentEmailId, updatedAt: now })));
+  await bulkWrite(prisma, [{ update: 'InvoiceBatchItem', key: ['id'], rows: toSend.filter((t) => t.item.sentEmailId !== t.sentEmailId).map((t) => ({ id: t.item.id, sentEmailId: t.sentEmailId, updatedAt: now })) }]);
 
   const deliveries = await deliverMany(toSend.map((t) => t.sentEmailId), toSend.map((t) => t.row));
   const sent: typeof items = [];

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { PrismaClient } from '../generated/prisma/client';
-import { bulkInsert } from '../db/bulk';
+import { bulkInsert, bulkWrite } from '../db/bulk';
 import type { PreparedMail, StoreOutcome } from './store-message';
 
 /**
@@ -42,8 +42,7 @@ export async function insertMails(
         links.push({ id: uuidv7(), receivedMailId: rows[i]!.id, documentId, contentId: p.contentId, inline: p.inline });
       }
     }
-    await bulkInsert(tx, 'Document', documents);
-    await bulkInsert(tx, 'ReceivedAttachment', links);
+    await bulkWrite(tx, [{ insert: 'Document', rows: documents }, { insert: 'ReceivedAttachment', rows: links }]);
     if (cursor !== undefined) await tx.mailboxAccount.update({ where: { id: mailboxId }, data: { lastUid: cursor } });
     return mails.map((m) => (stored.has(m.uid) ? m.row.category : 'duplicate'));
   });

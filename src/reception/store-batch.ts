@@ -76,8 +76,6 @@ export async function storeBatch(
     }
     const wanted = window.filter(inline);
     const bodies = new Map<number, Buffer>();
-    // Leave mode: the previous group's commit uses only the database, so the fetch overlaps it.
-    if (!leave) await committing;
     if (wanted.length) for await (const msg of client.fetch(wanted.join(','), { uid: true, source: true }, { uid: true })) if (msg.source) bodies.set(msg.uid, msg.source);
 
     for (let g = 0; g < window.length; g += GROUP_SIZE) {
@@ -87,11 +85,13 @@ export async function storeBatch(
         prepareMessage({ ...deps, match }, { mailbox: box, uidValidity, uid, body: bodies.get(uid), open: () => download(client, uid) });
       const prepared = await Promise.all(fresh.filter((u) => bodies.has(u)).map(prepare));
       // Large messages share the one IMAP connection: one download at a time.
-      if (!leave) await committing;
       for (const u of fresh.filter((u) => !bodies.has(u))) prepared.push(await prepare(u));
       for (const u of group) bodies.delete(u);
       await committing;
       committing = commit(group, prepared);
+      // Leave mode commits to the database only, so the next group's fetch and parsing overlap it;
+      // marking or moving uses the IMAP connection, so it finishes first.
+      if (!leave) await committing;
       // Awaited before the next commit or at the end; marked handled so a failure is not reported twice.
       committing.catch(() => undefined);
     }

@@ -1,5 +1,5 @@
 import { createDatabase, type Database } from '../../src/db/client';
-import { bulkInsert, bulkUpdate, bulkWrite, withoutNul } from '../../src/db/bulk';
+import { bulkInsert, bulkWrite, withoutNul } from '../../src/db/bulk';
 import { createTestDatabase } from '../helpers/db';
 
 // The same statements on the database CI uses (PostgreSQL when DATABASE_URL is set) and on embedded PGlite.
@@ -38,7 +38,7 @@ describe.each([
   });
 
   it('updates rows each with its own values, and writes several tables in one statement', async () => {
-    await bulkUpdate(db.prisma, 'ReceivedMail', ['id'], []);
+    await bulkWrite(db.prisma, [{ update: 'ReceivedMail', key: ['id'], rows: [] }]);
     const member = await db.prisma.member.create({ data: { organizationId, firstName: 'Paul', lastName: 'Durand' } });
     await bulkWrite(db.prisma, [
       { update: 'ReceivedMail', key: ['id'], rows: [{ id: 'mail-1-<a@x>', category: 'filed', memberId: member.id }, { id: 'mail-2-<b@x>', category: 'report', memberId: null }] },

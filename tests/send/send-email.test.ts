@@ -65,6 +65,22 @@ describeIfServer('Temporal dev server', temporalAvailable())('sending one email 
     await replayWorkflow(mr.app.temporal, res.body.workflowId);
   });
 
+  it('sends a message with large attachments streamed from storage, byte for byte, and keeps the sent copy', async () => {
+    const member = (await org.staff.post('/api/v1/members', { firstName: 'Paul', lastName: 'Durand', emails: [{ address: 'paul@example.org' }] })).body;
+    // Over the 4 MB kept in memory: built and stored as a stream, then sent from storage.
+    const video = Buffer.alloc(5 * 1024 * 1024);
+    for (let i = 0; i < video.length; i += 4) video.writeUInt32LE(i, i);
+    const doc = (await org.staff.post(`/api/v1/members/${member.id}/documents`, { filename: 'saut.mp4', contentType: 'video/mp4', contentBase64: video.toString('base64') })).body;
+    const res = await org.staff.post('/api/v1/emails', { to: 'paul@example.org', subject: 'Vidéo du saut', text: 'La voici.', documentIds: [doc.id] });
+    const record = await waitStatus(res.body.id, 'sent');
+    const [msg] = await smtp.waitForMessages(1);
+    expect(msg!.parsed.attachments[0]!.content.equals(video)).toBe(true);
+    expect(msg!.parsed.messageId).toBe(record.messageId);
+    const raw = await org.staff.get(`/api/v1/sent-emails/${res.body.id}/eml`);
+    expect(raw.status).toBe(200);
+    expect(raw.text).toContain(record.messageId);
+  });
+
   it('refuses an invalid address with 422 and queues nothing', async () => {
     const before = await mr.db.prisma.sentEmail.count();
     const res = await org.staff.post('/api/v1/emails', { to: ['ok@example.org', 'pas une adresse'], subject: 's', text: 't' });

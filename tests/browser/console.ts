@@ -11,7 +11,7 @@ const SCREENSHOTS = path.resolve(__dirname, '../../docs/console');
 
 /** The console must be built (npm install does it; this covers a changed checkout). */
 export function ensureConsoleBuilt(): void {
-  buildConsole({ log: () => undefined });
+  buildConsole({ quiet: true });
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -50,11 +50,11 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'sign-in');
     await page.getByLabel('Email address').fill('claire@aeroclub.example');
-    await page.getByLabel('Password', { exact: true }).fill('not the password');
+    await page.getByLabel(/^Password/).fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').getByText('Wrong email address or password.').waitFor();
 
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Received mail' }).waitFor();
     await page.getByText('Aéroclub du Val').waitFor();

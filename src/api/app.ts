@@ -24,6 +24,7 @@ import { mountHealthRoutes } from './routes/health';
 import { registerMemberRoutes } from './routes/members';
 import { registerSentEmailRoutes } from './routes/sent-emails';
 import { registerStructureRoutes } from './routes/structures';
+import { mountConsole } from './console';
 
 /** Route groups, one file each; a feature adds its registrar here. */
 const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
@@ -47,6 +48,14 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
   registerSentEmailRoutes,
 ];
 
+/** The routes and their OpenAPI document; registrars only keep `ctx` for their handlers. */
+export function buildApi(ctx: AppContext): { api: ApiRouter; document: ReturnType<typeof buildOpenApiDocument> } {
+  const registry = createRegistry();
+  const api = new ApiRouter(registry);
+  for (const register of ROUTE_GROUPS) register(api, ctx);
+  return { api, document: buildOpenApiDocument(registry) };
+}
+
 export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -60,10 +69,7 @@ export function createApp(ctx: AppContext): Express {
 
   mountHealthRoutes(app, ctx);
 
-  const registry = createRegistry();
-  const api = new ApiRouter(registry);
-  for (const register of ROUTE_GROUPS) register(api, ctx);
-  const document = buildOpenApiDocument(registry);
+  const { api, document } = buildApi(ctx);
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);
@@ -82,6 +88,7 @@ export function createApp(ctx: AppContext): Express {
     authenticate(ctx.prisma),
     api.router,
   );
+  mountConsole(app);
 
   app.use((req, res) => {
     sendProblem(res, new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`), req.originalUrl);

@@ -1,0 +1,4 @@
+import { Placeholder } from '../../ui/Placeholder';
+export function MembersPage() {
+  return <Placeholder titleKey="nav.members" />;
+}

@@ -1,0 +1,4 @@
+import { Placeholder } from '../../ui/Placeholder';
+export function ReceivedPage() {
+  return <Placeholder titleKey="nav.received" />;
+}

@@ -1,0 +1,4 @@
+import { Placeholder } from '../../ui/Placeholder';
+export function SettingsPage() {
+  return <Placeholder titleKey="nav.settings" />;
+}

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { httpRequests } from '../metrics';
 import { AppError } from '../shared/errors';
+import { sessionTimes } from '../auth/sign-in';
 import { authenticate } from './auth';
 import type { AppContext } from './context';
 import { buildOpenApiDocument, createRegistry, DOCS_HTML, DOCS_INIT_JS } from './openapi';
@@ -22,12 +23,18 @@ import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/emails';
 import { mountHealthRoutes } from './routes/health';
 import { registerMemberRoutes } from './routes/members';
+import { registerApiKeyRoutes } from './routes/api-keys';
+import { registerAuthRoutes } from './routes/auth';
+import { registerUserRoutes } from './routes/users';
 import { registerSentEmailRoutes } from './routes/sent-emails';
 import { registerStructureRoutes } from './routes/structures';
 import { mountConsole } from './console';
 
 /** Route groups, one file each; a feature adds its registrar here. */
 const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
+  registerAuthRoutes,
+  registerUserRoutes,
+  registerApiKeyRoutes,
   registerMemberRoutes,
   registerStructureRoutes,
   registerDocumentRoutes,
@@ -85,7 +92,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(
     '/api/v1',
     express.json({ limit: ctx.config.API_BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
-    authenticate(ctx.prisma),
+    authenticate(ctx.prisma, sessionTimes(ctx.config)),
     api.router,
   );
   mountConsole(app);

@@ -14,7 +14,7 @@ import { ItemStatusBadge, BatchStatusBadge } from './badges';
 function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
     <Paper withBorder p="sm">
-      <Text size="xs" c="dimmed">{label}</Text>
+      <Text size="xs" c="gray.7">{label}</Text>
       <Text fw={700} size="xl" data-testid={testId}>{value}</Text>
     </Paper>
   );

@@ -13,7 +13,12 @@ function InvoicesHome() {
   return (
     <Stack>
       <Title order={1}>{t('title')}</Title>
-      <Tabs value={tab} onChange={(v) => navigate(v === 'history' ? '/invoices?tab=history' : '/invoices')} keepMounted={false}>
+      <Tabs value={tab} onChange={(v) => {
+          const next = new URLSearchParams(params);
+          if (v === 'history') next.set('tab', 'history');
+          else next.delete('tab');
+          navigate(`/invoices?${next.toString()}`);
+        }} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="new">{t('tabs.new')}</Tabs.Tab>
           <Tabs.Tab value="history">{t('tabs.history')}</Tabs.Tab>

@@ -5,7 +5,7 @@ import { IconSend } from '@tabler/icons-react';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { asProblem, type Problem } from '../../api/problem';
 import { ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
@@ -20,9 +20,20 @@ export function NewBatchPage() {
   const fmt = useFormat();
   const navigate = useNavigate();
   const structures = useStructures();
-  const [structureId, setStructureId] = useState<string | null>(null);
-  const [month, setMonth] = useState<string | null>(dayjs().subtract(1, 'month').format('YYYY-MM-01'));
-  const period = month ? dayjs(month).format('YYYY-MM') : null;
+  // Structure and period live in the address (?structure=…&period=YYYY-MM): a list can be bookmarked or shared.
+  const [params, setParams] = useSearchParams();
+  const structureId = params.get('structure');
+  const period = /^\d{4}-\d{2}$/.test(params.get('period') ?? '') ? params.get('period') : dayjs().subtract(1, 'month').format('YYYY-MM');
+  const month = period ? `${period}-01` : null;
+  const setParam = (key: string, value: string | null) =>
+    setParams((prev) => {
+      const next = new URLSearchParams(prev);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      return next;
+    }, { replace: true });
+  const setStructureId = (id: string | null) => setParam('structure', id);
+  const setMonth = (m: string | null) => setParam('period', m ? dayjs(m).format('YYYY-MM') : null);
   const candidates = useCandidates(period, structureId);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [previewId, setPreviewId] = useState<string | null>(null);
@@ -72,7 +83,7 @@ export function NewBatchPage() {
         />
         <MonthPickerInput label={t('period')} value={month} onChange={(v) => setMonth(v as string | null)} required w={{ base: '100%', sm: 200 }} />
       </Group>
-      {!ready ? <Text c="dimmed">{t('pickFirst')}</Text> : candidates.isPending ? (
+      {!ready ? <Text c="gray.7">{t('pickFirst')}</Text> : candidates.isPending ? (
         <Center py="lg"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center>
       ) : candidates.error ? (
         <ProblemAlert problem={asProblem(candidates.error)} />
@@ -87,15 +98,15 @@ export function NewBatchPage() {
                 {t('send.button', { count: selected.size })}
               </Button>
             </Group>
-            {candidates.data?.secondAddressInCc ? <Text size="sm" c="dimmed" mb="xs">{t('candidates.ccNote')}</Text> : null}
-            {candidates.withAddress.length === 0 ? <Text c="dimmed">{t('candidates.empty')}</Text> : (
+            {candidates.data?.secondAddressInCc ? <Text size="sm" c="gray.7" mb="xs">{t('candidates.ccNote')}</Text> : null}
+            {candidates.withAddress.length === 0 ? <Text c="gray.7">{t('candidates.empty')}</Text> : (
               <CandidatesTable candidates={candidates.withAddress} selected={selected} onSelected={setSelected} onPreview={setPreviewId} />
             )}
           </Paper>
           <ProblemAlert problem={problem} />
           <Paper withBorder p="md" component="section" aria-labelledby="excluded-title">
             <Title order={2} size="h4" id="excluded-title" mb="sm">{t('excluded.title', { count: candidates.withoutAddress.length })}</Title>
-            <Text size="sm" c="dimmed" mb="xs">{t('excluded.explain')}</Text>
+            <Text size="sm" c="gray.7" mb="xs">{t('excluded.explain')}</Text>
             {candidates.withoutAddress.length === 0 ? <Text size="sm">{t('excluded.none')}</Text> : (
               <List size="sm" spacing={4}>
                 {candidates.withoutAddress.map((c) => (
@@ -112,7 +123,7 @@ export function NewBatchPage() {
         </>
       )}
       <PreviewModal invoiceId={previewId} onClose={() => setPreviewId(null)} />
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title={t('send.confirmTitle')}>
+      <Modal opened={confirming} onClose={() => setConfirming(false)} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }} title={t('send.confirmTitle')}>
         <Stack>
           <Alert color="blue">{t('send.confirmText', { count: selected.size, period: monthName(fmt.locale, period!) })}</Alert>
           <Group justify="flex-end">

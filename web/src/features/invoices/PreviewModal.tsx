@@ -10,7 +10,7 @@ export function PreviewModal({ invoiceId, onClose }: { invoiceId: string | null;
   const q = usePreview(invoiceId);
   const p = q.data;
   return (
-    <Modal opened={invoiceId !== null} onClose={onClose} title={p ? t('preview.title', { name: p.name }) : t('preview.loadingTitle')} size="lg">
+    <Modal opened={invoiceId !== null} onClose={onClose} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }} title={p ? t('preview.title', { name: p.name }) : t('preview.loadingTitle')} size="lg">
       {q.isPending ? <Center py="lg"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center> : q.error ? <ProblemAlert problem={asProblem(q.error)} /> : p ? (
         <Stack>
           <Table variant="vertical" layout="fixed">

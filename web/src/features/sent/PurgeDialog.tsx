@@ -31,7 +31,7 @@ export function PurgeDialog({ opened, onClose }: { opened: boolean; onClose(): v
     );
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t('purge.title')} size="md">
+    <Modal opened={opened} onClose={onClose} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }} title={t('purge.title')} size="md">
       <Stack>
         <Text size="sm">{t('purge.explain')}</Text>
         <DatePickerInput label={t('purge.before')} value={before} onChange={(v) => setBefore(v as string | null)} maxDate={new Date()} required />

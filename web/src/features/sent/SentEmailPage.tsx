@@ -67,7 +67,7 @@ export function SentEmailPage() {
         </Table>
       </Section>
       <Section id="sent-recipients" title={t('detail.recipients')}>
-        {m.recipients.length === 0 ? <Text c="dimmed" size="sm">{t('detail.noRecipientOutcome')}</Text> : (
+        {m.recipients.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noRecipientOutcome')}</Text> : (
           <Table aria-labelledby="sent-recipients">
             <Table.Thead><Table.Tr><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('col.status')}</Table.Th><Table.Th>{t('detail.reason')}</Table.Th></Table.Tr></Table.Thead>
             <Table.Tbody>{m.recipients.map((r) => <Table.Tr key={r.address}><Table.Td>{r.address}</Table.Td><Table.Td>{t(`recipientStatus.${r.status}`, { defaultValue: r.status })}</Table.Td><Table.Td>{r.reason ?? '—'}</Table.Td></Table.Tr>)}</Table.Tbody>
@@ -75,22 +75,22 @@ export function SentEmailPage() {
         )}
       </Section>
       <Section id="sent-body" title={t('detail.body')}>
-        {m.text ? <ScrollArea.Autosize mah={400}><Text component="pre" size="sm" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{m.text}</Text></ScrollArea.Autosize> : <Text c="dimmed" size="sm">{t('detail.noText')}</Text>}
+        {m.text ? <ScrollArea.Autosize mah={400}><Text component="pre" size="sm" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{m.text}</Text></ScrollArea.Autosize> : <Text c="gray.7" size="sm">{t('detail.noText')}</Text>}
       </Section>
       <Section id="sent-attachments" title={t('detail.attachments')}>
-        {m.attachments.length === 0 ? <Text c="dimmed" size="sm">{t('detail.noAttachment')}</Text> : (
+        {m.attachments.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noAttachment')}</Text> : (
           <Stack gap={4}>
             {m.attachments.map((a) => (
               <Group key={a.filename} gap="xs">
                 {a.documentId ? <Anchor href={`/api/v1/documents/${a.documentId}/content`}>{a.filename}</Anchor> : <Text size="sm">{a.filename}</Text>}
-                <Text size="xs" c="dimmed">{a.contentType} · {fmt.bytes(a.size)}</Text>
+                <Text size="xs" c="gray.7">{a.contentType} · {fmt.bytes(a.size)}</Text>
               </Group>
             ))}
           </Stack>
         )}
       </Section>
       <Section id="sent-attempts" title={t('detail.attempts')}>
-        {m.attemptLog.length === 0 ? <Text c="dimmed" size="sm">{t('detail.noAttempt')}</Text> : (
+        {m.attemptLog.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noAttempt')}</Text> : (
           <ScrollArea type="auto">
             <Table aria-labelledby="sent-attempts">
               <Table.Thead><Table.Tr><Table.Th>#</Table.Th><Table.Th>{t('detail.startedAt')}</Table.Th><Table.Th>{t('detail.outcome')}</Table.Th><Table.Th>{t('detail.serverAnswer')}</Table.Th></Table.Tr></Table.Thead>
@@ -100,7 +100,7 @@ export function SentEmailPage() {
         )}
       </Section>
       <Section id="sent-reports" title={t('detail.reports')}>
-        {m.reports.length === 0 ? <Text c="dimmed" size="sm">{t('detail.noReport')}</Text> : (
+        {m.reports.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noReport')}</Text> : (
           <ScrollArea type="auto">
             <Table aria-labelledby="sent-reports">
               <Table.Thead><Table.Tr><Table.Th>{t('detail.receivedAt')}</Table.Th><Table.Th>{t('detail.kind')}</Table.Th><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('detail.diagnostic')}</Table.Th></Table.Tr></Table.Thead>
@@ -110,7 +110,7 @@ export function SentEmailPage() {
         )}
       </Section>
       <Section id="sent-headers" title={t('detail.headers')}>
-        {m.headers.length === 0 ? <Text c="dimmed" size="sm">{t('detail.noHeaders')}</Text> : (
+        {m.headers.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noHeaders')}</Text> : (
           <ScrollArea.Autosize mah={300}>
             <Code block>{m.headers.map((h) => `${h.name}: ${h.value}`).join('\n')}</Code>
           </ScrollArea.Autosize>

@@ -53,10 +53,10 @@ export function SentStatsPage() {
       {timeline.error ? <ProblemAlert problem={asProblem(timeline.error)} /> : null}
       {!s ? <Center py="lg"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center> : (
         <SimpleGrid cols={{ base: 2, sm: 4 }}>
-          <Paper withBorder p="sm"><Text size="xs" c="dimmed">{t('stats.total')}</Text><Text fw={700} size="xl" data-testid="stats-total">{fmt.number(s.total)}</Text></Paper>
-          <Paper withBorder p="sm"><Text size="xs" c="dimmed">{t('status.sent')}</Text><Text fw={700} size="xl">{fmt.number(s.byStatus.sent ?? 0)}</Text></Paper>
-          <Paper withBorder p="sm"><Text size="xs" c="dimmed">{t('stats.failedOrBounced')}</Text><Text fw={700} size="xl">{fmt.number((s.byStatus.failed ?? 0) + (s.byStatus.bounced ?? 0))}</Text></Paper>
-          <Paper withBorder p="sm"><Text size="xs" c="dimmed">{t('stats.bounceRate')}</Text><Text fw={700} size="xl">{new Intl.NumberFormat(fmt.locale, { style: 'percent', maximumFractionDigits: 1 }).format(s.bounceRate)}</Text></Paper>
+          <Paper withBorder p="sm"><Text size="xs" c="gray.7">{t('stats.total')}</Text><Text fw={700} size="xl" data-testid="stats-total">{fmt.number(s.total)}</Text></Paper>
+          <Paper withBorder p="sm"><Text size="xs" c="gray.7">{t('status.sent')}</Text><Text fw={700} size="xl">{fmt.number(s.byStatus.sent ?? 0)}</Text></Paper>
+          <Paper withBorder p="sm"><Text size="xs" c="gray.7">{t('stats.failedOrBounced')}</Text><Text fw={700} size="xl">{fmt.number((s.byStatus.failed ?? 0) + (s.byStatus.bounced ?? 0))}</Text></Paper>
+          <Paper withBorder p="sm"><Text size="xs" c="gray.7">{t('stats.bounceRate')}</Text><Text fw={700} size="xl">{new Intl.NumberFormat(fmt.locale, { style: 'percent', maximumFractionDigits: 1 }).format(s.bounceRate)}</Text></Paper>
         </SimpleGrid>
       )}
       <Paper withBorder p="md" component="section" aria-labelledby="stats-chart">
@@ -71,7 +71,7 @@ export function SentStatsPage() {
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Paper withBorder p="md" component="section" aria-labelledby="stats-templates">
           <Title order={2} size="h4" id="stats-templates" mb="sm">{t('stats.byTemplate')}</Title>
-          {s && s.byTemplate.length === 0 ? <Text c="dimmed" size="sm">{t('stats.nothing')}</Text> : (
+          {s && s.byTemplate.length === 0 ? <Text c="gray.7" size="sm">{t('stats.nothing')}</Text> : (
             <Table aria-labelledby="stats-templates">
               <Table.Thead><Table.Tr><Table.Th>{t('col.template')}</Table.Th><Table.Th>{t('stats.total')}</Table.Th><Table.Th>{t('stats.failedOrBounced')}</Table.Th></Table.Tr></Table.Thead>
               <Table.Tbody>{s?.byTemplate.map((r) => <Table.Tr key={r.template}><Table.Td>{r.template === '(none)' ? t('stats.noTemplate') : t(`template.${r.template}`, { defaultValue: r.template })}</Table.Td><Table.Td>{fmt.number(r.total)}</Table.Td><Table.Td>{fmt.number((r.byStatus.failed ?? 0) + (r.byStatus.bounced ?? 0))}</Table.Td></Table.Tr>)}</Table.Tbody>
@@ -80,10 +80,10 @@ export function SentStatsPage() {
         </Paper>
         <Paper withBorder p="md" component="section" aria-labelledby="stats-invalid">
           <Title order={2} size="h4" id="stats-invalid" mb="sm">{t('stats.invalidAddresses')}</Title>
-          {s && s.invalidAddresses.length === 0 ? <Text c="dimmed" size="sm">{t('stats.noInvalid')}</Text> : (
+          {s && s.invalidAddresses.length === 0 ? <Text c="gray.7" size="sm">{t('stats.noInvalid')}</Text> : (
             <Table aria-labelledby="stats-invalid">
               <Table.Thead><Table.Tr><Table.Th>{t('col.member')}</Table.Th><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('detail.reason')}</Table.Th></Table.Tr></Table.Thead>
-              <Table.Tbody>{s?.invalidAddresses.map((a) => <Table.Tr key={a.address + a.memberId}><Table.Td><Anchor component={Link} to={`/members/${a.memberId}`}>{a.name}</Anchor></Table.Td><Table.Td>{a.address}</Table.Td><Table.Td>{a.reason ?? '—'} <Text span size="xs" c="dimmed">({fmt.date(a.since)})</Text></Table.Td></Table.Tr>)}</Table.Tbody>
+              <Table.Tbody>{s?.invalidAddresses.map((a) => <Table.Tr key={a.address + a.memberId}><Table.Td><Anchor component={Link} to={`/members/${a.memberId}`}>{a.name}</Anchor></Table.Td><Table.Td>{a.address}</Table.Td><Table.Td>{a.reason ?? '—'} <Text span size="xs" c="gray.7">({fmt.date(a.since)})</Text></Table.Td></Table.Tr>)}</Table.Tbody>
             </Table>
           )}
         </Paper>

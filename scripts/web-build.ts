@@ -40,25 +40,25 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(args: string[]): void {
+function run(args: string[], quiet: boolean): void {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, args, { cwd: WEB, stdio: 'inherit', env: cleanEnv() });
-  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} in web/ failed (exit ${result.status ?? result.signal})`);
+  const result = spawnSync(npm, args, { cwd: WEB, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8', env: cleanEnv() });
+  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} in web/ failed (exit ${result.status ?? result.signal})\n${quiet ? `${result.stdout}\n${result.stderr}` : ''}`);
 }
 
-export function buildConsole(opts: { force?: boolean; log?: (m: string) => void } = {}): 'up to date' | 'built' {
-  const log = opts.log ?? ((m: string) => console.log(m));
+export function buildConsole(opts: { force?: boolean; quiet?: boolean } = {}): 'up to date' | 'built' {
+  const log = (m: string) => (opts.quiet ? undefined : console.log(m));
   const sourceHash = hashTree(SOURCES);
   if (!opts.force && read(BUILD_STAMP) === sourceHash && fs.existsSync(path.join(DIST, 'index.html'))) return 'up to date';
 
   const lockHash = hashTree(['package-lock.json']);
   if (read(INSTALL_STAMP) !== lockHash) {
     log('console: installing web/ packages');
-    run(['install', '--no-audit', '--no-fund', '--include=dev']);
+    run(['install', '--no-audit', '--no-fund', '--include=dev'], Boolean(opts.quiet));
     fs.writeFileSync(INSTALL_STAMP, lockHash);
   }
   log('console: building web/dist');
-  run(['run', 'build']);
+  run(['run', 'build'], Boolean(opts.quiet));
   fs.writeFileSync(BUILD_STAMP, sourceHash);
   return 'built';
 }

@@ -1,4 +1,4 @@
-import { Center, Loader, MantineProvider, createTheme } from '@mantine/core';
+import { Center, Loader, MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -8,7 +8,9 @@ import { OPEN_ROUTES, SIGNED_IN_ROUTES, SIGNED_OUT_ROUTES } from './routes';
 import { SessionProvider, useSessionState } from './session';
 import { Shell } from './shell/Shell';
 
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'sm' });
+// Shade 8 and a darker "dimmed" keep text at WCAG AA contrast (axe checks it in the browser tests).
+const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 8 }, defaultRadius: 'sm' });
+const contrast: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-6)' }, dark: {} });
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -24,7 +26,7 @@ function Routed() {
 export function App() {
   const { i18n } = useTranslation();
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={contrast}>
       <DatesProvider settings={{ locale: i18n.resolvedLanguage ?? 'fr' }}>
         <Notifications position="top-right" />
         <QueryClientProvider client={queryClient}>

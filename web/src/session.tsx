@@ -39,8 +39,9 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
   if (query.isPending) return <>{fallback}</>;
   const setSession = (next: SessionInfo | null) => {
     setCsrfToken(next?.csrfToken ?? null);
-    if (!next) queryClient.clear();
     queryClient.setQueryData(SESSION_KEY, next);
+    // Nothing of the previous user stays in memory (the session query itself must stay: its observer holds it).
+    if (!next) queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
   };
   return <SessionContext.Provider value={{ session, setSession }}>{children}</SessionContext.Provider>;
 }

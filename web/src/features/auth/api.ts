@@ -1,43 +1,26 @@
-import { noticeResponse, withCsrf } from '../../api/client';
+import { fetchClient } from '../../api/client';
 import { ProblemError, type Problem } from '../../api/problem';
+import type { components } from '../../api/schema';
 
-/** AUTH-CONTRACT's SessionInfo. */
-export interface SessionInfo {
-  user: { id: string; email: string; name: string | null; role: 'admin' | 'staff'; language: 'fr' | 'en' | null };
-  organization: { id: string; name: string; language: string; timeZone: string };
-  csrfToken: string;
+/** AUTH-CONTRACT's SessionInfo, as the API documents it. */
+export type SessionInfo = components['schemas']['SessionInfo'];
+
+/** A typed call's data, or its problem+json thrown (with the HTTP status, for 401/429). */
+function unwrap<T>(r: { data?: T; error?: unknown; response: Response }): T {
+  if (r.error !== undefined || !r.response.ok) throw new ProblemError({ status: r.response.status, ...(typeof r.error === 'object' ? (r.error as Problem) : { detail: String(r.error ?? '') }) });
+  return r.data as T;
 }
 
-/**
- * The sign-in routes (AUTH-CONTRACT). Same CSRF header and 401 notice as the typed client;
- * TODO(web): switch to `fetchClient` once the auth branch's routes are in schema.d.ts.
- */
-async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown): Promise<T> {
-  const headers = new Headers(body === undefined ? {} : { 'Content-Type': 'application/json' });
-  withCsrf(method, headers);
-  const url = `/api/v1${path}`;
-  const res = await fetch(url, { method, credentials: 'same-origin', headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  noticeResponse(url, res.status);
-  const text = res.status === 204 ? '' : await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = { status: res.status, detail: text };
-  }
-  if (!res.ok) throw new ProblemError({ status: res.status, ...(json as Problem | undefined) });
-  return json as T;
-}
+const token = (t: string) => ({ params: { path: { token: t } } });
 
 export const authApi = {
-  session: () => call<SessionInfo>('GET', '/auth/session'),
-  login: (email: string, password: string) => call<SessionInfo>('POST', '/auth/login', { email, password }),
-  logout: () => call<void>('POST', '/auth/logout'),
-  updateMe: (patch: { name?: string; language?: 'fr' | 'en' }) => call<SessionInfo>('PATCH', '/auth/me', patch),
-  changePassword: (currentPassword: string, newPassword: string) => call<void>('PUT', '/auth/password', { currentPassword, newPassword }),
-  requestReset: (email: string) => call<void>('POST', '/auth/password-reset', { email }),
-  confirmReset: (token: string, password: string) => call<void>('POST', '/auth/password-reset/confirm', { token, password }),
-  invitation: (token: string) => call<{ email: string | null; role: 'admin' | 'staff'; organizationName: string }>('GET', `/auth/invitations/${encodeURIComponent(token)}`),
-  acceptInvitation: (token: string, body: { password: string; name?: string; email?: string }) =>
-    call<SessionInfo>('POST', `/auth/invitations/${encodeURIComponent(token)}/accept`, body),
+  session: async () => unwrap(await fetchClient.GET('/api/v1/auth/session')),
+  login: async (email: string, password: string) => unwrap(await fetchClient.POST('/api/v1/auth/login', { body: { email, password } })),
+  logout: async () => unwrap(await fetchClient.POST('/api/v1/auth/logout')),
+  updateMe: async (patch: { name?: string; language?: 'fr' | 'en' }) => unwrap(await fetchClient.PATCH('/api/v1/auth/me', { body: patch })),
+  changePassword: async (currentPassword: string, newPassword: string) => unwrap(await fetchClient.PUT('/api/v1/auth/password', { body: { currentPassword, newPassword } })),
+  requestReset: async (email: string) => unwrap(await fetchClient.POST('/api/v1/auth/password-reset', { body: { email } })),
+  confirmReset: async (t: string, password: string) => unwrap(await fetchClient.POST('/api/v1/auth/password-reset/confirm', { body: { token: t, password } })),
+  invitation: async (t: string) => unwrap(await fetchClient.GET('/api/v1/auth/invitations/{token}', token(t))),
+  acceptInvitation: async (t: string, body: { password: string; name?: string; email?: string }) => unwrap(await fetchClient.POST('/api/v1/auth/invitations/{token}/accept', { ...token(t), body })),
 };

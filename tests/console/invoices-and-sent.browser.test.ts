@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { describeIfServer } from '../helpers/require-server';
 import { startRecordingSmtpServer, type RecordingSmtpServer } from '../helpers/smtp-server';
-import { chromiumAvailable, launchBrowser, screenshot, seriousViolations, signIn, staffUser } from './browser';
+import { seriousViolations, chromiumAvailable, ensureConsoleBuilt, launchBrowser, openConsole, screenshot, signIn, staffUser } from './browser';
 
 const TINY_PDF = Buffer.from('%PDF-1.4\n%tiny test invoice\n%%EOF\n').toString('base64');
 
@@ -43,8 +43,9 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     for (let i = 0; i < 3; i += 1) {
       await mr.db.prisma.sentEmail.create({ data: { organizationId: org.organizationId, idempotencyKey: `old-${i}`, fromAddress: 'x@example.org', to: ['old@example.org'], subject: `Ancien ${i}`, messageId: `<old-${i}@example.org>`, status: 'sent', queuedAt: new Date(Date.now() - 800 * 86_400_000) } });
     }
+    ensureConsoleBuilt();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    ({ page } = await openConsole(browser, { locale: 'fr-FR', height: 900 }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -53,7 +54,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
   });
 
   it('lists the residents of the period, says who will not receive it and why, and previews one message', async () => {
-    await signIn(page, mr.url, staff);
+    await signIn(page, mr.url, staff.email, staff.password);
     await page.goto(`${mr.url}/invoices?period=2024-09`);
     await page.getByRole('table', { name: 'Factures à envoyer' }).waitFor();
     expect(await page.getByTestId('candidate-row').count()).toBe(4);
@@ -144,9 +145,9 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
   });
 
   it('lets an administrator purge in bulk: it shows how many will go, asks to confirm and reports the count', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
-    const adminPage = await ctx.newPage();
-    await signIn(adminPage, mr.url, admin, '/sent');
+    const { page: adminPage } = await openConsole(browser, { locale: 'fr-FR', height: 900 });
+    await signIn(adminPage, mr.url, admin.email, admin.password);
+    await adminPage.goto(`${mr.url}/sent`);
     await adminPage.getByRole('button', { name: 'Suppression collective' }).click();
     const dialog = adminPage.getByRole('dialog', { name: 'Supprimer des messages du journal' });
     await dialog.getByText('3 messages seront supprimés définitivement.').waitFor();
@@ -155,6 +156,6 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     await dialog.getByRole('button', { name: 'Supprimer 3 messages' }).click();
     await adminPage.getByText('3 messages supprimés.').waitFor();
     expect(await mr.db.prisma.sentEmail.count({ where: { organizationId: org.organizationId } })).toBe(4);
-    await ctx.close();
+    await adminPage.context().close();
   });
 });

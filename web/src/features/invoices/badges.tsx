@@ -6,10 +6,10 @@ const BATCH: Record<string, string> = { running: 'blue', paused: 'yellow', cance
 
 export function ItemStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation('invoices');
-  return <Badge color={ITEM[status] ?? 'gray'} variant="light">{t(`itemStatus.${status}`, { defaultValue: status })}</Badge>;
+  return <Badge color={ITEM[status] ?? 'gray'} variant="dot">{t(`itemStatus.${status}`, { defaultValue: status })}</Badge>;
 }
 
 export function BatchStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation('invoices');
-  return <Badge color={BATCH[status] ?? 'gray'} variant="light" size="lg" data-testid="batch-status" data-status={status}>{t(`batchStatus.${status}`, { defaultValue: status })}</Badge>;
+  return <Badge color={BATCH[status] ?? 'gray'} variant="dot" size="lg" data-testid="batch-status" data-status={status}>{t(`batchStatus.${status}`, { defaultValue: status })}</Badge>;
 }

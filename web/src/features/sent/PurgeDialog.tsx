@@ -52,7 +52,7 @@ export function PurgeDialog({ opened, onClose }: { opened: boolean; onClose(): v
           <Button variant="default" onClick={onClose}>
             {t('cancel', { ns: 'ui' })}
           </Button>
-          <Button color="red" disabled={!n} loading={purge.isPending} onClick={confirm}>
+          <Button color="red.9" disabled={!n} loading={purge.isPending} onClick={confirm}>
             {t('purge.confirm', { count: n ?? 0 })}
           </Button>
         </Group>

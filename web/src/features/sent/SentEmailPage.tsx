@@ -60,7 +60,7 @@ export function SentEmailPage() {
                 {m.member ? (
                   <Anchor component={Link} to={`/members/${m.member.id}`}>{m.member.name}</Anchor>
                 ) : '—'}
-                {m.member?.emails.filter((e) => e.invalid).map((e) => <Badge key={e.address} color="orange" ml="xs" variant="light">{t('detail.invalidAddress', { address: e.address })}</Badge>)}
+                {m.member?.emails.filter((e) => e.invalid).map((e) => <Badge key={e.address} color="orange" ml="xs" variant="dot">{t('detail.invalidAddress', { address: e.address })}</Badge>)}
               </Table.Td>
             </Table.Tr>
           </Table.Tbody>

@@ -88,7 +88,7 @@ export function SentLogPage() {
             </Button>
           </Tooltip>
           {isAdmin ? (
-            <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setPurging(true)}>
+            <Button color="red.9" leftSection={<IconTrash size={16} />} onClick={() => setPurging(true)}>
               {t('purge.button')}
             </Button>
           ) : null}

@@ -7,7 +7,7 @@ const COLORS: Record<string, string> = { queued: 'gray', sending: 'blue', sent: 
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation('sent');
   return (
-    <Badge color={COLORS[status] ?? 'gray'} variant="light" data-status={status}>
+    <Badge color={COLORS[status] ?? 'gray'} variant="dot" data-status={status}>
       {t(`status.${status}`, { defaultValue: status })}
     </Badge>
   );

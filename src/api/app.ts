@@ -12,6 +12,9 @@ import { registerDeliveryRoutes } from './routes/delivery';
 import { registerDocumentRoutes } from './routes/documents';
 import { registerOAuthRoutes } from './routes/oauth';
 import { registerInvoiceRoutes } from './routes/invoices';
+import { registerInvoiceBatchHistoryRoutes } from './routes/invoice-batch-history';
+import { registerNotificationListRoutes } from './routes/notification-lists';
+import { registerSentEmailOverviewRoutes } from './routes/sent-emails-overview';
 import { registerNotificationRoutes } from './routes/notifications';
 import { registerOutgoingRoutes } from './routes/outgoing';
 import { registerTemplateRoutes } from './routes/templates';
@@ -41,10 +44,14 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
   registerOAuthRoutes,
   registerReceptionRoutes,
   registerTemplateRoutes,
+  // Before the invoice routes: /invoice-batches/preview must win over /invoice-batches/:id.
+  registerInvoiceBatchHistoryRoutes,
   registerInvoiceRoutes,
   registerNotificationRoutes,
+  registerNotificationListRoutes,
   // Before the sent log: /sent-emails/stats and /sent-emails/sync must win over /sent-emails/:id.
   registerDeliveryRoutes,
+  registerSentEmailOverviewRoutes,
   registerSentEmailRoutes,
 ];
 

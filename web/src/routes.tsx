@@ -9,6 +9,8 @@ import { MemberPage } from './features/members/MemberPage';
 import { MembersPage } from './features/members/MembersPage';
 import { ReceivedMailPage } from './features/received/ReceivedMailPage';
 import { ReceivedPage } from './features/received/ReceivedPage';
+import { InvoicesPage } from './features/invoices/InvoicesPage';
+import { SentPage } from './features/sent/SentPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { Placeholder } from './ui/Placeholder';
 
@@ -49,8 +51,8 @@ export const SIGNED_IN_ROUTES: RouteObject[] = [
   { path: 'members', element: <MembersPage /> },
   { path: 'members/:id/*', element: <MemberPage /> },
   // ── web2's areas: replace these three placeholders with the real screens ──
-  { path: 'sent/*', element: <Placeholder titleKey="nav.sent" /> },
-  { path: 'invoices/*', element: <Placeholder titleKey="nav.invoices" /> },
+  { path: 'sent/*', element: <SentPage /> },
+  { path: 'invoices/*', element: <InvoicesPage /> },
   { path: 'notifications/*', element: <Placeholder titleKey="nav.notifications" /> },
   // ───────────────────────────────────────────────────────────────────────────
   { path: 'settings/*', element: <SettingsPage /> },

@@ -1,6 +1,7 @@
 import type { DeliveryReport, Prisma, SentEmail, SentEmailRecipient, SendAttempt } from '../../generated/prisma/client';
 import { pipeline } from 'node:stream/promises';
 import { sentMessageKey } from '../../activities/mail';
+import { purgeWhere } from '../../delivery/purge';
 import { contentDisposition } from '../../documents/documents';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
@@ -128,9 +129,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
     }),
     response: z.object({ deleted: z.number().int() }),
     handler: async ({ auth, query }) => {
-      // Messages still on their way are never purged from under their workflow.
-      const where: Prisma.SentEmailWhereInput = { organizationId: auth.organizationId, queuedAt: { lt: query.before }, ...(query.status ? { status: query.status } : { status: { notIn: ['queued', 'sending'] } }) };
-      if (query.status === 'queued' || query.status === 'sending') throw new AppError('VALIDATION_FAILED', 'messages still being sent cannot be purged', { errors: [{ field: 'query.status', reason: 'queued and sending messages cannot be purged' }] });
+      const where = purgeWhere(auth.organizationId, query.before, query.status);
       const ids = (await ctx.prisma.sentEmail.findMany({ where, select: { id: true } })).map((r) => r.id);
       let deleted = 0;
       for (let i = 0; i < ids.length; i += 1000) {

@@ -715,7 +715,62 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Bookings by start time; status=waitlisted gives the waiting list in the order it moves up */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description bookings still running at or after this instant */
+                    from?: string;
+                    memberId?: string;
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
+                    resourceId?: string;
+                    status?: "confirmed" | "waitlisted" | "cancelled";
+                    /** @description bookings starting before this instant */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["BookingListItem"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** A booking: confirmation (or waiting list) now, reminder before it, calendar invitation attached */
         post: {
@@ -1189,7 +1244,57 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The history of invoice batches, newest first, with counts by status */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
+                    period?: string;
+                    structureId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["InvoiceBatchSummary"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** Send the selected invoices (202; follow with GET /invoice-batches/:id) */
         post: {
@@ -1628,6 +1733,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoice-batches/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The message one resident will get for an invoice (addresses, subject, text, attachment) */
+        get: {
+            parameters: {
+                query: {
+                    invoiceId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoiceMessagePreview"];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices": {
         parameters: {
             query?: never;
@@ -2012,6 +2173,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/maintenance-periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Maintenance periods, latest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description periods ending after this instant */
+                    from?: string;
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
+                    resourceId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MaintenancePeriod"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/members": {
         parameters: {
             query?: never;
@@ -2279,7 +2507,47 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The member’s balance and low-balance threshold */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Balance"];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         /** The member’s balance (one alert when it crosses below the threshold) */
         put: {
             parameters: {
@@ -2628,6 +2896,70 @@ export interface paths {
                             page: number;
                             pageSize: number;
                             previous: number | null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-managers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members who receive everything of their structure (bookings, maintenance, validities) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["NotificationManager"][];
+                            page: number;
+                            pageSize: number;
                             total: number;
                         };
                     };
@@ -3048,7 +3380,56 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Bookable resources by name */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Resource"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** A bookable resource (aircraft, room, instructor…) */
         post: {
@@ -3406,6 +3787,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sent-emails/purge-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many entries DELETE /sent-emails with the same criteria would remove */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description entries queued before this date (ISO 8601) */
+                    before?: string | null;
+                    status?: "queued" | "sending" | "sent" | "failed" | "bounced" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PurgeCount"];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sent-emails/stats": {
         parameters: {
             query?: never;
@@ -3442,6 +3881,63 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["DeliveryStats"];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sent-emails/stats/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages per day and status (days in the organisation’s time zone; last 30 days by default, at most 366) */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string | null;
+                    to?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeliveryTimeline"];
                     };
                 };
                 /** @description Problem details (RFC 9457) */
@@ -5564,7 +6060,57 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Validities, soonest to expire first, with the reminders already sent */
+        get: {
+            parameters: {
+                query?: {
+                    expiresBefore?: string;
+                    memberId?: string;
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Validity"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** A validity (medical visit, licence…) and its expiry date */
         post: {
@@ -5664,6 +6210,12 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "staff";
         };
+        Balance: {
+            alertedAt: string | null;
+            balance: number | null;
+            below: boolean;
+            threshold: number | null;
+        };
         Booking: {
             end: string;
             id: string;
@@ -5673,6 +6225,22 @@ export interface components {
             start: string;
             status: string;
             workflowId: string;
+        };
+        BookingListItem: {
+            createdAt: string;
+            end: string;
+            id: string;
+            member: {
+                id: string;
+                name: string;
+            };
+            resource: {
+                id: string;
+                name: string;
+            };
+            sequence: number;
+            start: string;
+            status: string;
         };
         DeliverySettings: {
             bounceDomain: string | null;
@@ -5731,6 +6299,18 @@ export interface components {
             to: string | null;
             total: number;
         };
+        DeliveryTimeline: {
+            days: {
+                byStatus: {
+                    [key: string]: number;
+                };
+                day: string;
+                total: number;
+            }[];
+            from: string;
+            timeZone: string;
+            to: string;
+        };
         DkimSettings: {
             dnsRecord: {
                 name: string;
@@ -5780,6 +6360,42 @@ export interface components {
             period: string;
             structureId: string;
         };
+        InvoiceBatchSummary: {
+            counts: {
+                cancelled: number;
+                failed: number;
+                pending: number;
+                sent: number;
+            };
+            createdAt: string;
+            finishedAt: string | null;
+            id: string;
+            parentBatchId: string | null;
+            period: string;
+            status: string;
+            structureId: string;
+            structureName: string;
+            total: number;
+        };
+        InvoiceMessagePreview: {
+            attachment: string;
+            from: string | null;
+            fromName: string | null;
+            html: string | null;
+            invoiceId: string;
+            memberId: string;
+            /** @description one per message the batch would send for this invoice */
+            messages: {
+                cc: string | null;
+                to: string;
+            }[];
+            name: string;
+            number: string;
+            period: string;
+            replyTo: string | null;
+            subject: string;
+            text: string;
+        };
         Mailbox: {
             afterFiling: string;
             folder: string;
@@ -5824,6 +6440,16 @@ export interface components {
             startMode: "all" | "new";
             username: string;
         };
+        MaintenancePeriod: {
+            end: string;
+            id: string;
+            reason: string;
+            resource: {
+                id: string;
+                name: string;
+            };
+            start: string;
+        };
         Member: {
             createdAt: string;
             emails: {
@@ -5855,6 +6481,16 @@ export interface components {
             /** @description e.g. manager, secretary, resident, guardian */
             roles?: string[];
             structureId?: string | null;
+        };
+        NotificationManager: {
+            member: {
+                id: string;
+                name: string;
+            };
+            structureName: string | null;
+            subscribeBookings: string;
+            subscribeMaintenance: boolean;
+            subscribeValidities: string;
         };
         NotificationPreferences: {
             balance?: boolean;
@@ -5889,6 +6525,9 @@ export interface components {
             title: string;
             type: string;
         };
+        PurgeCount: {
+            count: number;
+        };
         ReceivedMailSummary: {
             attachments: number;
             candidates: string[];
@@ -5903,6 +6542,13 @@ export interface components {
             size: number;
             subject: string | null;
             to: string[];
+        };
+        Resource: {
+            createdAt: string;
+            id: string;
+            kind: string;
+            name: string;
+            structureId: string | null;
         };
         SendEmail: {
             bcc?: string | string[];
@@ -6112,6 +6758,19 @@ export interface components {
              * @enum {string}
              */
             status: "active" | "invited";
+        };
+        Validity: {
+            alertsSent: {
+                sentAt: string;
+                stage: number;
+            }[];
+            expiresAt: string;
+            id: string;
+            kind: string;
+            member: {
+                id: string;
+                name: string;
+            };
         };
     };
     responses: never;

@@ -17,6 +17,7 @@ export function looksLikeBounce(root: MimeNode, bodyText: string): boolean {
   const subject = header(root, 'subject');
   if (header(root, 'x-failed-recipients')) return true;
   if (root.type === 'multipart/report') return true;
+  if (/mailer-daemon|mail-daemon|mailer_daemon|mail delivery (sub)?system/i.test(from)) return true;
   if (BOUNCE_FROM.test(from) && (BOUNCE_SUBJECT.test(subject) || BOUNCE_BODY.test(bodyText))) return true;
   return BOUNCE_SUBJECT.test(subject) && BOUNCE_BODY.test(bodyText);
 }

@@ -17,7 +17,7 @@ const ADDR = String.raw`[^\s<>"'(),;:\[\]]+@[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{
 /** Lines where the returned original (or its headers) starts: nothing below is the report's own. */
 const ORIGINAL_STARTS = [
   /^-+ ?(This is a copy of|Below this line is a copy|Original message|Original Message|Message (text|header)s? follow|Returned (message|mail)|The original message|Start of (returned|original)|Unsent message|Begin (returned|original)|Forwarded message|Copy of the message)/i,
-  /^(-+ ?)?(Original message headers|Original message follows|The original message (was|headers)|Headers of the original|Your (original )?message (reads|follows|headers|is attached|was|as sent))[:.]?/i,
+  /^(-+ ?)?(Original message headers|Original message follows|The original message headers|Headers of the original|Your (original )?message (reads|follows|headers|is attached|as sent))[:.]?/i,
   /^-{3,} ?(Message|Header) (text|headers?|body) (follows|below)/i,
   /^-{2,}\s*(Begin|Start)? ?(Message|Original)/i,
   /^\s*-{2,}\s*(Message d'origine|Message original|Ursprüngliche Nachricht|Mensaje original)/i,
@@ -42,23 +42,32 @@ const QUOTED_HEADERS = /^\s*>?\s*(from|to|cc|bcc|reply-to|sender|references|in-r
 const isHeaderLine = (line: string) => /^[A-Za-z][A-Za-z0-9-]{1,40}:\s/.test(line);
 
 /** Shapes of lines that name a failed recipient (group 1 = address, group 2 = words after it). */
+const Q = String.raw`['"\[]?<?`;
+const QE = String.raw`>?['"\]]?`;
 const RECIPIENT_LINES: RegExp[] = [
-  // Sendmail transcript "550 5.1.1 <u@h>... User unknown"; "<u@h>... Deferred"
-  new RegExp(String.raw`^\s*(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<(${ADDR})>\.\.\.\s*(.*)$`),
+  // Sendmail transcript "550 5.1.1 <u@h>... User unknown"; "u@h ... unknown host"
+  new RegExp(String.raw`^\s*(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<?(${ADDR})>?\s*\.\.\.\s*(.*)$`),
   // Postfix / qmail / OpenSMTPD / Yahoo: "<u@h>: text", "u@h: text", "<u@h> (expanded from <x>): text"
-  new RegExp(String.raw`^\s*<?(${ADDR})>?(?:\s*\(expanded from[^)]*\))?\s*:\s*(.*)$`),
-  // An address alone on its line (Exim, Gmail, Sendmail lists, Domino, Outlook.com)
-  new RegExp(String.raw`^\s*(?:\d+\.\s*)?["']?<?(${ADDR})>?["']?[.:,;]?\s*$`),
-  // Exchange 2003 "u@h on 1/2/2007 10:00 AM"; Exchange 2007+ "u@h (u@h)"; GroupWise "u@h (user not found)"
-  new RegExp(String.raw`^\s*<?(${ADDR})>?\s+(?:on\s+\d.*|\((.*)\)|\[(.*)\]|-\s+(.*))$`),
-  // "Recipient: u@h", "Failed recipient: u@h", "Adresse : u@h", "Original-Recipient: rfc822;u@h"
-  new RegExp(String.raw`^\s*(?:Failed |Invalid |Unknown |Original[- ]|Final[- ])?(?:Recipient|Recipients|Address|Addressee|E-?mail address|Destinataire|Adresse|Empfänger|Адресат|Получатель)(?: address)?\s*:\s*(?:rfc822;\s*)?<?(${ADDR})>?(.*)$`, 'i'),
+  new RegExp(String.raw`^\s*(?:[*>-]+\s*)?${Q}(${ADDR})${QE}(?:\s*\(expanded from[^)]*\))?\s*:\s*(.*)$`),
+  // An address alone on its line (Exim, Gmail, Sendmail lists, Domino, Outlook.com, MDaemon "> u@h")
+  new RegExp(String.raw`^\s*(?:>\s*|\d+\.\s*|-+\s*|\*\s+)?${Q}(${ADDR})${QE}[.:,;]?\s*$`),
+  // Sendmail's alias note under the failed address: the address we sent to
+  new RegExp(String.raw`^\s*\((?:expanded|generated) from:?\s*<?(${ADDR})>?\)\s*$`),
+  // X.400 / MailEnable forms "dda:SMTP=u@h;", "[SMTP:u@h]"
+  new RegExp(String.raw`SMTP[=:](${ADDR})\b(.*)$`, 'i'),
+  // "Name" <u@h> alone on its line
+  new RegExp(String.raw`^\s*"[^"]*"\s*<(${ADDR})>\s*$`),
+  // Exchange 2003 "u@h on 1/2/2007"; Exchange 2007+ "u@h (u@h)"; GroupWise "u@h (user not found)"
+  new RegExp(String.raw`^\s*${Q}(${ADDR})${QE}\s+(?:on\s+\w.*|\((.*)\)\s*|\[(.*)\]|-+\s+(.*)|<[^>]*>\s*)$`),
+  // "Recipient: u@h", "Intended recipient: u@h", "Undeliverable Address: u@h", "Original-Recipient: rfc822;u@h"
+  new RegExp(String.raw`^\s*(?:[\w'-]+[ -]){0,2}(?:Recipient|Recipients|Address|Addressee|Error-for|userid|E-?mail address|Destinataire|Adresse|Empfänger|Адресат|Получатель)(?: address)?\s*:\s*(?:rfc822;\s*)?${Q}(${ADDR})${QE}(.*)$`, 'i'),
   // Inline phrases of many servers, in English and French
-  new RegExp(String.raw`(?:(?:was|were|could|can|has|have|is)(?: not|n.t)(?: been)? (?:be )?deliver(?:ed|able)|delivery (?:to the following recipients? )?failed|unable to deliver (?:your message |the message |mail )?|did not reach|not accepted|impossible de (?:remettre|d[ée]livrer|distribuer)|n'a pas (?:pu )?[ée]t[ée] (?:remis|d[ée]livr[ée]|distribu[ée])|could not be sent|failed to deliver|undeliverable)\s+(?:to|for|à|a|au destinataire|à l'adresse)?\s*:?\s*<?(${ADDR})>?(.*)$`, 'i'),
+  new RegExp(String.raw`(?:(?:was|were|could|can|has|have|is)(?: not|n.t)(?: been)? (?:be )?deliver(?:ed|able)|delivery (?:to the following recipients? )?failed|unable to deliver (?:your message |the message |mail )?|did not reach|not accepted|impossible de (?:remettre|d[ée]livrer|distribuer)|n'a pas (?:pu )?[ée]t[ée] (?:remis|d[ée]livr[ée]|distribu[ée])|could not be sent|failed to deliver|undeliverable)\s+(?:to|for|à|a|au destinataire|à l'adresse)?\s*:?\s*${Q}(${ADDR})${QE}(.*)$`, 'i'),
   new RegExp(String.raw`(?:RCPT TO|rcpt to)\s*:?\s*<(${ADDR})>(.*)$`),
   new RegExp(String.raw`(?:unknown user|user unknown|no such user|invalid recipient|unknown recipient|unknown address|recipient unknown|invalid mailbox|local mailbox|mailbox unavailable|mailbox|user|account|utilisateur|destinataire|bo[iî]te(?: aux lettres)?)\s*[:\-]?\s*<(${ADDR})>?(.*)$`, 'i'),
   new RegExp(String.raw`(?:unknown user|user unknown|no such user|unknown recipient|local mailbox|mailbox|utilisateur|destinataire|adresse)\s*[:\-]?\s*(${ADDR})\b(.*)$`, 'i'),
-  new RegExp(String.raw`(?:your message to|message to|mail to|sent to|envoy[ée] à|mail für|message for|destined for|addressed to)\s*:?\s*<?(${ADDR})>?(.*)$`, 'i'),
+  new RegExp(String.raw`(?:unknown|full|unavailable|not found|rejected|failed|invalid|disabled|error|exist|inconnu|pleine)[^:]{0,60}:\s*${Q}(${ADDR})${QE}\s*$`, 'i'),
+  new RegExp(String.raw`(?:your message to|message to|mail to|sent to|envoy[ée] à|mail für|message for|destined for|addressed to|was addressed,?)\s*:?\s*${Q}(${ADDR})${QE}(.*)$`, 'i'),
 ];
 
 const NOT_RECIPIENTS = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|noreply|no-reply|abuse|bounces?)([+@]|$)/i;
@@ -68,12 +77,17 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
   const lines = section.split('\n');
   const found = new Map<string, TextRecipient>();
   const hits: { index: number; address: string; rest: string }[] = [];
+  const exchangeTo: { index: number; address: string; rest: string }[] = [];
   const exchange2003 = /did not reach the following recipient|could not be reached|n'ont pu être atteints/i.test(section);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (QUOTED_HEADERS.test(line) && !(exchange2003 && /^\s*To:/i.test(line))) continue;
-    const re = exchange2003 && /^\s*To:/i.test(line) ? [new RegExp(String.raw`^\s*To:\s*.*?<?(${ADDR})>?`, 'i')] : RECIPIENT_LINES;
-    for (const pattern of re) {
+    if (QUOTED_HEADERS.test(line)) {
+      // Exchange 2003 names the recipient only in its own "To:" summary when the address line is a display name.
+      const to = exchange2003 && new RegExp(String.raw`^\s*To:\s*.*?<?(${ADDR})>?`, 'i').exec(line);
+      if (to) exchangeTo.push({ index: i, address: cleanAddress(to[1])!, rest: '' });
+      continue;
+    }
+    for (const pattern of RECIPIENT_LINES) {
       const m = pattern.exec(line);
       if (!m) continue;
       const address = cleanAddress(m[1]);
@@ -82,10 +96,16 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
       break;
     }
   }
+  if (!hits.length) hits.push(...exchangeTo);
   for (let h = 0; h < hits.length; h++) {
     const { index, address, rest } = hits[h]!;
     const end = Math.min(hits[h + 1]?.index ?? lines.length, index + 12);
-    const following = lines.slice(index + 1, end).filter((l) => !QUOTED_HEADERS.test(l));
+    const following: string[] = [];
+    for (const l of lines.slice(index + 1, end)) {
+      // A rule of underscores or stars, or two blank lines, ends the server's words (footers follow).
+      if (/^\s*([_*=])\1{5,}/.test(l) || (!l.trim() && following.length && !following[following.length - 1]!.trim())) break;
+      if (!QUOTED_HEADERS.test(l)) following.push(l);
+    }
     const diagnostic = [rest, ...following].join(' ').replace(/\s+/g, ' ').trim().slice(0, 1000);
     const previous = found.get(address);
     if (!previous || (!previous.diagnostic && diagnostic)) found.set(address, { address, status: statusIn(diagnostic), diagnostic });

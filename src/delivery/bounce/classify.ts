@@ -59,7 +59,7 @@ export interface ClassifyInput {
 }
 
 /** Codes precise enough to win over the words (which may quote a footer or an address). */
-const TRUSTED: Record<string, Reason> = { '1.1': 'user-unknown', '1.2': 'host-unknown', '1.6': 'moved', '1.10': 'not-accepting-mail', '2.2': 'mailbox-full', '2.3': 'message-too-big', '3.4': 'message-too-big' };
+const TRUSTED: Record<string, Reason> = { '1.1': 'user-unknown', '1.2': 'host-unknown', '1.6': 'moved', '2.2': 'mailbox-full', '2.3': 'message-too-big', '3.4': 'message-too-big' };
 const OVERRIDES_TRUSTED = /suspend|disabled|deactivated|inactive|quota|mailbox.{0,20}full|over ?quota/i;
 
 export function classifyReason({ action, status, diagnostic }: ClassifyInput): Reason {

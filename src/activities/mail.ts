@@ -133,7 +133,8 @@ export function createDelivery(deps: ActivityDeps) {
       recording.push(
         recordAccepted({ row, number, account, result, at: new Date() }).then(async () => {
           results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
-          await recordRefused(row, result.rejected, result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null);
+          const words = result.rejectedResponses?.filter(Boolean).join(' ; ');
+          await recordRefused(row, result.rejected, result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}${words ? ` — ${words}` : ''}` : null);
         }).catch((err: unknown) => void (unexpected ??= err)),
       );
     };

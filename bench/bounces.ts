@@ -7,15 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { messageFiles, relativeName } from '../src/delivery/bounce/files';
 import { readBounce } from '../src/delivery/bounce/read-bounce';
-
-function* files(dir: string): Generator<string> {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(full);
-    else if (entry.isFile() && !/\.(md|json5?|ya?ml|txt\.license)$/i.test(entry.name) && !entry.name.startsWith('.')) yield full;
-  }
-}
 
 export default async function bounces(args: { dir?: string | boolean; json?: boolean }): Promise<void> {
   if (typeof args.dir !== 'string') {
@@ -28,12 +21,12 @@ export default async function bounces(args: { dir?: string | boolean; json?: boo
   let unrecognised = 0;
   let noRecipient = 0;
   const started = process.hrtime.bigint();
-  for (const file of files(dir)) {
+  for (const file of messageFiles(dir)) {
     total += 1;
     const v = readBounce(fs.readFileSync(file));
     const recipients = v.recipients.map((r) => ({ address: r.address, reason: r.reason, deadAddress: r.deadAddress, status: r.status }));
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ file: path.relative(dir, file).split(path.sep).join('/'), recognised: v.recognised, recipients })}\n`);
+      process.stdout.write(`${JSON.stringify({ file: relativeName(dir, file), recognised: v.recognised, recipients })}\n`);
       continue;
     }
     if (!v.recognised) unrecognised += 1;

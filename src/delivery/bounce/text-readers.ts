@@ -58,15 +58,17 @@ const RECIPIENT_LINES: RegExp[] = [
   // "Name" <u@h> alone on its line
   new RegExp(String.raw`^\s*"[^"]*"\s*<(${ADDR})>\s*$`),
   // Exchange 2003 "u@h on 1/2/2007"; Exchange 2007+ "u@h (u@h)"; GroupWise "u@h (user not found)"
-  new RegExp(String.raw`^\s*${Q}(${ADDR})${QE}\s+(?:on\s+\w.*|\((.*)\)\s*|\[(.*)\]|-+\s+(.*)|<[^>]*>\s*)$`),
+  new RegExp(String.raw`^\s*${Q}(${ADDR})${QE}\s+(?:on\s+\w.*|\((.*)\).*|\[(.*)\]|-+\s+(.*)|<[^>]*>\s*)$`),
   // "Recipient: u@h", "Intended recipient: u@h", "Undeliverable Address: u@h", "Original-Recipient: rfc822;u@h"
   new RegExp(String.raw`^\s*(?:[\w'-]+[ -]){0,2}(?:Recipient|Recipients|Address|Addressee|Error-for|userid|E-?mail address|Destinataire|Adresse|Empfänger|Адресат|Получатель)(?: address)?\s*:\s*(?:rfc822;\s*)?${Q}(${ADDR})${QE}(.*)$`, 'i'),
   // Inline phrases of many servers, in English and French
-  new RegExp(String.raw`(?:(?:was|were|could|can|has|have|is)(?: not|n.t)(?: been)? (?:be )?deliver(?:ed|able)|delivery (?:to the following recipients? )?failed|unable to deliver (?:your message |the message |mail )?|did not reach|not accepted|impossible de (?:remettre|d[ée]livrer|distribuer)|n'a pas (?:pu )?[ée]t[ée] (?:remis|d[ée]livr[ée]|distribu[ée])|could not be sent|failed to deliver|undeliverable)\s+(?:to|for|à|a|au destinataire|à l'adresse)?\s*:?\s*${Q}(${ADDR})${QE}(.*)$`, 'i'),
+  new RegExp(String.raw`(?:(?:was|were|could|can|has|have|is)(?: not|n.t)(?: been)? (?:be )?deliver(?:ed|able)|delivery (?:to the following recipients? )?failed|unable to deliver (?:your message |the message |mail )?|did not reach|not accepted|impossible de (?:remettre|d[ée]livrer|distribuer)|n'a pas (?:pu )?(?:[êe]tre|[ée]t[ée]) (?:remis|d[ée]livr[ée]|distribu[ée])(?: (?:à|au|aux)(?: destinataires?)?(?: suivants?)?(?: l'adresse(?: suivante)?)?)?|could not be sent|failed to deliver|undeliverable)\s+(?:to|for|à|a|au destinataire|à l'adresse)?\s*:?\s*${Q}(${ADDR})${QE}(.*)$`, 'i'),
   new RegExp(String.raw`(?:RCPT TO|rcpt to)\s*:?\s*<(${ADDR})>(.*)$`),
   new RegExp(String.raw`(?:unknown user|user unknown|no such user|invalid recipient|unknown recipient|unknown address|recipient unknown|invalid mailbox|local mailbox|mailbox unavailable|mailbox|user|account|utilisateur|destinataire|bo[iî]te(?: aux lettres)?)\s*[:\-]?\s*<(${ADDR})>?(.*)$`, 'i'),
   new RegExp(String.raw`(?:unknown user|user unknown|no such user|unknown recipient|local mailbox|mailbox|utilisateur|destinataire|adresse)\s*[:\-]?\s*(${ADDR})\b(.*)$`, 'i'),
   new RegExp(String.raw`(?:unknown|full|unavailable|not found|rejected|failed|invalid|disabled|error|exist|inconnu|pleine)[^:]{0,60}:\s*${Q}(${ADDR})${QE}\s*$`, 'i'),
+  // Zoho, IMail: "u@h Invalid Address, ERROR_CODE :550 …", "u@h unknown user"
+  new RegExp(String.raw`^\s*<?(${ADDR})>?,?\s+((?:invalid|unknown|user|mailbox|no such|does not|not |error|rejected|failed|full|over|quota|inexistant|inconnu).*)$`, 'i'),
   new RegExp(String.raw`(?:your message to|message to|mail to|sent to|envoy[ée] à|mail für|message for|destined for|addressed to|was addressed,?)\s*:?\s*${Q}(${ADDR})${QE}(.*)$`, 'i'),
 ];
 
@@ -107,8 +109,10 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
       if (!QUOTED_HEADERS.test(l)) following.push(l);
     }
     const diagnostic = [rest, ...following].join(' ').replace(/\s+/g, ' ').trim().slice(0, 1000);
+    // The same address named twice (Exim's address line, then its RCPT TO line): keep both words.
     const previous = found.get(address);
-    if (!previous || (!previous.diagnostic && diagnostic)) found.set(address, { address, status: statusIn(diagnostic), diagnostic });
+    const words = previous && previous.diagnostic !== diagnostic ? `${previous.diagnostic} ${diagnostic}`.trim() : diagnostic;
+    found.set(address, { address, status: statusIn(words), diagnostic: words.slice(0, 1000) });
   }
   return [...found.values()];
 }
@@ -119,9 +123,9 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
  * subject class 0–7 (RFC 3463 §3), so `Apple Mail (2.753.1)` is no status.
  */
 export function statusIn(text: string): string | null {
-  const m = /(?:^|[\s#(\[<;:=-])([245]\.[0-7]\.\d{1,2})(?=$|[\s)\]>,;:.'"-])/.exec(text);
+  const m = /(?:^|[\s#([<;:=-])([245]\.[0-7]\.\d{1,2})(?=$|[\s)\]>,;:.'"-])/.exec(text);
   if (m) return m[1]!;
-  const reply = /(?:^|[\s:(<\[-])([245])([0-5])(\d)(?=[\s-]|$)/.exec(text);
+  const reply = /(?:^|[\s:(<[-])([245])([0-5])(\d)(?=[\s-]|$)/.exec(text);
   return reply ? `${reply[1]}.0.0` : null;
 }
 

@@ -72,6 +72,9 @@ export function classifyReason({ action, status, diagnostic }: ClassifyInput): R
   const text = (diagnostic ?? '').replace(/\S+@\S+/g, ' ');
   const trusted = status ? TRUSTED[status.slice(2)] : undefined;
   if (trusted && !OVERRIDES_TRUSTED.test(text)) return trusted;
+  // A temporary failure the server stopped retrying (RFC 3464 "Action: expired",
+  // or Postfix's "failed" with a 4.x.x status when the queue lifetime ran out).
+  if (act === 'expired' || (act === 'failed' && status?.startsWith('4.'))) return /quota|mailbox.{0,20}full|over ?quota|insufficient/i.test(text) ? 'mailbox-full' : 'expired';
   for (const [reason, re] of PATTERNS) if (re.test(text)) return reason;
   if (status && !/^[45]\.0\.0$/.test(status)) for (const [re, reason] of BY_STATUS) if (re.test(status)) return reason;
   if (act === 'expired') return 'expired';

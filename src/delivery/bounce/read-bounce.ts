@@ -119,6 +119,10 @@ export function readBounce(raw: Buffer | string): BounceVerdict {
   const dsn: DsnRecipient[] = dsnBodies.flatMap(readDsn).filter((r) => r.address || r.status);
   const bounceFrom = new Set((header(root, 'from').match(ADDRESS) ?? []).map((a) => a.toLowerCase()));
   const fromText = readText(section, bounceFrom);
+  // AOL names its own members by screen name only, indented under its sentence.
+  if (!fromText.length && /@aol\.com/i.test(header(root, 'from')) && /following recipients could not be delivered/i.test(section)) {
+    for (const m of section.matchAll(/^[ \t]+([A-Za-z][A-Za-z0-9._-]{2,31})[ \t]*$/gm)) fromText.push({ address: `${m[1]!.toLowerCase()}@aol.com`, status: null, diagnostic: section.replace(/\s+/g, ' ').slice(0, 500) });
+  }
   const isBounce = dsn.length > 0 || looksLikeBounce(root, text);
 
   if (!isBounce) {

@@ -61,7 +61,12 @@ function decodeBody(body: string, encoding: string, charset: string | undefined)
   else if (encoding === 'quoted-printable') bytes = Buffer.from(body.replace(/=\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
   else bytes = Buffer.from(body, 'latin1');
   const cs = (charset ?? '').toLowerCase();
-  if (cs && cs !== 'us-ascii' && iconv.encodingExists(cs)) return normalizeEol(iconv.decode(bytes, cs));
+  if (cs && cs !== 'us-ascii' && iconv.encodingExists(cs)) {
+    const text = iconv.decode(bytes, cs);
+    // Servers often label Latin-1 text as UTF-8.
+    if (/^utf-?8$/.test(cs) && text.includes('\uFFFD')) return normalizeEol(bytes.toString('latin1'));
+    return normalizeEol(text);
+  }
   // No or unknown charset: UTF-8 when it is valid, Latin-1 otherwise.
   const utf8 = bytes.toString('utf8');
   return normalizeEol(utf8.includes('\uFFFD') ? bytes.toString('latin1') : utf8);

@@ -98,7 +98,9 @@ export function readBounce(raw: Buffer | string): BounceVerdict {
   const verdict = (kind: VerdictKind, recipients: BounceRecipient[]): BounceVerdict => ({ recognised: kind !== 'none', kind, recipients, ...base });
   const nodes = allNodes(root);
 
-  const json = !root.children.length ? readJsonNotification(root.text) : null;
+  // A JSON notification saved as is has no header block; one mailed as text has it in the body.
+  const rawText = typeof raw === 'string' ? raw : raw.toString('utf8');
+  const json = /^\s*\{/.test(rawText) ? readJsonNotification(rawText) : !root.children.length ? readJsonNotification(root.text) : null;
   if (json) {
     const recipients = json.recipients.map((r) => make(r.address, r.action, r.status, r.diagnostic, r.stated ?? undefined));
     return verdict(json.kind === 'complaint' ? 'complaint' : json.kind === 'delivery' ? 'delivered' : 'bounce', recipients);

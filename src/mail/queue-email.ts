@@ -203,6 +203,7 @@ async function buildRecord(
     relatedType: input.relatedType ?? null,
     relatedId: input.relatedId ?? null,
     workflowId: null,
+    bounceReason: null,
     queuedAt: now,
     sentAt: null,
     failedAt: null,

@@ -21,13 +21,15 @@ export interface TestDovecot {
   port: number;
   /** IMAPS, implicit TLS with the self-signed certificate from ./certs. */
   tlsPort: number;
+  /** LMTP (RFC 2033) for a test MTA to deliver to, when started with `lmtp: true`; else 0. */
+  lmtpPort: number;
   /** The temp folder holding config, logs and mail. */
   dir: string;
   /**
    * Adds a user, before or after start (no restart needed; usable at once).
    * Calling it again for the same user replaces the password within a second.
    */
-  addUser(user: string, password: string): void;
+  addUser(user: string, password: string, opts?: { quotaBytes?: number }): void;
   /** ImapFlow options for a user, silent, self-signed certificate accepted. */
   clientOptions(user: string, password: string, opts?: { tls?: boolean }): ImapFlowOptions;
   /** Appends a raw message (creating the folder if needed) and returns what APPENDUID said. */
@@ -54,7 +56,16 @@ export interface TestDovecot {
 export interface DovecotOptions {
   /** Users to create before the first start: name → password. */
   users?: Record<string, string>;
+  /**
+   * Also listen for LMTP, with the quota plugin (a user added with
+   * `quotaBytes` gets a real "552 5.2.2 Quota exceeded") and `+detail`
+   * addresses delivered to the user (VERP: bounces+<id>@domain → bounces).
+   */
+  lmtp?: boolean;
 }
+
+export const DOVECOT_LMTP_BIN = '/usr/lib/dovecot/lmtp';
+export const dovecotLmtpAvailable = () => fs.existsSync(DOVECOT_LMTP_BIN);
 
 export const DOVECOT_BIN = '/usr/sbin/dovecot';
 const HOST = '127.0.0.1';
@@ -85,10 +96,10 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<TestDo
 
   const configPath = path.join(dir, 'dovecot.conf');
   const server = new DovecotProcess(configPath, path.join(dir, 'dovecot.log'));
-  let ports = { port: 0, tlsPort: 0 };
+  let ports = { port: 0, tlsPort: 0, lmtpPort: 0 };
   // The ports were free a moment ago; another process may take one before Dovecot binds it.
   for (let attempt = 1; ; attempt++) {
-    ports = { port: await freePort(), tlsPort: await freePort() };
+    ports = { port: await freePort(), tlsPort: await freePort(), lmtpPort: options.lmtp ? await freePort() : 0 };
     fs.writeFileSync(configPath, dovecotConfig(dir, ports, account.name));
     try {
       await server.start(ports);
@@ -126,8 +137,9 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<TestDo
     host: HOST,
     port: ports.port,
     tlsPort: ports.tlsPort,
+    lmtpPort: ports.lmtpPort,
     dir,
-    addUser: (user, password) => passwd.set(user, password),
+    addUser: (user, password, opts) => passwd.set(user, password, opts?.quotaBytes),
     clientOptions,
     appendMessage: (user, password, folder, raw, flags = []) =>
       withClient(user, password, async (c) => {
@@ -166,7 +178,30 @@ function runAs(): Account | undefined {
   return ids ? { name, uid: Number(ids[1]), gid: Number(ids[2]) } : undefined;
 }
 
-function dovecotConfig(dir: string, ports: { port: number; tlsPort: number }, user: string): string {
+function lmtpConfig(port: number): string {
+  if (!port) return '';
+  return `
+protocols = $protocols lmtp
+# bounces+<id>@domain is delivered to user "bounces" (RFC 5233 subaddress).
+recipient_delimiter = +
+mail_plugins = $mail_plugins quota
+plugin {
+  quota = maildir:User quota
+}
+service lmtp {
+  inet_listener lmtp {
+    address = ${HOST}
+    port = ${port}
+  }
+}
+protocol lmtp {
+  # The MTA delivers user@domain; users here are local names.
+  auth_username_format = %Ln
+}
+`;
+}
+
+function dovecotConfig(dir: string, ports: { port: number; tlsPort: number; lmtpPort: number }, user: string): string {
   return `# Written by tests/helpers/dovecot.ts; nothing from /etc/dovecot is read.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -220,7 +255,7 @@ service anvil {
 protocol imap {
   mail_max_userip_connections = 100
 }
-`;
+${lmtpConfig(ports.lmtpPort)}`;
 }
 
 /**
@@ -242,7 +277,7 @@ class PasswdFiles {
     fs.mkdirSync(dir, { recursive: true });
   }
 
-  set(user: string, password: string): void {
+  set(user: string, password: string, quotaBytes?: number): void {
     // The name becomes a file name and a Maildir path; %u is not escaped by Dovecot.
     if (!/^[A-Za-z0-9._@+-]+$/.test(user) || user.startsWith('.')) throw new Error(`invalid test user name ${JSON.stringify(user)}`);
     if (/[:\r\n]/.test(password)) throw new Error('a passwd-file password cannot contain ":" or a line break');
@@ -252,7 +287,9 @@ class PasswdFiles {
     fs.chownSync(home, uid, gid);
     const file = path.join(this.dir, user);
     // Write then rename: Dovecot never reads a half-written file.
-    fs.writeFileSync(`${file}.tmp`, `${user}:{PLAIN}${password}:${uid}:${gid}::${home}::\n`);
+    // The 8th field holds userdb extra fields: a per-user quota rule for the quota plugin.
+    const extra = quotaBytes ? `userdb_quota_rule=*:bytes=${quotaBytes}` : '';
+    fs.writeFileSync(`${file}.tmp`, `${user}:{PLAIN}${password}:${uid}:${gid}::${home}::${extra}\n`);
     fs.renameSync(`${file}.tmp`, file);
     this.mtime = Math.max(Math.floor(Date.now() / 1000), this.mtime + 1);
     fs.utimesSync(file, this.mtime, this.mtime);
@@ -284,7 +321,7 @@ class DovecotProcess {
     private readonly logPath: string,
   ) {}
 
-  async start(ports: { port: number; tlsPort: number }): Promise<void> {
+  async start(ports: { port: number; tlsPort: number; lmtpPort: number }): Promise<void> {
     if (this.child) return;
     // Errors before Dovecot's log is open go to stderr: into a file, as a pipe would keep a handle open.
     const stderr = fs.openSync(`${this.logPath}.stderr`, 'w');
@@ -304,7 +341,7 @@ class DovecotProcess {
     this.child = child;
 
     const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!((await portOpen(ports.port, HOST)) && (await portOpen(ports.tlsPort, HOST)))) {
+    while (!((await portOpen(ports.port, HOST)) && (await portOpen(ports.tlsPort, HOST)) && (!ports.lmtpPort || (await portOpen(ports.lmtpPort, HOST))))) {
       if (exitCode !== undefined) throw new Error(`dovecot exited (${exitCode}) at start: ${this.log()}`);
       if (Date.now() > deadline) {
         await this.stop(false);

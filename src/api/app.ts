@@ -3,6 +3,7 @@ import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { httpRequests } from '../metrics';
 import { AppError } from '../shared/errors';
 import { authenticate } from './auth';
+import { operatorAuthenticate, refuseOperatorOnTenantRoutes } from './operator-auth';
 import type { AppContext } from './context';
 import { buildOpenApiDocument, createRegistry, DOCS_HTML, DOCS_INIT_JS } from './openapi';
 import { errorMiddleware, sendProblem } from './problem';
@@ -10,6 +11,7 @@ import { ApiRouter } from './router';
 import { registerDeliveryRoutes } from './routes/delivery';
 import { registerDocumentRoutes } from './routes/documents';
 import { registerOAuthRoutes } from './routes/oauth';
+import { registerOrganizationRoutes } from './routes/organizations';
 import { registerInvoiceRoutes } from './routes/invoices';
 import { registerNotificationRoutes } from './routes/notifications';
 import { registerOutgoingRoutes } from './routes/outgoing';
@@ -56,6 +58,9 @@ export function createApp(ctx: AppContext): Express {
   const registry = createRegistry();
   const api = new ApiRouter(registry);
   for (const register of ROUTE_GROUPS) register(api, ctx);
+  // Platform operators' routes: their own router, ahead of the organisations' authentication.
+  const operators = new ApiRouter(registry);
+  registerOrganizationRoutes(operators, ctx);
   const document = buildOpenApiDocument(registry);
 
   app.get('/api/openapi.json', (_req, res) => {
@@ -72,6 +77,9 @@ export function createApp(ctx: AppContext): Express {
   app.use(
     '/api/v1',
     express.json({ limit: ctx.config.API_BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
+    operatorAuthenticate(ctx.operator ?? null),
+    operators.router,
+    refuseOperatorOnTenantRoutes,
     authenticate(ctx.prisma),
     api.router,
   );

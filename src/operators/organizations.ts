@@ -11,6 +11,9 @@ export interface OperatorDeps {
   temporal: Client;
 }
 
+/** `Organization.suspendedAt` (added with the staff accounts' migration). */
+export const suspendedAt = (org: Organization): Date | null => (org as Organization & { suspendedAt?: Date | null }).suspendedAt ?? null;
+
 export async function requireOrganization(prisma: PrismaClient, id: string): Promise<Organization> {
   const org = await prisma.organization.findUnique({ where: { id } });
   if (!org) throw notFound(`Organization ${id}`);
@@ -34,13 +37,14 @@ export async function updateOrganization(
   patch: { name?: string; timeZone?: string; suspended?: boolean },
 ): Promise<Organization> {
   const before = await requireOrganization(deps.prisma, id);
-  const wasSuspended = before.suspendedAt !== null;
+  const wasSuspended = suspendedAt(before) !== null;
   const suspend = patch.suspended === true && !wasSuspended;
   const unsuspend = patch.suspended === false && wasSuspended;
-  const org = await deps.prisma.organization.update({
-    where: { id },
-    data: { name: patch.name, timeZone: patch.timeZone, ...(suspend ? { suspendedAt: new Date() } : unsuspend ? { suspendedAt: null } : {}) },
-  });
+  let org = await deps.prisma.organization.update({ where: { id }, data: { name: patch.name, timeZone: patch.timeZone } });
+  if (suspend || unsuspend) {
+    await deps.prisma.$executeRaw`UPDATE "Organization" SET "suspendedAt" = ${suspend ? new Date() : null} WHERE "id" = ${id}`;
+    org = await requireOrganization(deps.prisma, id);
+  }
   // Keys are refused from the moment the row changes; the periodic work follows.
   if (suspend) await pauseOrganizationWork(deps.prisma, deps.temporal, id);
   if (unsuspend) await resumeOrganizationWork(deps.prisma, deps.temporal, id);

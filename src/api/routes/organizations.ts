@@ -1,5 +1,5 @@
 import type { ApiKey, Organization } from '../../generated/prisma/client';
-import { createOrganizationKey, onboardOrganization, requireOrganization, revokeOrganizationKey, updateOrganization } from '../../operators/organizations';
+import { createOrganizationKey, onboardOrganization, requireOrganization, revokeOrganizationKey, suspendedAt, updateOrganization } from '../../operators/organizations';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
@@ -16,7 +16,7 @@ export const organizationSchema = z
   .openapi('Organization');
 
 const present = (o: Organization) => ({
-  id: o.id, name: o.name, timeZone: o.timeZone, locale: o.locale, suspended: o.suspendedAt !== null, suspendedAt: o.suspendedAt?.toISOString() ?? null,
+  id: o.id, name: o.name, timeZone: o.timeZone, locale: o.locale, suspended: suspendedAt(o) !== null, suspendedAt: suspendedAt(o)?.toISOString() ?? null,
   createdAt: o.createdAt.toISOString(), updatedAt: o.updatedAt.toISOString(),
 });
 

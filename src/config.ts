@@ -19,8 +19,35 @@ const envSchema = z.object({
   MAILROOM_SECRET_KEY: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  /** Public base URL of the API, used for OAuth callbacks and links in mails. */
+  /**
+   * Public base URL of the service (console and API), used for OAuth callbacks and
+   * links in mails (invitations, password resets). Unset = http://localhost:<PORT>
+   * for links (see `publicUrl`); OAuth callbacks then follow the request's host.
+   */
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Staff sessions: a session unused for SESSION_IDLE_SECONDS ends, and every
+   * session ends SESSION_ABSOLUTE_SECONDS after sign-in (defaults 8 h and 7 days).
+   */
+  SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).default(8 * 3600),
+  SESSION_ABSOLUTE_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 3600),
+  /** Invitation and first-admin setup links stay valid this long. */
+  INVITATION_TTL_HOURS: z.coerce.number().min(0.01).default(7 * 24),
+  /** Staff "forgot password" links stay valid this long. */
+  STAFF_PASSWORD_RESET_TTL_MINUTES: z.coerce.number().min(1).default(60),
+  /**
+   * Sign-in limits: failed attempts allowed per account and per client IP within
+   * the window before answering 429 (counted in the database, so every API process shares them).
+   */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+  LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  /**
+   * scrypt cost N for new password hashes (r=8, p=1: N=131072 uses 128 MiB per
+   * hash, OWASP's recommendation). Hashes carry their parameters, so raising it
+   * later keeps old passwords working. Lower only for tests.
+   */
+  PASSWORD_SCRYPT_N: z.coerce.number().int().min(16384).max(1048576).refine((n) => (n & (n - 1)) === 0, 'must be a power of two').default(131072),
   /** Temporal frontend; when absent a local dev server is started as a child process. */
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -134,6 +161,11 @@ export interface Config extends Env {
 }
 
 export class ConfigError extends Error {}
+
+/** Base of links Mailroom hands out (console pages): PUBLIC_URL, else http://localhost:<PORT>. */
+export function publicUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string {
+  return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));

@@ -18,12 +18,13 @@ async function main(): Promise<void> {
   if (config.embeddedDatabase && app.apiUrl) updateCredentials(config.dataDir, { apiUrl: app.apiUrl });
 
   if (mode === 'all') {
-    const created = await bootstrapFirstOrganization(app.db.prisma, { dataDir: config.dataDir, name: config.MAILROOM_BOOTSTRAP_ORG, apiUrl: app.apiUrl });
+    const created = await bootstrapFirstOrganization(app.db.prisma, { dataDir: config.dataDir, name: config.MAILROOM_BOOTSTRAP_ORG, apiUrl: app.apiUrl, config });
     if (created) {
       // Printed once, on purpose to stdout and not through the logger (which redacts keys).
       process.stdout.write(
         `\nMailroom created organisation ${created.organizationId}.\n` +
-          `Admin API key (shown once, also saved in ${created.file}):\n\n  ${created.apiKey}\n\n`,
+          `Admin API key (shown once, also saved in ${created.file}):\n\n  ${created.apiKey}\n\n` +
+          `Set the first admin's password: ${created.setupUrl}\n  (works once; also saved in ${created.file})\n\n`,
       );
     }
     process.stdout.write(

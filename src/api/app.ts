@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { httpRequests } from '../metrics';
 import { AppError } from '../shared/errors';
+import { sessionTimes } from '../auth/sign-in';
 import { authenticate } from './auth';
 import { operatorAuthenticate, refuseOperatorOnTenantRoutes } from './operator-auth';
 import type { AppContext } from './context';
@@ -21,11 +22,17 @@ import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/emails';
 import { mountHealthRoutes } from './routes/health';
 import { registerMemberRoutes } from './routes/members';
+import { registerApiKeyRoutes } from './routes/api-keys';
+import { registerAuthRoutes } from './routes/auth';
+import { registerUserRoutes } from './routes/users';
 import { registerSentEmailRoutes } from './routes/sent-emails';
 import { registerStructureRoutes } from './routes/structures';
 
 /** Route groups, one file each; a feature adds its registrar here. */
 const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
+  registerAuthRoutes,
+  registerUserRoutes,
+  registerApiKeyRoutes,
   registerMemberRoutes,
   registerStructureRoutes,
   registerDocumentRoutes,
@@ -80,7 +87,7 @@ export function createApp(ctx: AppContext): Express {
     operatorAuthenticate(ctx.operator ?? null),
     operators.router,
     refuseOperatorOnTenantRoutes,
-    authenticate(ctx.prisma),
+    authenticate(ctx.prisma, sessionTimes(ctx.config)),
     api.router,
   );
 

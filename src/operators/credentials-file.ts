@@ -15,6 +15,9 @@ export interface Credentials {
   organizationId?: string;
   organizationName?: string;
   adminApiKey?: string;
+  /** The first admin's one-time link to set a password in the console. */
+  adminSetupUrl?: string;
+  adminSetupExpiresAt?: string;
   createdAt?: string;
 }
 

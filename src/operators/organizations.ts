@@ -1,18 +1,17 @@
 import type { Client } from '@temporalio/client';
 import { createApiKey, createOrganization, revokeApiKey } from '../auth/api-keys';
+import { createInvitation, inviteUser } from '../auth/invitations';
+import type { StaffDeps } from '../auth/staff-mail';
 import type { ApiKey, Organization, PrismaClient } from '../generated/prisma/client';
 import type { ApiKeyRole } from '../generated/prisma/enums';
 import { AppError, notFound } from '../shared/errors';
 import { pauseOrganizationWork, resumeOrganizationWork } from './suspension';
 
 /** Platform operators' domain: organisations and their keys, across tenants (never reachable with a tenant's key). */
-export interface OperatorDeps {
+export interface OperatorDeps extends StaffDeps {
   prisma: PrismaClient;
   temporal: Client;
 }
-
-/** `Organization.suspendedAt` (added with the staff accounts' migration). */
-export const suspendedAt = (org: Organization): Date | null => (org as Organization & { suspendedAt?: Date | null }).suspendedAt ?? null;
 
 export async function requireOrganization(prisma: PrismaClient, id: string): Promise<Organization> {
   const org = await prisma.organization.findUnique({ where: { id } });
@@ -20,15 +19,24 @@ export async function requireOrganization(prisma: PrismaClient, id: string): Pro
   return org;
 }
 
+/**
+ * A new club: the organisation, its first admin API key (for integrations and
+ * the CLI) and its first admin's invitation to the console — mailed to
+ * `adminEmail` when given, else a setup link whoever opens first claims.
+ */
 export async function onboardOrganization(
-  { prisma }: OperatorDeps,
-  input: { name: string; timeZone?: string; locale?: string },
-): Promise<{ organization: Organization; adminApiKey: string; adminApiKeyId: string }> {
+  deps: OperatorDeps,
+  input: { name: string; timeZone?: string; locale?: string; adminEmail?: string; adminName?: string },
+): Promise<{ organization: Organization; adminApiKey: string; adminApiKeyId: string; adminInvitationUrl: string }> {
+  const { prisma } = deps;
   const { organizationId, key, keyId } = await createOrganization(prisma, input.name);
   const organization = input.timeZone || input.locale
     ? await prisma.organization.update({ where: { id: organizationId }, data: { timeZone: input.timeZone, locale: input.locale } })
     : await requireOrganization(prisma, organizationId);
-  return { organization, adminApiKey: key, adminApiKeyId: keyId };
+  const adminInvitationUrl = input.adminEmail
+    ? (await inviteUser(deps, { organizationId, email: input.adminEmail, role: 'admin', name: input.adminName })).invitationUrl
+    : (await createInvitation(prisma, deps.config, { organizationId, role: 'admin' })).url;
+  return { organization, adminApiKey: key, adminApiKeyId: keyId, adminInvitationUrl };
 }
 
 export async function updateOrganization(
@@ -37,14 +45,13 @@ export async function updateOrganization(
   patch: { name?: string; timeZone?: string; suspended?: boolean },
 ): Promise<Organization> {
   const before = await requireOrganization(deps.prisma, id);
-  const wasSuspended = suspendedAt(before) !== null;
+  const wasSuspended = before.suspendedAt !== null;
   const suspend = patch.suspended === true && !wasSuspended;
   const unsuspend = patch.suspended === false && wasSuspended;
-  let org = await deps.prisma.organization.update({ where: { id }, data: { name: patch.name, timeZone: patch.timeZone } });
-  if (suspend || unsuspend) {
-    await deps.prisma.$executeRaw`UPDATE "Organization" SET "suspendedAt" = ${suspend ? new Date() : null} WHERE "id" = ${id}`;
-    org = await requireOrganization(deps.prisma, id);
-  }
+  const org = await deps.prisma.organization.update({
+    where: { id },
+    data: { name: patch.name, timeZone: patch.timeZone, ...(suspend ? { suspendedAt: new Date() } : unsuspend ? { suspendedAt: null } : {}) },
+  });
   // Keys are refused from the moment the row changes; the periodic work follows.
   if (suspend) await pauseOrganizationWork(deps.prisma, deps.temporal, id);
   if (unsuspend) await resumeOrganizationWork(deps.prisma, deps.temporal, id);

@@ -3,6 +3,7 @@ import { ensureDeliverySyncSchedule } from '../../src/delivery/schedule';
 import { ensureMailboxWorkflow } from '../../src/reception/mailbox-workflow';
 import { statusQuery } from '../../src/shared/mailbox-poll';
 import { scheduleIds, workflowIds } from '../../src/shared/names';
+import { browser, TEST_SCRYPT_N } from '../auth/browser';
 import { apiClient, eventually, type ApiClient } from '../helpers/http';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { describeIfServer } from '../helpers/require-server';
@@ -31,7 +32,7 @@ describeIfServer('Temporal dev server', temporalAvailable())("platform operators
   let doc: OpenApi;
 
   beforeAll(async () => {
-    mr = await startTestMailroom({ env: { MAILROOM_OPERATOR_TOKEN: OPERATOR_TOKEN } });
+    mr = await startTestMailroom({ env: { MAILROOM_OPERATOR_TOKEN: OPERATOR_TOKEN, PASSWORD_SCRYPT_N: TEST_SCRYPT_N } });
     a = await mr.newOrganization('Aéroclub A');
     operator = apiClient(mr.url, OPERATOR_TOKEN);
     doc = (await apiClient(mr.url).get('/api/openapi.json')).body;
@@ -94,6 +95,38 @@ describeIfServer('Temporal dev server', temporalAvailable())("platform operators
       expect([method, path, res.status]).toEqual([method, path, 403]);
       expect(res.body.detail).toMatch(/operator's credential only opens the operators' routes/);
     }
+  });
+
+  it("gives the new organisation's first admin a console link; their session cannot reach the operators' routes (401)", async () => {
+    const created = (await operator.post('/api/v1/organizations', { name: 'Aéroclub du Val' })).body;
+    const token = /\/invite\/([^/?#]+)$/.exec(created.adminInvitationUrl)![1]!;
+    const admin = browser(mr.url);
+    const accepted = await admin.post(`/api/v1/auth/invitations/${token}/accept`, { password: 'correct horse battery', email: 'presidente@val.example', name: 'Présidente' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.user).toMatchObject({ role: 'admin' });
+    expect(accepted.body.organization.id).toBe(created.organization.id);
+    expect((await admin.get('/api/v1/members')).status).toBe(200);
+    for (const { method, path } of routes(doc, 'operatorAuth')) {
+      const res = method === 'GET' ? await admin.get(path) : method === 'DELETE' ? await admin.delete(path) : method === 'PATCH' ? await admin.patch(path, { name: 'x' }) : await admin.post(path, { name: 'x' });
+      expect([path, res.status]).toEqual([path, 401]);
+    }
+  });
+
+  it('suspending refuses the organisation\'s keys and sessions until it is unsuspended', async () => {
+    const created = (await operator.post('/api/v1/organizations', { name: 'Club suspendu' })).body;
+    const key = apiClient(mr.url, created.adminApiKey.key);
+    const token = /\/invite\/([^/?#]+)$/.exec(created.adminInvitationUrl)![1]!;
+    const staff = browser(mr.url);
+    expect((await staff.post(`/api/v1/auth/invitations/${token}/accept`, { password: 'correct horse battery', email: 'tresorier@suspendu.example' })).status).toBe(200);
+    expect((await operator.patch(`/api/v1/organizations/${created.organization.id}`, { suspended: true })).status).toBe(200);
+    for (const res of [await key.get('/api/v1/members'), await staff.get('/api/v1/members')]) {
+      expect(res.status).toBe(403);
+      expect(res.body.detail).toMatch(/suspended/);
+    }
+    expect((await a.admin.get('/api/v1/members')).status).toBe(200);
+    expect((await operator.patch(`/api/v1/organizations/${created.organization.id}`, { suspended: false })).status).toBe(200);
+    expect((await key.get('/api/v1/members')).status).toBe(200);
+    expect((await staff.get('/api/v1/members')).status).toBe(200);
   });
 
   it('suspending pauses the delivery-sync schedule and mailbox polling; unsuspending resumes what staff had not paused', async () => {

@@ -1,5 +1,5 @@
 import type { ApiKey, Organization } from '../../generated/prisma/client';
-import { createOrganizationKey, onboardOrganization, requireOrganization, revokeOrganizationKey, suspendedAt, updateOrganization } from '../../operators/organizations';
+import { createOrganizationKey, onboardOrganization, requireOrganization, revokeOrganizationKey, updateOrganization } from '../../operators/organizations';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
@@ -16,7 +16,7 @@ export const organizationSchema = z
   .openapi('Organization');
 
 const present = (o: Organization) => ({
-  id: o.id, name: o.name, timeZone: o.timeZone, locale: o.locale, suspended: suspendedAt(o) !== null, suspendedAt: suspendedAt(o)?.toISOString() ?? null,
+  id: o.id, name: o.name, timeZone: o.timeZone, locale: o.locale, suspended: o.suspendedAt !== null, suspendedAt: o.suspendedAt?.toISOString() ?? null,
   createdAt: o.createdAt.toISOString(), updatedAt: o.updatedAt.toISOString(),
 });
 
@@ -27,15 +27,19 @@ export function registerOrganizationRoutes(r: ApiRouter, ctx: AppContext): void 
   r.registry.registerComponent('securitySchemes', 'operatorAuth', { type: 'http', scheme: 'bearer', description: "The platform operator's token (MAILROOM_OPERATOR_TOKEN, or `operatorToken` in the embedded data directory's credentials.json)" });
   const tags = ['operators'];
   const role = 'operator' as const;
-  const deps = { prisma: ctx.prisma, temporal: ctx.temporal };
+  const deps = { ...ctx, messageIdDomain: ctx.config.MESSAGE_ID_DOMAIN };
 
   r.add({
-    method: 'post', path: '/organizations', summary: 'Onboard an organisation: create it and its first admin API key (shown once)', tags, role, status: 201,
-    body: z.object({ name: z.string().trim().min(1).max(200), timeZone: timeZone.optional(), locale: z.enum(['fr', 'en']).optional() }).openapi('OrganizationInput'),
-    response: z.object({ organization: organizationSchema, adminApiKey: z.object({ id: z.string(), key: z.string().openapi({ description: 'shown once' }) }) }),
+    method: 'post', path: '/organizations', summary: "Onboard an organisation: create it, its first admin API key (shown once) and its first admin's console invitation", tags, role, status: 201,
+    description: 'With `adminEmail` the invitation is mailed to that address (an address that already has an account answers 409); without it, `adminInvitationUrl` is a setup link: whoever opens it first gives their email and becomes the admin.',
+    body: z.object({
+      name: z.string().trim().min(1).max(200), timeZone: timeZone.optional(), locale: z.enum(['fr', 'en']).optional(),
+      adminEmail: z.string().trim().email('not a valid email address').max(320).optional(), adminName: z.string().trim().min(1).max(200).optional(),
+    }).openapi('OrganizationInput'),
+    response: z.object({ organization: organizationSchema, adminApiKey: z.object({ id: z.string(), key: z.string().openapi({ description: 'shown once' }) }), adminInvitationUrl: z.string() }),
     handler: async ({ body }) => {
-      const { organization, adminApiKey, adminApiKeyId } = await onboardOrganization(deps, body);
-      return { organization: present(organization), adminApiKey: { id: adminApiKeyId, key: adminApiKey } };
+      const { organization, adminApiKey, adminApiKeyId, adminInvitationUrl } = await onboardOrganization(deps, body);
+      return { organization: present(organization), adminApiKey: { id: adminApiKeyId, key: adminApiKey }, adminInvitationUrl };
     },
   });
   r.add({

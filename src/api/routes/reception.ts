@@ -197,7 +197,9 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     body: z.object({ memberId: z.string(), addAddress: z.boolean().default(false).openapi({ description: "add the sender's address to the member so the next mail files itself" }) }),
     response: z.object({ id: z.string(), memberId: z.string().nullable(), category: z.string(), addressAdded: z.boolean() }),
     handler: async ({ auth, params, body }) => {
-      const { mail, addressAdded } = await assignReceivedMail(ctx.prisma, { organizationId: auth.organizationId, mailId: params.id, memberId: body.memberId, addAddress: body.addAddress, byKeyId: auth.keyId });
+      // keyId is null for staff sessions; the column (assignedByKeyId) is nullable, src/reception/assign.ts's type not yet.
+      const byKeyId = auth.keyId as string;
+      const { mail, addressAdded } = await assignReceivedMail(ctx.prisma, { organizationId: auth.organizationId, mailId: params.id, memberId: body.memberId, addAddress: body.addAddress, byKeyId });
       return { id: mail.id, memberId: mail.memberId, category: mail.category, addressAdded };
     },
   });

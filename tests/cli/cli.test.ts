@@ -22,7 +22,7 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
   let smtp: RecordingSmtpServer;
   beforeAll(async () => {
     smtp = await startRecordingSmtpServer();
-    mr = await startTestMailroom({ env: { SMTP_URL: smtp.url, MAILROOM_OPERATOR_TOKEN: OPERATOR_TOKEN } });
+    mr = await startTestMailroom({ env: { SMTP_URL: smtp.url, MAILROOM_OPERATOR_TOKEN: OPERATOR_TOKEN, PASSWORD_SCRYPT_N: '16384' } });
   });
   afterAll(async () => {
     await mr?.stop();
@@ -106,6 +106,18 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
     // Another organisation's batch is not visible with this key.
     const other = await mr.newOrganization('Autre');
     expect((await failure(cli({ MAILROOM_API_KEY: other.adminKey }, 'batch:status', batchId))).stderr).toMatch(/^error: 404 /);
+  });
+
+  it('onboards with the first admin invited by mail, who can then invite staff with users:invite', async () => {
+    const created = await asOperator('org:create', '--name', 'Club de voile', '--admin-email', 'capitaine@voile.example');
+    const adminKey = /admin API key \(shown once\): (\S+)/.exec(created)![1]!;
+    expect(created).toMatch(/first admin invited \(capitaine@voile\.example\); link: http\S+\/invite\/\S+\n/);
+    const invited = await cli({ MAILROOM_API_KEY: adminKey }, 'users:invite', '--email', 'matelot@voile.example', '--name', 'Matelot');
+    expect(invited).toMatch(/^invited matelot@voile\.example \(user \S+\)\ninvitation link: http\S+\/invite\/\S+\n$/);
+    const users = (await apiClient(mr.url, adminKey).get('/api/v1/users')).body.items.map((u: { email: string; role: string; status: string }) => `${u.email} ${u.role} ${u.status}`);
+    expect(users.sort()).toEqual(['capitaine@voile.example admin invited', 'matelot@voile.example staff invited']);
+    const again = await failure(cli({ MAILROOM_API_KEY: adminKey }, 'users:invite', '--email', 'capitaine@voile.example', '--role', 'boss'));
+    expect(again.stderr).toBe('error: --role must be admin or staff\n');
   });
 
   it('asks for a poll of the mailbox, and says so when there is none', async () => {

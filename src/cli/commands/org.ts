@@ -34,10 +34,15 @@ export function registerOrgCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--name <name>', 'organisation name')
     .option('--time-zone <tz>', 'IANA time zone for dates in mails (default Europe/Paris)')
     .option('--locale <fr|en>', 'language of its mails')
-    .action(async (opts: { name: string; timeZone?: string; locale?: string }) => {
-      const res = await ctx.operator().post<{ organization: Org; adminApiKey: { id: string; key: string } }>('/organizations', { name: opts.name, timeZone: opts.timeZone, locale: opts.locale });
+    .option('--admin-email <address>', "mail the first admin's console invitation there (else: a setup link to hand over)")
+    .option('--admin-name <name>', "the first admin's name")
+    .action(async (opts: { name: string; timeZone?: string; locale?: string; adminEmail?: string; adminName?: string }) => {
+      const res = await ctx.operator().post<{ organization: Org; adminApiKey: { id: string; key: string }; adminInvitationUrl: string }>('/organizations', {
+        name: opts.name, timeZone: opts.timeZone, locale: opts.locale, adminEmail: opts.adminEmail, adminName: opts.adminName,
+      });
       ctx.out(`organization: ${res.organization.id}`);
       ctx.out(`admin API key (shown once): ${res.adminApiKey.key}`);
+      ctx.out(`${opts.adminEmail ? `first admin invited (${opts.adminEmail}); link` : 'first admin setup link (works once)'}: ${res.adminInvitationUrl}`);
     });
 
   program

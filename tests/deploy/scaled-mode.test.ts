@@ -93,7 +93,7 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
     expect((await admin.post('/api/v1/invoices', { invoices })).status).toBe(201);
 
     // The club's admin sends the month with the CLI, which only knows the API.
-    const cliEnv = { ...process.env, MAILROOM_URL: url, MAILROOM_API_KEY: onboarded.body.adminApiKey.key };
+    const cliEnv: NodeJS.ProcessEnv = { ...process.env, MAILROOM_URL: url, MAILROOM_API_KEY: onboarded.body.adminApiKey.key as string };
     for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'MAILROOM_OPERATOR_TOKEN']) delete cliEnv[k];
     const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/index.ts'), 'batch:send', '--period', '2025-11', '--structure', structure.id, '--all'], { cwd: root, env: cliEnv });
     expect(stdout).toMatch(new RegExp(`batch \\S+: ${COUNT} messages`));

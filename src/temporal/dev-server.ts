@@ -82,7 +82,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   }
 }
 
-const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 200);
+const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0]!.replace(/\s*\(?https?:\/\/\S+/g, '').slice(0, 200);
 
 async function launch(executable: TemporalExecutable, opts: DevServerOptions): Promise<DevServer> {
   opts.logger?.info({ executable }, 'starting the Temporal dev server');

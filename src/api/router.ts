@@ -88,7 +88,7 @@ export class ApiRouter {
       summary: spec.summary,
       description: spec.description,
       tags: spec.tags,
-      security: spec.role === 'public' ? [] : spec.role === 'operator' ? [{ operatorAuth: [] }] : [{ bearerAuth: [] }],
+      security: spec.role === 'public' ? [] : spec.role === 'operator' ? [{ operatorAuth: [] }] : [{ bearerAuth: [] }, { cookieAuth: [] }],
       request: {
         params: spec.params as never,
         query: spec.query as never,

@@ -33,10 +33,14 @@ export async function createSession(
   return { token, session };
 }
 
-/** The live session of a cookie token, or null (unknown, idle too long, past its end: then deleted). */
-export async function findSession(prisma: PrismaClient, token: string, times: SessionTimes, now = new Date()): Promise<Session | null> {
+/**
+ * The live session of a cookie token with its user and the organisation's
+ * suspension, in one query; null when unknown, idle too long or past its end
+ * (then deleted).
+ */
+export async function findSession(prisma: PrismaClient, token: string, times: SessionTimes, now = new Date()) {
   if (token.length > 200) return null;
-  const session = await prisma.session.findUnique({ where: { tokenHash: hashToken(token) } });
+  const session = await prisma.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { include: { organization: { select: { suspendedAt: true } } } } } });
   if (!session) return null;
   const idleEnd = session.lastSeenAt.getTime() + times.idleSeconds * 1000;
   if (session.expiresAt <= now || idleEnd <= now.getTime()) {

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { createOrganization } from './auth/api-keys';
 import { createInvitation } from './auth/invitations';
 import type { Config } from './config';
 import type { PrismaClient } from './generated/prisma/client';
+import { updateCredentials } from './operators/credentials-file';
 
 /**
  * First start of the embedded default: create an organisation, its admin key
@@ -17,9 +16,8 @@ export async function bootstrapFirstOrganization(
   if ((await prisma.organization.count()) > 0) return null;
   const { organizationId, key } = await createOrganization(prisma, opts.name);
   const setup = await createInvitation(prisma, opts.config, { organizationId, role: 'admin' });
-  const file = path.join(opts.dataDir, 'credentials.json');
-  const body = { organizationId, organizationName: opts.name, adminApiKey: key, adminSetupUrl: setup.url, adminSetupExpiresAt: setup.expiresAt.toISOString(), apiUrl: opts.apiUrl, createdAt: new Date().toISOString() };
-  fs.writeFileSync(file, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
+  const file = updateCredentials(opts.dataDir, {
+    organizationId, organizationName: opts.name, adminApiKey: key, adminSetupUrl: setup.url, adminSetupExpiresAt: setup.expiresAt.toISOString(), apiUrl: opts.apiUrl, createdAt: new Date().toISOString(),
+  });
   return { organizationId, apiKey: key, setupUrl: setup.url, file };
 }

@@ -134,6 +134,16 @@ const envSchema = z.object({
   /** Largest JSON body accepted by the API (documents come base64-encoded). */
   API_BODY_LIMIT: z.string().default('30mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The platform operator's token for the operators' API (/api/v1/organizations);
+   * required for those routes in scaled mode, created into <data>/credentials.json
+   * in embedded mode when absent. At least 32 characters; it must start with `mrop_`.
+   */
+  MAILROOM_OPERATOR_TOKEN: z.string().min(37).startsWith('mrop_').optional(),
+  /** CLI: the API to talk to (scaled mode); unset = the embedded service found in the data directory. */
+  MAILROOM_URL: z.string().url().optional(),
+  /** CLI: an organisation's API key for its commands (batch, sent, mailbox, users); embedded default: the first admin key. */
+  MAILROOM_API_KEY: z.string().optional(),
   /** Admin-level bootstrap: name of the first organisation created by embedded start. */
   MAILROOM_BOOTSTRAP_ORG: z.string().default('My organisation'),
 });

@@ -1,5 +1,6 @@
 import { bootstrapFirstOrganization } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
+import { updateCredentials } from './operators/credentials-file';
 import { startMailroom } from './runtime';
 
 /**
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
   const roles = { api: mode !== 'worker', worker: mode !== 'api' };
   const app = await startMailroom(config, { roles });
   const { logger } = app;
+  // The CLI finds the embedded service (and its operator token) here.
+  if (config.embeddedDatabase && app.apiUrl) updateCredentials(config.dataDir, { apiUrl: app.apiUrl });
 
   if (mode === 'all') {
     const created = await bootstrapFirstOrganization(app.db.prisma, { dataDir: config.dataDir, name: config.MAILROOM_BOOTSTRAP_ORG, apiUrl: app.apiUrl, config });

@@ -4,6 +4,7 @@ import { httpRequests } from '../metrics';
 import { AppError } from '../shared/errors';
 import { sessionTimes } from '../auth/sign-in';
 import { authenticate } from './auth';
+import { operatorAuthenticate, refuseOperatorOnTenantRoutes } from './operator-auth';
 import type { AppContext } from './context';
 import { buildOpenApiDocument, createRegistry, DOCS_HTML, DOCS_INIT_JS } from './openapi';
 import { errorMiddleware, sendProblem } from './problem';
@@ -11,6 +12,7 @@ import { ApiRouter } from './router';
 import { registerDeliveryRoutes } from './routes/delivery';
 import { registerDocumentRoutes } from './routes/documents';
 import { registerOAuthRoutes } from './routes/oauth';
+import { registerOrganizationRoutes } from './routes/organizations';
 import { registerInvoiceRoutes } from './routes/invoices';
 import { registerInvoiceBatchHistoryRoutes } from './routes/invoice-batch-history';
 import { registerNotificationListRoutes } from './routes/notification-lists';
@@ -56,11 +58,14 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
 ];
 
 /** The routes and their OpenAPI document; registrars only keep `ctx` for their handlers. */
-export function buildApi(ctx: AppContext): { api: ApiRouter; document: ReturnType<typeof buildOpenApiDocument> } {
+export function buildApi(ctx: AppContext): { api: ApiRouter; operators: ApiRouter; document: ReturnType<typeof buildOpenApiDocument> } {
   const registry = createRegistry();
   const api = new ApiRouter(registry);
   for (const register of ROUTE_GROUPS) register(api, ctx);
-  return { api, document: buildOpenApiDocument(registry) };
+  // Platform operators' routes: their own router, ahead of the organisations' authentication.
+  const operators = new ApiRouter(registry);
+  registerOrganizationRoutes(operators, ctx);
+  return { api, operators, document: buildOpenApiDocument(registry) };
 }
 
 export function createApp(ctx: AppContext): Express {
@@ -76,7 +81,7 @@ export function createApp(ctx: AppContext): Express {
 
   mountHealthRoutes(app, ctx);
 
-  const { api, document } = buildApi(ctx);
+  const { api, operators, document } = buildApi(ctx);
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);
@@ -92,6 +97,9 @@ export function createApp(ctx: AppContext): Express {
   app.use(
     '/api/v1',
     express.json({ limit: ctx.config.API_BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
+    operatorAuthenticate(ctx.operator ?? null),
+    operators.router,
+    refuseOperatorOnTenantRoutes,
     authenticate(ctx.prisma, sessionTimes(ctx.config)),
     api.router,
   );

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -104,6 +105,17 @@ const envSchema = z.object({
   INVOICE_BATCH_THROTTLE_BACKOFF_SECONDS: z.coerce.number().min(0).default(60),
   /** Base of password-reset links (an organisation can set its own); the token is appended as ?token=. */
   PASSWORD_RESET_URL: z.string().url().default('http://localhost:3000/reset-password'),
+  /**
+   * Outbound policy for tenant-given destinations (SMTP, IMAP, webhooks, OAuth
+   * endpoints): public addresses only, unless private networks are allowed or
+   * the resolved address is in MAILROOM_OUTBOUND_ALLOW (comma-separated CIDRs).
+   * The embedded default (no DATABASE_URL) admits loopback; scaled mode admits none.
+   */
+  MAILROOM_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+  MAILROOM_OUTBOUND_ALLOW: z
+    .string()
+    .refine((v) => v.split(',').map((c) => c.trim()).filter(Boolean).every((c) => (c.includes('/') ? ipaddr.isValidCIDR(c) : ipaddr.isValid(c))), 'comma-separated IP addresses or CIDR ranges')
+    .optional(),
   /** Largest JSON body accepted by the API (documents come base64-encoded). */
   API_BODY_LIMIT: z.string().default('30mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -125,6 +137,9 @@ export interface Config extends Env {
 
 export class ConfigError extends Error {}
 
+/** What the embedded default and the tests admit besides public addresses. */
+export const LOOPBACK = '127.0.0.0/8,::1/128';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
@@ -142,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgliteDir: path.join(dataDir, 'db'),
     temporalDbFile: path.join(dataDir, 'temporal.db'),
     embeddedDatabase: !e.DATABASE_URL,
+    MAILROOM_OUTBOUND_ALLOW: e.MAILROOM_OUTBOUND_ALLOW ?? (e.DATABASE_URL ? '' : LOOPBACK),
     embeddedTemporal: !e.TEMPORAL_ADDRESS,
   };
 }

@@ -4,6 +4,7 @@ import { startSendWorkflow } from '../../mail/start-send';
 import { recipientSchema } from '../../mail/addresses';
 import { ensureDeliverySyncSchedule, removeDeliverySyncSchedule, startDeliverySync } from '../../delivery/schedule';
 import { deliveryStats } from '../../delivery/stats';
+import { secretOnUpdate } from '../../secret-binding';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { z } from '../zod';
@@ -31,7 +32,7 @@ const mailboxBody = z.object({
   port: z.number().int().min(1).max(65535),
   security: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
   username: z.string().min(1).max(320),
-  password: z.string().max(1000).optional().openapi({ description: 'write-only; absent keeps the stored one' }),
+  password: z.string().max(1000).optional().openapi({ description: 'write-only; absent keeps the stored one (only if host, port, security and username are unchanged: otherwise it is required again)' }),
   folder: z.string().min(1).max(200).default('INBOX'),
 });
 
@@ -127,7 +128,9 @@ export function registerDeliveryRoutes(r: ApiRouter, ctx: AppContext): void {
         await removeDeliverySyncSchedule(ctx.temporal, organizationId);
       } else if (body.mailbox) {
         const { password, ...rest } = body.mailbox;
-        const secret = password !== undefined ? { passwordEnc: ctx.secrets.encrypt(password) } : {};
+        const before = await ctx.prisma.deliveryMailbox.findUnique({ where: { organizationId } });
+        const given = secretOnUpdate(before, rest, password, 'body.mailbox.password');
+        const secret = given !== undefined ? { passwordEnc: given === null ? null : ctx.secrets.encrypt(given) } : {};
         await ctx.prisma.deliveryMailbox.upsert({ where: { organizationId }, create: { organizationId, ...rest, ...secret }, update: { ...rest, ...secret } });
       }
       const org = await ctx.prisma.organization.findUniqueOrThrow({ where: { id: organizationId }, include: { deliveryMailbox: true } });

@@ -18,7 +18,9 @@ const URL_ATTRIBUTES = ['src', 'srcset', 'background', 'poster', 'href', 'xlink:
 const LOADING_HREF = new Set(['link', 'image', 'use', 'feimage', 'base', 'script', 'svg', 'animate', 'set', 'pattern', 'textpath', 'tref', 'filter']);
 
 /** Browsers ignore leading/embedded ASCII whitespace and control characters in URLs ("  //host", "\thttp:"). */
-const normaliseUrl = (url: string) => url.replace(/[\u0000-\u0020\u007f-\u009f]+/g, '').toLowerCase();
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+const URL_NOISE = /[\u0000-\u0020\u007f-\u009f]+/g;
+const normaliseUrl = (url: string) => url.replace(URL_NOISE, '').toLowerCase();
 
 /** True when loading `url` would leave the page: anything that is not inline data, a cid: part or a fragment. */
 export function isRemoteUrl(url: string): boolean {
@@ -78,7 +80,7 @@ export function sanitizeReceivedHtml(html: string, opts: { cidUrl: (cid: string)
         if (isRemoteUrl(src)) {
           const { src: _src, ...rest } = attribs;
           // Remote images on demand: only plain http(s) URLs, written out normalised.
-          if (opts.allowRemoteImages && /^https?:\/\//.test(u)) return { tagName, attribs: { ...rest, src: src.replace(/[\u0000-\u0020\u007f-\u009f]+/g, '') } };
+          if (opts.allowRemoteImages && /^https?:\/\//.test(u)) return { tagName, attribs: { ...rest, src: src.replace(URL_NOISE, '') } };
           blockedImages += 1;
           return { tagName, attribs: { ...rest, 'data-blocked-src': src.trim() } };
         }

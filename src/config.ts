@@ -116,6 +116,11 @@ const envSchema = z.object({
     .string()
     .refine((v) => v.split(',').map((c) => c.trim()).filter(Boolean).every((c) => (c.includes('/') ? ipaddr.isValidCIDR(c) : ipaddr.isValid(c))), 'comma-separated IP addresses or CIDR ranges')
     .optional(),
+  /** Bearer token for GET /metrics; without it only loopback clients get the metrics. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** API requests per minute per key (or session) and per client address; 0 turns the limit off. */
+  RATE_LIMIT_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(3000),
+  RATE_LIMIT_CLIENT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   /** Largest JSON body accepted by the API (documents come base64-encoded). */
   API_BODY_LIMIT: z.string().default('30mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

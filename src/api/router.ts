@@ -50,7 +50,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
  * the request and documents it in the OpenAPI registry, then calls domain code.
  */
 export class ApiRouter {
-  readonly router: Router = express.Router();
+  // strict: `/structures/` (an empty id) is not `/structures` (the list).
+  readonly router: Router = express.Router({ strict: true });
 
   constructor(readonly registry: OpenAPIRegistry, readonly base = '/api/v1') {}
 
@@ -60,6 +61,9 @@ export class ApiRouter {
     this.router[spec.method](spec.path, async (req, res, next) => {
       try {
         const auth = role === 'public' ? (req.auth as AuthContext) : requireRole(req, role);
+        assertCleanInput(req.params, 'path');
+        assertCleanInput(req.query, 'query');
+        if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) assertCleanInput(req.body, 'body');
         const params = parse(spec.params, req.params, 'path', 'BAD_REQUEST');
         const query = parse(spec.query, req.query, 'query', 'BAD_REQUEST');
         const body = parse(spec.body, req.body ?? {}, 'body', 'VALIDATION_FAILED');
@@ -100,6 +104,35 @@ export class ApiRouter {
       },
     });
   }
+}
+
+/** Deepest JSON accepted: far beyond any real document, far below what recursive code (templates, Prisma) survives. */
+export const MAX_JSON_DEPTH = 32;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text the database cannot store (U+0000) or that is not Unicode (lone UTF-16
+ * surrogates, e.g. "\ud800" in JSON) and absurdly deep nesting are refused
+ * here, for every route, before any schema or domain code sees them.
+ */
+export function assertCleanInput(value: unknown, where: string): void {
+  const fail = (path: string, reason: string) => {
+    throw new AppError('VALIDATION_FAILED', `${path}: ${reason}`, { errors: [{ field: path, reason }] });
+  };
+  const checkText = (s: string, path: string) => {
+    if (s.includes('\u0000')) fail(path, 'contains the NUL character (U+0000)');
+    if (LONE_SURROGATE.test(s)) fail(path, 'is not valid Unicode text (lone surrogate)');
+  };
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (typeof v === 'string') return checkText(v, path);
+    if (v === null || typeof v !== 'object') return;
+    if (depth > MAX_JSON_DEPTH) fail(path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    for (const [k, child] of Object.entries(v)) {
+      checkText(k, `${path}.${k.slice(0, 50)}`);
+      walk(child, `${path}.${k}`, depth + 1);
+    }
+  };
+  walk(value, where, 0);
 }
 
 function parse<T extends z.ZodTypeAny | undefined>(schema: T, value: unknown, where: string, code: 'BAD_REQUEST' | 'VALIDATION_FAILED') {

@@ -7,7 +7,7 @@ import { deliveryStats } from '../../delivery/stats';
 import { secretOnUpdate } from '../../secret-binding';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { z } from '../zod';
+import { isoDateTime, z } from '../zod';
 
 const alertSettingsSchema = z
   .object({
@@ -147,7 +147,7 @@ export function registerDeliveryRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'get', path: '/sent-emails/stats', summary: 'Counts by status and template, bounce rate, addresses flagged invalid', tags: ['delivery tracking'],
-    query: z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }),
+    query: z.object({ from: isoDateTime().optional(), to: isoDateTime().optional() }),
     response: z.object({
       from: z.string().nullable(), to: z.string().nullable(), total: z.number(), byStatus: z.record(z.string(), z.number()),
       byTemplate: z.array(z.object({ template: z.string(), total: z.number(), byStatus: z.record(z.string(), z.number()) })),

@@ -5,7 +5,7 @@ import { contentDisposition } from '../../documents/documents';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+import { idParam, isoDateTime, pagedSchema, pageQuery, paging, z } from '../zod';
 
 export const SENT_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'cancelled'] as const;
 
@@ -61,8 +61,8 @@ export const sentListQuery = pageQuery.extend({
   status: z.enum(SENT_STATUSES).optional(),
   template: z.string().max(100).optional(),
   q: z.string().max(200).optional().openapi({ description: 'searches recipients and subject' }),
-  from: z.coerce.date().optional().openapi({ description: 'queued at or after (ISO 8601)' }),
-  to: z.coerce.date().optional().openapi({ description: 'queued before (ISO 8601)' }),
+  from: isoDateTime().optional().openapi({ description: 'queued at or after (ISO 8601)' }),
+  to: isoDateTime().optional().openapi({ description: 'queued before (ISO 8601)' }),
   memberId: z.string().optional(),
 });
 
@@ -123,7 +123,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'delete', path: '/sent-emails', summary: 'Purge the sent log in bulk (documents are kept)', tags, role: 'admin',
     query: z.object({
-      before: z.coerce.date().openapi({ description: 'entries queued before this date (ISO 8601)' }),
+      before: isoDateTime().openapi({ description: 'entries queued before this date (ISO 8601)' }),
       status: z.enum(SENT_STATUSES).optional(),
     }),
     response: z.object({ deleted: z.number().int() }),

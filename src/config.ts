@@ -116,6 +116,11 @@ const envSchema = z.object({
     .string()
     .refine((v) => v.split(',').map((c) => c.trim()).filter(Boolean).every((c) => (c.includes('/') ? ipaddr.isValidCIDR(c) : ipaddr.isValid(c))), 'comma-separated IP addresses or CIDR ranges')
     .optional(),
+  /**
+   * How tenant-given names are resolved: `system` (DNS), or `none`: only IP
+   * literals and `localhost` are used, no DNS query is ever sent (fuzzing in CI).
+   */
+  MAILROOM_OUTBOUND_DNS: z.enum(['system', 'none']).default('system'),
   /** Bearer token for GET /metrics; without it only loopback clients get the metrics. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** API requests per minute per key (or session) and per client address; 0 turns the limit off. */

@@ -11,7 +11,7 @@ import type { Config } from './config';
 import { createDatabase, type Database } from './db/client';
 import { createLogger, type Logger } from './logger';
 import { TransportCache } from './mail/transports';
-import { createOutboundPolicy, setOutboundPolicy } from './net/outbound-policy';
+import { createOutboundPolicy, noDnsLookup, setOutboundPolicy } from './net/outbound-policy';
 import { createSecretBox, resolveSecretKey, type SecretBox } from './secrets';
 import { createStorage, type Storage } from './storage';
 import { connectClient, connectWorker, targetFromConfig } from './temporal/connection';
@@ -67,7 +67,7 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
     runtimeInstalled = true;
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
-  setOutboundPolicy(createOutboundPolicy({ allowPrivate: config.MAILROOM_ALLOW_PRIVATE_NETWORKS, allow: config.MAILROOM_OUTBOUND_ALLOW }));
+  setOutboundPolicy(createOutboundPolicy({ allowPrivate: config.MAILROOM_ALLOW_PRIVATE_NETWORKS, allow: config.MAILROOM_OUTBOUND_ALLOW, ...(config.MAILROOM_OUTBOUND_DNS === 'none' ? { lookup: noDnsLookup } : {}) }));
 
   const secrets = createSecretBox(resolveSecretKey({ envKey: config.MAILROOM_SECRET_KEY, dataDir: config.dataDir, allowGenerate: config.embeddedDatabase }));
   const storage = createStorage(config.storageDir);

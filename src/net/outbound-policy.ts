@@ -38,6 +38,12 @@ export function parseCidrList(list: string | undefined): [ipaddr.IPv4 | ipaddr.I
     .map((c) => (c.includes('/') ? ipaddr.parseCIDR(c) : [ipaddr.parse(c), ipaddr.parse(c).kind() === 'ipv4' ? 32 : 128]));
 }
 
+/** MAILROOM_OUTBOUND_DNS=none: no query leaves the machine; `localhost` is loopback, every other name "does not exist". */
+export const noDnsLookup: LookupAll = async (host) => {
+  if (host.toLowerCase() === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+};
+
 export function createOutboundPolicy(opts: { allowPrivate?: boolean; allow?: string; lookup?: LookupAll } = {}): OutboundPolicy {
   return { allowPrivate: opts.allowPrivate ?? false, allow: parseCidrList(opts.allow), lookup: opts.lookup ?? systemLookup };
 }

@@ -20,12 +20,15 @@ const LOADING_HREF = new Set(['link', 'image', 'use', 'feimage', 'base', 'script
 /** Browsers ignore leading/embedded ASCII whitespace and control characters in URLs ("  //host", "\thttp:"). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
 const URL_NOISE = /[\u0000-\u0020\u007f-\u009f]+/g;
-const normaliseUrl = (url: string) => url.replace(URL_NOISE, '').toLowerCase();
+// WHATWG URL parsing reads `\\host` and `/\host` like `//host` in http(s) pages.
+const normaliseUrl = (url: string) => url.replace(URL_NOISE, '').replace(/\\/g, '/').toLowerCase();
 
-/** True when loading `url` would leave the page: anything that is not inline data, a cid: part or a fragment. */
+/** True when loading `url` would fetch from another host: a scheme other than cid:/data:, or protocol-relative. */
 export function isRemoteUrl(url: string): boolean {
   const u = normaliseUrl(url);
-  return u !== '' && !u.startsWith('cid:') && !u.startsWith('data:') && !u.startsWith('#') && !u.startsWith('javascript:') && !u.startsWith('about:');
+  if (u.startsWith('//')) return true;
+  const scheme = /^([a-z][a-z0-9+.-]*):/.exec(u)?.[1];
+  return Boolean(scheme) && !['cid', 'data', 'javascript', 'about', 'mailto', 'tel'].includes(scheme!);
 }
 
 const CSS_REMOTE = /url\s*\(\s*(['"]?)\s*([^'")]*)\1\s*\)|@import\s+(['"])([^'"]*)\3/gi;
@@ -83,6 +86,11 @@ export function sanitizeReceivedHtml(html: string, opts: { cidUrl: (cid: string)
           if (opts.allowRemoteImages && /^https?:\/\//.test(u)) return { tagName, attribs: { ...rest, src: src.replace(URL_NOISE, '') } };
           blockedImages += 1;
           return { tagName, attribs: { ...rest, 'data-blocked-src': src.trim() } };
+        }
+        // Relative URLs would load from the console's own origin (with the staff's cookies): never.
+        if (!u.startsWith('data:')) {
+          const { src: _src, ...rest } = attribs;
+          return { tagName, attribs: rest };
         }
         return { tagName, attribs };
       },

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const { key: staffKey } = await createApiKey(app.db.prisma, { organizationId, role: 'staff', name: 'fuzz staff' });
   fs.writeFileSync(out, JSON.stringify({ url: app.apiUrl, adminKey, staffKey }), { mode: 0o600 });
   const stop = () => {
-    app.stop().finally(() => {
+    void app.stop().finally(() => {
       fs.rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
     });

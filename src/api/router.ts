@@ -39,7 +39,7 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   response?: R;
   /** Success status; 204 when the handler returns nothing. */
   status?: number;
-  /** For non-JSON answers (documented only). */
+  /** Media type of a download the handler writes itself (documented as a 200 with a binary body; any type, "*\/*", when it is the stored file's own). */
   produces?: string;
   description?: string;
   handler: (input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R> | typeof HANDLED | void>;
@@ -81,7 +81,7 @@ export class ApiRouter {
   }
 
   private document(spec: RouteSpec<AnyObject, AnyObject, z.ZodTypeAny, z.ZodTypeAny>): void {
-    const status = String(spec.status ?? (spec.response ? 200 : 204));
+    const status = String(spec.status ?? (spec.response || spec.produces ? 200 : 204));
     const problem = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: problemSchema } } };
     this.registry.registerPath({
       method: spec.method,
@@ -93,12 +93,15 @@ export class ApiRouter {
       request: {
         params: spec.params as never,
         query: spec.query as never,
-        body: spec.body ? { content: { 'application/json': { schema: spec.body } } } : undefined,
+        // An absent body is parsed as `{}`: the body is required exactly when `{}` is not enough.
+        body: spec.body ? { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } } : undefined,
       },
       responses: {
         [status]: spec.response
           ? { description: 'Success', content: { [spec.produces ?? 'application/json']: { schema: spec.response } } }
-          : { description: spec.produces ? `Content (${spec.produces})` : 'No content' },
+          : spec.produces
+            ? { description: `The file (${spec.produces})`, content: { [spec.produces]: { schema: { type: 'string', format: 'binary' } } } }
+            : { description: 'No content' },
         '4XX': problem,
         '500': problem,
       },

@@ -86,6 +86,20 @@ export const isoDateTime = () =>
       return d;
     });
 
+/** A BCP 47 language tag Intl can format with (fr, fr-FR, en-GB…). */
+export const locale = () =>
+  z
+    .string()
+    .min(2)
+    .max(35)
+    .refine((l) => {
+      try {
+        return Intl.getCanonicalLocales(l).length === 1;
+      } catch {
+        return false;
+      }
+    }, 'a BCP 47 language tag such as fr or en-GB');
+
 /** RFC 2045 §5.1: type "/" subtype *(";" parameter), tokens and quoted strings only (no CR, LF or NUL). */
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 export const CONTENT_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:\\s*;\\s*${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\\\r\\n\\u0000]|\\\\[^\\r\\n\\u0000])*"))*\\s*$`);

@@ -1,6 +1,12 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import request from 'supertest';
+import { errorMiddleware } from '../../src/api/problem';
 import { metricsGuard } from '../../src/api/security';
+import { eventually } from '../helpers/http';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { describeIfServer } from '../helpers/require-server';
 
@@ -71,6 +77,17 @@ describeIfServer('Temporal dev server', temporalAvailable())('no input yields a 
     expect(dl.headers.get('set-cookie')).toBeNull();
   });
 
+  test('search takes %, _ and \\ literally (members, sent log)', async () => {
+    for (const lastName of ['Taux_100%', 'Tauxx1000', 'Back\\slash']) await org.staff.post('/api/v1/members', { firstName: 'A', lastName });
+    const names = async (q: string) => (await org.staff.get(`/api/v1/members?q=${encodeURIComponent(q)}`)).body.items.map((m: { lastName: string }) => m.lastName);
+    expect(await names('x_1')).toEqual(['Taux_100%']);
+    expect(await names('%')).toEqual(['Taux_100%']);
+    expect(await names('k\\s')).toEqual(['Back\\slash']);
+    for (const subject of ['Remise 50%', 'Remise 500']) await org.staff.post('/api/v1/emails', { to: 'a@club.example', subject, text: 'x' });
+    const subjects = (await org.staff.get(`/api/v1/sent-emails?q=${encodeURIComponent('50%')}`)).body.items.map((e: { subject: string }) => e.subject);
+    expect(subjects).toEqual(['Remise 50%']);
+  });
+
   test('an empty id is not the list', async () => {
     expectProblem(await org.staff.get('/api/v1/structures/'), 404);
   });
@@ -94,6 +111,31 @@ describeIfServer('Temporal dev server', temporalAvailable())('no input yields a 
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another key is not throttled by the busy one.
     expect((await org.admin.get('/api/v1/settings/organization')).status).toBe(200);
+  });
+});
+
+describe('a client aborting a download', () => {
+  test('is logged at debug, not as an error', async () => {
+    const logger = { error: jest.fn(), debug: jest.fn() };
+    const app = express();
+    app.get('/file', async (_req, res, next) => {
+      try {
+        await pipeline(Readable.from((function* () { for (let i = 0; i < 4096; i++) yield Buffer.alloc(64 * 1024, 7); })()), res);
+      } catch (err) {
+        next(err);
+      }
+    });
+    app.use(errorMiddleware(logger as never));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => {
+      const req = http.get(`http://127.0.0.1:${port}/file`, (res) => res.once('data', () => { req.destroy(); resolve(); }));
+      req.on('error', () => undefined);
+    });
+    await eventually(async () => logger.debug.mock.calls.length > 0);
+    expect(logger.error).not.toHaveBeenCalled();
+    server.close();
   });
 });
 

@@ -80,7 +80,7 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
   });
 
   r.add({
-    method: 'get', path: '/documents/:id/content', summary: "Download a document's bytes", tags, params: idParam, produces: 'application/octet-stream',
+    method: 'get', path: '/documents/:id/content', summary: "Download a document's bytes (with its own content type)", tags, params: idParam, produces: '*/*',
     handler: async ({ auth, params, res }) => {
       const doc = await ctx.prisma.document.findFirst({ where: { id: params.id, organizationId: auth.organizationId } });
       if (!doc) throw notFound(`Document ${params.id}`);

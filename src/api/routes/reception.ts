@@ -10,6 +10,7 @@ import { secretForUse, secretOnUpdate } from '../../secret-binding';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
+import { escapeLike } from '../../db/like';
 import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
 
 const mailboxBody = z
@@ -142,7 +143,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     if (q.category) where.category = q.category;
     else if (q.assigned !== undefined) where.category = q.assigned ? 'filed' : 'unassigned';
     else where.category = { in: ['filed', 'unassigned'] };
-    if (q.q) where.searchText = { contains: searchable(q.q.trim()) };
+    if (q.q) where.searchText = { contains: escapeLike(searchable(q.q.trim())) };
     const [items, total] = await Promise.all([
       ctx.prisma.receivedMail.findMany({ where, include: { attachments: true }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], ...paging(q) }),
       ctx.prisma.receivedMail.count({ where }),

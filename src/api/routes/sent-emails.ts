@@ -5,6 +5,7 @@ import { contentDisposition } from '../../documents/documents';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
+import { escapeLike } from '../../db/like';
 import { idParam, isoDateTime, pagedSchema, pageQuery, paging, z } from '../zod';
 
 export const SENT_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'cancelled'] as const;
@@ -147,12 +148,12 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
 async function sentEmailSearch(ctx: AppContext, organizationId: string, q: z.output<typeof sentListQuery>): Promise<Prisma.SentEmailWhereInput> {
   const where = sentEmailWhere(organizationId, q);
   if (!q.q) return where;
-  const like = `%${q.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+  const like = `%${escapeLike(q.q.trim().toLowerCase())}%`;
   const rows = await ctx.sql.query<{ id: string }>(
     `SELECT id FROM "SentEmail" WHERE "organizationId" = $1 AND lower(array_to_string("to" || "cc", ' ')) LIKE $2 LIMIT 10000`,
     [organizationId, like],
   );
-  where.OR = [{ subject: { contains: q.q.trim(), mode: 'insensitive' } }, { id: { in: rows.map((r) => r.id) } }];
+  where.OR = [{ subject: { contains: escapeLike(q.q.trim()), mode: 'insensitive' } }, { id: { in: rows.map((r) => r.id) } }];
   return where;
 }
 

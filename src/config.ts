@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -131,6 +132,27 @@ const envSchema = z.object({
   INVOICE_BATCH_THROTTLE_BACKOFF_SECONDS: z.coerce.number().min(0).default(60),
   /** Base of password-reset links (an organisation can set its own); the token is appended as ?token=. */
   PASSWORD_RESET_URL: z.string().url().default('http://localhost:3000/reset-password'),
+  /**
+   * Outbound policy for tenant-given destinations (SMTP, IMAP, webhooks, OAuth
+   * endpoints): public addresses only, unless private networks are allowed or
+   * the resolved address is in MAILROOM_OUTBOUND_ALLOW (comma-separated CIDRs).
+   * The embedded default (no DATABASE_URL) admits loopback; scaled mode admits none.
+   */
+  MAILROOM_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+  MAILROOM_OUTBOUND_ALLOW: z
+    .string()
+    .refine((v) => v.split(',').map((c) => c.trim()).filter(Boolean).every((c) => (c.includes('/') ? ipaddr.isValidCIDR(c) : ipaddr.isValid(c))), 'comma-separated IP addresses or CIDR ranges')
+    .optional(),
+  /**
+   * How tenant-given names are resolved: `system` (DNS), or `none`: only IP
+   * literals and `localhost` are used, no DNS query is ever sent (fuzzing in CI).
+   */
+  MAILROOM_OUTBOUND_DNS: z.enum(['system', 'none']).default('system'),
+  /** Bearer token for GET /metrics; without it only loopback clients get the metrics. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** API requests per minute per key (or session) and per client address; 0 turns the limit off. */
+  RATE_LIMIT_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(3000),
+  RATE_LIMIT_CLIENT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   /** Largest JSON body accepted by the API (documents come base64-encoded). */
   API_BODY_LIMIT: z.string().default('30mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -167,6 +189,9 @@ export function publicUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string {
   return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
 }
 
+/** What the embedded default and the tests admit besides public addresses. */
+export const LOOPBACK = '127.0.0.0/8,::1/128';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
@@ -184,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgliteDir: path.join(dataDir, 'db'),
     temporalDbFile: path.join(dataDir, 'temporal.db'),
     embeddedDatabase: !e.DATABASE_URL,
+    MAILROOM_OUTBOUND_ALLOW: e.MAILROOM_OUTBOUND_ALLOW ?? (e.DATABASE_URL ? '' : LOOPBACK),
     embeddedTemporal: !e.TEMPORAL_ADDRESS,
   };
 }

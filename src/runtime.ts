@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './logger';
 import { TransportCache } from './mail/transports';
 import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock';
 import { resolveOperatorCredential } from './operators/operator-credential';
+import { createOutboundPolicy, noDnsLookup, setOutboundPolicy } from './net/outbound-policy';
 import { createSecretBox, resolveSecretKey, type SecretBox } from './secrets';
 import { createStorage, type Storage } from './storage';
 import { connectClient, connectWorker, targetFromConfig } from './temporal/connection';
@@ -69,6 +70,7 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
     runtimeInstalled = true;
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
+  setOutboundPolicy(createOutboundPolicy({ allowPrivate: config.MAILROOM_ALLOW_PRIVATE_NETWORKS, allow: config.MAILROOM_OUTBOUND_ALLOW, ...(config.MAILROOM_OUTBOUND_DNS === 'none' ? { lookup: noDnsLookup } : {}) }));
   const ownDb = !opts.db;
   // Only one process may open the embedded database: a second start is refused here.
   const lock: EmbeddedLock | undefined = ownDb && config.embeddedDatabase ? acquireEmbeddedLock(config.dataDir, Object.keys(opts.roles).filter((r) => opts.roles[r as 'api']).join('+')) : undefined;

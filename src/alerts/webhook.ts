@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { guardedRequest } from '../net/guarded';
 
 /**
  * Alert webhooks are JSON POSTs signed with HMAC-SHA256 over the exact body:
@@ -38,6 +39,7 @@ export async function postWebhook(url: string, secret: string | null, payload: W
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'Mailroom-Webhook/1', 'X-Mailroom-Event': payload.type };
   if (secret) headers[SIGNATURE_HEADER] = signBody(secret, body);
-  const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-  return { status: res.status, body: (await res.text()).slice(0, 500) };
+  // Through the outbound policy; redirects are not followed (a 3xx is not a 2xx: the alert is retried).
+  const res = await guardedRequest(url, { method: 'POST', headers, body, timeoutMs });
+  return { status: res.status, body: res.text.slice(0, 500) };
 }

@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { httpRequests } from '../metrics';
 import { AppError } from '../shared/errors';
 import { sessionTimes } from '../auth/sign-in';
@@ -9,6 +8,7 @@ import type { AppContext } from './context';
 import { buildOpenApiDocument, createRegistry, DOCS_HTML, DOCS_INIT_JS } from './openapi';
 import { errorMiddleware, sendProblem } from './problem';
 import { ApiRouter } from './router';
+import { metricsGuard, mountDocs, rateLimits, securityHeaders } from './security';
 import { registerDeliveryRoutes } from './routes/delivery';
 import { registerDocumentRoutes } from './routes/documents';
 import { registerOAuthRoutes } from './routes/oauth';
@@ -72,6 +72,7 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
 
   app.use((req, res, next) => {
     const end = httpRequests.startTimer();
@@ -79,6 +80,7 @@ export function createApp(ctx: AppContext): Express {
     next();
   });
 
+  app.use('/metrics', metricsGuard(ctx.config));
   mountHealthRoutes(app, ctx);
 
   const { api, operators, document } = buildApi(ctx);
@@ -86,16 +88,11 @@ export function createApp(ctx: AppContext): Express {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);
   });
-  app.get(['/api/docs', '/api/docs/'], (_req, res) => {
-    res.type('html').send(DOCS_HTML);
-  });
-  app.get('/api/docs/init.js', (_req, res) => {
-    res.type('application/javascript').send(DOCS_INIT_JS);
-  });
-  app.use('/api/docs/assets', express.static(getAbsoluteFSPath(), { index: false }));
+  mountDocs(app, DOCS_HTML, DOCS_INIT_JS);
 
   app.use(
     '/api/v1',
+    ...rateLimits(ctx.config),
     express.json({ limit: ctx.config.API_BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
     operatorAuthenticate(ctx.operator ?? null),
     operators.router,

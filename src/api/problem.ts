@@ -64,6 +64,12 @@ export function toAppError(err: unknown): AppError {
 
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    // The client went away mid-download (closed tab, cancelled curl): nothing failed on our side.
+    const code = (err as { code?: string })?.code;
+    if (res.destroyed && (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED')) {
+      logger.debug({ url: req.originalUrl, method: req.method, code }, 'client aborted the response');
+      return;
+    }
     const appError = toAppError(err);
     if (appError.code === 'INTERNAL') logger.error({ err, url: req.originalUrl, method: req.method }, 'unhandled error');
     if (res.headersSent) {

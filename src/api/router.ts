@@ -41,7 +41,7 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   response?: R;
   /** Success status; 204 when the handler returns nothing. */
   status?: number;
-  /** For non-JSON answers (documented only). */
+  /** Media type of a download the handler writes itself (documented as a 200 with a binary body; any type, "*\/*", when it is the stored file's own). */
   produces?: string;
   description?: string;
   handler: (input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R> | typeof HANDLED | void>;
@@ -52,7 +52,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
  * the request and documents it in the OpenAPI registry, then calls domain code.
  */
 export class ApiRouter {
-  readonly router: Router = express.Router();
+  // strict: `/structures/` (an empty id) is not `/structures` (the list).
+  readonly router: Router = express.Router({ strict: true });
 
   constructor(readonly registry: OpenAPIRegistry, readonly base = '/api/v1') {}
 
@@ -63,6 +64,9 @@ export class ApiRouter {
       try {
         if (role === 'operator') requireOperator(req);
         const auth = role === 'public' || role === 'operator' ? (req.auth as AuthContext) : requireRole(req, role);
+        assertCleanInput(req.params, 'path');
+        assertCleanInput(req.query, 'query');
+        if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) assertCleanInput(req.body, 'body');
         const params = parse(spec.params, req.params, 'path', 'BAD_REQUEST');
         const query = parse(spec.query, req.query, 'query', 'BAD_REQUEST');
         const body = parse(spec.body, req.body ?? {}, 'body', 'VALIDATION_FAILED');
@@ -80,7 +84,7 @@ export class ApiRouter {
   }
 
   private document(spec: RouteSpec<AnyObject, AnyObject, z.ZodTypeAny, z.ZodTypeAny>): void {
-    const status = String(spec.status ?? (spec.response ? 200 : 204));
+    const status = String(spec.status ?? (spec.response || spec.produces ? 200 : 204));
     const problem = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: problemSchema } } };
     this.registry.registerPath({
       method: spec.method,
@@ -92,17 +96,49 @@ export class ApiRouter {
       request: {
         params: spec.params as never,
         query: spec.query as never,
-        body: spec.body ? { content: { 'application/json': { schema: spec.body } } } : undefined,
+        // An absent body is parsed as `{}`: the body is required exactly when `{}` is not enough.
+        body: spec.body ? { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } } : undefined,
       },
       responses: {
         [status]: spec.response
           ? { description: 'Success', content: { [spec.produces ?? 'application/json']: { schema: spec.response } } }
-          : { description: spec.produces ? `Content (${spec.produces})` : 'No content' },
+          : spec.produces
+            ? { description: `The file (${spec.produces})`, content: { [spec.produces]: { schema: { type: 'string', format: 'binary' } } } }
+            : { description: 'No content' },
         '4XX': problem,
         '500': problem,
       },
     });
   }
+}
+
+/** Deepest JSON accepted: far beyond any real document, far below what recursive code (templates, Prisma) survives. */
+export const MAX_JSON_DEPTH = 32;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text the database cannot store (U+0000) or that is not Unicode (lone UTF-16
+ * surrogates, e.g. "\ud800" in JSON) and absurdly deep nesting are refused
+ * here, for every route, before any schema or domain code sees them.
+ */
+export function assertCleanInput(value: unknown, where: string): void {
+  const fail = (path: string, reason: string) => {
+    throw new AppError('VALIDATION_FAILED', `${path}: ${reason}`, { errors: [{ field: path, reason }] });
+  };
+  const checkText = (s: string, path: string) => {
+    if (s.includes('\u0000')) fail(path, 'contains the NUL character (U+0000)');
+    if (LONE_SURROGATE.test(s)) fail(path, 'is not valid Unicode text (lone surrogate)');
+  };
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (typeof v === 'string') return checkText(v, path);
+    if (v === null || typeof v !== 'object') return;
+    if (depth > MAX_JSON_DEPTH) fail(path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    for (const [k, child] of Object.entries(v)) {
+      checkText(k, `${path}.${k.slice(0, 50)}`);
+      walk(child, `${path}.${k}`, depth + 1);
+    }
+  };
+  walk(value, where, 0);
 }
 
 function parse<T extends z.ZodTypeAny | undefined>(schema: T, value: unknown, where: string, code: 'BAD_REQUEST' | 'VALIDATION_FAILED') {

@@ -9,8 +9,16 @@ export { z };
 
 export const idParam = z.object({ id: z.string().min(1).max(100) });
 
+/** Free-form template data (placeholders): a flat-ish JSON object, at most 64 KB. */
+export const TEMPLATE_DATA_MAX_BYTES = 64 * 1024;
+export const templateData = () =>
+  z
+    .record(z.string().max(200), z.unknown())
+    .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= TEMPLATE_DATA_MAX_BYTES, `at most ${TEMPLATE_DATA_MAX_BYTES / 1024} KB of JSON`)
+    .openapi({ description: `placeholder values (JSON object, at most ${TEMPLATE_DATA_MAX_BYTES / 1024} KB)` });
+
 export const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1).openapi({ description: '1-based page number' }),
+  page: z.coerce.number().int().min(1).max(100_000).default(1).openapi({ description: '1-based page number' }),
   pageSize: z.coerce.number().int().min(1).max(100).default(10).openapi({ description: 'items per page (default 10)' }),
 });
 
@@ -38,3 +46,61 @@ export const problemSchema = z
     errors: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
   })
   .openapi('Problem');
+
+/*
+ * Bounded building blocks: what a schema accepts is what the database holds,
+ * and the OpenAPI document says so (the fuzzer in CI holds us to it).
+ */
+
+/** PostgreSQL int4, the type of every Int column. */
+export const INT4_MAX = 2_147_483_647;
+
+/** An amount of money stored as int4 cents: at most 21,474,836.47. */
+export const money = (min = -INT4_MAX / 100) => z.number().min(Math.ceil(min * 100) / 100).max(Math.floor(INT4_MAX) / 100);
+
+/** ISO 4217 codes the runtime knows (Intl), upper case. */
+export const CURRENCIES = Intl.supportedValuesOf('currency') as [string, ...string[]];
+export const currency = () => z.enum(CURRENCIES).openapi({ description: 'ISO 4217 currency code' });
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|z|[+-]\d{2}:?\d{2})?)?$/;
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 9999;
+
+/**
+ * An ISO 8601 date or date-time, years 1900–9999 (what PostgreSQL and every
+ * calendar around it handle); "0.5" or "1e308" are not dates.
+ */
+export const isoDateTime = () =>
+  z
+    .string()
+    .max(40)
+    .regex(ISO_DATE, 'an ISO 8601 date-time such as 2026-05-01T09:00:00Z')
+    .openapi({ format: 'date-time' })
+    .transform((s, ctx) => {
+      const d = new Date(s);
+      const year = d.getUTCFullYear();
+      if (Number.isNaN(d.getTime()) || year < MIN_YEAR || year > MAX_YEAR) {
+        ctx.addIssue({ code: 'custom', message: `a valid date between ${MIN_YEAR} and ${MAX_YEAR}` });
+        return z.NEVER;
+      }
+      return d;
+    });
+
+/** A BCP 47 language tag Intl can format with (fr, fr-FR, en-GB…). */
+export const locale = () =>
+  z
+    .string()
+    .min(2)
+    .max(35)
+    .refine((l) => {
+      try {
+        return Intl.getCanonicalLocales(l).length === 1;
+      } catch {
+        return false;
+      }
+    }, 'a BCP 47 language tag such as fr or en-GB');
+
+/** RFC 2045 §5.1: type "/" subtype *(";" parameter), tokens and quoted strings only (no CR, LF or NUL). */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+export const CONTENT_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:\\s*;\\s*${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\\\r\\n\\u0000]|\\\\[^\\r\\n\\u0000])*"))*\\s*$`);
+export const contentType = () => z.string().min(3).max(200).regex(CONTENT_TYPE, 'a MIME type such as application/pdf (RFC 2045)');

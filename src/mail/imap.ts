@@ -1,5 +1,6 @@
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { SmtpSecurity } from '../generated/prisma/enums';
+import { guardImap } from '../net/guarded';
 import { AppError } from '../shared/errors';
 
 /** IMAP connection options from stored settings: `ssl` = implicit TLS (993), `starttls` must upgrade, `none` never does. */
@@ -19,7 +20,7 @@ export function imapOptions(a: { host: string; port: number; security: SmtpSecur
 }
 
 export async function withImap<T>(options: ImapFlowOptions, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow(options);
+  const client = new ImapFlow(await guardImap(options));
   client.on('error', () => undefined); // surfaced through the failing command instead
   await client.connect();
   try {
@@ -31,6 +32,7 @@ export async function withImap<T>(options: ImapFlowOptions, fn: (client: ImapFlo
 
 /** A failed IMAP session as an error code: bad credentials are permanent, the rest is worth retrying. */
 export function imapFailure(err: unknown): AppError {
+  if (err instanceof AppError) return err;
   const message = (err as Error).message || String(err);
   const authFailed = (err as { authenticationFailed?: boolean }).authenticationFailed;
   return new AppError(authFailed ? 'IMAP_AUTH_FAILED' : 'IMAP_CONNECTION', message, { cause: err });

@@ -6,6 +6,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { PrismaClient, SmtpAccount } from '../generated/prisma/client';
 import type { Config } from '../config';
 import { oauthProvider } from '../outgoing/oauth';
+import { guardSmtp } from '../net/guarded';
 import type { SecretBox } from '../secrets';
 
 /**
@@ -64,7 +65,7 @@ export async function resolveSenderAccount(
       fromName: account.fromName,
       replyTo: account.replyTo,
       // XOAUTH2: nodemailer fetches and refreshes access tokens from the token URL with the refresh token.
-      smtp: {
+      smtp: guardSmtp({
         ...smtpOptionsFromAccount({ host: p.smtp.host, port: p.smtp.port, security: p.smtp.security, username: null }, undefined),
         auth: {
           type: 'OAuth2',
@@ -77,7 +78,7 @@ export async function resolveSenderAccount(
           accessUrl: p.tokenUrl,
         },
         tls: deps.config.SMTP_TLS_REJECT_UNAUTHORIZED ? undefined : { rejectUnauthorized: false },
-      } as SMTPTransport.Options,
+      } as SMTPTransport.Options),
       label: `${account.provider} (OAuth2) ${p.smtp.host}:${p.smtp.port}`,
     };
   }
@@ -89,7 +90,8 @@ export async function resolveSenderAccount(
       from: account.fromAddress,
       fromName: account.fromName,
       replyTo: account.replyTo,
-      smtp: { ...smtpOptionsFromAccount(account, password), ...(deps.config && !deps.config.SMTP_TLS_REJECT_UNAUTHORIZED ? { tls: { rejectUnauthorized: false } } : {}) },
+      // A tenant's own server: connected through the outbound policy (the platform's SMTP_URL is the operator's and is not).
+      smtp: guardSmtp({ ...smtpOptionsFromAccount(account, password), ...(deps.config && !deps.config.SMTP_TLS_REJECT_UNAUTHORIZED ? { tls: { rejectUnauthorized: false } } : {}) }),
       label: `smtp://${account.host}:${account.port}`,
     };
   }

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { normalizeAddress, parseAddress } from '../mail/addresses';
+import { escapeLike } from '../db/like';
 import { AppError, notFound } from '../shared/errors';
 
 export interface MemberEmailInput {
@@ -124,7 +125,7 @@ export async function listMembers(
   const where: Prisma.MemberWhereInput = { organizationId };
   if (q.structureId) where.structureId = q.structureId;
   if (q.q) {
-    const term = q.q.trim();
+    const term = escapeLike(q.q.trim());
     where.OR = [
       { lastName: { contains: term, mode: 'insensitive' } },
       { firstName: { contains: term, mode: 'insensitive' } },

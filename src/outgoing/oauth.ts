@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Config } from '../config';
+import { guardedRequest } from '../net/guarded';
 import { AppError } from '../shared/errors';
 
 /**
@@ -81,13 +82,13 @@ export interface TokenSet {
 }
 
 export async function exchangeCode(p: OAuthProvider, code: string, redirectUri: string): Promise<TokenSet> {
-  const res = await fetch(p.tokenUrl, {
+  const res = await guardedRequest(p.tokenUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: p.clientId, client_secret: p.clientSecret }),
-    signal: AbortSignal.timeout(15_000),
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: p.clientId, client_secret: p.clientSecret }).toString(),
+    timeoutMs: 15_000,
   });
-  const json = (await res.json().catch(() => ({}))) as { access_token?: string; refresh_token?: string; expires_in?: number; id_token?: string; error?: string; error_description?: string };
+  const json = (await Promise.resolve().then(() => JSON.parse(res.text) as unknown).catch(() => ({}))) as { access_token?: string; refresh_token?: string; expires_in?: number; id_token?: string; error?: string; error_description?: string };
   if (!res.ok || !json.access_token) {
     throw new AppError('BAD_REQUEST', `The provider refused the sign-in: ${json.error_description ?? json.error ?? res.status}`);
   }
@@ -107,5 +108,5 @@ function emailFromIdToken(idToken?: string): string | undefined {
 
 export async function revokeToken(p: OAuthProvider, token: string): Promise<void> {
   if (!p.revokeUrl) return; // Microsoft has no revocation endpoint for refresh tokens; forgetting it is what remains.
-  await fetch(p.revokeUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }), signal: AbortSignal.timeout(15_000) }).catch(() => undefined);
+  await guardedRequest(p.revokeUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString(), timeoutMs: 15_000 }).catch(() => undefined);
 }

@@ -1,11 +1,14 @@
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { guardSmtp } from '../net/guarded';
+import { AppError } from '../shared/errors';
 
 /**
  * Tests an SMTP account for real (connect, TLS, AUTH, optionally a message) and
  * turns a failure into plain words with the likely fix.
  */
 export type VerifyProblem =
+  | 'NOT_ALLOWED'
   | 'DNS_NOT_FOUND'
   | 'CONNECTION_REFUSED'
   | 'TIMEOUT'
@@ -44,7 +47,7 @@ export interface VerifyInput {
 
 export async function verifySmtp(input: VerifyInput): Promise<VerifyResult> {
   const timeout = input.timeoutMs ?? 10_000;
-  const transport = nodemailer.createTransport({
+  const transport = nodemailer.createTransport(guardSmtp({
     host: input.host,
     port: input.port,
     secure: input.security === 'ssl',
@@ -55,7 +58,7 @@ export async function verifySmtp(input: VerifyInput): Promise<VerifyResult> {
     greetingTimeout: timeout,
     socketTimeout: timeout,
     tls: { rejectUnauthorized: input.rejectUnauthorized ?? true },
-  } as SMTPTransport.Options);
+  } as SMTPTransport.Options));
   try {
     await transport.verify();
     if (!input.testTo) return { ok: true, message: `Connected to ${input.host}:${input.port}${input.username ? ' and logged in' : ''}.` };
@@ -82,6 +85,10 @@ interface SmtpError extends Error {
 }
 
 export function explain(err: unknown, input: Pick<VerifyInput, 'host' | 'port' | 'security' | 'fromAddress'>): VerifyResult {
+  // Refused before any packet: the answer must not tell whether something listens there.
+  if (err instanceof AppError && err.code === 'DESTINATION_NOT_ALLOWED') {
+    return { ok: false, problem: 'NOT_ALLOWED', message: `Connections to ${input.host} are not allowed.`, hint: 'Give the public name of your provider’s SMTP server.' };
+  }
   const e = err as SmtpError;
   const text = `${e.message ?? ''} ${e.reason ?? ''}`;
   const serverResponse = e.response;

@@ -1,9 +1,11 @@
 import { ImapFlow } from 'imapflow';
 import { imapOptions } from '../mail/imap';
+import { guardImap } from '../net/guarded';
+import { AppError } from '../shared/errors';
 
 export interface MailboxVerifyResult {
   ok: boolean;
-  problem?: 'DNS_NOT_FOUND' | 'CONNECTION_REFUSED' | 'TIMEOUT' | 'TLS_MISMATCH_USE_STARTTLS_OR_NONE' | 'TLS_MISMATCH_USE_SSL' | 'CERTIFICATE_INVALID' | 'AUTH_REJECTED' | 'FOLDER_NOT_FOUND' | 'UNKNOWN';
+  problem?: 'NOT_ALLOWED' | 'DNS_NOT_FOUND' | 'CONNECTION_REFUSED' | 'TIMEOUT' | 'TLS_MISMATCH_USE_STARTTLS_OR_NONE' | 'TLS_MISMATCH_USE_SSL' | 'CERTIFICATE_INVALID' | 'AUTH_REJECTED' | 'FOLDER_NOT_FOUND' | 'UNKNOWN';
   message: string;
   hint?: string;
   messages?: number;
@@ -16,7 +18,12 @@ export async function verifyMailbox(
   password: string | undefined,
   opts: { rejectUnauthorized: boolean; timeoutMs: number },
 ): Promise<MailboxVerifyResult> {
-  const client = new ImapFlow({ ...imapOptions(a, password, opts.rejectUnauthorized), connectionTimeout: opts.timeoutMs, greetingTimeout: opts.timeoutMs });
+  let client: ImapFlow;
+  try {
+    client = new ImapFlow(await guardImap({ ...imapOptions(a, password, opts.rejectUnauthorized), connectionTimeout: opts.timeoutMs, greetingTimeout: opts.timeoutMs }));
+  } catch (err) {
+    return explainImap(err, a);
+  }
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -39,6 +46,8 @@ export async function verifyMailbox(
 }
 
 function explainImap(err: unknown, a: { host: string; port: number; security: string }): MailboxVerifyResult {
+  // Refused before any packet: the answer must not tell whether something listens there.
+  if (err instanceof AppError && err.code === 'DESTINATION_NOT_ALLOWED') return { ok: false, problem: 'NOT_ALLOWED', message: `Connections to ${a.host} are not allowed.`, hint: 'Give the public name of your provider’s IMAP server.' };
   const e = err as Error & { code?: string; authenticationFailed?: boolean; responseText?: string };
   const text = `${e.message ?? ''} ${e.code ?? ''}`;
   if (e.authenticationFailed || /AUTHENTICATIONFAILED|authentication failed|invalid credentials/i.test(`${text} ${e.responseText ?? ''}`)) {

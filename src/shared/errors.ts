@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   SMTP_CONNECTION: { status: 503, title: 'Could not reach the mail server', retryable: true },
   IMAP_AUTH_FAILED: { status: 502, title: 'The mailbox rejected the credentials', retryable: false },
   IMAP_CONNECTION: { status: 503, title: 'Could not reach the mailbox', retryable: true },
+  // The outbound policy (src/net/outbound-policy.ts) refused a tenant-given destination.
+  DESTINATION_NOT_ALLOWED: { status: 422, title: 'Destination not allowed', retryable: false },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -49,6 +49,8 @@ export async function startTestMailroom(opts: TestMailroomOptions = {}): Promise
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    // Loopback only: the tests' servers are there, and nothing else may be reached.
+    MAILROOM_OUTBOUND_ALLOW: '127.0.0.0/8,::1/128',
     SEND_RETRY_INITIAL_SECONDS: '0.2',
     SEND_RETRY_MAX_SECONDS: '1',
     SEND_HEARTBEAT_SECONDS: '3',

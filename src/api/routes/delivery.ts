@@ -4,9 +4,10 @@ import { startSendWorkflow } from '../../mail/start-send';
 import { recipientSchema } from '../../mail/addresses';
 import { ensureDeliverySyncSchedule, removeDeliverySyncSchedule, startDeliverySync } from '../../delivery/schedule';
 import { deliveryStats } from '../../delivery/stats';
+import { secretOnUpdate } from '../../secret-binding';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { z } from '../zod';
+import { isoDateTime, z } from '../zod';
 
 const alertSettingsSchema = z
   .object({
@@ -31,7 +32,7 @@ const mailboxBody = z.object({
   port: z.number().int().min(1).max(65535),
   security: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
   username: z.string().min(1).max(320),
-  password: z.string().max(1000).optional().openapi({ description: 'write-only; absent keeps the stored one' }),
+  password: z.string().max(1000).optional().openapi({ description: 'write-only; absent keeps the stored one (only if host, port, security and username are unchanged: otherwise it is required again)' }),
   folder: z.string().min(1).max(200).default('INBOX'),
 });
 
@@ -127,7 +128,9 @@ export function registerDeliveryRoutes(r: ApiRouter, ctx: AppContext): void {
         await removeDeliverySyncSchedule(ctx.temporal, organizationId);
       } else if (body.mailbox) {
         const { password, ...rest } = body.mailbox;
-        const secret = password !== undefined ? { passwordEnc: ctx.secrets.encrypt(password) } : {};
+        const before = await ctx.prisma.deliveryMailbox.findUnique({ where: { organizationId } });
+        const given = secretOnUpdate(before, rest, password, 'body.mailbox.password');
+        const secret = given !== undefined ? { passwordEnc: given === null ? null : ctx.secrets.encrypt(given) } : {};
         await ctx.prisma.deliveryMailbox.upsert({ where: { organizationId }, create: { organizationId, ...rest, ...secret }, update: { ...rest, ...secret } });
       }
       const org = await ctx.prisma.organization.findUniqueOrThrow({ where: { id: organizationId }, include: { deliveryMailbox: true } });
@@ -144,7 +147,7 @@ export function registerDeliveryRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'get', path: '/sent-emails/stats', summary: 'Counts by status and template, bounce rate, addresses flagged invalid', tags: ['delivery tracking'],
-    query: z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }),
+    query: z.object({ from: isoDateTime().optional(), to: isoDateTime().optional() }),
     response: z.object({
       from: z.string().nullable(), to: z.string().nullable(), total: z.number(), byStatus: z.record(z.string(), z.number()),
       byTemplate: z.array(z.object({ template: z.string(), total: z.number(), byStatus: z.record(z.string(), z.number()) })),

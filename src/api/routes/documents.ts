@@ -5,7 +5,7 @@ import { recipientSchema } from '../../mail/addresses';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+import { CONTENT_TYPE, contentType, idParam, pagedSchema, pageQuery, paging, templateData, z } from '../zod';
 
 export const documentSchema = z
   .object({
@@ -17,7 +17,7 @@ export const documentSchema = z
 const uploadBody = z
   .object({
     filename: z.string().min(1).max(255),
-    contentType: z.string().min(3).max(200).default('application/octet-stream'),
+    contentType: contentType().default('application/octet-stream'),
     kind: z.enum(DOCUMENT_KINDS).default('other'),
     contentBase64: z.string().min(1).refine((s) => /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(s), 'not valid base64'),
   })
@@ -45,9 +45,11 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
         return presentDocument(doc);
       }
       if (!query.filename) throw new AppError('BAD_REQUEST', 'query.filename: required for a raw upload', { errors: [{ field: 'query.filename', reason: 'required for a raw upload' }] });
+      const type = req.headers['content-type'] ?? 'application/octet-stream';
+      if (type.length > 200 || !CONTENT_TYPE.test(type)) throw new AppError('VALIDATION_FAILED', 'header.content-type: not a MIME type (RFC 2045)', { errors: [{ field: 'header.content-type', reason: 'not a MIME type (RFC 2045)' }] });
       const doc = await saveDocument(ctx.prisma, ctx.storage, {
         organizationId: auth.organizationId, memberId: params.id, filename: query.filename,
-        contentType: req.headers['content-type'] ?? 'application/octet-stream', kind: query.kind, content: req, maxBytes,
+        contentType: type, kind: query.kind, content: req, maxBytes,
       });
       return presentDocument(doc);
     },
@@ -78,11 +80,12 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
   });
 
   r.add({
-    method: 'get', path: '/documents/:id/content', summary: "Download a document's bytes", tags, params: idParam, produces: 'application/octet-stream',
+    method: 'get', path: '/documents/:id/content', summary: "Download a document's bytes (with its own content type)", tags, params: idParam, produces: '*/*',
     handler: async ({ auth, params, res }) => {
       const doc = await ctx.prisma.document.findFirst({ where: { id: params.id, organizationId: auth.organizationId } });
       if (!doc) throw notFound(`Document ${params.id}`);
-      res.setHeader('Content-Type', doc.contentType);
+      // Stored before types were checked, or taken from a received mail: a bad one is served as bytes, never echoed into a header.
+      res.setHeader('Content-Type', CONTENT_TYPE.test(doc.contentType) ? doc.contentType : 'application/octet-stream');
       res.setHeader('Content-Length', String(doc.size));
       res.setHeader('Content-Disposition', contentDisposition(doc.filename));
       // Stored bytes are user-supplied: never let a browser sniff them into HTML.
@@ -99,7 +102,7 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
       to: z.array(recipientSchema).max(20).optional(),
       cc: z.array(recipientSchema).max(20).optional(),
       template: z.string().optional().openapi({ description: 'template key; default by document kind: document.quote, document.order, document.invoice, document.other' }),
-      data: z.record(z.string(), z.unknown()).optional(),
+      data: templateData().optional(),
       idempotencyKey: z.string().max(200).optional(),
     }),
     response: z.object({ id: z.string(), workflowId: z.string(), status: z.string(), duplicate: z.boolean(), to: z.array(z.string()) }),

@@ -5,7 +5,7 @@ import { emailsQueued } from '../../metrics';
 import { validationError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { z } from '../zod';
+import { templateData, z } from '../zod';
 
 const recipients = z.union([recipientSchema, z.array(recipientSchema).max(100)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
@@ -18,7 +18,7 @@ const sendBody = z
     subject: z.string().min(1).max(998).optional().openapi({ description: 'required unless the template gives one' }),
     text: z.string().max(1_000_000).optional(),
     html: z.string().max(2_000_000).optional(),
-    template: z.object({ key: z.string(), data: z.record(z.string(), z.unknown()).default({}) }).optional(),
+    template: z.object({ key: z.string(), data: templateData().default({}) }).optional(),
     documentIds: z.array(z.string()).max(20).optional().openapi({ description: 'documents of the organisation to attach' }),
     structureId: z.string().optional().openapi({ description: "send through this structure's account and sender" }),
     memberId: z.string().optional(),

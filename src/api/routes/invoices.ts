@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../shared/errors';
 import { workflowIds } from '../../shared/names';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+import { currency, idParam, money, pagedSchema, pageQuery, paging, z } from '../zod';
 
 const period = z.string().regex(PERIOD, 'YYYY-MM');
 const invoiceInput = z.object({
@@ -15,10 +15,10 @@ const invoiceInput = z.object({
   period,
   memberId: z.string(),
   structureId: z.string(),
-  amountExclTax: z.number().min(0).max(1e8),
-  amountInclTax: z.number().min(0).max(1e8),
-  currency: z.string().length(3).default('EUR'),
-  lines: z.array(z.object({ label: z.string().min(1).max(300), quantity: z.number().min(0), unitPrice: z.number(), total: z.number().optional() })).max(200).default([]),
+  amountExclTax: money(0),
+  amountInclTax: money(0),
+  currency: currency().default('EUR'),
+  lines: z.array(z.object({ label: z.string().min(1).max(300), quantity: z.number().min(0).max(1_000_000), unitPrice: money(), total: money().optional() })).max(200).default([]),
   pdfBase64: z.string().optional().openapi({ description: 'the invoice PDF; generated from the data when absent' }),
 });
 const invoiceSchema = z.object({

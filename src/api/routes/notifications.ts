@@ -8,9 +8,9 @@ import { AppError, notFound } from '../../shared/errors';
 import { workflowIds } from '../../shared/names';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { idParam, z } from '../zod';
+import { currency, idParam, isoDateTime, money, z } from '../zod';
 
-const when = z.coerce.date().openapi({ type: 'string', format: 'date-time' });
+const when = isoDateTime();
 const bookingSchema = z.object({ id: z.string(), memberId: z.string(), resourceId: z.string(), start: z.string(), end: z.string(), status: z.string(), sequence: z.number(), workflowId: z.string() }).openapi('Booking');
 const presentBooking = (b: Booking) => ({ id: b.id, memberId: b.memberId, resourceId: b.resourceId, start: b.startAt.toISOString(), end: b.endAt.toISOString(), status: b.status, sequence: b.sequence, workflowId: workflowIds.booking(b.id) });
 
@@ -77,7 +77,7 @@ export function registerNotificationRoutes(r: ApiRouter, ctx: AppContext): void 
 
   r.add({
     method: 'put', path: '/members/:id/balance', summary: 'The member’s balance (one alert when it crosses below the threshold)', tags, params: idParam,
-    body: z.object({ balance: z.number(), threshold: z.number().nullable().optional(), currency: z.string().length(3).optional() }),
+    body: z.object({ balance: money(), threshold: money().nullable().optional(), currency: currency().optional() }),
     response: z.object({ balance: z.number(), threshold: z.number().nullable(), below: z.boolean(), alerted: z.boolean(), alertedAt: z.string().nullable() }),
     handler: ({ auth, params, body }) => setBalance(deps, auth.organizationId, params.id, body),
   });

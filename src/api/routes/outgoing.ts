@@ -4,6 +4,7 @@ import { findAccount, presentAccount, requireAccount, saveAccount } from '../../
 import { oauthProvider } from '../../outgoing/oauth';
 import { SMTP_PRESETS } from '../../outgoing/presets';
 import { verifySmtp } from '../../outgoing/verify';
+import { secretForUse, secretOnUpdate } from '../../secret-binding';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
@@ -26,7 +27,7 @@ const accountBody = z
     port: z.number().int().min(1).max(65535).optional(),
     security: security.optional(),
     username: z.string().max(320).nullish(),
-    password: z.string().max(1000).nullish().openapi({ description: 'write-only; absent keeps the stored password, null removes it' }),
+    password: z.string().max(1000).nullish().openapi({ description: 'write-only; absent keeps the stored password (only if host, port, security and username are unchanged: otherwise it is required again), null removes it' }),
     fromAddress: recipientSchema,
     fromName: z.string().max(200).nullish(),
     replyTo: recipientSchema.nullish(),
@@ -86,7 +87,10 @@ export function registerOutgoingRoutes(r: ApiRouter, ctx: AppContext): void {
     method: 'put', path: '/settings/smtp', summary: 'Set the SMTP account (the password is stored encrypted)', tags, role: 'admin', query: scopeQuery, body: accountBody, response: accountSchema,
     handler: async ({ auth, query, body }) => {
       const { host, port, security: sec } = fromPreset(body);
-      const password = body.password === undefined ? {} : { passwordEnc: body.password === null ? null : ctx.secrets.encrypt(body.password) };
+      const existing = await findAccount(ctx.prisma, auth.organizationId, query.structureId ?? null);
+      const stored = existing?.provider === 'smtp' ? existing : null;
+      const given = secretOnUpdate(stored, { host, port, security: sec, username: body.username ?? null }, body.password, 'body.password');
+      const password = given === undefined ? (existing && !stored ? { passwordEnc: null } : {}) : { passwordEnc: given === null ? null : ctx.secrets.encrypt(given) };
       const saved = await saveAccount(ctx.prisma, auth.organizationId, query.structureId ?? null, {
         provider: 'smtp', host, port, security: sec, username: body.username ?? null, fromAddress: body.fromAddress, fromName: body.fromName ?? null, replyTo: body.replyTo ?? null,
         oauthRefreshTokenEnc: null, oauthAccessTokenEnc: null, oauthAccessExpiresAt: null, ...password,
@@ -110,11 +114,8 @@ export function registerOutgoingRoutes(r: ApiRouter, ctx: AppContext): void {
       const timeoutMs = ctx.config.SMTP_VERIFY_TIMEOUT_SECONDS * 1000;
       if (body.settings) {
         const { host, port, security: sec } = fromPreset(body.settings);
-        let password = body.settings.password ?? undefined;
-        if (password === undefined) {
-          const saved = await findAccount(ctx.prisma, auth.organizationId, body.structureId ?? null);
-          password = saved?.passwordEnc ? ctx.secrets.decrypt(saved.passwordEnc) : undefined;
-        }
+        const saved = await findAccount(ctx.prisma, auth.organizationId, body.structureId ?? null);
+        const password = secretForUse(saved?.provider === 'smtp' ? saved : null, { host, port, security: sec, username: body.settings.username ?? null }, body.settings.password, 'body.settings.password', (e) => ctx.secrets.decrypt(e));
         return verifySmtp({ host, port, security: sec, username: body.settings.username, password, fromAddress: body.settings.fromAddress, testTo: body.testTo, rejectUnauthorized, timeoutMs });
       }
       const account = requireAccount(await findAccount(ctx.prisma, auth.organizationId, body.structureId ?? null));

@@ -6,9 +6,11 @@ import { searchable } from '../../reception/classify';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { sanitizeReceivedHtml } from '../../reception/sanitize';
 import { verifyMailbox } from '../../reception/verify-mailbox';
+import { secretForUse, secretOnUpdate } from '../../secret-binding';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
+import { escapeLike } from '../../db/like';
 import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
 
 const mailboxBody = z
@@ -17,7 +19,7 @@ const mailboxBody = z
     port: z.number().int().min(1).max(65535).default(993),
     security: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
     username: z.string().min(1).max(320),
-    password: z.string().max(1000).optional().openapi({ description: 'write-only; absent keeps the stored one' }),
+    password: z.string().max(1000).optional().openapi({ description: 'write-only; absent keeps the stored one (only if host, port, security and username are unchanged: otherwise it is required again)' }),
     folder: z.string().min(1).max(200).default('INBOX'),
     pollIntervalSeconds: z.number().int().min(10).max(86_400).default(60),
     startMode: z.enum(['all', 'new']).default('all').openapi({ description: 'all: import the whole folder; new: only mail arriving from now on' }),
@@ -64,8 +66,9 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     method: 'put', path: '/settings/mailbox', summary: 'Connect the mailbox (starts polling it)', tags: ['mailbox'], role: 'admin', body: mailboxBody, response: mailboxSchema,
     handler: async ({ auth, body }) => {
       const { password, ...rest } = body;
-      const data = { ...rest, moveToFolder: rest.moveToFolder ?? null, disconnectedAt: null, ...(password !== undefined ? { passwordEnc: ctx.secrets.encrypt(password) } : {}) };
       const before = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
+      const given = secretOnUpdate(before, rest, password, 'body.password');
+      const data = { ...rest, moveToFolder: rest.moveToFolder ?? null, disconnectedAt: null, ...(given !== undefined ? { passwordEnc: given === null ? null : ctx.secrets.encrypt(given) } : {}) };
       // A different server, account or folder is a different mailbox: its cursor starts again.
       const moved = before && (before.host !== data.host || before.username !== data.username || before.folder !== data.folder);
       const box = await ctx.prisma.mailboxAccount.upsert({
@@ -94,7 +97,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
       const saved = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
       const s = body.settings ?? (saved && !saved.disconnectedAt ? { ...saved, password: undefined } : null);
       if (!s) throw new AppError('NOT_FOUND', 'No mailbox to test: give settings or connect one first');
-      const password = s.password ?? (saved?.passwordEnc ? ctx.secrets.decrypt(saved.passwordEnc) : undefined);
+      const password = secretForUse(saved, s, s.password, 'body.settings.password', (e) => ctx.secrets.decrypt(e));
       return verifyMailbox(s, password, { rejectUnauthorized: ctx.config.IMAP_TLS_REJECT_UNAUTHORIZED, timeoutMs: ctx.config.SMTP_VERIFY_TIMEOUT_SECONDS * 1000 });
     },
   });
@@ -140,7 +143,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     if (q.category) where.category = q.category;
     else if (q.assigned !== undefined) where.category = q.assigned ? 'filed' : 'unassigned';
     else where.category = { in: ['filed', 'unassigned'] };
-    if (q.q) where.searchText = { contains: searchable(q.q.trim()) };
+    if (q.q) where.searchText = { contains: escapeLike(searchable(q.q.trim())) };
     const [items, total] = await Promise.all([
       ctx.prisma.receivedMail.findMany({ where, include: { attachments: true }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], ...paging(q) }),
       ctx.prisma.receivedMail.count({ where }),

@@ -7,7 +7,8 @@ import { isReason, REASON_KEYS, REASONS } from '../../delivery/reasons';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+import { escapeLike } from '../../db/like';
+import { idParam, isoDateTime, pagedSchema, pageQuery, paging, z } from '../zod';
 
 export const SENT_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'cancelled'] as const;
 
@@ -68,8 +69,8 @@ export const sentListQuery = pageQuery.extend({
   status: z.enum(SENT_STATUSES).optional(),
   template: z.string().max(100).optional(),
   q: z.string().max(200).optional().openapi({ description: 'searches recipients and subject' }),
-  from: z.coerce.date().optional().openapi({ description: 'queued at or after (ISO 8601)' }),
-  to: z.coerce.date().optional().openapi({ description: 'queued before (ISO 8601)' }),
+  from: isoDateTime().optional().openapi({ description: 'queued at or after (ISO 8601)' }),
+  to: isoDateTime().optional().openapi({ description: 'queued before (ISO 8601)' }),
   memberId: z.string().optional(),
   reason: z.enum(REASON_KEYS).optional().openapi({ description: 'bounce reason (reasons table), e.g. mailbox-full' }),
 });
@@ -132,7 +133,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'delete', path: '/sent-emails', summary: 'Purge the sent log in bulk (documents are kept)', tags, role: 'admin',
     query: z.object({
-      before: z.coerce.date().openapi({ description: 'entries queued before this date (ISO 8601)' }),
+      before: isoDateTime().openapi({ description: 'entries queued before this date (ISO 8601)' }),
       status: z.enum(SENT_STATUSES).optional(),
     }),
     response: z.object({ deleted: z.number().int() }),
@@ -154,12 +155,12 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
 async function sentEmailSearch(ctx: AppContext, organizationId: string, q: z.output<typeof sentListQuery>): Promise<Prisma.SentEmailWhereInput> {
   const where = sentEmailWhere(organizationId, q);
   if (!q.q) return where;
-  const like = `%${q.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+  const like = `%${escapeLike(q.q.trim().toLowerCase())}%`;
   const rows = await ctx.sql.query<{ id: string }>(
     `SELECT id FROM "SentEmail" WHERE "organizationId" = $1 AND lower(array_to_string("to" || "cc", ' ')) LIKE $2 LIMIT 10000`,
     [organizationId, like],
   );
-  where.OR = [{ subject: { contains: q.q.trim(), mode: 'insensitive' } }, { id: { in: rows.map((r) => r.id) } }];
+  where.OR = [{ subject: { contains: escapeLike(q.q.trim()), mode: 'insensitive' } }, { id: { in: rows.map((r) => r.id) } }];
   return where;
 }
 

@@ -2,7 +2,7 @@ import { checkPrivateKey, dkimDnsRecord, generateDkimKey } from '../../outgoing/
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { z } from '../zod';
+import { locale, z } from '../zod';
 
 const orgSchema = z
   .object({ id: z.string(), name: z.string(), timeZone: z.string(), locale: z.string(), retentionDays: z.number().int(), sendRatePerMinute: z.number().int().nullable() })
@@ -23,7 +23,7 @@ export function registerSettingsRoutes(r: ApiRouter, ctx: AppContext): void {
     body: z.object({
       name: z.string().min(1).max(200).optional(),
       timeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('fr', { timeZone: tz }); return true; } catch { return false; } }, 'not an IANA time zone').optional(),
-      locale: z.string().min(2).max(10).optional(),
+      locale: locale().optional(),
       retentionDays: z.number().int().min(1).max(3650).optional().openapi({ description: 'sent-log entries older than this are purged daily' }),
       sendRatePerMinute: z.number().int().min(1).max(10_000).nullable().optional(),
     }),

@@ -5,7 +5,7 @@ import { templateRegistry } from '../../templates/registry';
 import { resolveTemplate } from '../../templates/resolve';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { z } from '../zod';
+import { templateData, z } from '../zod';
 
 const keyParam = z.object({ key: z.string().min(1).max(100) });
 const content = z.object({ subject: z.string().min(1).max(998), text: z.string().min(1).max(100_000), html: z.string().max(500_000).nullish() });
@@ -63,7 +63,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'post', path: '/templates/:key/preview', summary: 'Render a template: the saved one, or a draft; for an invoice given by id', tags, params: keyParam,
-    body: z.object({ structureId: z.string().optional(), invoiceId: z.string().optional(), data: z.record(z.string(), z.unknown()).optional(), draft: content.optional() }),
+    body: z.object({ structureId: z.string().optional(), invoiceId: z.string().optional(), data: templateData().optional(), draft: content.optional() }),
     response: z.object({ subject: z.string(), text: z.string(), html: z.string().nullable() }),
     handler: async ({ auth, params, body }) => {
       const def = requireTemplate(templateRegistry, params.key);

@@ -14,6 +14,7 @@ import { registerInvoiceRoutes } from './routes/invoices';
 import { registerNotificationRoutes } from './routes/notifications';
 import { registerOutgoingRoutes } from './routes/outgoing';
 import { registerTemplateRoutes } from './routes/templates';
+import { registerQuarantineRoutes } from './routes/quarantine';
 import { registerReceptionRoutes } from './routes/reception';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/emails';
@@ -32,6 +33,7 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
   registerOutgoingRoutes,
   registerOAuthRoutes,
   registerReceptionRoutes,
+  registerQuarantineRoutes,
   registerTemplateRoutes,
   registerInvoiceRoutes,
   registerNotificationRoutes,

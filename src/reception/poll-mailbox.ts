@@ -3,6 +3,8 @@ import { imapFailure, imapOptions, withImap } from '../mail/imap';
 import type { SecretBox } from '../secrets';
 import { AppError } from '../shared/errors';
 import type { Storage } from '../storage';
+import { dbText } from './db-safe';
+import { ReceptionFailure, tagged } from './failure';
 import { storeBatch } from './store-batch';
 import type { StoreOutcome } from './store-message';
 
@@ -45,7 +47,7 @@ export async function pollMailbox(deps: PollDeps, mailboxId: string): Promise<Po
       if (box.uidValidity !== uidValidity) {
         // First poll, or the folder was recreated: "from now on" skips what is already there.
         if (box.uidValidity === null && box.startMode === 'new') cursor = Math.max(0, Number(opened.uidNext) - 1);
-        await prisma.mailboxAccount.update({ where: { id: box.id }, data: { uidValidity, lastUid: cursor } });
+        await tagged('database', {}, () => prisma.mailboxAccount.update({ where: { id: box.id }, data: { uidValidity, lastUid: cursor } }));
       }
       const found = (await client.search({ uid: `${cursor + 1}:*` }, { uid: true })) || [];
       const uids = found.filter((u) => u > cursor).sort((a, b) => a - b);
@@ -54,12 +56,22 @@ export async function pollMailbox(deps: PollDeps, mailboxId: string): Promise<Po
       if (done) cursor = batch[done - 1]!;
       return { fetched: done, more: uids.length > done, lastUid: cursor, uidValidity: uidValidity.toString() };
     });
-    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastPollAt: new Date(), lastError: null } });
+    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastPollAt: new Date(), lastError: null, lastErrorKind: null, troubleUid: null, troubleMessageId: null } });
     return { ...result, outcomes };
   } catch (err) {
     if (err instanceof AppError) throw err;
-    const failure = imapFailure(err);
-    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastError: failure.message, lastPollAt: new Date() } });
+    // Said truthfully: the database or the storage refusing a message is not a connection problem.
+    const failure = err instanceof ReceptionFailure ? err.toAppError() : imapFailure(err);
+    const where = err instanceof ReceptionFailure ? err.where : {};
+    await prisma.mailboxAccount
+      .update({
+        where: { id: box.id },
+        data: {
+          lastError: failure.message.slice(0, 2000), lastErrorKind: err instanceof ReceptionFailure ? err.kind : 'imap', lastPollAt: new Date(),
+          troubleUid: where.uid !== undefined ? BigInt(where.uid) : null, troubleMessageId: dbText(where.messageId, 200),
+        },
+      })
+      .catch(() => undefined); // the database may be what failed: the error still reaches the workflow's status
     throw failure;
   }
 }

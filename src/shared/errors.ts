@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   SMTP_CONNECTION: { status: 503, title: 'Could not reach the mail server', retryable: true },
   IMAP_AUTH_FAILED: { status: 502, title: 'The mailbox rejected the credentials', retryable: false },
   IMAP_CONNECTION: { status: 503, title: 'Could not reach the mailbox', retryable: true },
+  RECEPTION_DATABASE: { status: 503, title: 'The database refused to store a received mail', retryable: true },
+  RECEPTION_STORAGE: { status: 503, title: 'A received mail could not be written to the document storage', retryable: true },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

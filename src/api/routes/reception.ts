@@ -6,6 +6,7 @@ import { searchable } from '../../reception/classify';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { sanitizeReceivedHtml } from '../../reception/sanitize';
 import { verifyMailbox } from '../../reception/verify-mailbox';
+import { ignoreClientGone } from '../client-gone';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
@@ -115,13 +116,25 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     response: z.object({
       connected: z.boolean(), workflowRunning: z.boolean(), paused: z.boolean(), lastPollAt: z.string().nullable(), lastUid: z.string().nullable(), uidValidity: z.string().nullable(),
       lastError: z.string().nullable(), counts: z.record(z.string(), z.number()), unassigned: z.number(), nextPollInSeconds: z.number().nullable(),
+      lastErrorKind: z.enum(['imap', 'database', 'storage', 'parse']).nullable().openapi({ description: 'where the last failure happened: the mail server, the database, the document storage or reading a mail' }),
+      trouble: z.object({ uid: z.string(), messageId: z.string().nullable() }).nullable().openapi({ description: 'the message the failing poll is stuck on' }),
+      lastQuarantined: z.object({ id: z.string(), uid: z.string(), messageId: z.string().nullable(), reason: z.string().nullable(), receivedAt: z.string() }).nullable(),
+      duplicatesSkipped: z.number().openapi({ description: 'true duplicates (same Message-ID and content) not stored again: GET /mailbox/duplicates' }),
     }),
     handler: async ({ auth }) => {
       const box = await requireMailbox(auth.organizationId);
       const wf = await mailboxWorkflowStatus(ctx.temporal, box.id);
       const groups = await ctx.prisma.receivedMail.groupBy({ by: ['category'], where: { organizationId: auth.organizationId }, _count: { _all: true } });
       const counts = Object.fromEntries(groups.map((g) => [g.category, g._count._all]));
+      const [duplicatesSkipped, q] = await Promise.all([
+        ctx.prisma.receivedDuplicate.count({ where: { mailboxId: box.id } }),
+        ctx.prisma.receivedMail.findFirst({ where: { organizationId: auth.organizationId, mailboxId: box.id, category: 'quarantined' }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }] }),
+      ]);
       return {
+        lastErrorKind: (box.lastErrorKind as 'imap' | 'database' | 'storage' | 'parse' | null) ?? null,
+        trouble: box.troubleUid !== null ? { uid: box.troubleUid.toString(), messageId: box.troubleMessageId } : null,
+        lastQuarantined: q ? { id: q.id, uid: q.uid.toString(), messageId: q.messageId, reason: q.reason, receivedAt: q.receivedAt.toISOString() } : null,
+        duplicatesSkipped,
         connected: true, workflowRunning: Boolean(wf), paused: wf?.paused ?? box.paused, lastPollAt: box.lastPollAt?.toISOString() ?? null, lastUid: box.lastUid?.toString() ?? null,
         uidValidity: box.uidValidity?.toString() ?? null, lastError: box.lastError ?? wf?.lastError ?? null, counts, unassigned: counts.unassigned ?? 0, nextPollInSeconds: wf?.nextPollInSeconds ?? null,
       };
@@ -188,7 +201,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
       const m = await getMail(auth.organizationId, params.id);
       res.setHeader('Content-Type', 'message/rfc822');
       res.setHeader('Content-Disposition', contentDisposition(`${m.id}.eml`));
-      await pipeline(ctx.storage.get(m.rawStorageKey), res);
+      await pipeline(ctx.storage.get(m.rawStorageKey), res).catch(ignoreClientGone);
       return HANDLED;
     },
   });

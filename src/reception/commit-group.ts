@@ -30,22 +30,32 @@ async function insertAlone(prisma: PrismaClient, box: Pick<MailboxAccount, 'id'>
   try {
     return await insertMails(prisma, box.id, [mail]);
   } catch (err) {
-    return tagged('database', { uid: mail.uid, messageId: mail.row.messageId }, () => insertMails(prisma, box.id, [quarantined(mail, `could not be stored: ${firstLine(err)}`)]));
+    const reason = `could not be stored: ${firstLine(err)}`;
+    // With what staff need to recognise it; failing that, its Message-ID only; failing that, nothing the sender wrote.
+    for (const keep of ['described', 'identified'] as const) {
+      try {
+        return await insertMails(prisma, box.id, [quarantined(mail, reason, keep)]);
+      } catch {
+        // the next, barer form
+      }
+    }
+    return tagged('database', { uid: mail.uid, messageId: mail.row.messageId }, () => insertMails(prisma, box.id, [quarantined(mail, reason, 'bare')]));
   }
 }
 
 /** The mail reduced to what is sure to store: where it came from, its raw bytes and the reason. */
-export function quarantined(mail: PreparedMail, reason: string): PreparedMail {
+export function quarantined(mail: PreparedMail, reason: string, level: 'described' | 'identified' | 'bare'): PreparedMail {
   const r = mail.row;
+  const keep = (v: string | null | undefined, from: 'described' | 'identified') => (level === 'described' || level === from ? (v?.slice(0, 200) ?? null) : null);
   return {
     uid: mail.uid,
     row: {
       organizationId: r.organizationId, mailboxId: r.mailboxId, uidValidity: r.uidValidity, uid: r.uid, size: r.size, rawStorageKey: r.rawStorageKey,
       // Its own key, so neither its Message-ID nor a twin can turn it away.
       messageKey: `quarantine:${r.uidValidity}:${r.uid}`,
-      messageId: r.messageId?.slice(0, 200) ?? null,
-      subject: r.subject?.slice(0, 200) ?? null,
-      fromAddress: r.fromAddress?.slice(0, 200) ?? null,
+      messageId: keep(r.messageId, 'identified'),
+      subject: keep(r.subject, 'described'),
+      fromAddress: keep(r.fromAddress, 'described'),
       contentHash: r.contentHash ?? null,
       category: 'quarantined',
       reason,

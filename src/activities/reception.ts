@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { startDeliverySync } from '../delivery/schedule';
 import { pollMailbox, type PollResult } from '../reception/poll-mailbox';
+import { waitForMail, type WaitResult } from '../reception/wait-for-mail';
 import { AppError, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
 
@@ -30,5 +31,20 @@ export function createReceptionActivities(deps: ActivityDeps) {
       throw err instanceof AppError ? toActivityFailure(err) : err;
     }
   }
-  return { pollMailboxBatch };
+  /** Holds an IMAP IDLE until new mail arrives (or the bound, a drop, a cancel): the workflow then polls. */
+  async function waitForMailboxMail(mailboxId: string, maxSeconds: number): Promise<WaitResult> {
+    const ctx = Context.current();
+    try {
+      return await waitForMail(
+        {
+          prisma: deps.prisma, secrets: deps.secrets, rejectUnauthorized: deps.config.IMAP_TLS_REJECT_UNAUTHORIZED,
+          heartbeat: (d) => ctx.heartbeat(d), cancelled: ctx.cancelled.catch(() => 'cancelled'),
+        },
+        mailboxId, maxSeconds,
+      );
+    } catch (err) {
+      throw err instanceof AppError ? toActivityFailure(err) : err;
+    }
+  }
+  return { pollMailboxBatch, waitForMailboxMail };
 }

@@ -32,7 +32,6 @@ function qDecode(text: string): Buffer {
 
 /** Rewrites one header block (as bytes); returns it unchanged when nothing needs fixing. */
 export function normalizeHeaderBlock(header: Buffer): Buffer {
-  // eslint-disable-next-line no-control-regex
   const has8bit = /[\x80-\xff]/.test(header.toString('latin1'));
   const hasUtf7 = /=\?(utf-7|unicode-1-1-utf-7)(\*[^?]*)?\?/i.test(header.toString('latin1'));
   if (!has8bit && !hasUtf7) return header;
@@ -43,7 +42,6 @@ export function normalizeHeaderBlock(header: Buffer): Buffer {
       const bytes = enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64') : qDecode(text);
       return `=?UTF-8?B?${Buffer.from(iconv.decode(bytes, 'utf7'), 'utf8').toString('base64')}?=`;
     }
-    // eslint-disable-next-line no-control-regex
     if (enc.toLowerCase() === 'q' && /[\x80-\xff]/.test(text)) {
       return `=?${charset}?Q?${text.replace(/[\x80-\xff]/g, (c) => '=' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'))}?=`;
     }

@@ -41,6 +41,8 @@ export interface TestDovecot {
   createFolder(user: string, password: string, folder: string): Promise<void>;
   /** Deleting then creating a folder gives it a new UIDVALIDITY. */
   deleteFolder(user: string, password: string, folder: string): Promise<void>;
+  /** Drops every open connection of a user (`doveadm kick`), the server staying up; false when none was open. */
+  kick(user: string): boolean;
   /** Stops the server (open connections drop) and keeps its data, to simulate an outage. */
   stop(): Promise<void>;
   /** Starts it again after stop(), on the same ports with the same data. */
@@ -128,6 +130,13 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<TestDo
     tlsPort: ports.tlsPort,
     dir,
     addUser: (user, password) => passwd.set(user, password),
+    kick: (user) => {
+      const r = spawnSync('/usr/bin/doveadm', ['-c', configPath, 'kick', user], { encoding: 'utf8' });
+      // 68 (EX_NOUSER): the user had no connection to drop.
+      if (r.status === 68) return false;
+      if (r.status !== 0) throw new Error(`doveadm kick failed (${r.status}): ${r.stderr}`);
+      return true;
+    },
     clientOptions,
     appendMessage: (user, password, folder, raw, flags = []) =>
       withClient(user, password, async (c) => {

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { startDeliverySync } from '../delivery/schedule';
+import { oauthProvider } from '../outgoing/oauth';
 import { pollMailbox, type PollResult } from '../reception/poll-mailbox';
 import { waitForMail, type WaitResult } from '../reception/wait-for-mail';
 import { AppError, toActivityFailure } from '../shared/errors';
@@ -17,6 +18,7 @@ export function createReceptionActivities(deps: ActivityDeps) {
           maxBytes: deps.config.RECEPTION_MAX_MESSAGE_BYTES,
           batchSize: deps.config.RECEPTION_BATCH_SIZE,
           rejectUnauthorized: deps.config.IMAP_TLS_REJECT_UNAUTHORIZED,
+          oauthProvider: (id) => oauthProvider(deps.config, id),
           heartbeat: (d) => Context.current().heartbeat(d),
         },
         mailboxId,
@@ -37,7 +39,7 @@ export function createReceptionActivities(deps: ActivityDeps) {
     try {
       return await waitForMail(
         {
-          prisma: deps.prisma, secrets: deps.secrets, rejectUnauthorized: deps.config.IMAP_TLS_REJECT_UNAUTHORIZED,
+          prisma: deps.prisma, secrets: deps.secrets, rejectUnauthorized: deps.config.IMAP_TLS_REJECT_UNAUTHORIZED, oauthProvider: (id) => oauthProvider(deps.config, id),
           heartbeat: (d) => ctx.heartbeat(d), cancelled: ctx.cancelled.catch(() => 'cancelled'),
         },
         mailboxId, maxSeconds,

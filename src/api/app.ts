@@ -14,6 +14,7 @@ import { registerInvoiceRoutes } from './routes/invoices';
 import { registerNotificationRoutes } from './routes/notifications';
 import { registerOutgoingRoutes } from './routes/outgoing';
 import { registerTemplateRoutes } from './routes/templates';
+import { registerMailboxOAuthRoutes } from './routes/mailbox-oauth';
 import { registerQuarantineRoutes } from './routes/quarantine';
 import { registerReceptionRoutes } from './routes/reception';
 import { registerSettingsRoutes } from './routes/settings';
@@ -34,6 +35,7 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
   registerOAuthRoutes,
   registerReceptionRoutes,
   registerQuarantineRoutes,
+  registerMailboxOAuthRoutes,
   registerTemplateRoutes,
   registerInvoiceRoutes,
   registerNotificationRoutes,

@@ -3,6 +3,7 @@ import { imapFailure, imapOptions } from '../mail/imap';
 import type { SecretBox } from '../secrets';
 import { AppError } from '../shared/errors';
 import { ImapFlow } from 'imapflow';
+import { mailboxSecret, type MailboxAuthDeps } from './mailbox-auth';
 
 export interface WaitResult {
   /** false: the server has no IDLE (RFC 2177): the workflow keeps polling on its timer. */
@@ -11,7 +12,7 @@ export interface WaitResult {
   ended: 'mail' | 'timeout' | 'dropped' | 'cancelled' | 'unsupported';
 }
 
-export interface WaitDeps {
+export interface WaitDeps extends MailboxAuthDeps {
   prisma: PrismaClient;
   secrets: SecretBox;
   rejectUnauthorized: boolean;
@@ -35,7 +36,7 @@ export async function waitForMail(deps: WaitDeps, mailboxId: string, maxSeconds:
   const box = await deps.prisma.mailboxAccount.findUnique({ where: { id: mailboxId } });
   if (!box || box.disconnectedAt) throw new AppError('NOT_FOUND', `mailbox ${mailboxId} is no longer connected`);
   const client = new ImapFlow({
-    ...imapOptions(box, box.passwordEnc ? deps.secrets.decrypt(box.passwordEnc) : undefined, deps.rejectUnauthorized),
+    ...imapOptions(box, await mailboxSecret(deps, box), deps.rejectUnauthorized),
     // IDLE at once (not after ImapFlow's quiet delay), re-issued every few minutes.
     disableAutoIdle: true,
     maxIdleTime: REISSUE_IDLE_MS,

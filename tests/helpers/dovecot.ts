@@ -56,6 +56,12 @@ export interface TestDovecot {
 export interface DovecotOptions {
   /** Users to create before the first start: name → password. */
   users?: Record<string, string>;
+  /**
+   * Also accept OAuth2 access tokens (SASL XOAUTH2 and OAUTHBEARER, RFC 7628),
+   * checked by Dovecot's oauth2 passdb against this RFC 7662 introspection URL
+   * (`token=` posted; `active` and `email` read from the answer). Passwords keep working.
+   */
+  oauth2IntrospectionUrl?: string;
 }
 
 export const DOVECOT_BIN = '/usr/sbin/dovecot';
@@ -91,7 +97,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<TestDo
   // The ports were free a moment ago; another process may take one before Dovecot binds it.
   for (let attempt = 1; ; attempt++) {
     ports = { port: await freePort(), tlsPort: await freePort() };
-    fs.writeFileSync(configPath, dovecotConfig(dir, ports, account.name));
+    fs.writeFileSync(configPath, dovecotConfig(dir, ports, account.name, options.oauth2IntrospectionUrl));
     try {
       await server.start(ports);
       break;
@@ -175,7 +181,15 @@ function runAs(): Account | undefined {
   return ids ? { name, uid: Number(ids[1]), gid: Number(ids[2]) } : undefined;
 }
 
-function dovecotConfig(dir: string, ports: { port: number; tlsPort: number }, user: string): string {
+function dovecotConfig(dir: string, ports: { port: number; tlsPort: number }, user: string, introspectionUrl?: string): string {
+  if (introspectionUrl) {
+    fs.writeFileSync(
+      path.join(dir, 'oauth2.conf.ext'),
+      `introspection_mode = post\nintrospection_url = ${introspectionUrl}\nusername_attribute = email\nactive_attribute = active\nactive_value = true\n`,
+    );
+  }
+  // The password passdb comes first and, failing, continues to the oauth2 one: a token is no password.
+  const oauth = introspectionUrl ? `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${dir}/oauth2.conf.ext\n}\n` : '';
   return `# Written by tests/helpers/dovecot.ts; nothing from /etc/dovecot is read.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -187,7 +201,7 @@ listen = ${HOST}
 ssl = yes
 ssl_cert = <${dir}/cert.pem
 ssl_key = <${dir}/key.pem
-auth_mechanisms = plain login
+auth_mechanisms = plain login${introspectionUrl ? ' xoauth2 oauthbearer' : ''}
 disable_plaintext_auth = no
 # Wrong-password tests should not wait the default 2 s.
 auth_failure_delay = 0
@@ -201,7 +215,7 @@ passdb {
   driver = passwd-file
   args = ${dir}/users/%u
 }
-userdb {
+${oauth}userdb {
   driver = passwd-file
   args = ${dir}/users/%u
 }

@@ -1,5 +1,9 @@
 -- AlterTable
 ALTER TABLE "MailboxAccount" ADD COLUMN     "lastErrorKind" TEXT,
+ADD COLUMN     "oauthAccessExpiresAt" TIMESTAMP(3),
+ADD COLUMN     "oauthAccessTokenEnc" TEXT,
+ADD COLUMN     "oauthProvider" TEXT,
+ADD COLUMN     "oauthRefreshTokenEnc" TEXT,
 ADD COLUMN     "troubleMessageId" TEXT,
 ADD COLUMN     "troubleUid" BIGINT;
 

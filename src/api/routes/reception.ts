@@ -6,11 +6,15 @@ import { searchable } from '../../reception/classify';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { sanitizeReceivedHtml } from '../../reception/sanitize';
 import { verifyMailbox } from '../../reception/verify-mailbox';
+import { mailboxSecret } from '../../reception/mailbox-auth';
+import { oauthProvider } from '../../outgoing/oauth';
 import { ignoreClientGone } from '../client-gone';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
 import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+
+const NO_OAUTH = { oauthProvider: null, oauthRefreshTokenEnc: null, oauthAccessTokenEnc: null, oauthAccessExpiresAt: null };
 
 const mailboxBody = z
   .object({
@@ -65,7 +69,8 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     method: 'put', path: '/settings/mailbox', summary: 'Connect the mailbox (starts polling it)', tags: ['mailbox'], role: 'admin', body: mailboxBody, response: mailboxSchema,
     handler: async ({ auth, body }) => {
       const { password, ...rest } = body;
-      const data = { ...rest, moveToFolder: rest.moveToFolder ?? null, disconnectedAt: null, ...(password !== undefined ? { passwordEnc: ctx.secrets.encrypt(password) } : {}) };
+      // A password given replaces an OAuth2 sign-in.
+      const data = { ...rest, moveToFolder: rest.moveToFolder ?? null, disconnectedAt: null, ...(password !== undefined ? { passwordEnc: ctx.secrets.encrypt(password), ...NO_OAUTH } : {}) };
       const before = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
       // A different server, account or folder is a different mailbox: its cursor starts again.
       const moved = before && (before.host !== data.host || before.username !== data.username || before.folder !== data.folder);
@@ -84,7 +89,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
       const box = await requireMailbox(auth.organizationId);
       await stopMailboxWorkflow(ctx.temporal, box.id);
       // Received mail stays (it belongs to members): the account is marked disconnected, its password forgotten.
-      await ctx.prisma.mailboxAccount.update({ where: { id: box.id }, data: { disconnectedAt: new Date(), passwordEnc: null } });
+      await ctx.prisma.mailboxAccount.update({ where: { id: box.id }, data: { disconnectedAt: new Date(), passwordEnc: null, ...NO_OAUTH } });
     },
   });
   r.add({
@@ -95,7 +100,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
       const saved = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
       const s = body.settings ?? (saved && !saved.disconnectedAt ? { ...saved, password: undefined } : null);
       if (!s) throw new AppError('NOT_FOUND', 'No mailbox to test: give settings or connect one first');
-      const password = s.password ?? (saved?.passwordEnc ? ctx.secrets.decrypt(saved.passwordEnc) : undefined);
+      const password = s.password ?? (saved && !body.settings ? await mailboxSecret({ ...ctx, oauthProvider: (id) => oauthProvider(ctx.config, id) }, saved) : saved?.passwordEnc ? ctx.secrets.decrypt(saved.passwordEnc) : undefined);
       return verifyMailbox(s, password, { rejectUnauthorized: ctx.config.IMAP_TLS_REJECT_UNAUTHORIZED, timeoutMs: ctx.config.SMTP_VERIFY_TIMEOUT_SECONDS * 1000 });
     },
   });

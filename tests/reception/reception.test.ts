@@ -228,8 +228,6 @@ describeIfServer('Temporal dev server and Dovecot', temporalAvailable() && dovec
     await eventually(async () => (await mr.db.prisma.receivedMail.count({ where: { mailboxId: folderBox.id } })) === start + 30, 60_000);
     const subjects = (await mr.db.prisma.receivedMail.findMany({ where: { subject: { startsWith: 'Lot ' } }, select: { subject: true } })).map((r) => r.subject);
     expect(new Set(subjects).size).toBe(30);
-    const fin = await status(); const box = await mr.db.prisma.mailboxAccount.findFirstOrThrow({ where: { organizationId: org.organizationId } });
-    process.stderr.write('DEBUG ' + JSON.stringify({ fin, boxErr: box.lastError, wf: await mr.app.temporal.workflow.getHandle(`mailbox-poll:${box.id}`).query('status') }) + '\n');
     expect((await status()).lastError).toBeNull();
   });
 

@@ -138,3 +138,21 @@ export class RawMailNormalizer extends Transform {
     return fixed.out;
   }
 }
+
+/** The same fixes for a message already whole in memory, without a stream stage (the hot path: most mail is small). */
+export function normalizeRawBuffer(raw: Buffer): Buffer {
+  const firstLf = raw.indexOf(0x0a);
+  const firstCr = raw.indexOf(0x0d);
+  const mac = firstCr !== -1 && (firstLf === -1 || firstCr < firstLf) && raw[firstCr + 1] !== undefined && raw[firstCr + 1] !== 0x0a;
+  let all = raw;
+  if (mac) {
+    const fixed = fixBareCr(raw, false);
+    all = fixed.carry ? Buffer.concat([fixed.out, Buffer.from('\r\n')]) : fixed.out;
+  }
+  const crlf = all.indexOf('\r\n\r\n');
+  const lf = all.indexOf('\n\n');
+  const end = crlf === -1 && lf === -1 ? Math.min(all.length, MAX_HEADER_BYTES) : crlf === -1 ? lf + 2 : lf === -1 ? crlf + 4 : Math.min(crlf + 4, lf + 2);
+  const header = all.subarray(0, end);
+  const fixedHeader = normalizeHeaderBlock(header);
+  return fixedHeader === header ? all : Buffer.concat([fixedHeader, all.subarray(end)]);
+}

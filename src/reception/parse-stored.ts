@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
 import { safeFilename } from '../documents/safe-name';
 import type { Storage } from '../storage';
-import { RawMailNormalizer } from './normalize-raw';
+import { normalizeRawBuffer, RawMailNormalizer } from './normalize-raw';
 
 export interface StoredPart {
   key: string;
@@ -42,7 +42,7 @@ const addresses = (v: unknown): string[] => {
  * in memory. Filenames come out decoded (RFC 2047 encoded-words, RFC 2231
  * parameter continuations and charsets).
  */
-export function parseStored(raw: Readable, storage: Storage): Promise<ParsedStored> {
+export function parseStored(raw: Readable | Buffer, storage: Storage): Promise<ParsedStored> {
   return new Promise((resolve, reject) => {
     const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true });
     const result: ParsedStored = { headers: new Map(), messageId: null, from: null, to: [], cc: [], replyTo: null, subject: null, date: null, dateHeader: null, text: null, html: null, attachments: [] };
@@ -93,6 +93,10 @@ export function parseStored(raw: Readable, storage: Storage): Promise<ParsedStor
     parser.on('end', () => {
       Promise.all(pending).then(() => resolve(result), reject);
     });
+    if (Buffer.isBuffer(raw)) {
+      parser.end(normalizeRawBuffer(raw));
+      return;
+    }
     raw.on('error', reject);
     const normalizer = new RawMailNormalizer();
     normalizer.on('error', reject);

@@ -79,7 +79,7 @@ export async function prepareMessage(
   }
   let parsed: ParsedStored;
   try {
-    parsed = await parseStored(input.body ? Readable.from([input.body]) : storage.get(raw.key), storage);
+    parsed = await parseStored(input.body ?? storage.get(raw.key), storage);
   } catch (err) {
     return { uid, row: { ...base, messageKey: hashKey, contentHash: raw.sha256, category: 'quarantined', reason: `could not be parsed: ${(err as Error).message}` }, attachments: [] };
   }

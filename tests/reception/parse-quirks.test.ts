@@ -8,8 +8,9 @@ import { createStorage } from '../../src/storage';
 const storage = createStorage(fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-parse-')));
 const parse = (raw: string | Buffer, chunk = 0) => {
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'latin1');
-  // Chunked like a network download, to prove the fixes survive any cut.
-  const parts = chunk ? Array.from({ length: Math.ceil(buf.length / chunk) }, (_, i) => buf.subarray(i * chunk, (i + 1) * chunk)) : [buf];
+  // Whole in memory (small mail), or streamed in chunks like a large download, to prove the fixes survive any cut.
+  if (!chunk) return parseStored(buf, storage);
+  const parts = Array.from({ length: Math.ceil(buf.length / chunk) }, (_, i) => buf.subarray(i * chunk, (i + 1) * chunk));
   return parseStored(Readable.from(parts), storage);
 };
 
@@ -27,11 +28,13 @@ describe('parsing mail as mail clients do', () => {
     const p = await parse(`From: =?utf-7?Q?Ren+AOk-?= <r@example.org>\r\nSubject: =?UTF-7?B?${b}?= au lait\r\n\r\nhi\r\n`);
     expect(p.subject).toBe('Café au lait');
     expect(p.from?.name).toBe('René');
+    expect((await parse(`Subject: =?UTF-7?B?${b}?=\r\n\r\nhi\r\n`, 4)).subject).toBe('Café');
   });
 
   it('reads 8-bit bytes inside an encoded word in its charset, and bare 8-bit headers best-effort', async () => {
     const raw = Buffer.concat([Buffer.from('From: a@example.org\r\nSubject: =?iso-8859-1?Q?'), Buffer.from([0xe9, 0x74, 0xe9]), Buffer.from('?= et '), Buffer.from([0xe0]), Buffer.from(' bient\xf4t\r\n\r\nhi\r\n', 'latin1')]);
     expect((await parse(raw)).subject).toBe('été et à bientôt');
+    expect((await parse(raw, 5)).subject).toBe('été et à bientôt');
     // UTF-8 headers (RFC 6532) are left as they are.
     expect((await parse(Buffer.from('From: a@example.org\r\nSubject: Réunion à 18 h\r\n\r\nhi\r\n'))).subject).toBe('Réunion à 18 h');
   });

@@ -106,15 +106,22 @@ const envSchema = z.object({
   GMAIL_SMTP_HOST: z.string().default('smtp.gmail.com'),
   GMAIL_SMTP_PORT: z.coerce.number().int().default(465),
   GMAIL_SMTP_SECURITY: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
+  GMAIL_IMAP_HOST: z.string().default('imap.gmail.com'),
+  GMAIL_IMAP_PORT: z.coerce.number().int().default(993),
+  GMAIL_IMAP_SECURITY: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
   MICROSOFT_OAUTH_CLIENT_ID: z.string().optional(),
   MICROSOFT_OAUTH_CLIENT_SECRET: z.string().optional(),
   MICROSOFT_OAUTH_AUTHORIZE_URL: z.string().url().default('https://login.microsoftonline.com/common/oauth2/v2.0/authorize'),
   MICROSOFT_OAUTH_TOKEN_URL: z.string().url().default('https://login.microsoftonline.com/common/oauth2/v2.0/token'),
   MICROSOFT_OAUTH_REVOKE_URL: z.string().url().optional(),
-  MICROSOFT_OAUTH_SCOPE: z.string().default('https://outlook.office.com/SMTP.Send offline_access openid email'),
+  // One consent serves sending and receiving: SMTP and IMAP scopes together.
+  MICROSOFT_OAUTH_SCOPE: z.string().default('https://outlook.office.com/SMTP.Send https://outlook.office.com/IMAP.AccessAsUser.All offline_access openid email'),
   MICROSOFT_SMTP_HOST: z.string().default('smtp.office365.com'),
   MICROSOFT_SMTP_PORT: z.coerce.number().int().default(587),
   MICROSOFT_SMTP_SECURITY: z.enum(['none', 'ssl', 'starttls']).default('starttls'),
+  MICROSOFT_IMAP_HOST: z.string().default('outlook.office365.com'),
+  MICROSOFT_IMAP_PORT: z.coerce.number().int().default(993),
+  MICROSOFT_IMAP_SECURITY: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
   /** How long an account test waits for each step before calling it a timeout. */
   SMTP_VERIFY_TIMEOUT_SECONDS: z.coerce.number().min(1).default(10),
   /** Verify SMTP servers' certificates when testing accounts (off only for self-signed test servers). */

@@ -20,6 +20,8 @@ import { registerSentEmailOverviewRoutes } from './routes/sent-emails-overview';
 import { registerNotificationRoutes } from './routes/notifications';
 import { registerOutgoingRoutes } from './routes/outgoing';
 import { registerTemplateRoutes } from './routes/templates';
+import { registerMailboxOAuthRoutes } from './routes/mailbox-oauth';
+import { registerQuarantineRoutes } from './routes/quarantine';
 import { registerReceptionRoutes } from './routes/reception';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerEmailRoutes } from './routes/emails';
@@ -45,6 +47,8 @@ const ROUTE_GROUPS: ((r: ApiRouter, ctx: AppContext) => void)[] = [
   registerOutgoingRoutes,
   registerOAuthRoutes,
   registerReceptionRoutes,
+  registerQuarantineRoutes,
+  registerMailboxOAuthRoutes,
   registerTemplateRoutes,
   // Before the invoice routes: /invoice-batches/preview must win over /invoice-batches/:id.
   registerInvoiceBatchHistoryRoutes,

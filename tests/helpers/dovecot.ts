@@ -43,6 +43,8 @@ export interface TestDovecot {
   createFolder(user: string, password: string, folder: string): Promise<void>;
   /** Deleting then creating a folder gives it a new UIDVALIDITY. */
   deleteFolder(user: string, password: string, folder: string): Promise<void>;
+  /** Drops every open connection of a user (`doveadm kick`), the server staying up; false when none was open. */
+  kick(user: string): boolean;
   /** Stops the server (open connections drop) and keeps its data, to simulate an outage. */
   stop(): Promise<void>;
   /** Starts it again after stop(), on the same ports with the same data. */
@@ -62,6 +64,12 @@ export interface DovecotOptions {
    * addresses delivered to the user (VERP: bounces+<id>@domain → bounces).
    */
   lmtp?: boolean;
+  /**
+   * Also accept OAuth2 access tokens (SASL XOAUTH2 and OAUTHBEARER, RFC 7628),
+   * checked by Dovecot's oauth2 passdb against this RFC 7662 introspection URL
+   * (`token=` posted; `active` and `email` read from the answer). Passwords keep working.
+   */
+  oauth2IntrospectionUrl?: string;
 }
 
 export const DOVECOT_LMTP_BIN = '/usr/lib/dovecot/lmtp';
@@ -100,7 +108,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<TestDo
   // The ports were free a moment ago; another process may take one before Dovecot binds it.
   for (let attempt = 1; ; attempt++) {
     ports = { port: await freePort(), tlsPort: await freePort(), lmtpPort: options.lmtp ? await freePort() : 0 };
-    fs.writeFileSync(configPath, dovecotConfig(dir, ports, account.name));
+    fs.writeFileSync(configPath, dovecotConfig(dir, ports, account.name, options.oauth2IntrospectionUrl));
     try {
       await server.start(ports);
       break;
@@ -140,6 +148,13 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<TestDo
     lmtpPort: ports.lmtpPort,
     dir,
     addUser: (user, password, opts) => passwd.set(user, password, opts?.quotaBytes),
+    kick: (user) => {
+      const r = spawnSync('/usr/bin/doveadm', ['-c', configPath, 'kick', user], { encoding: 'utf8' });
+      // 68 (EX_NOUSER): the user had no connection to drop.
+      if (r.status === 68) return false;
+      if (r.status !== 0) throw new Error(`doveadm kick failed (${r.status}): ${r.stderr}`);
+      return true;
+    },
     clientOptions,
     appendMessage: (user, password, folder, raw, flags = []) =>
       withClient(user, password, async (c) => {
@@ -201,7 +216,15 @@ protocol lmtp {
 `;
 }
 
-function dovecotConfig(dir: string, ports: { port: number; tlsPort: number; lmtpPort: number }, user: string): string {
+function dovecotConfig(dir: string, ports: { port: number; tlsPort: number; lmtpPort: number }, user: string, introspectionUrl?: string): string {
+  if (introspectionUrl) {
+    fs.writeFileSync(
+      path.join(dir, 'oauth2.conf.ext'),
+      `introspection_mode = post\nintrospection_url = ${introspectionUrl}\nusername_attribute = email\nactive_attribute = active\nactive_value = true\n`,
+    );
+  }
+  // The password passdb comes first and, failing, continues to the oauth2 one: a token is no password.
+  const oauth = introspectionUrl ? `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${dir}/oauth2.conf.ext\n}\n` : '';
   return `# Written by tests/helpers/dovecot.ts; nothing from /etc/dovecot is read.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -213,7 +236,7 @@ listen = ${HOST}
 ssl = yes
 ssl_cert = <${dir}/cert.pem
 ssl_key = <${dir}/key.pem
-auth_mechanisms = plain login
+auth_mechanisms = plain login${introspectionUrl ? ' xoauth2 oauthbearer' : ''}
 disable_plaintext_auth = no
 # Wrong-password tests should not wait the default 2 s.
 auth_failure_delay = 0
@@ -227,7 +250,7 @@ passdb {
   driver = passwd-file
   args = ${dir}/users/%u
 }
-userdb {
+${oauth}userdb {
   driver = passwd-file
   args = ${dir}/users/%u
 }

@@ -2,6 +2,7 @@ import type { DeliveryReport, Prisma, SentEmail, SentEmailRecipient, SendAttempt
 import { pipeline } from 'node:stream/promises';
 import { sentMessageKey } from '../../activities/mail';
 import { purgeWhere } from '../../delivery/purge';
+import { ignoreClientGone } from '../client-gone';
 import { contentDisposition } from '../../documents/documents';
 import { isReason, REASON_KEYS, REASONS } from '../../delivery/reasons';
 import { AppError, notFound } from '../../shared/errors';
@@ -125,7 +126,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
       if (!(await ctx.storage.exists(key))) throw new AppError('NOT_FOUND', 'This message has not been built yet (still queued)');
       res.setHeader('Content-Type', 'message/rfc822');
       res.setHeader('Content-Disposition', contentDisposition(`${e.id}.eml`));
-      await pipeline(ctx.storage.get(key), res);
+      await pipeline(ctx.storage.get(key), res).catch(ignoreClientGone);
       return HANDLED;
     },
   });

@@ -63,9 +63,9 @@ async function createPglite(dir: string): Promise<Database> {
   const { PrismaPGlite } = require('pglite-prisma-adapter') as typeof import('pglite-prisma-adapter');
   // The trigram and btree_gin extensions behind the search indexes (see the 20261207150000 migration).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as typeof import('@electric-sql/pglite/contrib/pg_trgm');
+  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: import('@electric-sql/pglite').Extension };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { btree_gin } = require('@electric-sql/pglite/contrib/btree_gin') as typeof import('@electric-sql/pglite/contrib/btree_gin');
+  const { btree_gin } = require('@electric-sql/pglite/contrib/btree_gin') as { btree_gin: import('@electric-sql/pglite').Extension };
   if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
   const db = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin } });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });

@@ -8,9 +8,11 @@ import type { SqlRunner } from './sql';
  * beyond MAX_OFFSET rows the caller is told to follow the `next` cursor.
  * Totals are counted up to COUNT_LIMIT matching rows: exact below, a lower
  * bound above (`totalIsLowerBound`), so no request ever counts a million rows.
+ * (A common search word matches one row in ten or twenty: counting 10,000 of
+ * them reads 100,000+ rows, counting 1,000 — a hundred pages — reads a tenth.)
  */
 export const MAX_OFFSET = 10_000;
-export const COUNT_LIMIT = 10_000;
+export const COUNT_LIMIT = 1_000;
 
 export type KeyType = 'timestamp' | 'text';
 

@@ -9,7 +9,8 @@ import type { SqlRunner } from './sql';
  * produce exactly what Prisma would. Uses Prisma's own schema parser (wasm),
  * which needs no schema engine.
  */
-export const SCHEMA_FILE = path.resolve(__dirname, '../../prisma/schema.prisma');
+// From src/db (tsx, Jest) or dist/src/db (compiled, `npm start`).
+export const SCHEMA_FILE = [path.resolve(__dirname, '../../prisma/schema.prisma'), path.resolve(__dirname, '../../../prisma/schema.prisma')].find((p) => fs.existsSync(p)) ?? path.resolve(__dirname, '../../prisma/schema.prisma');
 
 interface DmmfField {
   name: string;

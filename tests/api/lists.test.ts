@@ -13,7 +13,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
   let a: TestOrg;
   let b: TestOrg;
   let mailboxA: string;
-  const COUNT = 10_600;
+  const COUNT = 1_200;
 
   const mail = async (org: TestOrg, mailboxId: string, uid: number, subject: string, from: string, fromName: string | null = null) =>
     mr.db.prisma.receivedMail.create({
@@ -44,7 +44,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     mr = await startTestMailroom({ roles: { api: true, worker: false } });
     a = await mr.newOrganization('Fédération A');
     b = await mr.newOrganization('Club B');
-    ({ mailboxId: mailboxA } = await fillLists(mr.db.sql, { organizationId: a.organizationId, count: COUNT, members: 2000 }));
+    ({ mailboxId: mailboxA } = await fillLists(mr.db.sql, { organizationId: a.organizationId, count: COUNT, members: 500 }));
     const { mailboxId: mailboxB } = await fillLists(mr.db.sql, { organizationId: b.organizationId, count: 300, members: 50 });
     await mail(a, mailboxA, 1, 'Taux 100% atteint', 'zoe.martin@exemple.fr', 'Zoé Martin');
     await mail(a, mailboxA, 2, 'Taux 1000 atteint', 'paul@exemple.fr');
@@ -57,7 +57,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
 
   it('pages received mail newest first, by page number and by cursor, with a bounded total', async () => {
     const first = (await a.staff.get('/api/v1/received-mails')).body;
-    expect(first).toMatchObject({ page: 1, pageSize: 10, total: 10_000, totalIsLowerBound: true, previous: null });
+    expect(first).toMatchObject({ page: 1, pageSize: 10, total: 1_000, totalIsLowerBound: true, previous: null });
     expect(first.items).toHaveLength(10);
     const dates = first.items.map((i: { receivedAt: string }) => i.receivedAt);
     expect([...dates].sort().reverse()).toEqual(dates);
@@ -103,7 +103,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     expect(await subjects('zoe martin')).toEqual(['Taux 100% atteint']);
     const accents = (await a.staff.get(`/api/v1/received-mails?q=${encodeURIComponent('CERTIFICAT MÉDICAL')}`)).body;
     const plain = (await a.staff.get('/api/v1/received-mails?q=ertificat%20medi')).body;
-    expect(accents.total).toBeGreaterThan(100);
+    expect(accents.total).toBeGreaterThan(20);
     expect(plain.total).toBe(accents.total);
     expect(plain.items.every((i: { subject: string }) => i.subject.startsWith('Certificat médical'))).toBe(true);
     // The other organisation's identical mail is never found from here, nor ours from there.
@@ -121,12 +121,16 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     const failed = await q('status=failed');
     expect(failed.total).toBe(await mr.db.prisma.sentEmail.count({ where: { organizationId: a.organizationId, status: 'failed' } }));
     expect(failed.items.every((i: { status: string }) => i.status === 'failed')).toBe(true);
-    const member = memberIdOf(a.organizationId, 3);
-    const template = await walk(a.staff, `/api/v1/sent-emails?template=booking.reminder&memberId=${member}&pageSize=1`);
+    const template = await walk(a.staff, '/api/v1/sent-emails?template=booking.reminder&pageSize=30');
     const expected = await mr.db.prisma.sentEmail.findMany({
-      where: { organizationId: a.organizationId, templateKey: 'booking.reminder', memberId: member }, orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }], select: { id: true },
+      where: { organizationId: a.organizationId, templateKey: 'booking.reminder' }, orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }], select: { id: true },
     });
+    expect(expected.length).toBeGreaterThan(60);
     expect(template.map((r) => r.id)).toEqual(expected.map((e) => e.id));
+    const member = memberIdOf(a.organizationId, 3);
+    const ofMember = (await q(`memberId=${member}`)).items;
+    expect(ofMember.length).toBeGreaterThan(0);
+    expect(ofMember.every((i: { memberId: string }) => i.memberId === member)).toBe(true);
     const from = new Date(Date.now() - 3600_000).toISOString();
     const lastHour = await q(`from=${from}&pageSize=100`);
     expect(lastHour.total).toBe(await mr.db.prisma.sentEmail.count({ where: { organizationId: a.organizationId, queuedAt: { gte: new Date(from) } } }));
@@ -145,7 +149,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     expect(await find('%b@planeur')).toEqual([]);
     // By name (the database's collation), with an exact total below the bound.
     const all = (await a.staff.get('/api/v1/members?pageSize=100')).body;
-    expect(all).toMatchObject({ total: 2001, totalIsLowerBound: false });
+    expect(all).toMatchObject({ total: 501, totalIsLowerBound: false });
     const byName = await mr.db.prisma.member.findMany({ where: { organizationId: a.organizationId }, orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], take: 100, select: { id: true } });
     expect(all.items.map((m: { id: string }) => m.id)).toEqual(byName.map((m) => m.id));
     expect((await b.staff.get('/api/v1/members?q=planeur')).body.total).toBe(0);
@@ -153,9 +157,9 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
 
   it("pages a member's documents by cursor", async () => {
     const member = memberIdOf(a.organizationId, 5);
-    const docs = await walk(a.staff, `/api/v1/members/${member}/documents?pageSize=3`);
+    const docs = await walk(a.staff, `/api/v1/members/${member}/documents?pageSize=1`);
     expect(docs.length).toBe(await mr.db.prisma.document.count({ where: { memberId: member } }));
-    expect(docs.length).toBeGreaterThan(3);
+    expect(docs.length).toBeGreaterThan(1);
   });
 
   it('documents cursors and bounded totals in the OpenAPI document', async () => {

@@ -22,11 +22,11 @@ export interface BenchMailroom {
   stop(): Promise<void>;
 }
 
-export async function startBenchMailroom(env: Record<string, string> = {}): Promise<BenchMailroom> {
+export async function startBenchMailroom(env: Record<string, string> = {}, roles = { api: true, worker: true }): Promise<BenchMailroom> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-bench-'));
   const devServer: DevServer = await startDevServer({});
   const bundle = path.join(dir, 'workflows.js');
-  fs.writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } })).code);
+  if (roles.worker) fs.writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } })).code);
   let url: string | undefined;
   let schema: string | undefined;
   if (process.env.DATABASE_URL) {
@@ -41,7 +41,7 @@ export async function startBenchMailroom(env: Record<string, string> = {}): Prom
     MAILROOM_DATA_DIR: dir, MAILROOM_SECRET_KEY: crypto.randomBytes(32).toString('base64'), TEMPORAL_ADDRESS: devServer.address,
     TEMPORAL_TASK_QUEUE: 'bench', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...(url ? { DATABASE_URL: url } : {}), ...env,
   });
-  const app = await startMailroom(config, { roles: { api: true, worker: true }, db, workflowBundlePath: bundle });
+  const app = await startMailroom(config, { roles, db, workflowBundlePath: roles.worker ? bundle : undefined });
   const { organizationId, key } = await createOrganization(db.prisma, 'Bench');
   return {
     app, db, organizationId, apiKey: key,

@@ -61,8 +61,17 @@ async function createPglite(dir: string): Promise<Database> {
   const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PrismaPGlite } = require('pglite-prisma-adapter') as typeof import('pglite-prisma-adapter');
+  // The trigram and btree_gin extensions behind the search indexes (see the 20261207150000 migration).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: import('@electric-sql/pglite').Extension };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { btree_gin } = require('@electric-sql/pglite/contrib/btree_gin') as { btree_gin: import('@electric-sql/pglite').Extension };
   if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  // PostgreSQL's default 128 MB of shared buffers is allocated (and touched) inside PGlite's
+  // WebAssembly memory: ~120 MB of the process at rest. A club's database is served from the
+  // operating system's file cache as well; 16 MB keeps the hot index pages.
+  const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+  const db = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin }, startParams });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   const sql = pgliteRunner(db);
   return {

@@ -9,7 +9,8 @@ import type { SqlRunner } from './sql';
  * table, sha256 checksum of the file, finished_at), so either tool can take
  * over. The schema engine cannot be downloaded on offline machines; this can.
  */
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
+// From src/db (tsx, Jest) or dist/src/db (compiled, `npm start`).
+export const MIGRATIONS_DIR = [path.resolve(__dirname, '../../prisma/migrations'), path.resolve(__dirname, '../../../prisma/migrations')].find((p) => fs.existsSync(p)) ?? path.resolve(__dirname, '../../prisma/migrations');
 
 // Prisma's own advisory lock key, so this applier and `prisma migrate` never run at once.
 const PRISMA_ADVISORY_LOCK = 72707369;

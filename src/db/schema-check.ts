@@ -9,7 +9,8 @@ import type { SqlRunner } from './sql';
  * produce exactly what Prisma would. Uses Prisma's own schema parser (wasm),
  * which needs no schema engine.
  */
-export const SCHEMA_FILE = path.resolve(__dirname, '../../prisma/schema.prisma');
+// From src/db (tsx, Jest) or dist/src/db (compiled, `npm start`).
+export const SCHEMA_FILE = [path.resolve(__dirname, '../../prisma/schema.prisma'), path.resolve(__dirname, '../../../prisma/schema.prisma')].find((p) => fs.existsSync(p)) ?? path.resolve(__dirname, '../../prisma/schema.prisma');
 
 interface DmmfField {
   name: string;
@@ -36,7 +37,9 @@ interface DmmfIndex {
   model: string;
   type: 'id' | 'normal' | 'unique' | 'fulltext';
   dbName?: string | null;
-  fields: { name: string }[];
+  /** Access method when not B-tree (`@@index(..., type: Gin)`). */
+  algorithm?: string;
+  fields: { name: string; operatorClass?: string; sortOrder?: 'asc' | 'desc' }[];
 }
 
 const SCALAR_TYPES: Record<string, string> = {
@@ -153,20 +156,27 @@ export async function compareDatabaseWithSchema(sql: SqlRunner, schemaFile = SCH
     }
   }
 
-  // Indexes: compare (table, unique?, columns) sets, ignoring names' details except existence.
-  const dbIndexes = await sql.query<{ table: string; name: string; unique: boolean; primary: boolean; columns: string[] }>(
-    `SELECT t.relname AS table, i.relname AS name, ix.indisunique AS unique, ix.indisprimary AS primary,
-            array_agg(a.attname ORDER BY k.ord) AS columns
+  // Indexes: compare (table, unique?, access method, columns with their operator class and
+  // direction) sets, ignoring names. A B-tree column's default operator class is not spelled out;
+  // other methods (GIN trigram indexes) always name theirs, as schema.prisma must.
+  const dbIndexes = await sql.query<{ table: string; name: string; unique: boolean; primary: boolean; method: string; columns: string[] }>(
+    `SELECT t.relname AS table, i.relname AS name, ix.indisunique AS unique, ix.indisprimary AS primary, am.amname AS method,
+            array_agg(a.attname
+                      || CASE WHEN am.amname <> 'btree' OR NOT oc.opcdefault THEN ' ' || oc.opcname ELSE '' END
+                      || CASE WHEN am.amname = 'btree' AND (ix.indoption[k.ord - 1] & 1) = 1 THEN ' desc' ELSE '' END
+                      ORDER BY k.ord) AS columns
        FROM pg_index ix
        JOIN pg_class i ON i.oid = ix.indexrelid
+       JOIN pg_am am ON am.oid = i.relam
        JOIN pg_class t ON t.oid = ix.indrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace
-       CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
+       CROSS JOIN LATERAL unnest(ix.indkey, ix.indclass) WITH ORDINALITY AS k(attnum, opclass, ord)
        JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+       JOIN pg_opclass oc ON oc.oid = k.opclass
       WHERE n.nspname = current_schema() AND t.relname <> '_prisma_migrations'
-      GROUP BY t.relname, i.relname, ix.indisunique, ix.indisprimary`,
+      GROUP BY t.relname, i.relname, ix.indisunique, ix.indisprimary, am.amname`,
   );
-  const key = (table: string, kind: string, cols: string[]) => `${table} ${kind} (${cols.join(', ')})`;
+  const key = (table: string, kind: string, cols: string[], method = 'btree') => `${table} ${kind}${method === 'btree' ? '' : ` using ${method}`} (${cols.join(', ')})`;
   const fieldColumn = (model: DmmfModel, field: string) => {
     const f = model.fields.find((x) => x.name === field);
     return f?.dbName ?? field;
@@ -175,10 +185,11 @@ export async function compareDatabaseWithSchema(sql: SqlRunner, schemaFile = SCH
   for (const idx of dm.indexes) {
     const model = dm.models.find((m) => m.name === idx.model)!;
     const kind = idx.type === 'id' ? 'primary' : idx.type === 'unique' ? 'unique' : 'index';
-    wanted.add(key(modelTable.get(idx.model)!, kind, idx.fields.map((f) => fieldColumn(model, f.name))));
+    const cols = idx.fields.map((f) => [fieldColumn(model, f.name), f.operatorClass?.toLowerCase(), f.sortOrder === 'desc' ? 'desc' : undefined].filter(Boolean).join(' '));
+    wanted.add(key(modelTable.get(idx.model)!, kind, cols, idx.algorithm?.toLowerCase()));
   }
   const present = new Set(
-    dbIndexes.map((r) => key(r.table, r.primary ? 'primary' : r.unique ? 'unique' : 'index', normaliseArray(r.columns))),
+    dbIndexes.map((r) => key(r.table, r.primary ? 'primary' : r.unique ? 'unique' : 'index', normaliseArray(r.columns), r.method)),
   );
   for (const w of wanted) if (!present.has(w)) problems.push(`index missing in the database: ${w}`);
   for (const p of present) if (!wanted.has(p)) problems.push(`index in the database but not in schema.prisma: ${p}`);

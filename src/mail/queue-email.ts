@@ -197,6 +197,8 @@ async function buildRecord(
     messageId: `<${crypto.randomUUID()}@${domain}>`,
     status: 'queued',
     attempts: 0,
+    // Filled by the database (trigger of migration 20261207150000) from subject and addresses.
+    searchText: '',
     lastError: null,
     smtpResponse: null,
     transport: null,

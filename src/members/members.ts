@@ -1,6 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { normalizeAddress, parseAddress } from '../mail/addresses';
-import { escapeLike } from '../db/like';
 import { AppError, notFound } from '../shared/errors';
 
 export interface MemberEmailInput {
@@ -115,27 +114,4 @@ export async function updateMember(prisma: PrismaClient, organizationId: string,
 export async function deleteMember(prisma: PrismaClient, organizationId: string, id: string): Promise<void> {
   const { count } = await prisma.member.deleteMany({ where: { id, organizationId } });
   if (!count) throw notFound(`Member ${id}`);
-}
-
-export async function listMembers(
-  prisma: PrismaClient,
-  organizationId: string,
-  q: { q?: string; structureId?: string; skip: number; take: number },
-): Promise<{ items: MemberWithEmails[]; total: number }> {
-  const where: Prisma.MemberWhereInput = { organizationId };
-  if (q.structureId) where.structureId = q.structureId;
-  if (q.q) {
-    const term = escapeLike(q.q.trim());
-    where.OR = [
-      { lastName: { contains: term, mode: 'insensitive' } },
-      { firstName: { contains: term, mode: 'insensitive' } },
-      { licenceNumber: { contains: term, mode: 'insensitive' } },
-      { emails: { some: { normalized: { contains: term.toLowerCase() } } } },
-    ];
-  }
-  const [items, total] = await Promise.all([
-    prisma.member.findMany({ where, include: memberInclude, orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], skip: q.skip, take: q.take }),
-    prisma.member.count({ where }),
-  ]);
-  return { items, total };
 }

@@ -165,7 +165,7 @@ describeIfServer('Temporal dev server and Dovecot', temporalAvailable() && dovec
     for (let i = 0; i < 23; i++) await append(m.simple('inconnu@example.net', `Relevé de vol ${String(i).padStart(2, '0')}`));
     await pollUntil(36);
     const accents = (await org.staff.get(`/api/v1/received-mails?q=${encodeURIComponent('releve de VOL')}`)).body;
-    expect(accents).toMatchObject({ total: 23, page: 1, pageSize: 10, next: 2, previous: null });
+    expect(accents).toMatchObject({ total: 23, totalIsLowerBound: false, page: 1, pageSize: 10, next: expect.any(String), previous: null });
     expect(accents.items).toHaveLength(10);
     const last = (await org.staff.get(`/api/v1/received-mails?q=${encodeURIComponent('Relevé')}&page=3`)).body;
     expect(last).toMatchObject({ next: null, previous: 2 });

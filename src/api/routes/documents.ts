@@ -7,7 +7,9 @@ import { recipientSchema } from '../../mail/addresses';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
-import { CONTENT_TYPE, contentType, idParam, pagedSchema, pageQuery, paging, templateData, z } from '../zod';
+import { listMemberDocuments } from '../../documents/list-documents';
+import { listQuery, listSchema } from '../list';
+import { CONTENT_TYPE, contentType, idParam, templateData, z } from '../zod';
 
 export const documentSchema = z
   .object({
@@ -59,16 +61,12 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'get', path: '/members/:id/documents', summary: "A member's documents, newest first", tags,
-    params: idParam, query: pageQuery, response: pagedSchema(documentSchema),
+    params: idParam, query: listQuery, response: listSchema(documentSchema),
     handler: async ({ auth, params, query }) => {
       const member = await ctx.prisma.member.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, select: { id: true } });
       if (!member) throw notFound(`Member ${params.id}`);
-      const where = { organizationId: auth.organizationId, memberId: params.id };
-      const [items, total] = await Promise.all([
-        ctx.prisma.document.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...paging(query) }),
-        ctx.prisma.document.count({ where }),
-      ]);
-      return { items: items.map(presentDocument), page: query.page, pageSize: query.pageSize, total };
+      const { items, total, totalIsLowerBound, next } = await listMemberDocuments(ctx, auth.organizationId, params.id, query);
+      return { items: items.map(presentDocument), page: query.cursor ? null : query.page, pageSize: query.pageSize, total, totalIsLowerBound, next };
     },
   });
 

@@ -1,7 +1,9 @@
-import { createMember, deleteMember, getMember, listMembers, presentMember, updateMember } from '../../members/members';
+import { listMembers } from '../../members/list-members';
+import { createMember, deleteMember, getMember, presentMember, updateMember } from '../../members/members';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+import { listQuery, listSchema } from '../list';
+import { idParam, z } from '../zod';
 
 const emailInput = z.object({
   address: z.string().min(3).max(320).openapi({ example: 'jeanne.martin@example.org' }),
@@ -43,11 +45,14 @@ export function registerMemberRoutes(r: ApiRouter, ctx: AppContext): void {
   });
   r.add({
     method: 'get', path: '/members', summary: 'List members', tags,
-    query: pageQuery.extend({ q: z.string().max(200).optional(), structureId: z.string().optional() }),
-    response: pagedSchema(memberSchema),
+    query: listQuery.extend({
+      q: z.string().max(200).optional().openapi({ description: 'any part of the names, licence number or an address; case- and accent-insensitive, `%` and `_` match themselves' }),
+      structureId: z.string().optional(),
+    }),
+    response: listSchema(memberSchema),
     handler: async ({ auth, query }) => {
-      const { items, total } = await listMembers(ctx.prisma, auth.organizationId, { q: query.q, structureId: query.structureId, ...paging(query) });
-      return { items: items.map(presentMember), page: query.page, pageSize: query.pageSize, total };
+      const { items, total, totalIsLowerBound, next } = await listMembers(ctx, auth.organizationId, query, query);
+      return { items: items.map(presentMember), page: query.cursor ? null : query.page, pageSize: query.pageSize, total, totalIsLowerBound, next };
     },
   });
   r.add({

@@ -1,8 +1,8 @@
 import { pipeline } from 'node:stream/promises';
-import type { Prisma, ReceivedAttachment, ReceivedMail, Document } from '../../generated/prisma/client';
+import type { ReceivedAttachment, ReceivedMail, Document } from '../../generated/prisma/client';
 import { contentDisposition, presentDocument } from '../../documents/documents';
 import { assignReceivedMail } from '../../reception/assign';
-import { searchable } from '../../reception/classify';
+import { listReceivedMails, type ReceivedMailRow } from '../../reception/list-mails';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { sanitizeReceivedHtml } from '../../reception/sanitize';
 import { verifyMailbox } from '../../reception/verify-mailbox';
@@ -13,8 +13,8 @@ import { ignoreClientGone } from '../client-gone';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
-import { escapeLike } from '../../db/like';
-import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+import { listQuery as pageAndCursor, listSchema } from '../list';
+import { idParam, isoDateTime, z } from '../zod';
 
 const NO_OAUTH = { oauthProvider: null, oauthRefreshTokenEnc: null, oauthAccessTokenEnc: null, oauthAccessExpiresAt: null };
 
@@ -50,7 +50,7 @@ const mailSummary = z
 
 type MailWithParts = ReceivedMail & { attachments: (ReceivedAttachment & { document: Document })[] };
 
-const presentSummary = (m: ReceivedMail & { attachments: unknown[] }) => ({
+const presentSummary = (m: ReceivedMailRow) => ({
   id: m.id, category: m.category, reason: m.reason, from: m.fromAddress, fromName: m.fromName, to: m.to, subject: m.subject, date: m.date?.toISOString() ?? null,
   receivedAt: m.receivedAt.toISOString(), memberId: m.memberId, candidates: m.candidates, attachments: m.attachments.length, size: m.size,
 });
@@ -153,27 +153,20 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     },
   });
 
-  const listQuery = pageQuery.extend({
-    q: z.string().max(200).optional().openapi({ description: 'subject, sender and recipients; case- and accent-insensitive' }),
+  const listQuery = pageAndCursor.extend({
+    q: z.string().max(200).optional().openapi({ description: 'subject, sender and recipients, any part of a word; case- and accent-insensitive, `%` and `_` match themselves' }),
     assigned: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
     memberId: z.string().optional(),
     category: z.enum(['filed', 'unassigned', 'report', 'quarantined']).optional(),
+    from: isoDateTime().optional().openapi({ description: 'received at or after (ISO 8601)' }),
+    to: isoDateTime().optional().openapi({ description: 'received before (ISO 8601)' }),
   });
   const list = async (organizationId: string, q: z.output<typeof listQuery>, memberId?: string) => {
-    const where: Prisma.ReceivedMailWhereInput = { organizationId };
-    if (memberId ?? q.memberId) where.memberId = memberId ?? q.memberId;
-    if (q.category) where.category = q.category;
-    else if (q.assigned !== undefined) where.category = q.assigned ? 'filed' : 'unassigned';
-    else where.category = { in: ['filed', 'unassigned'] };
-    if (q.q) where.searchText = { contains: escapeLike(searchable(q.q.trim())) };
-    const [items, total] = await Promise.all([
-      ctx.prisma.receivedMail.findMany({ where, include: { attachments: true }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], ...paging(q) }),
-      ctx.prisma.receivedMail.count({ where }),
-    ]);
-    const pages = Math.max(1, Math.ceil(total / q.pageSize));
-    return { items: items.map(presentSummary), page: q.page, pageSize: q.pageSize, total, next: q.page < pages ? q.page + 1 : null, previous: q.page > 1 ? q.page - 1 : null };
+    const { items, total, totalIsLowerBound, next } = await listReceivedMails(ctx, organizationId, { ...q, memberId: memberId ?? q.memberId }, q);
+    const page = q.cursor ? null : q.page;
+    return { items: items.map(presentSummary), page, pageSize: q.pageSize, total, totalIsLowerBound, next, previous: page && page > 1 ? page - 1 : null };
   };
-  const pagedMails = pagedSchema(mailSummary).extend({ next: z.number().nullable(), previous: z.number().nullable() });
+  const pagedMails = listSchema(mailSummary).extend({ previous: z.number().nullable().openapi({ description: 'the previous page number (page-number paging only)' }) });
 
   r.add({ method: 'get', path: '/received-mails', summary: 'Received mail, newest first (10 a page)', tags: ['received'], query: listQuery, response: pagedMails, handler: ({ auth, query }) => list(auth.organizationId, query) });
   r.add({

@@ -1,15 +1,16 @@
-import type { DeliveryReport, Prisma, SentEmail, SentEmailRecipient, SendAttempt } from '../../generated/prisma/client';
+import type { DeliveryReport, SentEmail, SentEmailRecipient, SendAttempt } from '../../generated/prisma/client';
 import { pipeline } from 'node:stream/promises';
 import { sentMessageKey } from '../../activities/mail';
 import { purgeWhere } from '../../delivery/purge';
 import { ignoreClientGone } from '../client-gone';
 import { contentDisposition } from '../../documents/documents';
 import { isReason, REASON_KEYS, REASONS } from '../../delivery/reasons';
+import { listSentEmails, type SentEmailRow } from '../../outgoing/list-sent-emails';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
-import { escapeLike } from '../../db/like';
-import { idParam, isoDateTime, pagedSchema, pageQuery, paging, z } from '../zod';
+import { listQuery, listSchema } from '../list';
+import { idParam, isoDateTime, z } from '../zod';
 
 export const SENT_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'cancelled'] as const;
 
@@ -39,7 +40,7 @@ const detailSchema = summarySchema
   })
   .openapi('SentEmail');
 
-export function presentSentEmail(e: SentEmail) {
+export function presentSentEmail(e: SentEmailRow) {
   return {
     id: e.id, status: e.status, templateKey: e.templateKey, from: e.fromAddress, to: e.to, cc: e.cc, subject: e.subject,
     attempts: e.attempts, lastError: e.lastError, smtpResponse: e.smtpResponse, messageId: e.messageId,
@@ -66,37 +67,23 @@ export function presentSentEmailDetail(e: SentEmail & { attemptLog: SendAttempt[
   };
 }
 
-export const sentListQuery = pageQuery.extend({
+export const sentListQuery = listQuery.extend({
   status: z.enum(SENT_STATUSES).optional(),
   template: z.string().max(100).optional(),
-  q: z.string().max(200).optional().openapi({ description: 'searches recipients and subject' }),
+  q: z.string().max(200).optional().openapi({ description: 'any part of the subject, sender or recipients; case- and accent-insensitive, `%` and `_` match themselves' }),
   from: isoDateTime().optional().openapi({ description: 'queued at or after (ISO 8601)' }),
   to: isoDateTime().optional().openapi({ description: 'queued before (ISO 8601)' }),
   memberId: z.string().optional(),
   reason: z.enum(REASON_KEYS).optional().openapi({ description: 'bounce reason (reasons table), e.g. mailbox-full' }),
 });
 
-export function sentEmailWhere(organizationId: string, q: z.output<typeof sentListQuery>): Prisma.SentEmailWhereInput {
-  const where: Prisma.SentEmailWhereInput = { organizationId };
-  if (q.status) where.status = q.status;
-  if (q.template) where.templateKey = q.template;
-  if (q.memberId) where.memberId = q.memberId;
-  if (q.reason) where.bounceReason = q.reason;
-  if (q.from || q.to) where.queuedAt = { gte: q.from, lt: q.to };
-  return where;
-}
-
 export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
   const tags = ['sent log'];
   r.add({
-    method: 'get', path: '/sent-emails', summary: 'The sent-mail log, newest first', tags, query: sentListQuery, response: pagedSchema(summarySchema),
+    method: 'get', path: '/sent-emails', summary: 'The sent-mail log, newest first', tags, query: sentListQuery, response: listSchema(summarySchema),
     handler: async ({ auth, query }) => {
-      const where = await sentEmailSearch(ctx, auth.organizationId, query);
-      const [items, total] = await Promise.all([
-        ctx.prisma.sentEmail.findMany({ where, orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }], ...paging(query) }),
-        ctx.prisma.sentEmail.count({ where }),
-      ]);
-      return { items: items.map(presentSentEmail), page: query.page, pageSize: query.pageSize, total };
+      const { items, total, totalIsLowerBound, next } = await listSentEmails(ctx, auth.organizationId, query, query);
+      return { items: items.map(presentSentEmail), page: query.cursor ? null : query.page, pageSize: query.pageSize, total, totalIsLowerBound, next };
     },
   });
   r.add({
@@ -150,19 +137,6 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
       return { deleted };
     },
   });
-}
-
-/** Recipient search is a substring match over the address arrays, done in SQL. */
-async function sentEmailSearch(ctx: AppContext, organizationId: string, q: z.output<typeof sentListQuery>): Promise<Prisma.SentEmailWhereInput> {
-  const where = sentEmailWhere(organizationId, q);
-  if (!q.q) return where;
-  const like = `%${escapeLike(q.q.trim().toLowerCase())}%`;
-  const rows = await ctx.sql.query<{ id: string }>(
-    `SELECT id FROM "SentEmail" WHERE "organizationId" = $1 AND lower(array_to_string("to" || "cc", ' ')) LIKE $2 LIMIT 10000`,
-    [organizationId, like],
-  );
-  where.OR = [{ subject: { contains: escapeLike(q.q.trim()), mode: 'insensitive' } }, { id: { in: rows.map((r) => r.id) } }];
-  return where;
 }
 
 async function readHead(ctx: AppContext, key: string): Promise<string> {

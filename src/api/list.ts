@@ -1,0 +1,33 @@
+import { COUNT_LIMIT, MAX_OFFSET } from '../db/keyset';
+import { pageQuery, z } from './zod';
+
+/**
+ * Query and response of the big lists (received mail, sent log, members,
+ * documents): `?page=` for the first pages, `?cursor=` (the previous page's
+ * `next`) for any depth, and a total that is exact up to COUNT_LIMIT.
+ */
+export const listQuery = pageQuery.extend({
+  cursor: z.string().max(2000).optional().openapi({
+    description: `the \`next\` value of the previous page; pages at any depth cost the same (\`page\` is ignored when a cursor is given; page numbers reach row ${MAX_OFFSET})`,
+  }),
+});
+
+export function listSchema<T extends z.ZodTypeAny>(item: T) {
+  return z.object({
+    items: z.array(item),
+    page: z.number().int().nullable().openapi({ description: 'the page number asked for; null when the page was reached by cursor' }),
+    pageSize: z.number().int(),
+    total: z.number().int().openapi({ description: `matching items, counted up to ${COUNT_LIMIT}` }),
+    totalIsLowerBound: z.boolean().openapi({ description: `true when more than ${COUNT_LIMIT} items match: \`total\` is then a lower bound` }),
+    next: z.string().nullable().openapi({ description: 'cursor of the following page (`?cursor=`), null on the last page' }),
+  });
+}
+
+export interface Listed<T> {
+  items: T[];
+  page: number | null;
+  pageSize: number;
+  total: number;
+  totalIsLowerBound: boolean;
+  next: string | null;
+}

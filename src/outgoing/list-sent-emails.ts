@@ -1,0 +1,55 @@
+import type { PrismaClient, SentEmail, SentEmailStatus } from '../generated/prisma/client';
+import { inOrder, keysetPage, likeContains, type KeysetPage, type PageRequest } from '../db/keyset';
+import type { SqlRunner } from '../db/sql';
+
+export interface SentEmailFilter {
+  status?: SentEmailStatus;
+  template?: string;
+  memberId?: string;
+  /** Bounce reason (src/delivery/reasons.ts). */
+  reason?: string;
+  /** queuedAt in [from, to). */
+  from?: Date;
+  to?: Date;
+  /** Any part of the subject, sender or recipients; case and accents ignored, `%` `_` `\` literal. */
+  q?: string;
+}
+
+export type SentEmailRow = Omit<SentEmail, 'textBody' | 'htmlBody'>;
+
+/**
+ * The sent log, newest first. Status, template and member are each the prefix
+ * of an index (organisation, filter, queuedAt, id); a period is a range of the
+ * same order. `searchText` is folded by the database itself (trigger calling
+ * `mailroom_fold`, migration 20261207150000), so the words are folded with the
+ * same function in the query and both sides always agree.
+ */
+export async function listSentEmails(
+  db: { prisma: PrismaClient; sql: SqlRunner },
+  organizationId: string,
+  filter: SentEmailFilter,
+  page: PageRequest,
+): Promise<KeysetPage & { items: SentEmailRow[] }> {
+  const params: unknown[] = [organizationId];
+  const where = ['"organizationId" = $1'];
+  const add = (sql: (n: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (filter.status) add((p) => `"status" = ${p}::"SentEmailStatus"`, filter.status);
+  if (filter.template) add((p) => `"templateKey" = ${p}`, filter.template);
+  if (filter.memberId) add((p) => `"memberId" = ${p}`, filter.memberId);
+  if (filter.reason) add((p) => `"bounceReason" = ${p}`, filter.reason);
+  if (filter.from) add((p) => `"queuedAt" >= ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.from.toISOString());
+  if (filter.to) add((p) => `"queuedAt" < ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.to.toISOString());
+  const words = filter.q?.trim();
+  if (words) add((p) => `"searchText" LIKE mailroom_fold(${p})`, likeContains(words));
+
+  const found = await keysetPage(
+    db.sql,
+    { table: '"SentEmail"', where, params, order: [{ column: '"queuedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true },
+    page,
+  );
+  const rows = found.ids.length ? await db.prisma.sentEmail.findMany({ where: { id: { in: found.ids } }, omit: { textBody: true, htmlBody: true } }) : [];
+  return { ...found, items: inOrder(found.ids, rows) };
+}

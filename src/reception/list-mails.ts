@@ -1,0 +1,56 @@
+import type { PrismaClient, ReceivedMail } from '../generated/prisma/client';
+import { inOrder, keysetPage, likeContains, type KeysetPage, type PageRequest } from '../db/keyset';
+import type { SqlRunner } from '../db/sql';
+import { searchable } from './classify';
+
+export interface ReceivedMailFilter {
+  /** Words of the subject, sender or recipients; case and accents ignored, `%` `_` `\` literal. */
+  q?: string;
+  /** filed or unassigned; both (the inbox) when neither this nor `category` is given. */
+  assigned?: boolean;
+  category?: string;
+  memberId?: string;
+  /** receivedAt in [from, to). */
+  from?: Date;
+  to?: Date;
+}
+
+export type ReceivedMailRow = Omit<ReceivedMail, 'textBody' | 'htmlBody'> & { attachments: { id: string }[] };
+
+/**
+ * Received mail, newest first. Each filter is a prefix of an index ordered like
+ * the list ((organisation[, category | member], receivedAt, id)); a search goes
+ * through the trigram GIN index over `searchText` (folded by `searchable()` at
+ * filing, and the words here the same way).
+ */
+export async function listReceivedMails(
+  db: { prisma: PrismaClient; sql: SqlRunner },
+  organizationId: string,
+  filter: ReceivedMailFilter,
+  page: PageRequest,
+): Promise<KeysetPage & { items: ReceivedMailRow[] }> {
+  const params: unknown[] = [organizationId];
+  const where = ['"organizationId" = $1'];
+  const add = (sql: (n: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (filter.memberId) add((p) => `"memberId" = ${p}`, filter.memberId);
+  const category = filter.category ?? (filter.assigned === undefined ? undefined : filter.assigned ? 'filed' : 'unassigned');
+  if (category) add((p) => `"category" = ${p}`, category);
+  else where.push(`"category" IN ('filed', 'unassigned')`);
+  if (filter.from) add((p) => `"receivedAt" >= ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.from.toISOString());
+  if (filter.to) add((p) => `"receivedAt" < ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.to.toISOString());
+  const words = filter.q?.trim();
+  if (words) add((p) => `"searchText" LIKE ${p}`, likeContains(searchable(words)));
+
+  const found = await keysetPage(
+    db.sql,
+    { table: '"ReceivedMail"', where, params, order: [{ column: '"receivedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true },
+    page,
+  );
+  const rows = found.ids.length
+    ? await db.prisma.receivedMail.findMany({ where: { id: { in: found.ids } }, omit: { textBody: true, htmlBody: true }, include: { attachments: { select: { id: true } } } })
+    : [];
+  return { ...found, items: inOrder(found.ids, rows) };
+}

@@ -1,0 +1,173 @@
+import { fillLists, memberIdOf } from '../../bench/_fill-lists';
+import { searchable } from '../../src/reception/classify';
+import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
+import { describeIfServer } from '../helpers/require-server';
+
+/**
+ * The big lists (received mail, sent log, members, documents): search with
+ * accents, case and literal wildcards, filters, keyset cursors through every
+ * page, bounded totals, and never another organisation's rows.
+ */
+describeIfServer('Temporal dev server', temporalAvailable())('lists and search at scale', () => {
+  let mr: TestMailroom;
+  let a: TestOrg;
+  let b: TestOrg;
+  let mailboxA: string;
+  const COUNT = 1_200;
+
+  const mail = async (org: TestOrg, mailboxId: string, uid: number, subject: string, from: string, fromName: string | null = null) =>
+    mr.db.prisma.receivedMail.create({
+      data: {
+        organizationId: org.organizationId, mailboxId, uidValidity: 7n, uid: BigInt(uid), messageKey: `<t${uid}@test>`, fromAddress: from, fromName, to: ['accueil@club.example'],
+        subject, size: 100, rawStorageKey: `raw/t${uid}`, category: 'unassigned', searchText: searchable(subject, fromName, from, 'accueil@club.example'),
+      },
+    });
+  const sent = (org: TestOrg, key: string, subject: string, to: string[], extra: object = {}) =>
+    mr.db.prisma.sentEmail.create({ data: { organizationId: org.organizationId, idempotencyKey: key, fromAddress: 'club@club.example', to, subject, messageId: `<${key}@test>`, ...extra } });
+
+  /** Every page of a list through `next`, checking nothing repeats. */
+  const walk = async (client: TestOrg['staff'], path: string) => {
+    const seen: { id: string }[] = [];
+    let url = path;
+    for (let i = 0; i < 100; i++) {
+      const res = await client.get(url);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items);
+      if (!res.body.next) break;
+      url = `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(res.body.next)}`;
+    }
+    expect(new Set(seen.map((s) => s.id)).size).toBe(seen.length);
+    return seen;
+  };
+
+  beforeAll(async () => {
+    mr = await startTestMailroom({ roles: { api: true, worker: false } });
+    a = await mr.newOrganization('Fédération A');
+    b = await mr.newOrganization('Club B');
+    ({ mailboxId: mailboxA } = await fillLists(mr.db.sql, { organizationId: a.organizationId, count: COUNT, members: 500 }));
+    const { mailboxId: mailboxB } = await fillLists(mr.db.sql, { organizationId: b.organizationId, count: 300, members: 50 });
+    await mail(a, mailboxA, 1, 'Taux 100% atteint', 'zoe.martin@exemple.fr', 'Zoé Martin');
+    await mail(a, mailboxA, 2, 'Taux 1000 atteint', 'paul@exemple.fr');
+    await mail(a, mailboxA, 3, 'snake_case ok', 'paul@exemple.fr');
+    await mail(a, mailboxA, 4, 'snakeXcase ok', 'paul@exemple.fr');
+    await mail(a, mailboxA, 5, 'chemin C:\\dossier', 'paul@exemple.fr');
+    await mail(b, mailboxB, 1, 'Taux 100% atteint', 'zoe.martin@exemple.fr', 'Zoé Martin');
+  }, 180_000);
+  afterAll(() => mr?.stop());
+
+  it('pages received mail newest first, by page number and by cursor, with a bounded total', async () => {
+    const first = (await a.staff.get('/api/v1/received-mails')).body;
+    expect(first).toMatchObject({ page: 1, pageSize: 10, total: 1_000, totalIsLowerBound: true, previous: null });
+    expect(first.items).toHaveLength(10);
+    const dates = first.items.map((i: { receivedAt: string }) => i.receivedAt);
+    expect([...dates].sort().reverse()).toEqual(dates);
+    // The cursor continues exactly where page 1 ended: page 2 by number and by cursor agree.
+    const byNumber = (await a.staff.get('/api/v1/received-mails?page=2')).body;
+    const byCursor = (await a.staff.get(`/api/v1/received-mails?cursor=${first.next}`)).body;
+    expect(byCursor.items.map((i: { id: string }) => i.id)).toEqual(byNumber.items.map((i: { id: string }) => i.id));
+    expect(byCursor.page).toBeNull();
+    // Unassigned alone is fewer than the bound: an exact count.
+    const unassigned = (await a.staff.get('/api/v1/received-mails?assigned=false')).body;
+    expect(unassigned.totalIsLowerBound).toBe(false);
+    expect(unassigned.total).toBe(await mr.db.prisma.receivedMail.count({ where: { organizationId: a.organizationId, category: 'unassigned' } }));
+  });
+
+  it('sends deep page numbers to the cursor and refuses a forged cursor, with the field in the problem', async () => {
+    const deep = await a.staff.get('/api/v1/received-mails?page=1002');
+    expect(deep.status).toBe(422);
+    expect(deep.body.errors).toEqual([expect.objectContaining({ field: 'query.page' })]);
+    for (const bad of ['nope', Buffer.from('["2026-01-01 00:00:00"]').toString('base64url'), Buffer.from('["DROP TABLE", "x"]').toString('base64url')]) {
+      const res = await a.staff.get(`/api/v1/received-mails?cursor=${bad}`);
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
+    }
+  });
+
+  it('walks a filtered list to its end through cursors: every row once, in order', async () => {
+    const member = memberIdOf(a.organizationId, 7);
+    const rows = await walk(a.staff, `/api/v1/received-mails?memberId=${member}&pageSize=2`);
+    const expected = await mr.db.prisma.receivedMail.findMany({
+      where: { organizationId: a.organizationId, memberId: member, category: 'filed' }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], select: { id: true },
+    });
+    expect(expected.length).toBeGreaterThan(2);
+    expect(rows.map((r) => r.id)).toEqual(expected.map((e) => e.id));
+  });
+
+  it('searches any part of subject, sender or recipients, without case or accents, wildcards taken literally', async () => {
+    const subjects = async (q: string, org = a) =>
+      (await org.staff.get(`/api/v1/received-mails?q=${encodeURIComponent(q)}&pageSize=100`)).body.items.map((i: { subject: string }) => i.subject).sort();
+    expect(await subjects('100%')).toEqual(['Taux 100% atteint']);
+    expect(await subjects('e_c')).toEqual(['snake_case ok']);
+    expect(await subjects('C:\\dos')).toEqual(['chemin C:\\dossier']);
+    expect(await subjects('ZOÉ.mart')).toEqual(['Taux 100% atteint']);
+    expect(await subjects('zoe martin')).toEqual(['Taux 100% atteint']);
+    const accents = (await a.staff.get(`/api/v1/received-mails?q=${encodeURIComponent('CERTIFICAT MÉDICAL')}`)).body;
+    const plain = (await a.staff.get('/api/v1/received-mails?q=ertificat%20medi')).body;
+    expect(accents.total).toBeGreaterThan(20);
+    expect(plain.total).toBe(accents.total);
+    expect(plain.items.every((i: { subject: string }) => i.subject.startsWith('Certificat médical'))).toBe(true);
+    // The other organisation's identical mail is never found from here, nor ours from there.
+    expect(await subjects('100%', b)).toEqual(['Taux 100% atteint']);
+    expect((await b.staff.get('/api/v1/received-mails?q=snake')).body.total).toBe(0);
+  });
+
+  it('filters and searches the sent log (status, template, member, period, recipients) with cursors', async () => {
+    await sent(a, 'recu-42', 'Reçu n°42 — 50% réglé', ['Anaïs.Lefèvre@exemple.fr']);
+    await sent(a, 'recu-43', 'Reçu n°43 — 500 réglé', ['autre@exemple.fr'], { status: 'failed' });
+    const q = async (query: string) => (await a.staff.get(`/api/v1/sent-emails?${query}`)).body;
+    expect((await q('q=50%25')).items.map((i: { subject: string }) => i.subject)).toEqual(['Reçu n°42 — 50% réglé']);
+    expect((await q('q=ANAIS.LEFEVRE')).items.map((i: { subject: string }) => i.subject)).toEqual(['Reçu n°42 — 50% réglé']);
+    expect((await q('q=recu%20n%C2%B04')).total).toBe(2);
+    const failed = await q('status=failed');
+    expect(failed.total).toBe(await mr.db.prisma.sentEmail.count({ where: { organizationId: a.organizationId, status: 'failed' } }));
+    expect(failed.items.every((i: { status: string }) => i.status === 'failed')).toBe(true);
+    const template = await walk(a.staff, '/api/v1/sent-emails?template=booking.reminder&pageSize=30');
+    const expected = await mr.db.prisma.sentEmail.findMany({
+      where: { organizationId: a.organizationId, templateKey: 'booking.reminder' }, orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }], select: { id: true },
+    });
+    expect(expected.length).toBeGreaterThan(60);
+    expect(template.map((r) => r.id)).toEqual(expected.map((e) => e.id));
+    const member = memberIdOf(a.organizationId, 3);
+    const ofMember = (await q(`memberId=${member}`)).items;
+    expect(ofMember.length).toBeGreaterThan(0);
+    expect(ofMember.every((i: { memberId: string }) => i.memberId === member)).toBe(true);
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const lastHour = await q(`from=${from}&pageSize=100`);
+    expect(lastHour.total).toBe(await mr.db.prisma.sentEmail.count({ where: { organizationId: a.organizationId, queuedAt: { gte: new Date(from) } } }));
+    expect((await b.staff.get('/api/v1/sent-emails?q=anais.lefevre')).body.total).toBe(0);
+  });
+
+  it('finds members by any part of a name or address, and follows address changes', async () => {
+    const created = (await a.staff.post('/api/v1/members', { firstName: 'Hélène', lastName: 'Bréhatine', emails: [{ address: 'h.brehatine@vol-libre.fr' }] })).body;
+    const find = async (q: string) => (await a.staff.get(`/api/v1/members?q=${encodeURIComponent(q)}`)).body.items.map((m: { id: string }) => m.id);
+    expect(await find('BREHATIN')).toEqual([created.id]);
+    expect(await find('helene bréhatin')).toEqual([created.id]);
+    expect(await find('vol-libre')).toEqual([created.id]);
+    expect((await a.staff.patch(`/api/v1/members/${created.id}`, { emails: [{ address: 'helene_b@planeur-club.fr' }] })).status).toBe(200);
+    expect(await find('vol-libre')).toEqual([]);
+    expect(await find('e_b@planeur')).toEqual([created.id]);
+    expect(await find('%b@planeur')).toEqual([]);
+    // By name (the database's collation), with an exact total below the bound.
+    const all = (await a.staff.get('/api/v1/members?pageSize=100')).body;
+    expect(all).toMatchObject({ total: 501, totalIsLowerBound: false });
+    const byName = await mr.db.prisma.member.findMany({ where: { organizationId: a.organizationId }, orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], take: 100, select: { id: true } });
+    expect(all.items.map((m: { id: string }) => m.id)).toEqual(byName.map((m) => m.id));
+    expect((await b.staff.get('/api/v1/members?q=planeur')).body.total).toBe(0);
+  });
+
+  it("pages a member's documents by cursor", async () => {
+    const member = memberIdOf(a.organizationId, 5);
+    const docs = await walk(a.staff, `/api/v1/members/${member}/documents?pageSize=1`);
+    expect(docs.length).toBe(await mr.db.prisma.document.count({ where: { memberId: member } }));
+    expect(docs.length).toBeGreaterThan(1);
+  });
+
+  it('documents cursors and bounded totals in the OpenAPI document', async () => {
+    const doc = (await a.staff.get('/api/openapi.json')).body;
+    const params = doc.paths['/api/v1/sent-emails'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['cursor', 'page', 'q', 'status', 'template', 'from', 'to']));
+    const schema = JSON.stringify(doc.paths['/api/v1/received-mails'].get.responses['200']);
+    expect(schema).toContain('totalIsLowerBound');
+    expect(schema).toContain('next');
+  });
+});

@@ -24,7 +24,7 @@ const KILL_AT = 15;
  * middle of it.
  */
 describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.DATABASE_URL) && temporalAvailable())('scaled mode: API and two workers as separate processes', () => {
-  jest.setTimeout(150_000);
+  jest.setTimeout(240_000);
   let db: TestDatabase;
   let smtp: RecordingSmtpServer;
   let api: ChildProcess | undefined;

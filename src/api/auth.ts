@@ -5,7 +5,7 @@ import { sameToken } from '../auth/tokens';
 import type { PrismaClient } from '../generated/prisma/client';
 import { CSRF_HEADER, SUSPENDED_MESSAGE } from '../shared/auth';
 import { AppError } from '../shared/errors';
-import { readSessionCookie } from './session-cookie';
+import { readSessionCookies } from './session-cookie';
 
 export interface AuthContext {
   organizationId: string;
@@ -58,9 +58,11 @@ export function authenticate(prisma: PrismaClient, times: SessionTimes) {
         }
         return next();
       }
-      const token = readSessionCookie(req);
-      if (!token) return next();
-      const session = await findSession(prisma, token, times);
+      let session: Awaited<ReturnType<typeof findSession>> = null;
+      for (const token of readSessionCookies(req)) {
+        session = await findSession(prisma, token, times);
+        if (session) break;
+      }
       if (!session) return next();
       const { user } = session;
       if (user.organization.suspendedAt) {

@@ -35,10 +35,7 @@ export async function attemptSucceeded(prisma: PrismaClient, keys: { account: st
   await prisma.loginAttempt.deleteMany({ where: { OR: [{ key: keys.account }, { id: { in: ids } }] } });
 }
 
-let lastSweep = 0;
-/** Forgets failures older than the window, at most once a minute per process. */
+/** Forgets failures older than the window. */
 export async function sweepAttempts(prisma: PrismaClient, windowSeconds: number, now = Date.now()): Promise<void> {
-  if (now - lastSweep < 60_000) return;
-  lastSweep = now;
   await prisma.loginAttempt.deleteMany({ where: { createdAt: { lt: new Date(now - windowSeconds * 1000) } } });
 }

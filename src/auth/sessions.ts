@@ -54,6 +54,11 @@ export async function findSession(prisma: PrismaClient, token: string, times: Se
   return session;
 }
 
+/** Deletes sessions past their end or idle too long (those never presented again would stay otherwise). */
+export async function sweepSessions(prisma: PrismaClient, times: SessionTimes, now = Date.now()): Promise<void> {
+  await prisma.session.deleteMany({ where: { OR: [{ expiresAt: { lt: new Date(now) } }, { lastSeenAt: { lt: new Date(now - times.idleSeconds * 1000) } }] } });
+}
+
 export async function deleteSession(prisma: PrismaClient, id: string): Promise<void> {
   await prisma.session.deleteMany({ where: { id } });
 }

@@ -19,6 +19,7 @@ import { createSecretBox, resolveSecretKey, type SecretBox } from './secrets';
 import { createStorage, type Storage } from './storage';
 import { connectClient, connectWorker, targetFromConfig } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
+import { stopLeftoverDevServers } from './temporal/leftover-dev-server';
 import { ensureAllMailboxWorkflows } from './reception/mailbox-workflow';
 import { ensureSchedules } from './temporal/ensure-schedules';
 import { createWorker } from './temporal/worker';
@@ -93,6 +94,10 @@ async function start(config: Config, opts: StartOptions, logger: Logger, lock: E
   let devServer: DevServer | undefined;
   let address = opts.temporalAddress ?? config.TEMPORAL_ADDRESS;
   if (!address) {
+    if (lock) {
+      const stopped = await stopLeftoverDevServers(config.temporalDbFile);
+      if (stopped.length) logger.warn({ pids: stopped }, 'stopped the Temporal dev server left running by a Mailroom that crashed');
+    }
     devServer = await startDevServer({
       dbFile: config.temporalDbFile,
       port: config.TEMPORAL_DEV_PORT,

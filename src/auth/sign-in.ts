@@ -31,7 +31,7 @@ export async function signIn(
   const keys = attemptKeys(email, input.ip);
   const checks = [{ key: keys.account, limit: config.LOGIN_MAX_FAILURES_PER_ACCOUNT }, { key: keys.ip, limit: config.LOGIN_MAX_FAILURES_PER_IP }];
   const ids = await beginAttempt(prisma, checks, config.LOGIN_FAILURE_WINDOW_SECONDS, 'Too many failed sign-in attempts; try again later');
-  const user = await prisma.user.findUnique({ where: { email }, include: { organization: true } });
+  const user = await prisma.user.findUnique({ where: { email } });
   const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await verifyAgainstDummy(input.password, config.PASSWORD_SCRYPT_N);
   if (!user || !ok) throw new AppError('UNAUTHENTICATED', WRONG);
   await attemptSucceeded(prisma, keys, ids);

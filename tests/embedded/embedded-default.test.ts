@@ -41,7 +41,8 @@ async function stop(run: Running): Promise<number | null> {
 const cliAvailable = findTemporalCli(process.env.TEMPORAL_CLI_PATH).type === 'existing-path';
 
 describeIfServer('the Temporal CLI', cliAvailable)('embedded default (npm start)', () => {
-  jest.setTimeout(120_000);
+  // Two cold starts of Temporal + PGlite, and two production-cost scrypt hashes: slow on a busy 2-core machine.
+  jest.setTimeout(180_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-embedded-'));
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 

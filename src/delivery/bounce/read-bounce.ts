@@ -2,7 +2,7 @@ import { REASONS, type Reason } from '../reasons';
 import { classifyReason } from './classify';
 import { cleanAddress, readDsn, readFeedback, type DsnRecipient } from './dsn';
 import { readJsonNotification } from './json-notifications';
-import { header, parseMessage, type MimeNode } from './mime';
+import { header, parseMessage, parseNode, type MimeNode } from './mime';
 import { looksDelayed, looksLikeAutoReply, looksLikeBounce } from './signs';
 import { readText, reportSection, statusIn } from './text-readers';
 
@@ -86,6 +86,23 @@ function addressedTo(root: MimeNode): string[] {
   return [...out];
 }
 
+const ERROR_WORDS = /\b[45]\d\d\b|\b[45]\.\d\.\d+\b|unknown|not exist|doesn.?t exist|invalid|rejected|refused|full|quota|disabled|not found|unavailable|failed|inconnu|inexistant|pleine/i;
+
+function nearErrorWords(section: string, exclude: Set<string>): { address: string; status: string | null; diagnostic: string }[] {
+  const lines = section.split('\n');
+  const out = new Map<string, { address: string; status: string | null; diagnostic: string }>();
+  lines.forEach((line, i) => {
+    if (/^\s*(from|to|cc|reply-to|sender|return-path|message-id|references|in-reply-to|received|x-[\w-]+)\s*:/i.test(line)) return;
+    for (const m of line.matchAll(ADDRESS)) {
+      const address = cleanAddress(m[0]);
+      if (!address || exclude.has(address) || out.has(address) || /^(mailer-daemon|postmaster|bounces?|no-?reply)[+@]/i.test(address)) continue;
+      const around = lines.slice(Math.max(0, i - 1), i + 3).join(' ');
+      if (ERROR_WORDS.test(around.replace(ADDRESS, ' '))) out.set(address, { address, status: statusIn(around), diagnostic: around.replace(/\s+/g, ' ').trim().slice(0, 500) });
+    }
+  });
+  return [...out.values()].slice(0, 5);
+}
+
 export function readBounce(raw: Buffer | string): BounceVerdict {
   const root = parseMessage(raw);
   const text = humanText(root);
@@ -109,7 +126,8 @@ export function readBounce(raw: Buffer | string): BounceVerdict {
   const feedback = nodes.find((n) => n.type === 'message/feedback-report');
   if (feedback || root.params['report-type']?.toLowerCase() === 'feedback-report') {
     const fb = readFeedback(feedback?.text ?? '');
-    const originalTo = nodes.filter((n) => ORIGINAL_TYPES.has(n.type)).flatMap((n) => (n.children[0] ? [header(n.children[0], 'to')] : []));
+    // RFC 5965 §2: the original (or its headers) follows; its To names who complained.
+    const originalTo = nodes.filter((n) => ORIGINAL_TYPES.has(n.type)).map((n) => header(n.children[0] ?? parseNode(n.text.replace(/^\n+/, '')), 'to'));
     const addresses = fb.recipients.length ? fb.recipients : originalTo.flatMap((v) => [...v.matchAll(ADDRESS)].map((m) => m[0].toLowerCase()));
     return verdict('complaint', addresses.map((a) => make(a, 'complaint', null, fb.feedbackType, 'complaint')));
   }
@@ -134,6 +152,10 @@ export function readBounce(raw: Buffer | string): BounceVerdict {
     }
     return verdict('none', []);
   }
+
+  // Last resort for texts of no known shape: an address near the server's error words, never one
+  // the bounce itself is addressed to (our own sender) nor a daemon.
+  if (!fromText.length && !dsn.some((r) => r.address)) fromText.push(...nearErrorWords(section, new Set([...bounceFrom, ...base.addressedTo])));
 
   let recipients: BounceRecipient[];
   if (dsn.some((r) => r.address)) {

@@ -10,6 +10,7 @@ import { asProblem, type Problem } from '../../api/problem';
 import { applyProblem, ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { PagedTable } from '../../ui/PagedTable';
+import { STATUS_COLORS } from '../../ui/colors';
 
 function CreateKey({ onClose }: { onClose(): void }) {
   const { t } = useTranslation('api-keys');
@@ -104,7 +105,7 @@ export function ApiKeysSettings() {
             header: t('actions'),
             render: (k) =>
               k.revokedAt ? (
-                <Badge color="gray">{t('revoked')}</Badge>
+                <Badge color={STATUS_COLORS.neutral}>{t('revoked')}</Badge>
               ) : (
                 <Button size="xs" color="red" variant="subtle" onClick={() => void revoke(k.id)} aria-label={t('revokeKey', { name: k.name })}>
                   {t('revoke')}

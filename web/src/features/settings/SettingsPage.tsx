@@ -47,7 +47,7 @@ export function SettingsPage() {
         <Grid.Col span={{ base: 12, md: 3 }}>
           <nav aria-label={t('sections')}>
             {Object.keys(SECTIONS).map((key) => (
-              <NavLink key={key} component={RouterLink} to={`/settings/${key}`} label={t(`section.${key}`)} active={key === section} />
+              <NavLink key={key} component={RouterLink} to={`/settings/${key}`} label={t(`section.${key}`)} active={key === section} variant="filled" />
             ))}
           </nav>
         </Grid.Col>

@@ -11,6 +11,7 @@ import { useSession } from '../../session';
 import { applyProblem, ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { PagedTable } from '../../ui/PagedTable';
+import { STATUS_COLORS } from '../../ui/colors';
 
 const ROLES = ['staff', 'admin'] as const;
 
@@ -112,7 +113,7 @@ export function UsersSettings() {
               <Select size="xs" w={150} aria-label={t('roleOf', { email: u.email })} allowDeselect={false} value={u.role} data={ROLES.map((r) => ({ value: r, label: t(`roleName.${r}`) }))} onChange={(r) => r && void changeRole(u.id, r)} />
             ),
           },
-          { key: 'status', header: t('status'), visibleFrom: 'sm', render: (u) => <Badge color={u.status === 'active' ? 'green' : 'gray'}>{t(`statusName.${u.status}`)}</Badge> },
+          { key: 'status', header: t('status'), visibleFrom: 'sm', render: (u) => <Badge color={u.status === 'active' ? STATUS_COLORS.ok : STATUS_COLORS.neutral}>{t(`statusName.${u.status}`)}</Badge> },
           { key: 'last', header: t('lastLogin'), visibleFrom: 'md', render: (u) => fmt.dateTime(u.lastLoginAt) },
           {
             key: 'actions',

@@ -65,7 +65,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         name: string;
@@ -248,7 +248,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         /** Format: email */
@@ -314,7 +314,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         email: string;
@@ -488,7 +488,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         currentPassword: string;
@@ -548,7 +548,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         /** Format: email */
@@ -612,7 +612,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         password: string;
@@ -780,7 +780,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         /** Format: date-time */
@@ -1057,7 +1057,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a document's bytes */
+        /** Download a document's bytes (with its own content type) */
         get: {
             parameters: {
                 query?: never;
@@ -1078,12 +1078,14 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Content (application/octet-stream) */
-                204: {
+                /** @description The file (*\/*) */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "*/*": string;
+                    };
                 };
                 /** @description Problem details (RFC 9457) */
                 500: {
@@ -1127,6 +1129,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         cc?: string[];
+                        /** @description placeholder values (JSON object, at most 64 KB) */
                         data?: {
                             [key: string]: unknown;
                         };
@@ -1196,7 +1199,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": components["schemas"]["SendEmail"];
                 };
@@ -1304,7 +1307,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         /** @description omit to send every invoice of the period with an address */
@@ -1857,13 +1860,17 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         amountExclTax: number;
                         amountInclTax: number;
-                        /** @default EUR */
-                        currency?: string;
+                        /**
+                         * @description ISO 4217 currency code
+                         * @default EUR
+                         * @enum {string}
+                         */
+                        currency?: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HRK" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SLL" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XDR" | "XOF" | "XPF" | "XSU" | "YER" | "ZAR" | "ZMW" | "ZWG" | "ZWL";
                         /** @default [] */
                         lines?: {
                             label: string;
@@ -1881,8 +1888,12 @@ export interface paths {
                         invoices: {
                             amountExclTax: number;
                             amountInclTax: number;
-                            /** @default EUR */
-                            currency?: string;
+                            /**
+                             * @description ISO 4217 currency code
+                             * @default EUR
+                             * @enum {string}
+                             */
+                            currency?: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HRK" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SLL" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XDR" | "XOF" | "XPF" | "XSU" | "YER" | "ZAR" | "ZMW" | "ZWG" | "ZWL";
                             /** @default [] */
                             lines?: {
                                 label: string;
@@ -1932,6 +1943,70 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mailbox/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages skipped because the same mail (Message-ID and content) is already stored, each with its twin */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ReceivedDuplicate"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2143,11 +2218,30 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             };
+                            /** @description true duplicates (same Message-ID and content) not stored again: GET /mailbox/duplicates */
+                            duplicatesSkipped: number;
                             lastError: string | null;
+                            /**
+                             * @description where the last failure happened: the mail server, the database, the document storage or reading a mail
+                             * @enum {string|null}
+                             */
+                            lastErrorKind: "imap" | "database" | "storage" | "parse" | null;
                             lastPollAt: string | null;
+                            lastQuarantined: {
+                                id: string;
+                                messageId: string | null;
+                                reason: string | null;
+                                receivedAt: string;
+                                uid: string;
+                            } | null;
                             lastUid: string | null;
                             nextPollInSeconds: number | null;
                             paused: boolean;
+                            /** @description the message the failing poll is stuck on */
+                            trouble: {
+                                messageId: string | null;
+                                uid: string;
+                            } | null;
                             uidValidity: string | null;
                             unassigned: number;
                             workflowRunning: boolean;
@@ -2251,10 +2345,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
+                    /** @description any part of the names, licence number or an address; case- and accent-insensitive, `%` and `_` match themselves */
                     q?: string;
                     structureId?: string;
                 };
@@ -2281,9 +2378,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Member"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 */
                             total: number;
+                            /** @description true when more than 1000 items match: `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -2307,7 +2410,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": components["schemas"]["MemberInput"];
                 };
@@ -2558,11 +2661,15 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         balance: number;
-                        currency?: string;
+                        /**
+                         * @description ISO 4217 currency code
+                         * @enum {string}
+                         */
+                        currency?: "AED" | "AFN" | "ALL" | "AMD" | "ANG" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HRK" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SLL" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XDR" | "XOF" | "XPF" | "XSU" | "YER" | "ZAR" | "ZMW" | "ZWG" | "ZWL";
                         threshold?: number | null;
                     };
                 };
@@ -2621,6 +2728,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
@@ -2651,9 +2760,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Document"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 */
                             total: number;
+                            /** @description true when more than 1000 items match: `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -2859,13 +2974,19 @@ export interface paths {
                 query?: {
                     assigned?: "true" | "false";
                     category?: "filed" | "unassigned" | "report" | "quarantined";
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
+                    /** @description received at or after (ISO 8601) */
+                    from?: string;
                     memberId?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
-                    /** @description subject, sender and recipients; case- and accent-insensitive */
+                    /** @description subject, sender and recipients, any part of a word; case- and accent-insensitive, `%` and `_` match themselves */
                     q?: string;
+                    /** @description received before (ISO 8601) */
+                    to?: string;
                 };
                 header?: never;
                 path: {
@@ -2892,11 +3013,17 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ReceivedMailSummary"][];
-                            next: number | null;
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description the previous page number (page-number paging only) */
                             previous: number | null;
+                            /** @description matching items, counted up to 1000 */
                             total: number;
+                            /** @description true when more than 1000 items match: `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -2983,6 +3110,398 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List organisations, oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
+                    /** @description part of the name */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Organization"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Onboard an organisation: create it, its first admin API key (shown once) and its first admin's console invitation
+         * @description With `adminEmail` the invitation is mailed to that address (an address that already has an account answers 409); without it, `adminInvitationUrl` is a setup link: whoever opens it first gives their email and becomes the admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrganizationInput"];
+                };
+            };
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            adminApiKey: {
+                                id: string;
+                                /** @description shown once */
+                                key: string;
+                            };
+                            adminInvitationUrl: string;
+                            organization: components["schemas"]["Organization"];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One organisation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Organization"];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, or suspend / unsuspend (suspended: keys and sessions refused, schedules and mailbox polling paused) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["OrganizationPatch"];
+                };
+            };
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Organization"];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An organisation's API keys (never the keys themselves) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OrganizationApiKey"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an organisation's API key (shown once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a member's own key (self-service routes only) */
+                        memberId?: string;
+                        name: string;
+                        /** @enum {string} */
+                        role: "admin" | "staff";
+                    };
+                };
+            };
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrganizationApiKey"] & {
+                            key: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an organisation's API key */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/password-resets": {
         parameters: {
             query?: never;
@@ -3000,7 +3519,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         email: string;
@@ -3063,7 +3582,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         token: string;
@@ -3121,13 +3640,19 @@ export interface paths {
                 query?: {
                     assigned?: "true" | "false";
                     category?: "filed" | "unassigned" | "report" | "quarantined";
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
+                    /** @description received at or after (ISO 8601) */
+                    from?: string;
                     memberId?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
-                    /** @description subject, sender and recipients; case- and accent-insensitive */
+                    /** @description subject, sender and recipients, any part of a word; case- and accent-insensitive, `%` and `_` match themselves */
                     q?: string;
+                    /** @description received before (ISO 8601) */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3152,11 +3677,17 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ReceivedMailSummary"][];
-                            next: number | null;
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description the previous page number (page-number paging only) */
                             previous: number | null;
+                            /** @description matching items, counted up to 1000 */
                             total: number;
+                            /** @description true when more than 1000 items match: `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -3241,7 +3772,45 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Discard a quarantined mail (only quarantined mail can be discarded) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3266,7 +3835,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         /**
@@ -3347,12 +3916,14 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Content (message/rfc822) */
-                204: {
+                /** @description The file (message/rfc822) */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "message/rfc822": string;
+                    };
                 };
                 /** @description Problem details (RFC 9457) */
                 500: {
@@ -3367,6 +3938,62 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/received-mails/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read a quarantined mail again from its raw bytes and store it (or keep it quarantined with the new reason) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuarantineRetry"];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3439,7 +4066,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         /** @default aircraft */
@@ -3509,7 +4136,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         /** Format: date-time */
@@ -3571,19 +4198,23 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     /** @description queued at or after (ISO 8601) */
-                    from?: string | null;
+                    from?: string;
                     memberId?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
-                    /** @description searches recipients and subject */
+                    /** @description any part of the subject, sender or recipients; case- and accent-insensitive, `%` and `_` match themselves */
                     q?: string;
+                    /** @description bounce reason (reasons table), e.g. mailbox-full */
+                    reason?: "user-unknown" | "host-unknown" | "moved" | "not-accepting-mail" | "mailbox-full" | "message-too-big" | "filtered" | "blocked" | "spam-detected" | "policy-violation" | "auth-failure" | "rejected" | "expired" | "system-error" | "network-error" | "rate-limited" | "suspended" | "delayed" | "undetermined" | "delivered" | "out-of-office" | "complaint";
                     status?: "queued" | "sending" | "sent" | "failed" | "bounced" | "cancelled";
                     template?: string;
                     /** @description queued before (ISO 8601) */
-                    to?: string | null;
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3608,9 +4239,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["SentEmailSummary"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 */
                             total: number;
+                            /** @description true when more than 1000 items match: `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -3630,9 +4267,9 @@ export interface paths {
         /** Purge the sent log in bulk (documents are kept) */
         delete: {
             parameters: {
-                query?: {
+                query: {
                     /** @description entries queued before this date (ISO 8601) */
-                    before?: string | null;
+                    before: string;
                     status?: "queued" | "sending" | "sent" | "failed" | "bounced" | "cancelled";
                 };
                 header?: never;
@@ -3761,12 +4398,14 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Content (message/rfc822) */
-                204: {
+                /** @description The file (message/rfc822) */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "message/rfc822": string;
+                    };
                 };
                 /** @description Problem details (RFC 9457) */
                 500: {
@@ -3856,8 +4495,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    from?: string | null;
-                    to?: string | null;
+                    from?: string;
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4324,7 +4963,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         domain: string;
@@ -4483,6 +5122,11 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description the same consent also connects this account as the mailbox Mailroom reads (IMAP)
+                         * @default false
+                         */
+                        alsoReceive?: boolean;
                         fromName?: string;
                         structureId?: string;
                     };
@@ -4567,8 +5211,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the outgoing account, when the consent was for sending */
                             account?: unknown;
                             connected: boolean;
+                            /** @description the mailbox, when the consent was for receiving */
+                            mailbox?: unknown;
                         };
                     };
                 };
@@ -4645,7 +5292,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": components["schemas"]["MailboxInput"];
                 };
@@ -4718,6 +5365,246 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/mailbox/gmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disconnect the Google mailbox (sign-in revoked at the provider; received mail is kept) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/mailbox/gmail/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start connecting a Google mailbox (returns the consent URL) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description the same consent also connects this account for sending
+                         * @default false
+                         */
+                        alsoSend?: boolean;
+                        /** @default INBOX */
+                        folder?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            authorizationUrl: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/mailbox/microsoft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disconnect the Microsoft 365 mailbox (sign-in revoked at the provider; received mail is kept) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/mailbox/microsoft/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start connecting a Microsoft 365 mailbox (returns the consent URL) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description the same consent also connects this account for sending
+                         * @default false
+                         */
+                        alsoSend?: boolean;
+                        /** @default INBOX */
+                        folder?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            authorizationUrl: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4864,6 +5751,11 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description the same consent also connects this account as the mailbox Mailroom reads (IMAP)
+                         * @default false
+                         */
+                        alsoReceive?: boolean;
                         fromName?: string;
                         structureId?: string;
                     };
@@ -4948,8 +5840,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the outgoing account, when the consent was for sending */
                             account?: unknown;
                             connected: boolean;
+                            /** @description the mailbox, when the consent was for receiving */
+                            mailbox?: unknown;
                         };
                     };
                 };
@@ -5143,7 +6038,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": components["schemas"]["SmtpAccountInput"];
                 };
@@ -5415,7 +6310,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": components["schemas"]["StructureInput"];
                 };
@@ -5649,7 +6544,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         html?: string | null;
@@ -5764,6 +6659,7 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
+                        /** @description placeholder values (JSON object, at most 64 KB) */
                         data?: {
                             [key: string]: unknown;
                         };
@@ -6003,7 +6899,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         /** Format: email */
@@ -6120,7 +7016,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: {
+            requestBody: {
                 content: {
                     "application/json": {
                         /** Format: date-time */
@@ -6242,6 +7138,13 @@ export interface components {
             start: string;
             status: string;
         };
+        /** @description why the message bounced (reasons table), when it did */
+        BounceReason: {
+            deadAddress: boolean;
+            label: string;
+            /** @enum {string} */
+            reason: "user-unknown" | "host-unknown" | "moved" | "not-accepting-mail" | "mailbox-full" | "message-too-big" | "filtered" | "blocked" | "spam-detected" | "policy-violation" | "auth-failure" | "rejected" | "expired" | "system-error" | "network-error" | "rate-limited" | "suspended" | "delayed" | "undetermined" | "delivered" | "out-of-office" | "complaint";
+        } | null;
         DeliverySettings: {
             bounceDomain: string | null;
             mailbox: {
@@ -6264,7 +7167,7 @@ export interface components {
                 /** @default INBOX */
                 folder: string;
                 host: string;
-                /** @description write-only; absent keeps the stored one */
+                /** @description write-only; absent keeps the stored one (only if host, port, security and username are unchanged: otherwise it is required again) */
                 password?: string;
                 port: number;
                 /**
@@ -6278,6 +7181,10 @@ export interface components {
         };
         DeliveryStats: {
             bounceRate: number;
+            /** @description bounced messages by reason (reasons table) */
+            byReason: {
+                [key: string]: number;
+            };
             byStatus: {
                 [key: string]: number;
             };
@@ -6421,7 +7328,7 @@ export interface components {
             folder: string;
             host: string;
             moveToFolder?: string | null;
-            /** @description write-only; absent keeps the stored one */
+            /** @description write-only; absent keeps the stored one (only if host, port, security and username are unchanged: otherwise it is required again) */
             password?: string;
             /** @default 60 */
             pollIntervalSeconds: number;
@@ -6505,6 +7412,41 @@ export interface components {
             subscribeValidities?: "none" | "immediate" | "digest";
             validity?: boolean;
         };
+        Organization: {
+            createdAt: string;
+            id: string;
+            locale: string;
+            name: string;
+            suspended: boolean;
+            suspendedAt: string | null;
+            timeZone: string;
+            updatedAt: string;
+        };
+        OrganizationApiKey: {
+            createdAt: string;
+            id: string;
+            lastUsedAt: string | null;
+            memberId: string | null;
+            name: string;
+            prefix: string;
+            revokedAt: string | null;
+            /** @enum {string} */
+            role: "admin" | "staff";
+        };
+        OrganizationInput: {
+            /** Format: email */
+            adminEmail?: string;
+            adminName?: string;
+            /** @enum {string} */
+            locale?: "fr" | "en";
+            name: string;
+            timeZone?: string;
+        };
+        OrganizationPatch: {
+            name?: string;
+            suspended?: boolean;
+            timeZone?: string;
+        };
         OrganizationSettings: {
             id: string;
             locale: string;
@@ -6527,6 +7469,26 @@ export interface components {
         };
         PurgeCount: {
             count: number;
+        };
+        QuarantineRetry: {
+            /** @description the mail's id now (a new one when it could be stored) */
+            id: string;
+            /** @enum {string} */
+            outcome: "filed" | "unassigned" | "report" | "quarantined" | "duplicate" | "reread";
+            reason: string | null;
+            /** @description the mail already stored that this one duplicates */
+            twinId: string | null;
+        };
+        ReceivedDuplicate: {
+            id: string;
+            messageId: string | null;
+            seenAt: string;
+            subject: string | null;
+            twinId: string;
+            /** @description the mail already stored with the same Message-ID and content */
+            twinUrl: string;
+            uid: string;
+            uidValidity: string;
         };
         ReceivedMailSummary: {
             attachments: number;
@@ -6565,7 +7527,10 @@ export interface components {
             /** @description required unless the template gives one */
             subject?: string;
             template?: {
-                /** @default {} */
+                /**
+                 * @description placeholder values (JSON object, at most 64 KB)
+                 * @default {}
+                 */
                 data: {
                     [key: string]: unknown;
                 };
@@ -6611,14 +7576,16 @@ export interface components {
                 name: string;
                 url: string;
             } | null;
-            /** @description per recipient: accepted, rejected (at RCPT TO), bounced, delayed, delivered */
+            /** @description per recipient: accepted, rejected (at RCPT TO), bounced, delayed, delivered; reason = the server’s words, bounce = the reason from the reasons table */
             recipients: {
                 address: string;
+                bounce: components["schemas"]["BounceReason"];
                 reason: string | null;
                 status: string;
             }[];
             replyTo: string | null;
             reports: {
+                bounce: components["schemas"]["BounceReason"];
                 diagnostic: string | null;
                 kind: string;
                 matchedBy: string | null;
@@ -6631,6 +7598,7 @@ export interface components {
         };
         SentEmailSummary: {
             attempts: number;
+            bounce: components["schemas"]["BounceReason"];
             cc: string[];
             documentId: string | null;
             failedAt: string | null;
@@ -6691,7 +7659,7 @@ export interface components {
             fromAddress: string;
             fromName?: string | null;
             host?: string;
-            /** @description write-only; absent keeps the stored password, null removes it */
+            /** @description write-only; absent keeps the stored password (only if host, port, security and username are unchanged: otherwise it is required again), null removes it */
             password?: string | null;
             port?: number;
             /**

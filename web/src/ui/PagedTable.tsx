@@ -16,9 +16,12 @@ export interface Column<T> {
 
 export interface Paged<T> {
   items: T[];
-  page: number;
+  /** null when the API served the page by cursor. */
+  page: number | null;
   pageSize: number;
   total: number;
+  /** The big lists count up to a limit: `total` is then a lower bound. */
+  totalIsLowerBound?: boolean;
 }
 
 export const PAGE_SIZE = 10;
@@ -42,6 +45,7 @@ interface Props<T> {
 export function PagedTable<T>({ label, columns, data, page, onPage, rowKey, loading, error, empty, rowProps }: Props<T>) {
   const { t } = useTranslation('ui');
   const total = data?.total ?? 0;
+  const more = data?.totalIsLowerBound ?? false;
   const pageSize = data?.pageSize ?? PAGE_SIZE;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
@@ -85,13 +89,13 @@ export function PagedTable<T>({ label, columns, data, page, onPage, rowKey, load
       ) : null}
       <Group justify="space-between" mt="sm" wrap="nowrap">
         <Text size="sm" c="dimmed" aria-live="polite" data-testid="page-summary">
-          {t('pageSummary', { from, to, total })}
+          {t('pageSummary', { from, to, total: more ? `${total}+` : total })}
         </Text>
         <Group gap="xs" wrap="nowrap">
           <Button variant="default" size="xs" leftSection={<IconChevronLeft size={16} />} disabled={page <= 1 || loading} onClick={() => onPage(page - 1)}>
             {t('previous')}
           </Button>
-          <Button variant="default" size="xs" rightSection={<IconChevronRight size={16} />} disabled={page >= pages || loading} onClick={() => onPage(page + 1)}>
+          <Button variant="default" size="xs" rightSection={<IconChevronRight size={16} />} disabled={(page >= pages && !more) || loading} onClick={() => onPage(page + 1)}>
             {t('next')}
           </Button>
         </Group>

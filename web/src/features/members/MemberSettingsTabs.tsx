@@ -6,7 +6,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
 import type { Problem } from '../../api/problem';
-import type { components } from '../../api/schema';
+import type { components, paths } from '../../api/schema';
+
+type BalanceBody = NonNullable<paths['/api/v1/members/{id}/balance']['put']['requestBody']>['content']['application/json'];
 import { applyProblem, ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 
@@ -61,7 +63,7 @@ export function BalanceTab({ memberId }: { memberId: string }) {
     setProblem(null);
     const res = await fetchClient.PUT('/api/v1/members/{id}/balance', {
       params: { path: { id: memberId } },
-      body: { balance: Number(v.balance), threshold: v.threshold === '' ? null : Number(v.threshold), currency: v.currency || undefined },
+      body: { balance: Number(v.balance), threshold: v.threshold === '' ? null : Number(v.threshold), currency: (v.currency || undefined) as BalanceBody['currency'] },
     });
     if (res.error) setProblem(applyProblem(form, res.error));
     else setResult(res.data);

@@ -4,7 +4,7 @@
 # match the document (status, content type, body schema). The service admits
 # outbound connections to loopback only and resolves no names (scripts/fuzz-server.ts),
 # so invented SMTP/IMAP hosts and webhook URLs never leave the machine.
-#   FUZZ_MAX_EXAMPLES (default 5) test cases per operation and phase; FUZZ_SEED for a replay.
+#   FUZZ_MAX_EXAMPLES (default 10) test cases per operation and phase; FUZZ_SEED for a replay.
 #   FUZZ_PHASES (default fuzzing; add coverage for the boundaries of every schema,
 #   about 4 more minutes per key on 2 cores) — the default keeps the run under ~6 minutes.
 set -uo pipefail
@@ -27,7 +27,7 @@ for role in admin staff; do
     -H "Authorization: Bearer $key" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
     --phases "${FUZZ_PHASES:-fuzzing}" \
-    --max-examples "${FUZZ_MAX_EXAMPLES:-5}" ${FUZZ_SEED:+--seed "$FUZZ_SEED"} \
+    --max-examples "${FUZZ_MAX_EXAMPLES:-10}" ${FUZZ_SEED:+--seed "$FUZZ_SEED"} \
     --workers 2 --request-timeout 30 --no-shrink \
     --suppress-health-check all --warnings off \
     --report junit --report-dir "$work/report-$role" \

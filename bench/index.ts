@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     .filter((f) => f.endsWith('.ts') && !['index.ts'].includes(f) && !f.startsWith('_'))
     .map((f) => f.replace(/\.ts$/, ''));
   if (!name || !available.includes(name)) {
-    process.stderr.write(`usage: npm run bench -- <${available.join('|')}> [--count N]\n`);
+    process.stderr.write(`usage: npm run bench -- <${available.join('|')}> [--count N] (bounces: --dir <folder> [--json])\n`);
     process.exit(name ? 1 : 0);
   }
   const args: Record<string, string | number | boolean> = {};

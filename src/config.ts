@@ -20,8 +20,35 @@ const envSchema = z.object({
   MAILROOM_SECRET_KEY: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  /** Public base URL of the API, used for OAuth callbacks and links in mails. */
+  /**
+   * Public base URL of the service (console and API), used for OAuth callbacks and
+   * links in mails (invitations, password resets). Unset = http://localhost:<PORT>
+   * for links (see `publicUrl`); OAuth callbacks then follow the request's host.
+   */
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Staff sessions: a session unused for SESSION_IDLE_SECONDS ends, and every
+   * session ends SESSION_ABSOLUTE_SECONDS after sign-in (defaults 8 h and 7 days).
+   */
+  SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).default(8 * 3600),
+  SESSION_ABSOLUTE_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 3600),
+  /** Invitation and first-admin setup links stay valid this long. */
+  INVITATION_TTL_HOURS: z.coerce.number().min(0.01).default(7 * 24),
+  /** Staff "forgot password" links stay valid this long. */
+  STAFF_PASSWORD_RESET_TTL_MINUTES: z.coerce.number().min(1).default(60),
+  /**
+   * Sign-in limits: failed attempts allowed per account and per client IP within
+   * the window before answering 429 (counted in the database, so every API process shares them).
+   */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+  LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  /**
+   * scrypt cost N for new password hashes (r=8, p=1: N=131072 uses 128 MiB per
+   * hash, OWASP's recommendation). Hashes carry their parameters, so raising it
+   * later keeps old passwords working. Lower only for tests.
+   */
+  PASSWORD_SCRYPT_N: z.coerce.number().int().min(16384).max(1048576).refine((n) => (n & (n - 1)) === 0, 'must be a power of two').default(131072),
   /** Temporal frontend; when absent a local dev server is started as a child process. */
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -79,15 +106,22 @@ const envSchema = z.object({
   GMAIL_SMTP_HOST: z.string().default('smtp.gmail.com'),
   GMAIL_SMTP_PORT: z.coerce.number().int().default(465),
   GMAIL_SMTP_SECURITY: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
+  GMAIL_IMAP_HOST: z.string().default('imap.gmail.com'),
+  GMAIL_IMAP_PORT: z.coerce.number().int().default(993),
+  GMAIL_IMAP_SECURITY: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
   MICROSOFT_OAUTH_CLIENT_ID: z.string().optional(),
   MICROSOFT_OAUTH_CLIENT_SECRET: z.string().optional(),
   MICROSOFT_OAUTH_AUTHORIZE_URL: z.string().url().default('https://login.microsoftonline.com/common/oauth2/v2.0/authorize'),
   MICROSOFT_OAUTH_TOKEN_URL: z.string().url().default('https://login.microsoftonline.com/common/oauth2/v2.0/token'),
   MICROSOFT_OAUTH_REVOKE_URL: z.string().url().optional(),
-  MICROSOFT_OAUTH_SCOPE: z.string().default('https://outlook.office.com/SMTP.Send offline_access openid email'),
+  // One consent serves sending and receiving: SMTP and IMAP scopes together.
+  MICROSOFT_OAUTH_SCOPE: z.string().default('https://outlook.office.com/SMTP.Send https://outlook.office.com/IMAP.AccessAsUser.All offline_access openid email'),
   MICROSOFT_SMTP_HOST: z.string().default('smtp.office365.com'),
   MICROSOFT_SMTP_PORT: z.coerce.number().int().default(587),
   MICROSOFT_SMTP_SECURITY: z.enum(['none', 'ssl', 'starttls']).default('starttls'),
+  MICROSOFT_IMAP_HOST: z.string().default('outlook.office365.com'),
+  MICROSOFT_IMAP_PORT: z.coerce.number().int().default(993),
+  MICROSOFT_IMAP_SECURITY: z.enum(['none', 'ssl', 'starttls']).default('ssl'),
   /** How long an account test waits for each step before calling it a timeout. */
   SMTP_VERIFY_TIMEOUT_SECONDS: z.coerce.number().min(1).default(10),
   /** Verify SMTP servers' certificates when testing accounts (off only for self-signed test servers). */
@@ -129,6 +163,16 @@ const envSchema = z.object({
   /** Largest JSON body accepted by the API (documents come base64-encoded). */
   API_BODY_LIMIT: z.string().default('30mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The platform operator's token for the operators' API (/api/v1/organizations);
+   * required for those routes in scaled mode, created into <data>/credentials.json
+   * in embedded mode when absent. At least 32 characters; it must start with `mrop_`.
+   */
+  MAILROOM_OPERATOR_TOKEN: z.string().min(37).startsWith('mrop_').optional(),
+  /** CLI: the API to talk to (scaled mode); unset = the embedded service found in the data directory. */
+  MAILROOM_URL: z.string().url().optional(),
+  /** CLI: an organisation's API key for its commands (batch, sent, mailbox, users); embedded default: the first admin key. */
+  MAILROOM_API_KEY: z.string().optional(),
   /** Admin-level bootstrap: name of the first organisation created by embedded start. */
   MAILROOM_BOOTSTRAP_ORG: z.string().default('My organisation'),
 });
@@ -146,6 +190,11 @@ export interface Config extends Env {
 }
 
 export class ConfigError extends Error {}
+
+/** Base of links Mailroom hands out (console pages): PUBLIC_URL, else http://localhost:<PORT>. */
+export function publicUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string {
+  return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+}
 
 /** What the embedded default and the tests admit besides public addresses. */
 export const LOOPBACK = '127.0.0.0/8,::1/128';

@@ -1,5 +1,6 @@
 import { bootstrapFirstOrganization } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
+import { updateCredentials } from './operators/credentials-file';
 import { startMailroom } from './runtime';
 
 /**
@@ -13,14 +14,17 @@ async function main(): Promise<void> {
   const roles = { api: mode !== 'worker', worker: mode !== 'api' };
   const app = await startMailroom(config, { roles });
   const { logger } = app;
+  // The CLI finds the embedded service (and its operator token) here.
+  if (config.embeddedDatabase && app.apiUrl) updateCredentials(config.dataDir, { apiUrl: app.apiUrl });
 
   if (mode === 'all') {
-    const created = await bootstrapFirstOrganization(app.db.prisma, { dataDir: config.dataDir, name: config.MAILROOM_BOOTSTRAP_ORG, apiUrl: app.apiUrl });
+    const created = await bootstrapFirstOrganization(app.db.prisma, { dataDir: config.dataDir, name: config.MAILROOM_BOOTSTRAP_ORG, apiUrl: app.apiUrl, config });
     if (created) {
       // Printed once, on purpose to stdout and not through the logger (which redacts keys).
       process.stdout.write(
         `\nMailroom created organisation ${created.organizationId}.\n` +
-          `Admin API key (shown once, also saved in ${created.file}):\n\n  ${created.apiKey}\n\n`,
+          `Admin API key (shown once, also saved in ${created.file}):\n\n  ${created.apiKey}\n\n` +
+          `Set the first admin's password: ${created.setupUrl}\n  (works once; also saved in ${created.file})\n\n`,
       );
     }
     process.stdout.write(

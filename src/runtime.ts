@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
@@ -11,6 +12,8 @@ import type { Config } from './config';
 import { createDatabase, type Database } from './db/client';
 import { createLogger, type Logger } from './logger';
 import { TransportCache } from './mail/transports';
+import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock';
+import { resolveOperatorCredential } from './operators/operator-credential';
 import { createOutboundPolicy, noDnsLookup, setOutboundPolicy } from './net/outbound-policy';
 import { createSecretBox, resolveSecretKey, type SecretBox } from './secrets';
 import { createStorage, type Storage } from './storage';
@@ -68,10 +71,21 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
   setOutboundPolicy(createOutboundPolicy({ allowPrivate: config.MAILROOM_ALLOW_PRIVATE_NETWORKS, allow: config.MAILROOM_OUTBOUND_ALLOW, ...(config.MAILROOM_OUTBOUND_DNS === 'none' ? { lookup: noDnsLookup } : {}) }));
+  const ownDb = !opts.db;
+  // Only one process may open the embedded database: a second start is refused here.
+  const lock: EmbeddedLock | undefined = ownDb && config.embeddedDatabase ? acquireEmbeddedLock(config.dataDir, Object.keys(opts.roles).filter((r) => opts.roles[r as 'api']).join('+')) : undefined;
+  try {
+    return await start(config, opts, logger, lock);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
 
+async function start(config: Config, opts: StartOptions, logger: Logger, lock: EmbeddedLock | undefined): Promise<Mailroom> {
+  const ownDb = !opts.db;
   const secrets = createSecretBox(resolveSecretKey({ envKey: config.MAILROOM_SECRET_KEY, dataDir: config.dataDir, allowGenerate: config.embeddedDatabase }));
   const storage = createStorage(config.storageDir);
-  const ownDb = !opts.db;
   const db = opts.db ?? (await createDatabase({ url: config.DATABASE_URL, pgliteDir: config.pgliteDir }));
   const migrations = await db.migrate();
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
@@ -86,6 +100,8 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
       uiPort: config.TEMPORAL_UI_PORT,
       namespace: config.TEMPORAL_NAMESPACE,
       cliPath: config.TEMPORAL_CLI_PATH,
+      pipDir: path.join(config.dataDir, 'temporal-cli'),
+      notice: config.LOG_LEVEL === 'silent' ? () => undefined : undefined,
       logger,
     });
     address = devServer.address;
@@ -114,7 +130,8 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
   let server: http.Server | undefined;
   let apiUrl: string | undefined;
   if (opts.roles.api) {
-    const ctx: AppContext = { prisma: db.prisma, sql: db.sql, storage, secrets, config, logger, temporal, platform };
+    const operator = resolveOperatorCredential({ envToken: config.MAILROOM_OPERATOR_TOKEN, dataDir: config.dataDir, embedded: config.embeddedDatabase });
+    const ctx: AppContext = { prisma: db.prisma, sql: db.sql, storage, secrets, config, logger, temporal, platform, operator };
     server = http.createServer(createApp(ctx));
     await new Promise<void>((resolve, reject) => server!.once('error', reject).listen(config.PORT, config.HOST, resolve));
     const port = (server.address() as AddressInfo).port;
@@ -136,6 +153,7 @@ export async function startMailroom(config: Config, opts: StartOptions): Promise
       await (connection as Connection).close();
       await devServer?.stop();
       if (ownDb) await db.close();
+      lock?.release();
     },
   };
 }

@@ -1,11 +1,19 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { sendAlertDigests } from '../alerts/digest';
 import { postWebhook, type WebhookPayload } from '../alerts/webhook';
+import { isReason, REASONS } from '../delivery/reasons';
 import { syncDeliveryMailbox, type SyncResult } from '../delivery/sync-mailbox';
 import { syncReceivedReports } from '../delivery/sync-received';
 import { purgeExpiredSentEmails } from '../retention/purge';
 import { AppError, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
+
+const WEBHOOK_TYPES: Record<string, WebhookPayload['type']> = {
+  failed: 'message.failed',
+  bounced: 'message.bounced',
+  complaint: 'message.complaint',
+  'sending-setup': 'sending.authentication-failed',
+};
 
 export function createDeliveryActivities(deps: ActivityDeps) {
   const alertDeps = { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN };
@@ -34,13 +42,15 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     if (!settings?.webhookUrl) return { skipped: 'no webhook configured' };
     await deps.prisma.alertEvent.update({ where: { id: event.id }, data: { webhookAttempts: { increment: 1 } } });
     const payload: WebhookPayload = {
-      type: event.status === 'bounced' ? 'message.bounced' : 'message.failed',
+      type: WEBHOOK_TYPES[event.status] ?? 'message.failed',
       organizationId: event.organizationId,
       messageId: event.sentEmailId,
       rfc822MessageId: event.sentEmail?.messageId ?? null,
       recipient: event.recipient ?? event.sentEmail?.to.join(', ') ?? null,
       status: event.status,
       reason: event.reason,
+      bounceReason: event.bounceReason,
+      deadAddress: isReason(event.bounceReason) ? REASONS[event.bounceReason].deadAddress : false,
       subject: event.sentEmail?.subject ?? null,
       related: event.sentEmail?.relatedType && event.sentEmail.relatedId ? { type: event.sentEmail.relatedType, id: event.sentEmail.relatedId } : null,
       occurredAt: event.createdAt.toISOString(),

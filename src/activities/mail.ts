@@ -8,6 +8,9 @@ import { classifySmtpError } from '../mail/smtp-errors';
 import { resolveSenderAccount, type SenderAccount, type SendResult } from '../mail/transports';
 import { signMessage } from '../outgoing/dkim';
 import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
+import { classifyReason } from '../delivery/bounce/classify';
+import { statusIn } from '../delivery/bounce/text-readers';
+import { REASONS } from '../delivery/reasons';
 import { acceptedRecipient, flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
 import { bulkWrite } from '../db/bulk';
 import { groupCommit } from '../db/group-commit';
@@ -132,7 +135,8 @@ export function createDelivery(deps: ActivityDeps) {
       recording.push(
         recordAccepted({ row, number, account, result, at: new Date() }).then(async () => {
           results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
-          await recordRefused(row, result.rejected, result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null);
+          const words = result.rejectedResponses?.filter(Boolean).join(' ; ');
+          await recordRefused(row, result.rejected, result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}${words ? ` — ${words}` : ''}` : null);
         }).catch((err: unknown) => void (unexpected ??= err)),
       );
     };
@@ -251,10 +255,13 @@ export function createDelivery(deps: ActivityDeps) {
   }
 
   async function recordRefused(row: Pick<SentEmail, 'id' | 'organizationId' | 'templateKey'>, rejected: string[], reason: string | null) {
+    // Refused at RCPT TO: the reply's words decide, as for a bounce — only a dead address is flagged.
+    const bounceReason = classifyReason({ action: 'failed', status: statusIn(reason ?? ''), diagnostic: reason });
     for (const r of rejected) {
-      await setRecipientStatus(prisma, row.id, r, 'rejected', reason);
-      await flagInvalidAddress(prisma, row.organizationId, r, reason ?? 'refused by the mail server');
-      if (!isAlertTemplate(row.templateKey)) await raiseAlert(alertDeps, { organizationId: row.organizationId, sentEmailId: row.id, recipient: r, status: 'bounced', reason });
+      await setRecipientStatus(prisma, row.id, r, 'rejected', reason, bounceReason);
+      if (REASONS[bounceReason].deadAddress) await flagInvalidAddress(prisma, row.organizationId, r, reason ?? 'refused by the mail server');
+      const status = bounceReason === 'auth-failure' ? 'sending-setup' : 'bounced';
+      if (!isAlertTemplate(row.templateKey)) await raiseAlert(alertDeps, { organizationId: row.organizationId, sentEmailId: row.id, recipient: r, status, reason, bounceReason });
     }
   }
 

@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { startDeliverySync } from '../delivery/schedule';
+import { oauthProvider } from '../outgoing/oauth';
 import { pollMailbox, type PollResult } from '../reception/poll-mailbox';
+import { waitForMail, type WaitResult } from '../reception/wait-for-mail';
 import { AppError, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
 
@@ -16,6 +18,7 @@ export function createReceptionActivities(deps: ActivityDeps) {
           maxBytes: deps.config.RECEPTION_MAX_MESSAGE_BYTES,
           batchSize: deps.config.RECEPTION_BATCH_SIZE,
           rejectUnauthorized: deps.config.IMAP_TLS_REJECT_UNAUTHORIZED,
+          oauthProvider: (id) => oauthProvider(deps.config, id),
           heartbeat: (d) => Context.current().heartbeat(d),
         },
         mailboxId,
@@ -30,5 +33,20 @@ export function createReceptionActivities(deps: ActivityDeps) {
       throw err instanceof AppError ? toActivityFailure(err) : err;
     }
   }
-  return { pollMailboxBatch };
+  /** Holds an IMAP IDLE until new mail arrives (or the bound, a drop, a cancel): the workflow then polls. */
+  async function waitForMailboxMail(mailboxId: string, maxSeconds: number): Promise<WaitResult> {
+    const ctx = Context.current();
+    try {
+      return await waitForMail(
+        {
+          prisma: deps.prisma, secrets: deps.secrets, rejectUnauthorized: deps.config.IMAP_TLS_REJECT_UNAUTHORIZED, oauthProvider: (id) => oauthProvider(deps.config, id),
+          heartbeat: (d) => ctx.heartbeat(d), cancelled: ctx.cancelled.catch(() => 'cancelled'),
+        },
+        mailboxId, maxSeconds,
+      );
+    } catch (err) {
+      throw err instanceof AppError ? toActivityFailure(err) : err;
+    }
+  }
+  return { pollMailboxBatch, waitForMailboxMail };
 }

@@ -1,5 +1,6 @@
 import { queueEmail } from '../mail/queue-email';
 import { startSendWorkflow } from '../mail/start-send';
+import { isReason, REASONS } from '../delivery/reasons';
 import type { AlertDeps } from './raise-alert';
 
 /** One mail per organisation (in hourly mode) listing the failures not yet announced. */
@@ -13,7 +14,7 @@ export async function sendAlertDigests(deps: AlertDeps, now = new Date()): Promi
     const pending = await prisma.alertEvent.findMany({ where: { organizationId: s.organizationId, emailedAt: null }, orderBy: { createdAt: 'asc' }, include: { sentEmail: true }, take: 500 });
     if (!pending.length) continue;
     const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-    const lines = pending.map((e) => `- ${e.createdAt.toISOString()} · ${e.recipient ?? e.sentEmail?.to.join(', ') ?? '?'} · « ${e.sentEmail?.subject ?? ''} » · ${e.status} · ${e.reason ?? ''}`);
+    const lines = pending.map((e) => `- ${e.createdAt.toISOString()} · ${e.recipient ?? e.sentEmail?.to.join(', ') ?? '?'} · « ${e.sentEmail?.subject ?? ''} » · ${e.status}${isReason(e.bounceReason) ? ` (${REASONS[e.bounceReason].label})` : ''} · ${e.reason ?? ''}`);
     const { sentEmail, created } = await queueEmail(deps, {
       organizationId: s.organizationId,
       to: s.emails,

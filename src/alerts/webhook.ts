@@ -20,13 +20,16 @@ export function verifySignature(secret: string, body: string, header: string | u
 }
 
 export interface WebhookPayload {
-  type: 'message.failed' | 'message.bounced' | 'test';
+  type: 'message.failed' | 'message.bounced' | 'message.complaint' | 'sending.authentication-failed' | 'test';
   organizationId: string;
   messageId: string | null;
   rfc822MessageId: string | null;
   recipient: string | null;
   status: string;
   reason: string | null;
+  /** Reason key from the reasons table (src/delivery/reasons.ts), and whether it means the address is dead. */
+  bounceReason?: string | null;
+  deadAddress?: boolean;
   subject: string | null;
   related: { type: string; id: string } | null;
   occurredAt: string;

@@ -1,12 +1,21 @@
 import type { NextFunction, Request, Response } from 'express';
 import { findActiveApiKey } from '../auth/api-keys';
+import { findSession, type SessionTimes } from '../auth/sessions';
+import { sameToken } from '../auth/tokens';
 import type { PrismaClient } from '../generated/prisma/client';
+import { CSRF_HEADER, SUSPENDED_MESSAGE } from '../shared/auth';
 import { AppError } from '../shared/errors';
+import { readSessionCookies } from './session-cookie';
 
 export interface AuthContext {
   organizationId: string;
   role: 'admin' | 'staff';
-  keyId: string;
+  /** The API key used; null for a staff session. */
+  keyId: string | null;
+  /** The signed-in staff user; null for an API key. */
+  userId: string | null;
+  /** The staff session; null for an API key. */
+  sessionId: string | null;
   /** Set when the key belongs to a member (member self-service routes). */
   memberId: string | null;
 }
@@ -14,27 +23,57 @@ export interface AuthContext {
 declare module 'express-serve-static-core' {
   interface Request {
     auth?: AuthContext;
+    /** Why a present credential was not accepted (CSRF, suspension), reported by `requireRole`. */
+    authRefused?: AppError;
   }
 }
 
-/** Resolves `Authorization: Bearer <key>` to the organisation and role; never says which part was wrong. */
-export function authenticate(prisma: PrismaClient) {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Resolves `Authorization: Bearer <key>` (integrators) or the session cookie
+ * (staff console) to the organisation and role; never says which part was
+ * wrong. A cookie-authenticated write must carry the session's CSRF token in
+ * X-CSRF-Token (synchronizer token); keys need none, as browsers never send
+ * them on their own. A bad or expired cookie is ignored here (public routes
+ * still work); routes that need a user then answer 401.
+ */
+export function authenticate(prisma: PrismaClient, times: SessionTimes) {
   const touched = new Map<string, number>();
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
       const header = req.headers.authorization;
-      if (!header) return next();
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (!match) throw new AppError('UNAUTHENTICATED', 'Use "Authorization: Bearer <api key>"');
-      const key = await findActiveApiKey(prisma, match[1]!);
-      if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
-      req.auth = { organizationId: key.organizationId, role: key.role, keyId: key.id, memberId: key.memberId };
-      // lastUsedAt at most once a minute per key, off the request path.
-      const now = Date.now();
-      if ((touched.get(key.id) ?? 0) < now - 60_000) {
-        touched.set(key.id, now);
-        prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+      if (header) {
+        const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+        if (!match) throw new AppError('UNAUTHENTICATED', 'Use "Authorization: Bearer <api key>"');
+        const key = await findActiveApiKey(prisma, match[1]!);
+        if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
+        if (key.organization.suspendedAt) throw new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
+        req.auth = { organizationId: key.organizationId, role: key.role, keyId: key.id, userId: null, sessionId: null, memberId: key.memberId };
+        // lastUsedAt at most once a minute per key, off the request path.
+        const now = Date.now();
+        if ((touched.get(key.id) ?? 0) < now - 60_000) {
+          touched.set(key.id, now);
+          prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+        }
+        return next();
       }
+      let session: Awaited<ReturnType<typeof findSession>> = null;
+      for (const token of readSessionCookies(req)) {
+        session = await findSession(prisma, token, times);
+        if (session) break;
+      }
+      if (!session) return next();
+      const { user } = session;
+      if (user.organization.suspendedAt) {
+        req.authRefused = new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
+        return next();
+      }
+      if (!SAFE_METHODS.has(req.method) && !sameToken(String(req.get(CSRF_HEADER) ?? ''), session.csrfToken)) {
+        req.authRefused = new AppError('FORBIDDEN', 'CSRF token missing or wrong');
+        return next();
+      }
+      req.auth = { organizationId: user.organizationId, role: user.role, keyId: null, userId: user.id, sessionId: session.id, memberId: null };
       next();
     } catch (err) {
       next(err);
@@ -50,9 +89,16 @@ const RANK = { staff: 1, admin: 2 } as const;
  */
 export function requireRole(req: Request, role: 'admin' | 'staff' | 'member'): AuthContext {
   const auth = req.auth;
-  if (!auth) throw new AppError('UNAUTHENTICATED', 'This route needs an API key: "Authorization: Bearer <api key>"');
+  if (!auth && req.authRefused) throw req.authRefused;
+  if (!auth) throw new AppError('UNAUTHENTICATED', 'Sign in, or use an API key: "Authorization: Bearer <api key>"');
   if (role === 'member') return auth;
   if (auth.memberId) throw new AppError('FORBIDDEN', 'A member key can only use member self-service routes');
   if (RANK[auth.role] < RANK[role]) throw new AppError('FORBIDDEN', `This action needs the ${role} role`);
   return auth;
+}
+
+/** For routes only a signed-in user can use (their own profile, password). */
+export function requireUser(auth: AuthContext): AuthContext & { userId: string } {
+  if (!auth.userId) throw new AppError('FORBIDDEN', 'This route is for signed-in staff users, not API keys');
+  return auth as AuthContext & { userId: string };
 }

@@ -4,6 +4,7 @@ import type { SqlRunner } from '../db/sql';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../logger';
 import type { PlatformTransportConfig } from '../mail/transports';
+import type { OperatorCredential } from '../operators/operator-credential';
 import type { SecretBox } from '../secrets';
 import type { Storage } from '../storage';
 
@@ -17,4 +18,6 @@ export interface AppContext {
   logger: Logger;
   temporal: Client;
   platform: PlatformTransportConfig;
+  /** The platform operator's credential (operators' routes); absent = those routes refuse everyone. */
+  operator?: OperatorCredential | null;
 }

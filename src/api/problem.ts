@@ -29,6 +29,8 @@ export function sendProblem(res: Response, err: AppError, instance?: string): vo
     ...(err.errors ? { errors: err.errors } : {}),
     ...(err.extra ?? {}),
   };
+  // RFC 9110 §10.2.3: tell a rate-limited client when to come back.
+  if (typeof err.extra?.retryAfter === 'number') res.set('Retry-After', String(err.extra.retryAfter));
   res.status(err.status).type('application/problem+json').send(JSON.stringify(body));
 }
 

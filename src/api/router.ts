@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../shared/errors';
 import { requireRole, type AuthContext } from './auth';
+import { requireOperator } from './operator-auth';
 import { zodToFieldErrors } from './problem';
 import { problemSchema } from './zod';
 
@@ -30,9 +31,10 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   /**
    * Least role allowed. Default `staff`; `admin` for settings and purges;
    * `member` admits member keys too (the handler checks they act on themselves);
-   * `public` needs no key.
+   * `public` needs no key; `operator` only the platform operator's credential
+   * (operators' routes, on their own ApiRouter ahead of the organisations' auth).
    */
-  role?: 'admin' | 'staff' | 'member' | 'public';
+  role?: 'admin' | 'staff' | 'member' | 'public' | 'operator';
   params?: P;
   query?: Q;
   body?: B;
@@ -60,7 +62,8 @@ export class ApiRouter {
     const role = spec.role ?? 'staff';
     this.router[spec.method](spec.path, async (req, res, next) => {
       try {
-        const auth = role === 'public' ? (req.auth as AuthContext) : requireRole(req, role);
+        if (role === 'operator') requireOperator(req);
+        const auth = role === 'public' || role === 'operator' ? (req.auth as AuthContext) : requireRole(req, role);
         assertCleanInput(req.params, 'path');
         assertCleanInput(req.query, 'query');
         if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) assertCleanInput(req.body, 'body');
@@ -89,7 +92,7 @@ export class ApiRouter {
       summary: spec.summary,
       description: spec.description,
       tags: spec.tags,
-      security: spec.role === 'public' ? [] : [{ bearerAuth: [] }],
+      security: spec.role === 'public' ? [] : spec.role === 'operator' ? [{ operatorAuth: [] }] : [{ bearerAuth: [] }, { cookieAuth: [] }],
       request: {
         params: spec.params as never,
         query: spec.query as never,

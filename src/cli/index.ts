@@ -1,30 +1,34 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config';
-import { createCliContext } from './context';
+import { CliError } from './client';
+import { createCliContext, type GlobalFlags } from './context';
 import { registerBatchCommands } from './commands/batch';
+import { registerDbCommands } from './commands/db';
 import { registerMailCommands } from './commands/mail';
 import { registerOrgCommands } from './commands/org';
 
 /**
- * `npm run mailroom -- <command>`: operators' tools. Uses the same
- * configuration as the service (DATABASE_URL / embedded data dir, TEMPORAL_ADDRESS).
- * The embedded database can be opened by one process at a time: stop
- * `npm start` first, or use DATABASE_URL.
+ * `npm run mailroom -- <command>`: operators' tools, a client of the running
+ * service's HTTP API (embedded: found through the data directory; scaled:
+ * MAILROOM_URL + a key). Only `db:migrate` opens the database.
  */
 async function main(argv: string[]): Promise<void> {
-  const ctx = createCliContext();
-  const program = new Command('mailroom').description('Mailroom operator commands').showHelpAfterError();
+  const program = new Command('mailroom')
+    .description('Mailroom operator commands (a client of the running service)')
+    .option('--url <url>', 'the Mailroom API (default: MAILROOM_URL, else the embedded service of the data directory)')
+    .option('--key <key>', "an organisation's API key (default: MAILROOM_API_KEY, else the embedded first admin key)")
+    .option('--operator-token <token>', "the platform operator's token (default: MAILROOM_OPERATOR_TOKEN, else the embedded one)")
+    .showHelpAfterError();
+  const ctx = createCliContext(() => program.opts<GlobalFlags>());
   registerOrgCommands(program, ctx);
   registerMailCommands(program, ctx);
   registerBatchCommands(program, ctx);
-  try {
-    await program.parseAsync(argv);
-  } finally {
-    await ctx.close();
-  }
+  registerDbCommands(program, ctx);
+  await program.parseAsync(argv);
 }
 
 main(process.argv).catch((err) => {
-  process.stderr.write(`error: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
+  const known = err instanceof ConfigError || err instanceof CliError;
+  process.stderr.write(`error: ${known ? err.message : ((err as Error)?.message ?? String(err))}\n`);
   process.exit(1);
 });

@@ -1,15 +1,16 @@
 import { Prisma } from '../generated/prisma/client';
-import { isAlertTemplate, raiseAlert, type AlertDeps } from '../alerts/raise-alert';
-import { parseDeliveryReport, type ParsedReport } from './parse-report';
-import { flagInvalidAddress, setRecipientStatus } from './recipients';
+import { isAlertTemplate, raiseAlert, type AlertDeps, type AlertStatus } from '../alerts/raise-alert';
+import { applyAddressOutcome, recordComplaint } from './consequences';
+import { parseDeliveryReport, type ParsedReport, type RecipientReport } from './parse-report';
+import { REASONS } from './reasons';
+import { setRecipientStatus } from './recipients';
 
 export interface AppliedReport {
-  kind: 'hard' | 'soft' | 'delivered' | 'auto-reply' | 'unmatched' | 'ignored' | 'duplicate';
+  kind: 'hard' | 'soft' | 'delivered' | 'auto-reply' | 'complaint' | 'unmatched' | 'ignored' | 'duplicate';
   sentEmailId: string | null;
   matchedBy: 'verp' | 'header' | 'message-id' | null;
   recipients: string[];
 }
-
 const VERP = /^bounces\+([A-Za-z0-9-]+)@(.+)$/i;
 
 /** Finds the sent message a report is about: VERP address, then our header, then the original Message-ID. */
@@ -34,9 +35,13 @@ export async function correlate(deps: Pick<AlertDeps, 'prisma'>, organizationId:
 
 /**
  * Applies one delivery report exactly once (keyed by `sourceKey`, e.g.
- * `imap:<mailbox>:<uidvalidity>:<uid>`): hard bounce → recipient bounced,
- * address flagged invalid, message `bounced` when no recipient got it, staff
- * alerted; delay → noted; delivered → recorded; out-of-office → ignored.
+ * `imap:<mailbox>:<uidvalidity>:<uid>`). Every recipient gets a reason from
+ * the one table (reasons.ts) and the consequences follow from it: a dead
+ * address is flagged invalid; any other failure marks the recipient (and the
+ * message, when nobody got it) bounced with its reason and leaves the address
+ * alone (soft-bounce streaks aside, consequences.ts); an authentication
+ * failure of our mail alerts about the sending set-up; a complaint stops
+ * non-essential mail to the member; a delay is noted; out-of-office ignored.
  */
 export async function applyDeliveryReport(deps: AlertDeps, organizationId: string, sourceKey: string, raw: Buffer): Promise<AppliedReport> {
   const { prisma } = deps;
@@ -55,9 +60,10 @@ export async function applyDeliveryReport(deps: AlertDeps, organizationId: strin
       throw err;
     }
   };
+  const rowOf = (r: RecipientReport, kind: string) => ({ kind, recipient: r.recipient, action: r.action, status: r.status, diagnostic: r.diagnostic?.slice(0, 2000) ?? null, reason: r.reason });
 
   if (report.autoReply) {
-    await record([{ kind: 'auto-reply', sentEmailId: sentEmail?.id ?? null, matchedBy }]);
+    await record([{ kind: 'auto-reply', reason: 'out-of-office', sentEmailId: sentEmail?.id ?? null, matchedBy }]);
     return { kind: 'auto-reply', sentEmailId: sentEmail?.id ?? null, matchedBy, recipients: [] };
   }
   if (!report.isReport || !report.recipients.length) {
@@ -65,46 +71,56 @@ export async function applyDeliveryReport(deps: AlertDeps, organizationId: strin
     return { kind: 'ignored', sentEmailId: null, matchedBy: null, recipients: [] };
   }
   if (!sentEmail) {
-    await record(report.recipients.map((r) => ({ kind: 'unmatched', recipient: r.recipient, action: r.action, status: r.status, diagnostic: r.diagnostic })));
+    const claimed = await record(report.recipients.map((r) => rowOf(r, 'unmatched')));
+    // A complaint is about the member whoever sent the message: stop non-essential mail anyway.
+    if (claimed && report.complaint) for (const r of report.recipients) if (r.recipient) await recordComplaint(prisma, organizationId, r.recipient);
     return { kind: 'unmatched', sentEmailId: null, matchedBy: null, recipients: report.recipients.map((r) => r.recipient ?? '') };
   }
   // Claim the report first: a concurrent or repeated sync stops here.
-  const claimed = await record(
-    report.recipients.map((r) => ({ kind: r.kind === 'unknown' ? 'soft' : r.kind, sentEmailId: sentEmail.id, recipient: r.recipient, action: r.action, status: r.status, diagnostic: r.diagnostic, matchedBy })),
-  );
+  const claimed = await record(report.recipients.map((r) => ({ ...rowOf(r, r.kind), sentEmailId: sentEmail.id, matchedBy })));
   if (!claimed) return { kind: 'duplicate', sentEmailId: sentEmail.id, matchedBy, recipients: [] };
 
   // A report naming no recipient we know is about the message's only recipient.
-  const fallback = sentEmail.to.length + sentEmail.cc.length + sentEmail.bcc.length === 1 ? [...sentEmail.to, ...sentEmail.cc, ...sentEmail.bcc][0]! : null;
+  const all = [...sentEmail.to, ...sentEmail.cc, ...sentEmail.bcc];
+  const fallback = all.length === 1 ? all[0]! : null;
+  const alerts = !isAlertTemplate(sentEmail.templateKey);
   let strongest: AppliedReport['kind'] = 'soft';
+  let firstFailure: RecipientReport | null = null;
   for (const r of report.recipients) {
     const recipient = r.recipient ?? fallback;
     if (!recipient) continue;
-    const reason = [r.status, r.diagnostic].filter(Boolean).join(' ');
-    if (r.kind === 'hard') {
-      strongest = 'hard';
-      await setRecipientStatus(prisma, sentEmail.id, recipient, 'bounced', reason);
-      await flagInvalidAddress(prisma, organizationId, recipient, reason || 'hard bounce');
-      if (!isAlertTemplate(sentEmail.templateKey)) await raiseAlert(deps, { organizationId, sentEmailId: sentEmail.id, recipient, status: 'bounced', reason });
+    const words = [r.status, r.diagnostic].filter(Boolean).join(' ');
+    const alert = (status: AlertStatus) => (alerts ? raiseAlert(deps, { organizationId, sentEmailId: sentEmail.id, recipient, status, reason: words || null, bounceReason: r.reason }) : null);
+    if (r.kind === 'complaint') {
+      strongest = 'complaint';
+      await recordComplaint(prisma, organizationId, recipient);
+      await alert('complaint');
     } else if (r.kind === 'delivered') {
-      if (strongest !== 'hard') strongest = 'delivered';
-      await setRecipientStatus(prisma, sentEmail.id, recipient, 'delivered', reason);
+      if (strongest === 'soft') strongest = 'delivered';
+      await setRecipientStatus(prisma, sentEmail.id, recipient, 'delivered', words, 'delivered');
+      await applyAddressOutcome(prisma, organizationId, recipient, 'delivered', words);
+    } else if (r.action === 'delayed' || r.reason === 'delayed') {
+      await setRecipientStatus(prisma, sentEmail.id, recipient, 'delayed', words, r.reason);
     } else {
-      await setRecipientStatus(prisma, sentEmail.id, recipient, 'delayed', reason);
+      if (r.deadAddress) strongest = 'hard';
+      firstFailure ??= r;
+      await setRecipientStatus(prisma, sentEmail.id, recipient, 'bounced', words, r.reason);
+      await applyAddressOutcome(prisma, organizationId, recipient, r.reason, words);
+      await alert(r.reason === 'auth-failure' ? 'sending-setup' : 'bounced');
     }
   }
-  if (strongest === 'hard') await markBouncedIfNobodyGotIt(deps, sentEmail.id, report);
+  if (firstFailure) await markBouncedIfNobodyGotIt(deps, sentEmail.id, firstFailure);
   return { kind: strongest, sentEmailId: sentEmail.id, matchedBy, recipients: report.recipients.map((r) => r.recipient ?? fallback ?? '') };
 }
 
 /** A message is `bounced` only when every recipient bounced or was refused; one bad Cc marks only itself. */
-async function markBouncedIfNobodyGotIt(deps: AlertDeps, sentEmailId: string, report: ParsedReport): Promise<void> {
+async function markBouncedIfNobodyGotIt(deps: AlertDeps, sentEmailId: string, failure: RecipientReport): Promise<void> {
   const { prisma } = deps;
   const email = await prisma.sentEmail.findUniqueOrThrow({ where: { id: sentEmailId }, include: { recipients: true } });
   const all = [...email.to, ...email.cc, ...email.bcc].length;
   const dead = email.recipients.filter((r) => r.status === 'bounced' || r.status === 'rejected').length;
   if (dead >= all) {
-    const reason = report.recipients.map((r) => [r.status, r.diagnostic].filter(Boolean).join(' ')).join('; ');
-    await prisma.sentEmail.update({ where: { id: sentEmailId }, data: { status: 'bounced', lastError: reason || 'bounced', failedAt: new Date() } });
+    const words = [failure.status, failure.diagnostic].filter(Boolean).join(' ');
+    await prisma.sentEmail.update({ where: { id: sentEmailId }, data: { status: 'bounced', bounceReason: failure.reason, lastError: words || REASONS[failure.reason].label, failedAt: new Date() } });
   }
 }

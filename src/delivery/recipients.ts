@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { PrismaClient } from '../generated/prisma/client';
 import { normalizeAddress, parseAddress } from '../mail/addresses';
+import type { Reason } from './reasons';
 
 export type RecipientStatus = 'accepted' | 'rejected' | 'bounced' | 'delayed' | 'delivered';
 
@@ -8,22 +9,22 @@ export type RecipientStatus = 'accepted' | 'rejected' | 'bounced' | 'delayed' | 
 const RANK: Record<RecipientStatus, number> = { accepted: 0, delayed: 1, delivered: 2, rejected: 3, bounced: 3 };
 
 /** Records what happened to one recipient of a sent message. */
-export async function setRecipientStatus(prisma: PrismaClient, sentEmailId: string, address: string, status: RecipientStatus, reason?: string | null): Promise<void> {
+export async function setRecipientStatus(prisma: PrismaClient, sentEmailId: string, address: string, status: RecipientStatus, reason?: string | null, bounceReason?: Reason | null): Promise<void> {
   const plain = parseAddress(address)?.address ?? address;
   const normalized = normalizeAddress(plain);
   const current = await prisma.sentEmailRecipient.findUnique({ where: { sentEmailId_normalized: { sentEmailId, normalized } } });
   if (current && RANK[current.status as RecipientStatus] > RANK[status]) return;
   await prisma.sentEmailRecipient.upsert({
     where: { sentEmailId_normalized: { sentEmailId, normalized } },
-    create: { sentEmailId, address: plain, normalized, status, reason: reason ?? null },
-    update: { status, reason: reason ?? null },
+    create: { sentEmailId, address: plain, normalized, status, reason: reason ?? null, bounceReason: bounceReason ?? null },
+    update: { status, reason: reason ?? null, bounceReason: bounceReason ?? null },
   });
 }
 
 /** A recipient row for an address the server accepted (every column, for a bulk insert). */
 export function acceptedRecipient(sentEmailId: string, address: string, at: Date) {
   const plain = parseAddress(address)?.address ?? address;
-  return { id: uuidv7(), sentEmailId, address: plain, normalized: normalizeAddress(plain), status: 'accepted', reason: null, updatedAt: at };
+  return { id: uuidv7(), sentEmailId, address: plain, normalized: normalizeAddress(plain), status: 'accepted', reason: null, bounceReason: null, updatedAt: at };
 }
 
 /**

@@ -17,6 +17,9 @@ export async function deliveryStats(prisma: PrismaClient, organizationId: string
     t.byStatus[g.status] = (t.byStatus[g.status] ?? 0) + n;
     templates.set(key, t);
   }
+  const reasons = await prisma.sentEmail.groupBy({ by: ['bounceReason'], where: { ...where, bounceReason: { not: null } }, _count: { _all: true } });
+  const byReason: Record<string, number> = {};
+  for (const r of reasons) byReason[r.bounceReason!] = r._count._all;
   const delivered = (byStatus.sent ?? 0) + (byStatus.bounced ?? 0);
   const invalid = await prisma.memberEmail.findMany({ where: { organizationId, invalidAt: { not: null } }, include: { member: true }, orderBy: { invalidAt: 'desc' }, take: 500 });
   return {
@@ -25,6 +28,8 @@ export async function deliveryStats(prisma: PrismaClient, organizationId: string
     total,
     byStatus,
     byTemplate: [...templates.values()].sort((a, b) => b.total - a.total),
+    /** Bounced messages by reason (src/delivery/reasons.ts). */
+    byReason,
     // Bounced among the messages that left: what providers watch for sender reputation.
     bounceRate: delivered ? Math.round(((byStatus.bounced ?? 0) / delivered) * 10_000) / 10_000 : 0,
     invalidAddresses: invalid.map((e) => ({ memberId: e.memberId, name: `${e.member.lastName.toUpperCase()} ${e.member.firstName}`, address: e.address, reason: e.invalidReason, since: e.invalidAt!.toISOString() })),

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Document, PrismaClient } from '../generated/prisma/client';
 import { AppError, notFound } from '../shared/errors';
 import { TooLargeError, type Storage } from '../storage';
+import { contentDisposition, safeContentType, safeFilename } from './safe-name';
 
 export const DOCUMENT_KINDS = ['quote', 'order', 'invoice', 'certificate', 'diploma', 'logbook', 'calendar', 'other'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -34,8 +35,8 @@ export async function saveDocument(prisma: PrismaClient, storage: Storage, input
     data: {
       organizationId: input.organizationId,
       memberId: input.memberId ?? null,
-      filename: sanitizeFilename(input.filename),
-      contentType: input.contentType || 'application/octet-stream',
+      filename: safeFilename(input.filename),
+      contentType: safeContentType(input.contentType),
       kind: input.kind ?? 'other',
       source: input.source ?? 'upload',
       size: stored.size,
@@ -45,12 +46,8 @@ export async function saveDocument(prisma: PrismaClient, storage: Storage, input
   });
 }
 
-/** Keeps the name people gave (accents included) but never a path or control characters. */
-export function sanitizeFilename(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const base = name.replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return base.slice(0, 255) || 'document';
-}
+/** Kept for callers of the old name: the one rule lives in `safe-name.ts`. */
+export const sanitizeFilename = (name: string): string => safeFilename(name);
 
 export function presentDocument(d: Document) {
   return {
@@ -67,8 +64,4 @@ export function presentDocument(d: Document) {
   };
 }
 
-/** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 8187). */
-export function contentDisposition(filename: string, type: 'attachment' | 'inline' = 'attachment'): string {
-  const ascii = filename.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`;
-}
+export { contentDisposition };

@@ -3,14 +3,17 @@ import type { SmtpSecurity } from '../generated/prisma/enums';
 import { guardImap } from '../net/guarded';
 import { AppError } from '../shared/errors';
 
+/** A password, or an OAuth2 access token (SASL XOAUTH2 / OAUTHBEARER, RFC 7628: ImapFlow picks what the server offers). */
+export type ImapSecret = string | undefined | { accessToken: string };
+
 /** IMAP connection options from stored settings: `ssl` = implicit TLS (993), `starttls` must upgrade, `none` never does. */
-export function imapOptions(a: { host: string; port: number; security: SmtpSecurity; username: string }, password: string | undefined, rejectUnauthorized: boolean): ImapFlowOptions {
+export function imapOptions(a: { host: string; port: number; security: SmtpSecurity; username: string }, secret: ImapSecret, rejectUnauthorized: boolean): ImapFlowOptions {
   return {
     host: a.host,
     port: a.port,
     secure: a.security === 'ssl',
     doSTARTTLS: a.security === 'starttls' ? true : a.security === 'none' ? false : undefined,
-    auth: { user: a.username, pass: password ?? '' },
+    auth: typeof secret === 'object' ? { user: a.username, accessToken: secret.accessToken } : { user: a.username, pass: secret ?? '' },
     tls: { rejectUnauthorized },
     logger: false,
     connectionTimeout: 20_000,

@@ -218,6 +218,7 @@ async function buildRecord(
     relatedType: input.relatedType ?? null,
     relatedId: input.relatedId ?? null,
     workflowId: null,
+    bounceReason: null,
     queuedAt: now,
     sentAt: null,
     failedAt: null,

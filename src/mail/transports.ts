@@ -119,6 +119,8 @@ export interface SendResult {
   response: string;
   accepted: string[];
   rejected: string[];
+  /** The server's reply to each refused RCPT TO, when it gave one (nodemailer's rejectedErrors). */
+  rejectedResponses?: string[];
 }
 
 export interface Envelope {
@@ -163,6 +165,7 @@ function smtpTransport(options: SMTPTransport.Options, pool: boolean, maxConnect
         response: info.response,
         accepted: (info.accepted ?? []).map(String),
         rejected: (info.rejected ?? []).map(String),
+        rejectedResponses: ((info as { rejectedErrors?: { response?: string; message?: string }[] }).rejectedErrors ?? []).map((e) => e.response ?? e.message ?? ''),
       };
     },
     close: () => transporter.close(),

@@ -20,12 +20,13 @@ export interface OAuthProvider {
   revokeUrl?: string;
   scope: string;
   smtp: { host: string; port: number; security: 'none' | 'ssl' | 'starttls' };
+  imap: { host: string; port: number; security: 'none' | 'ssl' | 'starttls' };
 }
 
 export function oauthProvider(config: Config, id: OAuthProviderId): OAuthProvider {
   const p = id === 'gmail'
-    ? { clientId: config.GMAIL_OAUTH_CLIENT_ID, clientSecret: config.GMAIL_OAUTH_CLIENT_SECRET, authorizeUrl: config.GMAIL_OAUTH_AUTHORIZE_URL, tokenUrl: config.GMAIL_OAUTH_TOKEN_URL, revokeUrl: config.GMAIL_OAUTH_REVOKE_URL, scope: config.GMAIL_OAUTH_SCOPE, smtp: { host: config.GMAIL_SMTP_HOST, port: config.GMAIL_SMTP_PORT, security: config.GMAIL_SMTP_SECURITY } }
-    : { clientId: config.MICROSOFT_OAUTH_CLIENT_ID, clientSecret: config.MICROSOFT_OAUTH_CLIENT_SECRET, authorizeUrl: config.MICROSOFT_OAUTH_AUTHORIZE_URL, tokenUrl: config.MICROSOFT_OAUTH_TOKEN_URL, revokeUrl: config.MICROSOFT_OAUTH_REVOKE_URL, scope: config.MICROSOFT_OAUTH_SCOPE, smtp: { host: config.MICROSOFT_SMTP_HOST, port: config.MICROSOFT_SMTP_PORT, security: config.MICROSOFT_SMTP_SECURITY } };
+    ? { clientId: config.GMAIL_OAUTH_CLIENT_ID, clientSecret: config.GMAIL_OAUTH_CLIENT_SECRET, authorizeUrl: config.GMAIL_OAUTH_AUTHORIZE_URL, tokenUrl: config.GMAIL_OAUTH_TOKEN_URL, revokeUrl: config.GMAIL_OAUTH_REVOKE_URL, scope: config.GMAIL_OAUTH_SCOPE, smtp: { host: config.GMAIL_SMTP_HOST, port: config.GMAIL_SMTP_PORT, security: config.GMAIL_SMTP_SECURITY }, imap: { host: config.GMAIL_IMAP_HOST, port: config.GMAIL_IMAP_PORT, security: config.GMAIL_IMAP_SECURITY } }
+    : { clientId: config.MICROSOFT_OAUTH_CLIENT_ID, clientSecret: config.MICROSOFT_OAUTH_CLIENT_SECRET, authorizeUrl: config.MICROSOFT_OAUTH_AUTHORIZE_URL, tokenUrl: config.MICROSOFT_OAUTH_TOKEN_URL, revokeUrl: config.MICROSOFT_OAUTH_REVOKE_URL, scope: config.MICROSOFT_OAUTH_SCOPE, smtp: { host: config.MICROSOFT_SMTP_HOST, port: config.MICROSOFT_SMTP_PORT, security: config.MICROSOFT_SMTP_SECURITY }, imap: { host: config.MICROSOFT_IMAP_HOST, port: config.MICROSOFT_IMAP_PORT, security: config.MICROSOFT_IMAP_SECURITY } };
   if (!p.clientId || !p.clientSecret) {
     const prefix = id === 'gmail' ? 'GMAIL' : 'MICROSOFT';
     throw new AppError('NOT_CONFIGURED', `${id === 'gmail' ? 'Google' : 'Microsoft'} sign-in is not configured on this server: set ${prefix}_OAUTH_CLIENT_ID and ${prefix}_OAUTH_CLIENT_SECRET`);
@@ -38,6 +39,10 @@ export interface OAuthState {
   provider: OAuthProviderId;
   structureId: string | null;
   fromName: string | null;
+  /** What the consent is for: sending (the outgoing account), receiving (the mailbox), or both at once. */
+  uses?: ('send' | 'receive')[];
+  /** The mailbox folder to read, when receiving. */
+  folder?: string;
   exp: number;
   nonce: string;
 }
@@ -109,4 +114,20 @@ function emailFromIdToken(idToken?: string): string | undefined {
 export async function revokeToken(p: OAuthProvider, token: string): Promise<void> {
   if (!p.revokeUrl) return; // Microsoft has no revocation endpoint for refresh tokens; forgetting it is what remains.
   await guardedRequest(p.revokeUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString(), timeoutMs: 15_000 }).catch(() => undefined);
+}
+
+/** A fresh access token from the refresh token (RFC 6749 §6); a refused refresh (revoked, expired consent) is permanent. */
+export async function refreshAccessToken(p: OAuthProvider, refreshToken: string): Promise<TokenSet> {
+  const res = await fetch(p.tokenUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: p.clientId, client_secret: p.clientSecret }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const json = (await res.json().catch(() => ({}))) as { access_token?: string; refresh_token?: string; expires_in?: number; error?: string; error_description?: string };
+  if (!res.ok || !json.access_token) {
+    const permanent = res.status === 400 || res.status === 401;
+    throw new AppError(permanent ? 'IMAP_AUTH_FAILED' : 'IMAP_CONNECTION', `The sign-in to the mailbox is no longer valid (${json.error_description ?? json.error ?? res.status}): connect it again`);
+  }
+  return { accessToken: json.access_token, refreshToken: json.refresh_token, expiresAt: new Date(Date.now() + (json.expires_in ?? 3600) * 1000) };
 }

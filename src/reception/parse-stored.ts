@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
-import { sanitizeFilename } from '../documents/documents';
+import { safeFilename } from '../documents/safe-name';
 import type { Storage } from '../storage';
+import { normalizeRawBuffer, RawMailNormalizer } from './normalize-raw';
 
 export interface StoredPart {
   key: string;
@@ -16,12 +17,15 @@ export interface StoredPart {
 export interface ParsedStored {
   headers: Map<string, unknown>;
   messageId: string | null;
-  from: { address: string; name: string } | null;
+  /** The sender; `address` is null when the From header has only a display name. */
+  from: { address: string | null; name: string } | null;
   to: string[];
   cc: string[];
   replyTo: string | null;
   subject: string | null;
+  /** null when the Date header is missing or unreadable (`dateHeader` then keeps its text). */
   date: Date | null;
+  dateHeader: string | null;
   text: string | null;
   html: string | null;
   attachments: StoredPart[];
@@ -38,23 +42,29 @@ const addresses = (v: unknown): string[] => {
  * in memory. Filenames come out decoded (RFC 2047 encoded-words, RFC 2231
  * parameter continuations and charsets).
  */
-export function parseStored(raw: Readable, storage: Storage): Promise<ParsedStored> {
+export function parseStored(raw: Readable | Buffer, storage: Storage): Promise<ParsedStored> {
   return new Promise((resolve, reject) => {
     const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true });
-    const result: ParsedStored = { headers: new Map(), messageId: null, from: null, to: [], cc: [], replyTo: null, subject: null, date: null, text: null, html: null, attachments: [] };
+    const result: ParsedStored = { headers: new Map(), messageId: null, from: null, to: [], cc: [], replyTo: null, subject: null, date: null, dateHeader: null, text: null, html: null, attachments: [] };
     const pending: Promise<void>[] = [];
     let n = 0;
     parser.on('headers', (headers: Map<string, unknown>) => {
       result.headers = headers;
       const from = (headers.get('from') as AddressObject | undefined)?.value?.[0];
-      result.from = from?.address ? { address: from.address, name: from.name ?? '' } : null;
+      // "From: Jean Dupont" (no address) keeps the name, as mail clients show it.
+      result.from = from?.address || from?.name ? { address: from.address || null, name: from.name ?? '' } : null;
       result.to = addresses(headers.get('to'));
       result.cc = addresses(headers.get('cc'));
       result.replyTo = addresses(headers.get('reply-to'))[0] ?? null;
       result.subject = (headers.get('subject') as string | undefined) ?? null;
-      const date = headers.get('date');
-      result.date = date instanceof Date && !Number.isNaN(date.getTime()) ? date : null;
       result.messageId = (headers.get('message-id') as string | undefined) ?? null;
+    });
+    // mailparser turns an unreadable Date into "now": read the header's own text instead.
+    parser.on('headerLines', (lines: { key: string; line: string }[]) => {
+      const line = lines.find((l) => l.key === 'date')?.line;
+      if (!line) return;
+      result.dateHeader = line.replace(/^[^:]*:/, '').replace(/\r?\n[ \t]+/g, ' ').trim();
+      result.date = readDate(result.dateHeader);
     });
     parser.on('data', (data: AttachmentStream | MessageText) => {
       if (data.type === 'text') {
@@ -70,7 +80,7 @@ export function parseStored(raw: Readable, storage: Storage): Promise<ParsedStor
           .then((stored) => {
             result.attachments.push({
               ...stored,
-              filename: sanitizeFilename(data.filename ?? `attachment-${index}`),
+              filename: safeFilename(data.filename, `attachment-${index}`),
               contentType: data.contentType || 'application/octet-stream',
               contentId: data.cid ?? null,
               inline: Boolean(data.related) || data.contentDisposition === 'inline',
@@ -83,7 +93,20 @@ export function parseStored(raw: Readable, storage: Storage): Promise<ParsedStor
     parser.on('end', () => {
       Promise.all(pending).then(() => resolve(result), reject);
     });
+    if (Buffer.isBuffer(raw)) {
+      parser.end(normalizeRawBuffer(raw));
+      return;
+    }
     raw.on('error', reject);
-    raw.pipe(parser);
+    const normalizer = new RawMailNormalizer();
+    normalizer.on('error', reject);
+    raw.pipe(normalizer).pipe(parser);
   });
+}
+
+/** An RFC 5322 date (comments dropped) or null; years past 9999 are not dates anyone sent. */
+export function readDate(text: string): Date | null {
+  const d = new Date(text.replace(/\([^()]*\)/g, ' ').trim());
+  const year = d.getUTCFullYear();
+  return Number.isNaN(d.getTime()) || year < 1 || year > 9999 ? null : d;
 }

@@ -3,6 +3,9 @@ import { imapFailure, imapOptions, withImap } from '../mail/imap';
 import type { SecretBox } from '../secrets';
 import { AppError } from '../shared/errors';
 import type { Storage } from '../storage';
+import { dbText } from './db-safe';
+import { mailboxSecret, type MailboxAuthDeps } from './mailbox-auth';
+import { ReceptionFailure, tagged } from './failure';
 import { storeBatch } from './store-batch';
 import type { StoreOutcome } from './store-message';
 
@@ -14,7 +17,7 @@ export interface PollResult {
   uidValidity: string;
 }
 
-export interface PollDeps {
+export interface PollDeps extends MailboxAuthDeps {
   prisma: PrismaClient;
   storage: Storage;
   secrets: SecretBox;
@@ -37,15 +40,16 @@ export async function pollMailbox(deps: PollDeps, mailboxId: string): Promise<Po
   const box = await prisma.mailboxAccount.findUnique({ where: { id: mailboxId } });
   if (!box || box.disconnectedAt) throw new AppError('NOT_FOUND', `mailbox ${mailboxId} is no longer connected`);
   const outcomes: PollResult['outcomes'] = {};
+  const startedAt = new Date();
   try {
-    const result = await withImap(imapOptions(box, box.passwordEnc ? deps.secrets.decrypt(box.passwordEnc) : undefined, deps.rejectUnauthorized), async (client) => {
+    const result = await withImap(imapOptions(box, await mailboxSecret(deps, box), deps.rejectUnauthorized), async (client) => {
       const opened = await client.mailboxOpen(box.folder, { readOnly: box.afterFiling === 'leave' });
       const uidValidity = BigInt(opened.uidValidity);
       let cursor = box.uidValidity === uidValidity ? Number(box.lastUid ?? 0) : 0;
       if (box.uidValidity !== uidValidity) {
         // First poll, or the folder was recreated: "from now on" skips what is already there.
         if (box.uidValidity === null && box.startMode === 'new') cursor = Math.max(0, Number(opened.uidNext) - 1);
-        await prisma.mailboxAccount.update({ where: { id: box.id }, data: { uidValidity, lastUid: cursor } });
+        await tagged('database', {}, () => prisma.mailboxAccount.update({ where: { id: box.id }, data: { uidValidity, lastUid: cursor } }));
       }
       const found = (await client.search({ uid: `${cursor + 1}:*` }, { uid: true })) || [];
       const uids = found.filter((u) => u > cursor).sort((a, b) => a - b);
@@ -54,12 +58,23 @@ export async function pollMailbox(deps: PollDeps, mailboxId: string): Promise<Po
       if (done) cursor = batch[done - 1]!;
       return { fetched: done, more: uids.length > done, lastUid: cursor, uidValidity: uidValidity.toString() };
     });
-    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastPollAt: new Date(), lastError: null } });
+    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastPollAt: new Date(), lastError: null, lastErrorKind: null, troubleUid: null, troubleMessageId: null } });
     return { ...result, outcomes };
   } catch (err) {
     if (err instanceof AppError) throw err;
-    const failure = imapFailure(err);
-    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastError: failure.message, lastPollAt: new Date() } });
+    // Said truthfully: the database or the storage refusing a message is not a connection problem.
+    const failure = err instanceof ReceptionFailure ? err.toAppError() : imapFailure(err);
+    const where = err instanceof ReceptionFailure ? err.where : {};
+    // An attempt that started before the last successful poll (a stale retry) does not bring its old error back.
+    await prisma.mailboxAccount
+      .updateMany({
+        where: { id: box.id, OR: [{ lastPollAt: null }, { lastPollAt: { lt: startedAt } }] },
+        data: {
+          lastError: failure.message.slice(0, 2000), lastErrorKind: err instanceof ReceptionFailure ? err.kind : 'imap', lastPollAt: new Date(),
+          troubleUid: where.uid !== undefined ? BigInt(where.uid) : null, troubleMessageId: dbText(where.messageId, 200),
+        },
+      })
+      .catch(() => undefined); // the database may be what failed: the error still reaches the workflow's status
     throw failure;
   }
 }

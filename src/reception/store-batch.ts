@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { ImapFlow } from 'imapflow';
 import type { MailboxAccount, PrismaClient } from '../generated/prisma/client';
 import type { Storage } from '../storage';
-import { insertMails } from './insert-mails';
+import { commitGroup } from './commit-group';
+import { tagged } from './failure';
 import { batchMatcher } from './match-sender';
 import { prepareMessage, type PreparedMail, type StoreOutcome } from './store-message';
 
@@ -39,24 +40,25 @@ export async function storeBatch(
   const started = Date.now();
   const { prisma } = deps;
   const known = new Set(
-    (await prisma.receivedMail.findMany({ where: { mailboxId: box.id, uidValidity, uid: { in: batch.map(BigInt) } }, select: { uid: true } })).map((r) => Number(r.uid)),
+    (await tagged('database', {}, () => prisma.receivedMail.findMany({ where: { mailboxId: box.id, uidValidity, uid: { in: batch.map(BigInt) } }, select: { uid: true } }))).map((r) => Number(r.uid)),
   );
   const sizes = new Map<number, number>();
   for await (const msg of client.fetch(batch.join(','), { uid: true, size: true }, { uid: true })) sizes.set(msg.uid, msg.size ?? 0);
   const inline = (uid: number) => !known.has(uid) && (sizes.get(uid) ?? 0) <= INLINE_MESSAGE_BYTES;
-  const match = await batchMatcher(prisma, box.organizationId);
+  const match = await tagged('database', {}, () => batchMatcher(prisma, box.organizationId));
   const leave = box.afterFiling === 'leave';
 
   const commit = async (group: number[], prepared: PreparedMail[]) => {
     const last = group[group.length - 1]!;
-    const results = await insertMails(prisma, box.id, prepared, leave ? last : undefined);
-    outcomes.duplicate = (outcomes.duplicate ?? 0) + group.length - prepared.length;
+    const results = await commitGroup(prisma, box, prepared, leave ? last : undefined);
+    // UIDs stored by an earlier poll were not fetched again.
+    outcomes.reread = (outcomes.reread ?? 0) + group.length - prepared.length;
     for (const outcome of results) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     if (!leave) {
       // Stored first, then marked or moved, then the cursor: a crash in between
       // re-reads the group (nothing stored twice) and marks or moves it again.
       await afterFiling(client, box, group);
-      await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastUid: last } });
+      await tagged('database', {}, () => prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastUid: last } }));
     }
     deps.heartbeat?.({ uid: last });
   };

@@ -1,12 +1,19 @@
 import { Readable } from 'node:stream';
 import type { MailboxAccount } from '../generated/prisma/client';
-import { withoutNul } from '../db/bulk';
+import { createHash } from 'node:crypto';
 import type { Storage } from '../storage';
 import { automatedReason, searchable } from './classify';
+import { tagged } from './failure';
 import type { SenderMatch } from './match-sender';
 import { parseStored, type ParsedStored } from './parse-stored';
 
-export type StoreOutcome = 'filed' | 'unassigned' | 'report' | 'quarantined' | 'duplicate';
+/**
+ * What became of a message: stored in a category, `duplicate` (the same mail,
+ * same Message-ID and content, is already stored: counted and listed with its
+ * twin) or `reread` (this very message was stored before: a re-poll or a
+ * recreated folder).
+ */
+export type StoreOutcome = 'filed' | 'unassigned' | 'report' | 'quarantined' | 'duplicate' | 'reread';
 
 export interface StoreInput {
   mailbox: Pick<MailboxAccount, 'id' | 'organizationId'>;
@@ -38,6 +45,8 @@ export interface PreparedMail {
     replyTo?: string | null;
     subject?: string | null;
     date?: Date | null;
+    dateHeader?: string | null;
+    contentHash?: string | null;
     textBody?: string | null;
     htmlBody?: string | null;
     memberId?: string | null;
@@ -59,20 +68,20 @@ export async function prepareMessage(
 ): Promise<PreparedMail> {
   const { storage } = deps;
   const { mailbox, uidValidity, uid } = input;
-  const raw = await storage.put(input.body ?? (await input.open()));
+  const raw = await tagged('storage', { uid }, async () => storage.put(input.body ?? (await input.open())));
   const base = { organizationId: mailbox.organizationId, mailboxId: mailbox.id, uidValidity, uid: BigInt(uid), size: raw.size, rawStorageKey: raw.key };
   // A mail without Message-ID gets a stable key from its content, so a re-read finds it again.
   const hashKey = `sha256:${raw.sha256}`;
 
   if (raw.size > deps.maxBytes) {
     const reason = `larger than the ${Math.round(deps.maxBytes / 1024 / 1024)} MB limit (${raw.size} bytes)`;
-    return { uid, row: { ...base, messageKey: hashKey, category: 'quarantined', reason }, attachments: [] };
+    return { uid, row: { ...base, messageKey: hashKey, contentHash: raw.sha256, category: 'quarantined', reason }, attachments: [] };
   }
   let parsed: ParsedStored;
   try {
-    parsed = await parseStored(input.body ? Readable.from([input.body]) : storage.get(raw.key), storage);
+    parsed = await parseStored(input.body ?? storage.get(raw.key), storage);
   } catch (err) {
-    return { uid, row: { ...base, messageKey: hashKey, category: 'quarantined', reason: `could not be parsed: ${(err as Error).message}` }, attachments: [] };
+    return { uid, row: { ...base, messageKey: hashKey, contentHash: raw.sha256, category: 'quarantined', reason: `could not be parsed: ${(err as Error).message}` }, attachments: [] };
   }
 
   const from = parsed.from?.address ?? null;
@@ -85,14 +94,16 @@ export async function prepareMessage(
       messageKey: parsed.messageId ?? hashKey,
       messageId: parsed.messageId,
       fromAddress: from,
-      fromName: withoutNul(parsed.from?.name || null),
+      fromName: parsed.from?.name || null,
       to: parsed.to,
       cc: parsed.cc,
       replyTo: parsed.replyTo,
-      subject: withoutNul(parsed.subject),
+      subject: parsed.subject,
       date: parsed.date,
-      textBody: withoutNul(parsed.text),
-      htmlBody: withoutNul(parsed.html),
+      dateHeader: parsed.dateHeader,
+      contentHash: contentHash(parsed),
+      textBody: parsed.text,
+      htmlBody: parsed.html,
       category: match.category,
       reason: match.reason,
       memberId: match.memberId,
@@ -101,4 +112,14 @@ export async function prepareMessage(
     },
     attachments: parsed.attachments,
   };
+}
+
+/**
+ * What a reader sees of a mail, hashed: the same mail delivered twice (other
+ * Received lines, another UID) hashes the same; a different mail that reuses
+ * a Message-ID does not.
+ */
+export function contentHash(p: ParsedStored): string {
+  const seen = [p.messageId, p.from?.address, p.from?.name, p.to, p.cc, p.subject, p.dateHeader, p.text, p.html, p.attachments.map((a) => a.sha256)];
+  return createHash('sha256').update(JSON.stringify(seen)).digest('hex');
 }

@@ -1,5 +1,5 @@
 import { ImapFlow } from 'imapflow';
-import { imapOptions } from '../mail/imap';
+import { imapOptions, type ImapSecret } from '../mail/imap';
 import { guardImap } from '../net/guarded';
 import { AppError } from '../shared/errors';
 
@@ -15,7 +15,7 @@ export interface MailboxVerifyResult {
 /** Connects, logs in and opens the folder for real, and explains what went wrong in plain words. */
 export async function verifyMailbox(
   a: { host: string; port: number; security: 'none' | 'ssl' | 'starttls'; username: string; folder: string },
-  password: string | undefined,
+  password: ImapSecret,
   opts: { rejectUnauthorized: boolean; timeoutMs: number },
 ): Promise<MailboxVerifyResult> {
   let client: ImapFlow;
@@ -50,6 +50,8 @@ function explainImap(err: unknown, a: { host: string; port: number; security: st
   if (err instanceof AppError && err.code === 'DESTINATION_NOT_ALLOWED') return { ok: false, problem: 'NOT_ALLOWED', message: `Connections to ${a.host} are not allowed.`, hint: 'Give the public name of your provider’s IMAP server.' };
   const e = err as Error & { code?: string; authenticationFailed?: boolean; responseText?: string };
   const text = `${e.message ?? ''} ${e.code ?? ''}`;
+  const refusal = explainProviderRefusal(`${text} ${e.responseText ?? ''}`, a.host);
+  if (refusal) return refusal;
   if (e.authenticationFailed || /AUTHENTICATIONFAILED|authentication failed|invalid credentials/i.test(`${text} ${e.responseText ?? ''}`)) {
     return {
       ok: false, problem: 'AUTH_REJECTED', message: `The mailbox rejected the user name or password${e.responseText ? `: ${e.responseText}` : ''}.`,
@@ -67,4 +69,24 @@ function explainImap(err: unknown, a: { host: string; port: number; security: st
   if (/certificate|self[- ]signed|unable to verify/i.test(text)) return { ok: false, problem: 'CERTIFICATE_INVALID', message: `The server's certificate is not valid for ${a.host}: ${e.message}` };
   if (/timeout|timed out|ETIMEDOUT/i.test(text)) return { ok: false, problem: 'TIMEOUT', message: `No answer from ${a.host}:${a.port}.`, hint: 'A firewall may block the port, or the port is wrong.' };
   return { ok: false, problem: 'UNKNOWN', message: e.message ?? String(err) };
+}
+
+/**
+ * Google's and Microsoft's usual refusals, in plain words: both say little
+ * ("AUTHENTICATE failed") and mean something specific.
+ */
+export function explainProviderRefusal(text: string, host: string): MailboxVerifyResult | null {
+  if (/application-specific password required/i.test(text)) {
+    return { ok: false, problem: 'AUTH_REJECTED', message: 'Google refuses the account password for IMAP: this account has 2-step verification.', hint: 'Connect the mailbox with "Sign in with Google" (OAuth2), or create an app password in the Google account.' };
+  }
+  if (/web login required|WEBALERT|please log in via your web browser/i.test(text)) {
+    return { ok: false, problem: 'AUTH_REJECTED', message: 'Google blocked the sign-in as unusual and asks for a sign-in in a browser first.', hint: 'Sign in to Gmail in a browser once, then connect with "Sign in with Google".' };
+  }
+  if (/outlook|office365|office\.com|hotmail|live\.com/i.test(host) && /AUTHENTICATE failed|LOGIN failed|authentication failed/i.test(text)) {
+    return {
+      ok: false, problem: 'AUTH_REJECTED', message: 'Microsoft 365 refused the sign-in for IMAP.',
+      hint: 'Microsoft 365 accepts no password for IMAP: use "Sign in with Microsoft". If that also fails, IMAP is disabled for this mailbox or tenant: an administrator must enable IMAP for the mailbox (Exchange admin center → mailbox → Email apps) and allow the IMAP.AccessAsUser.All permission.',
+    };
+  }
+  return null;
 }

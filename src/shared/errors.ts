@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   IMAP_CONNECTION: { status: 503, title: 'Could not reach the mailbox', retryable: true },
   // The outbound policy (src/net/outbound-policy.ts) refused a tenant-given destination.
   DESTINATION_NOT_ALLOWED: { status: 422, title: 'Destination not allowed', retryable: false },
+  RECEPTION_DATABASE: { status: 503, title: 'The database refused to store a received mail', retryable: true },
+  RECEPTION_STORAGE: { status: 503, title: 'A received mail could not be written to the document storage', retryable: true },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -16,6 +16,10 @@ export interface MailboxPollStatus {
   unassigned: number;
   reports: number;
   quarantined: number;
+  /** True duplicates skipped (same Message-ID and content as a stored mail). */
+  duplicates?: number;
+  /** Holding an IMAP IDLE: new mail is filed as it arrives. */
+  idling?: boolean;
   nextPollInSeconds: number;
 }
 

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { pauseSignal, pollNowSignal, resumeSignal, settingsChangedSignal, statusQuery, type MailboxPollStatus } from '../shared/mailbox-poll';
 
@@ -8,7 +8,7 @@ export interface MailboxPollInput {
   pollIntervalSeconds: number;
   paused?: boolean;
   /** Counters carried across continue-as-new. */
-  carried?: Pick<MailboxPollStatus, 'filed' | 'unassigned' | 'reports' | 'quarantined' | 'lastPollAt' | 'lastError'>;
+  carried?: Pick<MailboxPollStatus, 'filed' | 'unassigned' | 'reports' | 'quarantined' | 'duplicates' | 'lastPollAt' | 'lastError'>;
 }
 
 const { pollMailboxBatch } = proxyActivities<Activities>({
@@ -17,6 +17,19 @@ const { pollMailboxBatch } = proxyActivities<Activities>({
   // A short retry here; the workflow's own backoff handles a server that stays down.
   retry: { maximumAttempts: 2, initialInterval: '5 seconds', nonRetryableErrorTypes: ['IMAP_AUTH_FAILED', 'NOT_FOUND'] },
 });
+
+// One IDLE wait lasts at most this long (then a poll, then a new wait): each activity stays short and heartbeats.
+const IDLE_SECONDS = 9 * 60;
+const { waitForMailboxMail } = proxyActivities<Activities>({
+  startToCloseTimeout: `${IDLE_SECONDS + 120} seconds`,
+  heartbeatTimeout: '45 seconds',
+  // The workflow decides: a failed wait is followed by a poll, which backs off if the server is down.
+  retry: { maximumAttempts: 1 },
+});
+/** Patch id of the IMAP IDLE wait (histories recorded before it slept on a timer there). */
+const IDLE_PATCH = 'mailbox-idle';
+// Consecutive failed waits after which this run goes back to its polling timer.
+const MAX_IDLE_FAILURES = 3;
 
 const MAX_BACKOFF_SECONDS = 15 * 60;
 // A poll is ~10 events; continue-as-new long before the history grows large.
@@ -34,8 +47,11 @@ export async function mailboxPollWorkflow(input: MailboxPollInput): Promise<void
   let pollRequested = false;
   let backoff = 0;
   let polls = 0;
+  let idleSupported = true;
+  let idling = false;
+  let idleFailures = 0;
   const c = input.carried ?? { filed: 0, unassigned: 0, reports: 0, quarantined: 0, lastPollAt: null, lastError: null };
-  const status = (): MailboxPollStatus => ({ running: true, paused, polls, ...c, nextPollInSeconds: backoff || interval });
+  const status = (): MailboxPollStatus => ({ running: true, paused, polls, ...c, idling, nextPollInSeconds: backoff || interval });
 
   setHandler(statusQuery, status);
   setHandler(pollNowSignal, () => void (pollRequested = true));
@@ -62,6 +78,7 @@ export async function mailboxPollWorkflow(input: MailboxPollInput): Promise<void
         c.unassigned += r.outcomes.unassigned ?? 0;
         c.reports += r.outcomes.report ?? 0;
         c.quarantined += r.outcomes.quarantined ?? 0;
+        c.duplicates = (c.duplicates ?? 0) + (r.outcomes.duplicate ?? 0);
         c.lastPollAt = new Date().toISOString();
         c.lastError = null;
         backoff = 0;
@@ -75,6 +92,15 @@ export async function mailboxPollWorkflow(input: MailboxPollInput): Promise<void
         await continueAsNew<typeof mailboxPollWorkflow>({ ...input, pollIntervalSeconds: interval, paused, carried: c });
       }
       if (more && !backoff) continue;
+      // New mail within seconds: hold an IDLE (RFC 2177) where the server offers it, poll on a timer otherwise.
+      if (!backoff && !paused && !pollRequested && idleSupported && patched(IDLE_PATCH)) {
+        idling = true;
+        const ended = await idleUntilMailOrSignal(input.mailboxId, () => pollRequested || paused);
+        idling = false;
+        idleFailures = ended === 'failed' ? idleFailures + 1 : 0;
+        if (ended === 'unsupported' || idleFailures >= MAX_IDLE_FAILURES) idleSupported = false;
+        else continue;
+      }
       await condition(() => pollRequested || paused, `${backoff || interval} seconds`);
     }
   } catch (err) {
@@ -84,3 +110,22 @@ export async function mailboxPollWorkflow(input: MailboxPollInput): Promise<void
   }
 }
 
+
+/**
+ * Waits in the IDLE activity until it reports (new mail, time bound, dropped
+ * connection: the next poll follows at once) or a signal asks for attention,
+ * which cancels the wait.
+ */
+async function idleUntilMailOrSignal(mailboxId: string, signalled: () => boolean): Promise<string> {
+  let ended = 'signal';
+  await CancellationScope.cancellable(async () => {
+    const wait = waitForMailboxMail(mailboxId, IDLE_SECONDS).then(
+      (r) => void (ended = r.ended),
+      (err) => void (ended = isCancellation(err) ? 'signal' : 'failed'),
+    );
+    const signal = condition(signalled).catch(() => undefined);
+    await Promise.race([wait, signal]);
+    CancellationScope.current().cancel();
+  });
+  return ended;
+}

@@ -149,9 +149,9 @@ describeIfServer('Temporal dev server and Dovecot', temporalAvailable() && dovec
       return mine.some((c) => c.status === 200) ? mine : undefined;
     }, 30_000);
     expect(calls.map((c) => c.status)).toEqual([500, 503, 200]);
-    const event = await mr.db.prisma.alertEvent.findFirstOrThrow({ where: { sentEmailId: s.id } });
+    // The receiver saw the 200 before the activity recorded it: wait for the record.
+    const event = await eventually(async () => mr.db.prisma.alertEvent.findFirst({ where: { sentEmailId: s.id, webhookDeliveredAt: { not: null } } }));
     expect(event.webhookAttempts).toBe(3);
-    expect(event.webhookDeliveredAt).not.toBeNull();
     await replayWorkflow(mr.app.temporal, `alert-webhook:${event.id}`);
   });
 
@@ -264,6 +264,47 @@ describeIfServer('Temporal dev server and Dovecot', temporalAvailable() && dovec
     const aside = await mr.db.prisma.receivedMail.findFirstOrThrow({ where: { organizationId: org.organizationId, subject: 'Delivery Status Notification (Failure)' } });
     expect(aside.category).toBe('report');
     await org.admin.delete('/api/v1/settings/mailbox');
+  });
+
+  it('acts by reason: a full mailbox or our failed DMARC leaves the address alone, a complaint stops non-essential mail', async () => {
+    const full = await member('Pierre', 'Plein', 'pierre@dest.example');
+    const dmarc = await member('Rose', 'Stricte', 'rose@strict.example');
+    const plaint = await member('Hugo', 'Plainte', 'hugo@dest.example');
+    const s1 = await send('pierre@dest.example', 'Planning été', full.id);
+    const s2 = await send('rose@strict.example', 'Planning été', dmarc.id);
+    const s3 = await send('hugo@dest.example', 'Lettre du club', plaint.id);
+    const verp = (id: string) => `bounces+${id}@bounce.tilleuls.example`;
+    await dovecot.appendMessage(BOUNCE_USER, BOUNCE_PASS, 'INBOX', f.postfixRefusal({ to: verp(s1.id), recipient: 'pierre@dest.example' }, '5.2.2', '552 5.2.2 Mailbox full, quota exceeded'));
+    const dmarcWords = '550 5.7.26 Unauthenticated email from tilleuls.example is not accepted due to domain\'s DMARC policy';
+    await dovecot.appendMessage(BOUNCE_USER, BOUNCE_PASS, 'INBOX', f.postfixRefusal({ to: verp(s2.id), recipient: 'rose@strict.example' }, '5.7.26', dmarcWords));
+    await dovecot.appendMessage(BOUNCE_USER, BOUNCE_PASS, 'INBOX', f.arfComplaint({ to: 'abuse@tilleuls.example', recipient: 'hugo@dest.example', messageId: s3.messageId }));
+    await sync();
+
+    // Full mailbox: the message bounced with its reason, the member's address stays valid.
+    const d1 = await detail(s1.id);
+    expect(d1).toMatchObject({ status: 'bounced', bounce: { reason: 'mailbox-full', deadAddress: false } });
+    expect((await org.staff.get(`/api/v1/members/${full.id}`)).body.emails[0].invalid).toBe(false);
+    // Our DMARC failed: an alert about the sending set-up, with the remote server's words; the address stays valid.
+    const d2 = await detail(s2.id);
+    expect(d2).toMatchObject({ status: 'bounced', bounce: { reason: 'auth-failure', deadAddress: false } });
+    expect((await org.staff.get(`/api/v1/members/${dmarc.id}`)).body.emails[0].invalid).toBe(false);
+    const setup = await eventually(async () => smtp.messages.find((m) => m.envelope.rcptTo.includes('direction@tilleuls.example') && m.parsed.text?.includes('rose@strict.example')));
+    expect(setup.parsed.text).toContain('SPF, DKIM et DMARC');
+    expect(setup.parsed.text).toContain('DMARC policy');
+    const hook = await eventually(async () => receiver.calls.find((c) => c.status === 200 && JSON.parse(c.body).messageId === s2.id));
+    expect(JSON.parse(hook.body)).toMatchObject({ type: 'sending.authentication-failed', bounceReason: 'auth-failure', deadAddress: false });
+    // Complaint: recorded, non-essential notifications off, staff told; the address is not called invalid.
+    const prefs = (await org.staff.get(`/api/v1/members/${plaint.id}/notification-preferences`)).body;
+    expect(prefs).toMatchObject({ reminders: false, maintenance: false, validity: false, balance: false });
+    expect((await org.staff.get(`/api/v1/members/${plaint.id}`)).body.emails[0].invalid).toBe(false);
+    expect((await detail(s3.id)).reports).toEqual([expect.objectContaining({ kind: 'complaint', bounce: expect.objectContaining({ reason: 'complaint' }) })]);
+    const told = await eventually(async () => receiver.calls.find((c) => c.status === 200 && JSON.parse(c.body).messageId === s3.id));
+    expect(JSON.parse(told.body)).toMatchObject({ type: 'message.complaint', recipient: 'hugo@dest.example' });
+    // The sent log filters by reason.
+    const list = (await org.staff.get('/api/v1/sent-emails?reason=auth-failure')).body;
+    expect(list.items.map((e: { id: string }) => e.id)).toEqual([s2.id]);
+    expect((await org.staff.get('/api/v1/sent-emails?reason=nonsense')).status).toBe(400);
+    expect((await org.staff.get('/api/v1/sent-emails/stats')).body.byReason).toMatchObject({ 'mailbox-full': 1, 'auth-failure': 1 });
   });
 
   it('keeps every new route to its own organisation', async () => {

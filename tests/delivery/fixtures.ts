@@ -180,3 +180,52 @@ export const outOfOffice = (o: Original) =>
     'Je suis absente jusqu’au 30 novembre. Pour toute urgence, contactez le secrétariat.',
     '',
   ].join('\r\n');
+
+/** A Postfix-shaped DSN for any remote refusal: mailbox full, block, DMARC rejection… */
+export const postfixRefusal = (o: Original, status: string, words: string) =>
+  report({
+    from: 'MAILER-DAEMON@mx.aeroclub.example (Mail Delivery System)',
+    to: o.to,
+    subject: 'Undelivered Mail Returned to Sender',
+    human: `This is the mail system at host mx.aeroclub.example.\r\n\r\n<${o.recipient}>: host mx.dest.example[192.0.2.25] said: ${words} (in reply to end of DATA command)`,
+    status: `Reporting-MTA: dns; mx.aeroclub.example\r\n\r\nFinal-Recipient: rfc822; ${o.recipient}\r\nAction: failed\r\nStatus: ${status}\r\nDiagnostic-Code: smtp; ${words}`,
+    originalType: 'text/rfc822-headers',
+    original: originalHeaders(o),
+  });
+
+/** An RFC 5965 abuse report (the member pressed "this is spam"), with the original attached as RFC 5965 §2 says. */
+export const arfComplaint = (o: Original) => {
+  const b = 'ARF_BOUNDARY_7';
+  return [
+    'From: Mail Feedback <feedback@fbl.dest.example>',
+    `To: ${o.to}`,
+    'Subject: Email Feedback Report for IP 192.0.2.10',
+    `Date: ${date}`,
+    `Message-ID: <arf-${Math.abs(hash(o.recipient + o.to))}@fbl.dest.example>`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/report; report-type=feedback-report; boundary="${b}"`,
+    '',
+    `--${b}`,
+    'Content-Type: text/plain; charset=us-ascii',
+    '',
+    'This is an email abuse report for an email message received from IP 192.0.2.10.',
+    '',
+    `--${b}`,
+    'Content-Type: message/feedback-report',
+    '',
+    'Feedback-Type: abuse',
+    'User-Agent: ExampleFBL/1.0',
+    'Version: 1',
+    `Original-Rcpt-To: ${o.recipient}`,
+    'Source-IP: 192.0.2.10',
+    '',
+    `--${b}`,
+    'Content-Type: message/rfc822',
+    '',
+    originalHeaders(o),
+    '',
+    'Votre facture.',
+    `--${b}--`,
+    '',
+  ].join('\r\n');
+};

@@ -7,7 +7,7 @@ const parse = (raw: string) => parseDeliveryReport(Buffer.from(raw));
 describe('reading delivery reports (RFC 3464 and common bounce texts)', () => {
   it.each([
     ['Postfix', f.postfixHardBounce, '5.1.1', 'User unknown in virtual mailbox table'],
-    ['Exim', f.eximHardBounce, '5.0.0', 'No such user here'],
+    ['Exim', f.eximHardBounce, '5.1.1', 'No such user here'],
     ['Exchange Online / Microsoft 365', f.exchangeOnlineBounce, '5.1.10', 'RecipientNotFound'],
     ['Gmail', f.gmailBounce, '5.1.1', 'does not exist'],
     ['Sendmail', f.sendmailBounce, '5.1.1', 'User unknown'],

@@ -21,13 +21,15 @@ export interface TestDovecot {
   port: number;
   /** IMAPS, implicit TLS with the self-signed certificate from ./certs. */
   tlsPort: number;
+  /** LMTP (RFC 2033) for a test MTA to deliver to, when started with `lmtp: true`; else 0. */
+  lmtpPort: number;
   /** The temp folder holding config, logs and mail. */
   dir: string;
   /**
    * Adds a user, before or after start (no restart needed; usable at once).
    * Calling it again for the same user replaces the password within a second.
    */
-  addUser(user: string, password: string): void;
+  addUser(user: string, password: string, opts?: { quotaBytes?: number }): void;
   /** ImapFlow options for a user, silent, self-signed certificate accepted. */
   clientOptions(user: string, password: string, opts?: { tls?: boolean }): ImapFlowOptions;
   /** Appends a raw message (creating the folder if needed) and returns what APPENDUID said. */
@@ -41,6 +43,8 @@ export interface TestDovecot {
   createFolder(user: string, password: string, folder: string): Promise<void>;
   /** Deleting then creating a folder gives it a new UIDVALIDITY. */
   deleteFolder(user: string, password: string, folder: string): Promise<void>;
+  /** Drops every open connection of a user (`doveadm kick`), the server staying up; false when none was open. */
+  kick(user: string): boolean;
   /** Stops the server (open connections drop) and keeps its data, to simulate an outage. */
   stop(): Promise<void>;
   /** Starts it again after stop(), on the same ports with the same data. */
@@ -54,7 +58,22 @@ export interface TestDovecot {
 export interface DovecotOptions {
   /** Users to create before the first start: name → password. */
   users?: Record<string, string>;
+  /**
+   * Also listen for LMTP, with the quota plugin (a user added with
+   * `quotaBytes` gets a real "552 5.2.2 Quota exceeded") and `+detail`
+   * addresses delivered to the user (VERP: bounces+<id>@domain → bounces).
+   */
+  lmtp?: boolean;
+  /**
+   * Also accept OAuth2 access tokens (SASL XOAUTH2 and OAUTHBEARER, RFC 7628),
+   * checked by Dovecot's oauth2 passdb against this RFC 7662 introspection URL
+   * (`token=` posted; `active` and `email` read from the answer). Passwords keep working.
+   */
+  oauth2IntrospectionUrl?: string;
 }
+
+export const DOVECOT_LMTP_BIN = '/usr/lib/dovecot/lmtp';
+export const dovecotLmtpAvailable = () => fs.existsSync(DOVECOT_LMTP_BIN);
 
 export const DOVECOT_BIN = '/usr/sbin/dovecot';
 const HOST = '127.0.0.1';
@@ -85,11 +104,11 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<TestDo
 
   const configPath = path.join(dir, 'dovecot.conf');
   const server = new DovecotProcess(configPath, path.join(dir, 'dovecot.log'));
-  let ports = { port: 0, tlsPort: 0 };
+  let ports = { port: 0, tlsPort: 0, lmtpPort: 0 };
   // The ports were free a moment ago; another process may take one before Dovecot binds it.
   for (let attempt = 1; ; attempt++) {
-    ports = { port: await freePort(), tlsPort: await freePort() };
-    fs.writeFileSync(configPath, dovecotConfig(dir, ports, account.name));
+    ports = { port: await freePort(), tlsPort: await freePort(), lmtpPort: options.lmtp ? await freePort() : 0 };
+    fs.writeFileSync(configPath, dovecotConfig(dir, ports, account.name, options.oauth2IntrospectionUrl));
     try {
       await server.start(ports);
       break;
@@ -126,8 +145,16 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<TestDo
     host: HOST,
     port: ports.port,
     tlsPort: ports.tlsPort,
+    lmtpPort: ports.lmtpPort,
     dir,
-    addUser: (user, password) => passwd.set(user, password),
+    addUser: (user, password, opts) => passwd.set(user, password, opts?.quotaBytes),
+    kick: (user) => {
+      const r = spawnSync('/usr/bin/doveadm', ['-c', configPath, 'kick', user], { encoding: 'utf8' });
+      // 68 (EX_NOUSER): the user had no connection to drop.
+      if (r.status === 68) return false;
+      if (r.status !== 0) throw new Error(`doveadm kick failed (${r.status}): ${r.stderr}`);
+      return true;
+    },
     clientOptions,
     appendMessage: (user, password, folder, raw, flags = []) =>
       withClient(user, password, async (c) => {
@@ -166,7 +193,38 @@ function runAs(): Account | undefined {
   return ids ? { name, uid: Number(ids[1]), gid: Number(ids[2]) } : undefined;
 }
 
-function dovecotConfig(dir: string, ports: { port: number; tlsPort: number }, user: string): string {
+function lmtpConfig(port: number): string {
+  if (!port) return '';
+  return `
+protocols = $protocols lmtp
+# bounces+<id>@domain is delivered to user "bounces" (RFC 5233 subaddress).
+recipient_delimiter = +
+mail_plugins = $mail_plugins quota
+plugin {
+  quota = maildir:User quota
+}
+service lmtp {
+  inet_listener lmtp {
+    address = ${HOST}
+    port = ${port}
+  }
+}
+protocol lmtp {
+  # The MTA delivers user@domain; users here are local names.
+  auth_username_format = %Ln
+}
+`;
+}
+
+function dovecotConfig(dir: string, ports: { port: number; tlsPort: number; lmtpPort: number }, user: string, introspectionUrl?: string): string {
+  if (introspectionUrl) {
+    fs.writeFileSync(
+      path.join(dir, 'oauth2.conf.ext'),
+      `introspection_mode = post\nintrospection_url = ${introspectionUrl}\nusername_attribute = email\nactive_attribute = active\nactive_value = true\n`,
+    );
+  }
+  // The password passdb comes first and, failing, continues to the oauth2 one: a token is no password.
+  const oauth = introspectionUrl ? `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${dir}/oauth2.conf.ext\n}\n` : '';
   return `# Written by tests/helpers/dovecot.ts; nothing from /etc/dovecot is read.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -178,7 +236,7 @@ listen = ${HOST}
 ssl = yes
 ssl_cert = <${dir}/cert.pem
 ssl_key = <${dir}/key.pem
-auth_mechanisms = plain login
+auth_mechanisms = plain login${introspectionUrl ? ' xoauth2 oauthbearer' : ''}
 disable_plaintext_auth = no
 # Wrong-password tests should not wait the default 2 s.
 auth_failure_delay = 0
@@ -192,7 +250,7 @@ passdb {
   driver = passwd-file
   args = ${dir}/users/%u
 }
-userdb {
+${oauth}userdb {
   driver = passwd-file
   args = ${dir}/users/%u
 }
@@ -220,7 +278,7 @@ service anvil {
 protocol imap {
   mail_max_userip_connections = 100
 }
-`;
+${lmtpConfig(ports.lmtpPort)}`;
 }
 
 /**
@@ -242,7 +300,7 @@ class PasswdFiles {
     fs.mkdirSync(dir, { recursive: true });
   }
 
-  set(user: string, password: string): void {
+  set(user: string, password: string, quotaBytes?: number): void {
     // The name becomes a file name and a Maildir path; %u is not escaped by Dovecot.
     if (!/^[A-Za-z0-9._@+-]+$/.test(user) || user.startsWith('.')) throw new Error(`invalid test user name ${JSON.stringify(user)}`);
     if (/[:\r\n]/.test(password)) throw new Error('a passwd-file password cannot contain ":" or a line break');
@@ -252,7 +310,9 @@ class PasswdFiles {
     fs.chownSync(home, uid, gid);
     const file = path.join(this.dir, user);
     // Write then rename: Dovecot never reads a half-written file.
-    fs.writeFileSync(`${file}.tmp`, `${user}:{PLAIN}${password}:${uid}:${gid}::${home}::\n`);
+    // The 8th field holds userdb extra fields: a per-user quota rule for the quota plugin.
+    const extra = quotaBytes ? `userdb_quota_rule=*:bytes=${quotaBytes}` : '';
+    fs.writeFileSync(`${file}.tmp`, `${user}:{PLAIN}${password}:${uid}:${gid}::${home}::${extra}\n`);
     fs.renameSync(`${file}.tmp`, file);
     this.mtime = Math.max(Math.floor(Date.now() / 1000), this.mtime + 1);
     fs.utimesSync(file, this.mtime, this.mtime);
@@ -284,7 +344,7 @@ class DovecotProcess {
     private readonly logPath: string,
   ) {}
 
-  async start(ports: { port: number; tlsPort: number }): Promise<void> {
+  async start(ports: { port: number; tlsPort: number; lmtpPort: number }): Promise<void> {
     if (this.child) return;
     // Errors before Dovecot's log is open go to stderr: into a file, as a pipe would keep a handle open.
     const stderr = fs.openSync(`${this.logPath}.stderr`, 'w');
@@ -304,7 +364,7 @@ class DovecotProcess {
     this.child = child;
 
     const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!((await portOpen(ports.port, HOST)) && (await portOpen(ports.tlsPort, HOST)))) {
+    while (!((await portOpen(ports.port, HOST)) && (await portOpen(ports.tlsPort, HOST)) && (!ports.lmtpPort || (await portOpen(ports.lmtpPort, HOST))))) {
       if (exitCode !== undefined) throw new Error(`dovecot exited (${exitCode}) at start: ${this.log()}`);
       if (Date.now() > deadline) {
         await this.stop(false);

@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local OAuth2 provider for tests: authorization-code and refresh-token
  * grants (RFC 6749), an id_token carrying the signed-in address, a revocation
- * endpoint, and a check for the SMTP server's XOAUTH2: only access tokens it
- * issued and that have not expired are valid.
+ * endpoint, a check for the SMTP server's XOAUTH2 and an RFC 7662
+ * introspection endpoint for Dovecot's: only access tokens it issued and that
+ * have not expired are valid.
  */
 export interface TestOAuthProvider {
   url: string;
@@ -17,6 +18,8 @@ export interface TestOAuthProvider {
   issued: Map<string, number>;
   revoked: string[];
   refreshes: number;
+  /** Token checks asked by an IMAP server (POST /introspect). */
+  introspections: number;
   isValidAccessToken(user: string, token: string): boolean;
   close(): Promise<void>;
 }
@@ -31,6 +34,7 @@ export async function startOAuthProvider(opts: { email: string; accessTtlSeconds
     issued: new Map(),
     revoked: [],
     refreshes: 0,
+    introspections: 0,
     isValidAccessToken: (user, token) => user === opts.email && (p.issued.get(token) ?? 0) > Date.now(),
     close: () => new Promise((r) => server.close(() => r())),
   };
@@ -61,6 +65,12 @@ export async function startOAuthProvider(opts: { email: string; accessTtlSeconds
           return json(200, { access_token: newAccess(3600), expires_in: 3600, token_type: 'Bearer' });
         }
         return json(400, { error: 'unsupported_grant_type' });
+      }
+      // RFC 7662 token introspection, as Dovecot's oauth2 passdb asks it about an IMAP login.
+      if (req.url === '/introspect') {
+        const token = form.get('token') ?? '';
+        p.introspections += 1;
+        return json(200, (p.issued.get(token) ?? 0) > Date.now() && !p.revoked.includes(token) ? { active: true, email: opts.email } : { active: false });
       }
       if (req.url === '/revoke') {
         p.revoked.push(form.get('token') ?? '');

@@ -151,6 +151,7 @@ export function registerDeliveryRoutes(r: ApiRouter, ctx: AppContext): void {
     response: z.object({
       from: z.string().nullable(), to: z.string().nullable(), total: z.number(), byStatus: z.record(z.string(), z.number()),
       byTemplate: z.array(z.object({ template: z.string(), total: z.number(), byStatus: z.record(z.string(), z.number()) })),
+      byReason: z.record(z.string(), z.number()).openapi({ description: 'bounced messages by reason (reasons table)' }),
       bounceRate: z.number(), invalidAddresses: z.array(z.object({ memberId: z.string(), name: z.string(), address: z.string(), reason: z.string().nullable(), since: z.string() })),
     }).openapi('DeliveryStats'),
     handler: ({ auth, query }) => deliveryStats(ctx.prisma, auth.organizationId, query),

@@ -1,4 +1,6 @@
 import { pipeline } from 'node:stream/promises';
+import { safeContentType } from '../../documents/safe-name';
+import { ignoreClientGone } from '../client-gone';
 import { contentDisposition, DOCUMENT_KINDS, presentDocument, saveDocument } from '../../documents/documents';
 import { sendDocument } from '../../documents/send-document';
 import { recipientSchema } from '../../mail/addresses';
@@ -84,14 +86,13 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
     handler: async ({ auth, params, res }) => {
       const doc = await ctx.prisma.document.findFirst({ where: { id: params.id, organizationId: auth.organizationId } });
       if (!doc) throw notFound(`Document ${params.id}`);
-      // Stored before types were checked, or taken from a received mail: a bad one is served as bytes, never echoed into a header.
-      res.setHeader('Content-Type', CONTENT_TYPE.test(doc.contentType) ? doc.contentType : 'application/octet-stream');
+      res.setHeader('Content-Type', safeContentType(doc.contentType));
       res.setHeader('Content-Length', String(doc.size));
       res.setHeader('Content-Disposition', contentDisposition(doc.filename));
       // Stored bytes are user-supplied: never let a browser sniff them into HTML.
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-      await pipeline(ctx.storage.get(doc.storageKey), res);
+      await pipeline(ctx.storage.get(doc.storageKey), res).catch(ignoreClientGone);
       return HANDLED;
     },
   });

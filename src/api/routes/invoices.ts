@@ -62,7 +62,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
     body: z.object({ period, structureId: z.string(), invoiceIds: z.array(z.string()).max(20_000).optional().openapi({ description: 'omit to send every invoice of the period with an address' }) }),
     response: z.object({ id: z.string(), workflowId: z.string(), total: z.number(), skipped: z.array(z.object({ invoiceId: z.string(), reason: z.string() })) }),
     handler: async ({ auth, body }) => {
-      const { batch, workflowId, skipped } = await startInvoiceBatch(ctx, { organizationId: auth.organizationId, structureId: body.structureId, period: body.period, invoiceIds: body.invoiceIds, createdByKeyId: auth.keyId });
+      const { batch, workflowId, skipped } = await startInvoiceBatch(ctx, { organizationId: auth.organizationId, structureId: body.structureId, period: body.period, invoiceIds: body.invoiceIds, createdByKeyId: auth.keyId ?? undefined });
       return { id: batch.id, workflowId, total: batch.total, skipped };
     },
   });
@@ -114,7 +114,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
       const b = await getBatch(auth.organizationId, params.id);
       const failed = await ctx.prisma.invoiceBatchItem.findMany({ where: { batchId: b.id, status: 'failed' }, orderBy: { position: 'asc' } });
       if (!failed.length) throw new AppError('CONFLICT', 'No failed message to resend');
-      const { batch, workflowId } = await startInvoiceBatch(ctx, { organizationId: auth.organizationId, structureId: b.structureId, period: b.period, pairs: failed.map((f) => ({ invoiceId: f.invoiceId, address: f.address, cc: f.cc })), parentBatchId: b.id, createdByKeyId: auth.keyId });
+      const { batch, workflowId } = await startInvoiceBatch(ctx, { organizationId: auth.organizationId, structureId: b.structureId, period: b.period, pairs: failed.map((f) => ({ invoiceId: f.invoiceId, address: f.address, cc: f.cc })), parentBatchId: b.id, createdByKeyId: auth.keyId ?? undefined });
       return { id: batch.id, workflowId, total: batch.total };
     },
   });

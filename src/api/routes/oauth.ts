@@ -1,7 +1,9 @@
 import type { Request } from 'express';
 import { findAccount, presentAccount, requireAccount, saveAccount } from '../../outgoing/accounts';
 import { authorizationUrl, exchangeCode, oauthProvider, revokeToken, signState, verifyState, type OAuthProviderId } from '../../outgoing/oauth';
+import { connectOAuthMailbox } from '../../reception/connect-oauth-mailbox';
 import { AppError } from '../../shared/errors';
+import { presentOAuthMailbox } from './mailbox-oauth';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { z } from '../zod';
@@ -22,12 +24,15 @@ export function registerOAuthRoutes(r: ApiRouter, ctx: AppContext): void {
 
     r.add({
       method: 'post', path: `/settings/${provider}/authorize`, summary: `Start connecting a ${label} account (returns the consent URL)`, tags, role: 'admin',
-      body: z.object({ structureId: z.string().optional(), fromName: z.string().max(200).optional() }),
+      body: z.object({
+        structureId: z.string().optional(), fromName: z.string().max(200).optional(),
+        alsoReceive: z.boolean().default(false).openapi({ description: 'the same consent also connects this account as the mailbox Mailroom reads (IMAP)' }),
+      }),
       response: z.object({ authorizationUrl: z.string() }),
       handler: async ({ auth, body, req }) => {
         const p = oauthProvider(ctx.config, provider);
         if (body.structureId) await findAccount(ctx.prisma, auth.organizationId, body.structureId); // 404 for a foreign structure
-        const state = signState(stateKey, { organizationId: auth.organizationId, provider, structureId: body.structureId ?? null, fromName: body.fromName ?? null });
+        const state = signState(stateKey, { organizationId: auth.organizationId, provider, structureId: body.structureId ?? null, fromName: body.fromName ?? null, uses: body.alsoReceive ? ['send', 'receive'] : ['send'] });
         return { authorizationUrl: authorizationUrl(p, redirectUri(req, provider), state) };
       },
     });
@@ -35,7 +40,7 @@ export function registerOAuthRoutes(r: ApiRouter, ctx: AppContext): void {
     r.add({
       method: 'get', path: `/settings/${provider}/callback`, summary: `Where ${label} sends the user back after consent`, tags, role: 'public',
       query: z.object({ code: z.string().optional(), state: z.string().min(10), error: z.string().optional(), error_description: z.string().optional() }),
-      response: z.object({ connected: z.boolean(), account: z.any() }),
+      response: z.object({ connected: z.boolean(), account: z.any().openapi({ description: 'the outgoing account, when the consent was for sending' }), mailbox: z.any().optional().openapi({ description: 'the mailbox, when the consent was for receiving' }) }),
       description: 'Authenticated by the signed, expiring `state`, not by an API key.',
       handler: async ({ query, req }) => {
         const state = verifyState(stateKey, query.state);
@@ -45,12 +50,17 @@ export function registerOAuthRoutes(r: ApiRouter, ctx: AppContext): void {
         const tokens = await exchangeCode(p, query.code, redirectUri(req, provider));
         if (!tokens.refreshToken) throw new AppError('BAD_REQUEST', `${label} did not grant offline access (no refresh token); start again and accept all permissions`);
         if (!tokens.email) throw new AppError('BAD_REQUEST', `${label} did not say which address signed in (scope "email" missing)`);
+        const uses = state.uses ?? ['send'];
+        const mailbox = uses.includes('receive')
+          ? presentOAuthMailbox(await connectOAuthMailbox(ctx, state.organizationId, p, { ...tokens, refreshToken: tokens.refreshToken, email: tokens.email }, state.folder))
+          : undefined;
+        if (!uses.includes('send')) return { connected: true, account: null, mailbox };
         const saved = await saveAccount(ctx.prisma, state.organizationId, state.structureId, {
           provider, host: p.smtp.host, port: p.smtp.port, security: p.smtp.security, username: tokens.email, passwordEnc: null,
           fromAddress: tokens.email, fromName: state.fromName,
           oauthRefreshTokenEnc: ctx.secrets.encrypt(tokens.refreshToken), oauthAccessTokenEnc: ctx.secrets.encrypt(tokens.accessToken), oauthAccessExpiresAt: tokens.expiresAt,
         });
-        return { connected: true, account: presentAccount(saved) };
+        return { connected: true, account: presentAccount(saved), mailbox };
       },
     });
 

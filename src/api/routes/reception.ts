@@ -6,12 +6,17 @@ import { searchable } from '../../reception/classify';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { sanitizeReceivedHtml } from '../../reception/sanitize';
 import { verifyMailbox } from '../../reception/verify-mailbox';
-import { secretForUse, secretOnUpdate } from '../../secret-binding';
+import { sameBinding, secretForUse, secretOnUpdate } from '../../secret-binding';
+import { mailboxSecret } from '../../reception/mailbox-auth';
+import { oauthProvider } from '../../outgoing/oauth';
+import { ignoreClientGone } from '../client-gone';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
 import { escapeLike } from '../../db/like';
 import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+
+const NO_OAUTH = { oauthProvider: null, oauthRefreshTokenEnc: null, oauthAccessTokenEnc: null, oauthAccessExpiresAt: null };
 
 const mailboxBody = z
   .object({
@@ -67,8 +72,10 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     handler: async ({ auth, body }) => {
       const { password, ...rest } = body;
       const before = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
-      const given = secretOnUpdate(before, rest, password, 'body.password');
-      const data = { ...rest, moveToFolder: rest.moveToFolder ?? null, disconnectedAt: null, ...(given !== undefined ? { passwordEnc: given === null ? null : ctx.secrets.encrypt(given) } : {}) };
+      // An OAuth2 sign-in is a stored secret too: bound to its server like a password.
+      const given = secretOnUpdate(before && { ...before, passwordEnc: before.passwordEnc ?? before.oauthRefreshTokenEnc }, rest, password, 'body.password');
+      // A password given replaces an OAuth2 sign-in.
+      const data = { ...rest, moveToFolder: rest.moveToFolder ?? null, disconnectedAt: null, ...(given !== undefined ? { passwordEnc: given === null ? null : ctx.secrets.encrypt(given), ...NO_OAUTH } : {}) };
       // A different server, account or folder is a different mailbox: its cursor starts again.
       const moved = before && (before.host !== data.host || before.username !== data.username || before.folder !== data.folder);
       const box = await ctx.prisma.mailboxAccount.upsert({
@@ -86,7 +93,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
       const box = await requireMailbox(auth.organizationId);
       await stopMailboxWorkflow(ctx.temporal, box.id);
       // Received mail stays (it belongs to members): the account is marked disconnected, its password forgotten.
-      await ctx.prisma.mailboxAccount.update({ where: { id: box.id }, data: { disconnectedAt: new Date(), passwordEnc: null } });
+      await ctx.prisma.mailboxAccount.update({ where: { id: box.id }, data: { disconnectedAt: new Date(), passwordEnc: null, ...NO_OAUTH } });
     },
   });
   r.add({
@@ -97,7 +104,10 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
       const saved = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
       const s = body.settings ?? (saved && !saved.disconnectedAt ? { ...saved, password: undefined } : null);
       if (!s) throw new AppError('NOT_FOUND', 'No mailbox to test: give settings or connect one first');
-      const password = secretForUse(saved, s, s.password, 'body.settings.password', (e) => ctx.secrets.decrypt(e));
+      // An OAuth2 mailbox signs in with its token, only on the server it was connected to.
+      const password = s.password == null && saved?.oauthProvider && sameBinding(saved, s)
+        ? await mailboxSecret({ ...ctx, oauthProvider: (id) => oauthProvider(ctx.config, id) }, saved)
+        : secretForUse(saved, s, s.password, 'body.settings.password', (e) => ctx.secrets.decrypt(e));
       return verifyMailbox(s, password, { rejectUnauthorized: ctx.config.IMAP_TLS_REJECT_UNAUTHORIZED, timeoutMs: ctx.config.SMTP_VERIFY_TIMEOUT_SECONDS * 1000 });
     },
   });
@@ -118,13 +128,25 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     response: z.object({
       connected: z.boolean(), workflowRunning: z.boolean(), paused: z.boolean(), lastPollAt: z.string().nullable(), lastUid: z.string().nullable(), uidValidity: z.string().nullable(),
       lastError: z.string().nullable(), counts: z.record(z.string(), z.number()), unassigned: z.number(), nextPollInSeconds: z.number().nullable(),
+      lastErrorKind: z.enum(['imap', 'database', 'storage', 'parse']).nullable().openapi({ description: 'where the last failure happened: the mail server, the database, the document storage or reading a mail' }),
+      trouble: z.object({ uid: z.string(), messageId: z.string().nullable() }).nullable().openapi({ description: 'the message the failing poll is stuck on' }),
+      lastQuarantined: z.object({ id: z.string(), uid: z.string(), messageId: z.string().nullable(), reason: z.string().nullable(), receivedAt: z.string() }).nullable(),
+      duplicatesSkipped: z.number().openapi({ description: 'true duplicates (same Message-ID and content) not stored again: GET /mailbox/duplicates' }),
     }),
     handler: async ({ auth }) => {
       const box = await requireMailbox(auth.organizationId);
       const wf = await mailboxWorkflowStatus(ctx.temporal, box.id);
       const groups = await ctx.prisma.receivedMail.groupBy({ by: ['category'], where: { organizationId: auth.organizationId }, _count: { _all: true } });
       const counts = Object.fromEntries(groups.map((g) => [g.category, g._count._all]));
+      const [duplicatesSkipped, q] = await Promise.all([
+        ctx.prisma.receivedDuplicate.count({ where: { mailboxId: box.id } }),
+        ctx.prisma.receivedMail.findFirst({ where: { organizationId: auth.organizationId, mailboxId: box.id, category: 'quarantined' }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }] }),
+      ]);
       return {
+        lastErrorKind: (box.lastErrorKind as 'imap' | 'database' | 'storage' | 'parse' | null) ?? null,
+        trouble: box.troubleUid !== null ? { uid: box.troubleUid.toString(), messageId: box.troubleMessageId } : null,
+        lastQuarantined: q ? { id: q.id, uid: q.uid.toString(), messageId: q.messageId, reason: q.reason, receivedAt: q.receivedAt.toISOString() } : null,
+        duplicatesSkipped,
         connected: true, workflowRunning: Boolean(wf), paused: wf?.paused ?? box.paused, lastPollAt: box.lastPollAt?.toISOString() ?? null, lastUid: box.lastUid?.toString() ?? null,
         uidValidity: box.uidValidity?.toString() ?? null, lastError: box.lastError ?? wf?.lastError ?? null, counts, unassigned: counts.unassigned ?? 0, nextPollInSeconds: wf?.nextPollInSeconds ?? null,
       };
@@ -191,7 +213,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
       const m = await getMail(auth.organizationId, params.id);
       res.setHeader('Content-Type', 'message/rfc822');
       res.setHeader('Content-Disposition', contentDisposition(`${m.id}.eml`));
-      await pipeline(ctx.storage.get(m.rawStorageKey), res);
+      await pipeline(ctx.storage.get(m.rawStorageKey), res).catch(ignoreClientGone);
       return HANDLED;
     },
   });
@@ -200,7 +222,9 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     body: z.object({ memberId: z.string(), addAddress: z.boolean().default(false).openapi({ description: "add the sender's address to the member so the next mail files itself" }) }),
     response: z.object({ id: z.string(), memberId: z.string().nullable(), category: z.string(), addressAdded: z.boolean() }),
     handler: async ({ auth, params, body }) => {
-      const { mail, addressAdded } = await assignReceivedMail(ctx.prisma, { organizationId: auth.organizationId, mailId: params.id, memberId: body.memberId, addAddress: body.addAddress, byKeyId: auth.keyId });
+      // keyId is null for staff sessions; the column (assignedByKeyId) is nullable, src/reception/assign.ts's type not yet.
+      const byKeyId = auth.keyId as string;
+      const { mail, addressAdded } = await assignReceivedMail(ctx.prisma, { organizationId: auth.organizationId, mailId: params.id, memberId: body.memberId, addAddress: body.addAddress, byKeyId });
       return { id: mail.id, memberId: mail.memberId, category: mail.category, addressAdded };
     },
   });

@@ -1,7 +1,10 @@
 import type { DeliveryReport, Prisma, SentEmail, SentEmailRecipient, SendAttempt } from '../../generated/prisma/client';
 import { pipeline } from 'node:stream/promises';
 import { sealedMessageKey, sentMessageKey } from '../../activities/mail';
+import { purgeWhere } from '../../delivery/purge';
+import { ignoreClientGone } from '../client-gone';
 import { contentDisposition } from '../../documents/documents';
+import { isReason, REASON_KEYS, REASONS } from '../../delivery/reasons';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
@@ -10,12 +13,16 @@ import { idParam, isoDateTime, pagedSchema, pageQuery, paging, z } from '../zod'
 
 export const SENT_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'cancelled'] as const;
 
+const bounceSchema = z.object({ reason: z.enum(REASON_KEYS), label: z.string(), deadAddress: z.boolean() }).openapi('BounceReason');
+const bounceOf = (reason: string | null) => (isReason(reason) ? { reason, label: REASONS[reason].label, deadAddress: REASONS[reason].deadAddress } : null);
+
 const summarySchema = z
   .object({
     id: z.string(), status: z.enum(SENT_STATUSES), templateKey: z.string().nullable(), from: z.string(), to: z.array(z.string()), cc: z.array(z.string()),
     subject: z.string(), attempts: z.number().int(), lastError: z.string().nullable(), smtpResponse: z.string().nullable(), messageId: z.string(),
     memberId: z.string().nullable(), documentId: z.string().nullable(), related: z.object({ type: z.string(), id: z.string() }).nullable(),
     workflowId: z.string().nullable(), queuedAt: z.string(), sentAt: z.string().nullable(), failedAt: z.string().nullable(),
+    bounce: bounceSchema.nullable().openapi({ description: 'why the message bounced (reasons table), when it did' }),
   })
   .openapi('SentEmailSummary');
 
@@ -24,8 +31,8 @@ const detailSchema = summarySchema
     text: z.string().nullable(), html: z.string().nullable(), replyTo: z.string().nullable(), bcc: z.array(z.string()), transport: z.string().nullable(),
     attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), size: z.number(), documentId: z.string().optional() })),
     attemptLog: z.array(z.object({ number: z.number().int(), startedAt: z.string(), finishedAt: z.string().nullable(), outcome: z.string().nullable(), error: z.string().nullable(), smtpResponse: z.string().nullable() })),
-    recipients: z.array(z.object({ address: z.string(), status: z.string(), reason: z.string().nullable() })).openapi({ description: 'per recipient: accepted, rejected (at RCPT TO), bounced, delayed, delivered' }),
-    reports: z.array(z.object({ kind: z.string(), recipient: z.string().nullable(), status: z.string().nullable(), diagnostic: z.string().nullable(), matchedBy: z.string().nullable(), receivedAt: z.string() })),
+    recipients: z.array(z.object({ address: z.string(), status: z.string(), reason: z.string().nullable(), bounce: bounceSchema.nullable() })).openapi({ description: 'per recipient: accepted, rejected (at RCPT TO), bounced, delayed, delivered; reason = the server’s words, bounce = the reason from the reasons table' }),
+    reports: z.array(z.object({ kind: z.string(), recipient: z.string().nullable(), status: z.string().nullable(), diagnostic: z.string().nullable(), bounce: bounceSchema.nullable(), matchedBy: z.string().nullable(), receivedAt: z.string() })),
     headers: z.array(z.object({ name: z.string(), value: z.string() })).openapi({ description: 'the header block as sent (empty until the message was built)' }),
     member: z.object({ id: z.string(), name: z.string(), url: z.string(), emails: z.array(z.object({ address: z.string(), invalid: z.boolean() })) }).nullable(),
     emlUrl: z.string().nullable(),
@@ -39,6 +46,7 @@ export function presentSentEmail(e: SentEmail) {
     memberId: e.memberId, documentId: e.documentId,
     related: e.relatedType && e.relatedId ? { type: e.relatedType, id: e.relatedId } : null,
     workflowId: e.workflowId, queuedAt: e.queuedAt.toISOString(), sentAt: e.sentAt?.toISOString() ?? null, failedAt: e.failedAt?.toISOString() ?? null,
+    bounce: bounceOf(e.bounceReason),
   };
 }
 
@@ -53,8 +61,8 @@ export function presentSentEmailDetail(e: SentEmail & { attemptLog: SendAttempt[
       number: a.number, startedAt: a.startedAt.toISOString(), finishedAt: a.finishedAt?.toISOString() ?? null,
       outcome: a.outcome, error: a.error, smtpResponse: a.smtpResponse,
     })),
-    recipients: e.recipients.map((r) => ({ address: r.address, status: r.status, reason: r.reason })),
-    reports: e.reports.map((r) => ({ kind: r.kind, recipient: r.recipient, status: r.status, diagnostic: r.diagnostic, matchedBy: r.matchedBy, receivedAt: r.createdAt.toISOString() })),
+    recipients: e.recipients.map((r) => ({ address: r.address, status: r.status, reason: r.reason, bounce: bounceOf(r.bounceReason) })),
+    reports: e.reports.map((r) => ({ kind: r.kind, recipient: r.recipient, status: r.status, diagnostic: r.diagnostic, bounce: bounceOf(r.reason), matchedBy: r.matchedBy, receivedAt: r.createdAt.toISOString() })),
   };
 }
 
@@ -65,6 +73,7 @@ export const sentListQuery = pageQuery.extend({
   from: isoDateTime().optional().openapi({ description: 'queued at or after (ISO 8601)' }),
   to: isoDateTime().optional().openapi({ description: 'queued before (ISO 8601)' }),
   memberId: z.string().optional(),
+  reason: z.enum(REASON_KEYS).optional().openapi({ description: 'bounce reason (reasons table), e.g. mailbox-full' }),
 });
 
 export function sentEmailWhere(organizationId: string, q: z.output<typeof sentListQuery>): Prisma.SentEmailWhereInput {
@@ -72,6 +81,7 @@ export function sentEmailWhere(organizationId: string, q: z.output<typeof sentLi
   if (q.status) where.status = q.status;
   if (q.template) where.templateKey = q.template;
   if (q.memberId) where.memberId = q.memberId;
+  if (q.reason) where.bounceReason = q.reason;
   if (q.from || q.to) where.queuedAt = { gte: q.from, lt: q.to };
   return where;
 }
@@ -116,7 +126,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
       if (!(await ctx.storage.exists(key))) throw new AppError('NOT_FOUND', 'This message has not been built yet (still queued)');
       res.setHeader('Content-Type', 'message/rfc822');
       res.setHeader('Content-Disposition', contentDisposition(`${e.id}.eml`));
-      await pipeline(ctx.storage.get(key), res);
+      await pipeline(ctx.storage.get(key), res).catch(ignoreClientGone);
       return HANDLED;
     },
   });
@@ -129,9 +139,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
     }),
     response: z.object({ deleted: z.number().int() }),
     handler: async ({ auth, query }) => {
-      // Messages still on their way are never purged from under their workflow.
-      const where: Prisma.SentEmailWhereInput = { organizationId: auth.organizationId, queuedAt: { lt: query.before }, ...(query.status ? { status: query.status } : { status: { notIn: ['queued', 'sending'] } }) };
-      if (query.status === 'queued' || query.status === 'sending') throw new AppError('VALIDATION_FAILED', 'messages still being sent cannot be purged', { errors: [{ field: 'query.status', reason: 'queued and sending messages cannot be purged' }] });
+      const where = purgeWhere(auth.organizationId, query.before, query.status);
       const ids = (await ctx.prisma.sentEmail.findMany({ where, select: { id: true } })).map((r) => r.id);
       let deleted = 0;
       for (let i = 0; i < ids.length; i += 1000) {

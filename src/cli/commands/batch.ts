@@ -1,44 +1,45 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { startInvoiceBatch } from '../../invoices/start-batch';
-import { batchProgressQuery } from '../../shared/invoice-batch';
-import { workflowIds } from '../../shared/names';
+import { CliError, type ApiClient } from '../client';
 import type { CliContext } from '../context';
 
-async function follow(ctx: CliContext, batchId: string, live: boolean): Promise<void> {
-  const { prisma } = await ctx.db();
-  const temporal = await ctx.temporal();
-  const batch = await prisma.invoiceBatch.findUniqueOrThrow({ where: { id: batchId } });
-  const counts = async () => {
-    const g = await prisma.invoiceBatchItem.groupBy({ by: ['status'], where: { batchId }, _count: { _all: true } });
-    const n = (s: string) => g.find((x) => x.status === s)?._count._all ?? 0;
-    return { sent: n('sent'), failed: n('failed'), cancelled: n('cancelled'), pending: n('pending') };
-  };
+/** Invoice batches through the API: start one, follow it with a live progress bar. */
+interface BatchView {
+  id: string;
+  status: string;
+  period: string;
+  progress: { state: string; total: number; sent: number; failed: number; cancelled: number; pending: number; ratePerMinute: number | null; etaSeconds: number | null };
+  items: { items: { number: string; address: string; error: string | null }[] };
+}
+
+const active = (status: string) => status === 'running' || status === 'paused';
+const eta = (s: number | null) => (s === null ? '…' : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`);
+
+async function follow(ctx: CliContext, api: ApiClient, batchId: string, live: boolean): Promise<void> {
+  const path = `/invoice-batches/${encodeURIComponent(batchId)}`;
   if (!live) {
-    const c = await counts();
-    const b = await prisma.invoiceBatch.findUniqueOrThrow({ where: { id: batchId } });
-    ctx.out(`batch ${b.id}  ${b.period}  ${b.status}  total ${b.total}  sent ${c.sent}  failed ${c.failed}  cancelled ${c.cancelled}  pending ${c.pending}`);
-    for (const f of await prisma.invoiceBatchItem.findMany({ where: { batchId, status: 'failed' }, include: { invoice: true }, take: 20 })) ctx.out(`  failed: ${f.invoice.number} ${f.address}: ${f.error}`);
+    const b = await api.get<BatchView>(path, { status: 'failed', pageSize: 20 });
+    const p = b.progress;
+    ctx.out(`batch ${b.id}  ${b.period}  ${b.status}  total ${p.total}  sent ${p.sent}  failed ${p.failed}  cancelled ${p.cancelled}  pending ${p.pending}`);
+    for (const f of b.items.items) ctx.out(`  failed: ${f.number} ${f.address}: ${f.error}`);
     return;
   }
+  let b = await api.get<BatchView>(path, { pageSize: 1 });
   const bar = new cliProgress.SingleBar(
     { format: 'invoices |{bar}| {value}/{total} sent, {failed} failed, {rate}/min, ETA {etaText}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(batch.total, 0, { failed: 0, rate: 0, etaText: '…' });
-  const handle = temporal.workflow.getHandle(workflowIds.invoiceBatch(batchId));
+  bar.start(b.progress.total, b.progress.sent, { failed: b.progress.failed, rate: 0, etaText: '…' });
   for (;;) {
-    const b = await prisma.invoiceBatch.findUniqueOrThrow({ where: { id: batchId } });
-    const c = await counts();
-    const p = b.status === 'running' || b.status === 'paused' ? await handle.query(batchProgressQuery).catch(() => null) : null;
-    const eta = p?.etaSeconds;
-    bar.update(c.sent, { failed: c.failed, rate: p?.ratePerMinute ?? 0, etaText: eta === null || eta === undefined ? '…' : `${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s` });
-    if (b.status !== 'running' && b.status !== 'paused') {
+    const p = b.progress;
+    bar.update(p.sent, { failed: p.failed, rate: p.ratePerMinute ?? 0, etaText: eta(p.etaSeconds) });
+    if (!active(b.status)) {
       bar.stop();
-      ctx.out(`batch ${b.status}: ${c.sent} sent, ${c.failed} failed, ${c.cancelled} cancelled`);
+      ctx.out(`batch ${b.status}: ${p.sent} sent, ${p.failed} failed, ${p.cancelled} cancelled`);
       return;
     }
     await new Promise((r) => setTimeout(r, 500));
+    b = await api.get<BatchView>(path, { pageSize: 1 });
   }
 }
 
@@ -52,16 +53,12 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
     .option('--invoices <ids>', 'comma-separated invoice ids')
     .option('--no-follow', 'start it and return')
     .action(async (opts: { period: string; structure: string; all?: boolean; invoices?: string; follow: boolean }) => {
-      if (!opts.all && !opts.invoices) throw new Error('give --all or --invoices a,b,c');
-      const { prisma } = await ctx.db();
-      const structure = await prisma.structure.findUnique({ where: { id: opts.structure } });
-      if (!structure) throw new Error(`no structure ${opts.structure}`);
-      const { batch, skipped } = await startInvoiceBatch(
-        { prisma, temporal: await ctx.temporal(), config: ctx.config },
-        { organizationId: structure.organizationId, structureId: structure.id, period: opts.period, invoiceIds: opts.all ? undefined : opts.invoices!.split(',').map((s) => s.trim()).filter(Boolean) },
-      );
-      ctx.out(`batch ${batch.id}: ${batch.total} messages${skipped.length ? `, ${skipped.length} invoices without a working address skipped` : ''}`);
-      if (opts.follow) await follow(ctx, batch.id, true);
+      if (!opts.all && !opts.invoices) throw new CliError('give --all or --invoices a,b,c');
+      const api = ctx.api();
+      const invoiceIds = opts.all ? undefined : opts.invoices!.split(',').map((s) => s.trim()).filter(Boolean);
+      const batch = await api.post<{ id: string; total: number; skipped: unknown[] }>('/invoice-batches', { period: opts.period, structureId: opts.structure, invoiceIds });
+      ctx.out(`batch ${batch.id}: ${batch.total} messages${batch.skipped.length ? `, ${batch.skipped.length} invoices without a working address skipped` : ''}`);
+      if (opts.follow) await follow(ctx, api, batch.id, true);
     });
 
   program
@@ -69,5 +66,5 @@ export function registerBatchCommands(program: Command, ctx: CliContext): void {
     .description('show where a batch is (add --follow for a live progress bar)')
     .argument('<batchId>')
     .option('--follow', 'follow until it ends')
-    .action(async (batchId: string, opts: { follow?: boolean }) => follow(ctx, batchId, Boolean(opts.follow)));
+    .action(async (batchId: string, opts: { follow?: boolean }) => follow(ctx, ctx.api(), batchId, Boolean(opts.follow)));
 }

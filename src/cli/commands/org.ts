@@ -1,28 +1,82 @@
 import type { Command } from 'commander';
-import { createApiKey, createOrganization, revokeApiKey } from '../../auth/api-keys';
+import { CliError } from '../client';
 import type { CliContext } from '../context';
+
+/** Platform operators' commands: organisations and their keys, through the operators' API. */
+interface Org {
+  id: string;
+  name: string;
+  timeZone: string;
+  suspended: boolean;
+  suspendedAt: string | null;
+  createdAt: string;
+}
+interface Key {
+  id: string;
+  name: string;
+  prefix: string;
+  role: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+interface Paged<T> {
+  items: T[];
+  total: number;
+}
+
+const orgLine = (o: Org) => `${o.id}  ${o.name}  ${o.timeZone}${o.suspended ? `  SUSPENDED since ${o.suspendedAt}` : ''}`;
 
 export function registerOrgCommands(program: Command, ctx: CliContext): void {
   program
     .command('org:create')
-    .description('create an organisation and print its admin API key (shown once)')
+    .description('onboard an organisation: create it and print its first admin API key (shown once)')
     .requiredOption('--name <name>', 'organisation name')
-    .option('--time-zone <tz>', 'IANA time zone for dates in mails', 'Europe/Paris')
-    .action(async (opts: { name: string; timeZone: string }) => {
-      const { prisma } = await ctx.db();
-      const { organizationId, key } = await createOrganization(prisma, opts.name);
-      if (opts.timeZone) await prisma.organization.update({ where: { id: organizationId }, data: { timeZone: opts.timeZone } });
-      ctx.out(`organization: ${organizationId}`);
-      ctx.out(`admin API key (shown once): ${key}`);
+    .option('--time-zone <tz>', 'IANA time zone for dates in mails (default Europe/Paris)')
+    .option('--locale <fr|en>', 'language of its mails')
+    .option('--admin-email <address>', "mail the first admin's console invitation there (else: a setup link to hand over)")
+    .option('--admin-name <name>', "the first admin's name")
+    .action(async (opts: { name: string; timeZone?: string; locale?: string; adminEmail?: string; adminName?: string }) => {
+      const res = await ctx.operator().post<{ organization: Org; adminApiKey: { id: string; key: string }; adminInvitationUrl: string }>('/organizations', {
+        name: opts.name, timeZone: opts.timeZone, locale: opts.locale, adminEmail: opts.adminEmail, adminName: opts.adminName,
+      });
+      ctx.out(`organization: ${res.organization.id}`);
+      ctx.out(`admin API key (shown once): ${res.adminApiKey.key}`);
+      ctx.out(`${opts.adminEmail ? `first admin invited (${opts.adminEmail}); link` : 'first admin setup link (works once)'}: ${res.adminInvitationUrl}`);
     });
 
   program
     .command('org:list')
     .description('list organisations')
-    .action(async () => {
-      const { prisma } = await ctx.db();
-      for (const o of await prisma.organization.findMany({ orderBy: { createdAt: 'asc' } })) ctx.out(`${o.id}  ${o.name}`);
+    .option('--search <text>', 'part of the name')
+    .action(async (opts: { search?: string }) => {
+      const api = ctx.operator();
+      let shown = 0;
+      for (let page = 1; ; page++) {
+        const res = await api.get<Paged<Org>>('/organizations', { page, pageSize: 100, q: opts.search });
+        for (const o of res.items) ctx.out(orgLine(o));
+        shown += res.items.length;
+        if (!res.items.length || shown >= res.total) break;
+      }
+      if (!shown) ctx.out('no organisations');
     });
+
+  program.command('org:show').description('one organisation').argument('<orgId>').action(async (id: string) => ctx.out(orgLine(await ctx.operator().get<Org>(`/organizations/${encodeURIComponent(id)}`))));
+
+  program
+    .command('org:rename')
+    .description('rename an organisation')
+    .argument('<orgId>')
+    .requiredOption('--name <name>', 'new name')
+    .action(async (id: string, opts: { name: string }) => ctx.out(orgLine(await ctx.operator().patch<Org>(`/organizations/${encodeURIComponent(id)}`, { name: opts.name }))));
+
+  for (const [name, suspended, what] of [['org:suspend', true, 'suspend an organisation: its keys and sessions are refused, its schedules and mailbox polling paused'], ['org:unsuspend', false, 'lift a suspension']] as const) {
+    program
+      .command(name)
+      .description(what)
+      .argument('<orgId>')
+      .action(async (id: string) => ctx.out(orgLine(await ctx.operator().patch<Org>(`/organizations/${encodeURIComponent(id)}`, { suspended }))));
+  }
 
   program
     .command('key:create')
@@ -32,13 +86,10 @@ export function registerOrgCommands(program: Command, ctx: CliContext): void {
     .option('--name <name>', 'what the key is for', 'cli')
     .option('--member <id>', "a member's own key (self-service routes only)")
     .action(async (opts: { org: string; role: string; name: string; member?: string }) => {
-      if (opts.role !== 'admin' && opts.role !== 'staff') throw new Error('--role must be admin or staff');
-      const { prisma } = await ctx.db();
-      const org = await prisma.organization.findUnique({ where: { id: opts.org } });
-      if (!org) throw new Error(`no organisation ${opts.org}`);
-      const { key, record } = await createApiKey(prisma, { organizationId: org.id, role: opts.role, name: opts.name, memberId: opts.member });
-      ctx.out(`key id: ${record.id}`);
-      ctx.out(`API key (shown once): ${key}`);
+      if (opts.role !== 'admin' && opts.role !== 'staff') throw new CliError('--role must be admin or staff');
+      const k = await ctx.operator().post<Key & { key: string }>(`/organizations/${encodeURIComponent(opts.org)}/api-keys`, { role: opts.role, name: opts.name, memberId: opts.member });
+      ctx.out(`key id: ${k.id}`);
+      ctx.out(`API key (shown once): ${k.key}`);
     });
 
   program
@@ -46,10 +97,15 @@ export function registerOrgCommands(program: Command, ctx: CliContext): void {
     .description("list an organisation's API keys (never the keys themselves)")
     .requiredOption('--org <id>', 'organisation id')
     .action(async (opts: { org: string }) => {
-      const { prisma } = await ctx.db();
-      for (const k of await prisma.apiKey.findMany({ where: { organizationId: opts.org }, orderBy: { createdAt: 'asc' } })) {
-        ctx.out(`${k.id}  ${k.prefix}…  ${k.role}  ${k.name}${k.revokedAt ? `  revoked ${k.revokedAt.toISOString()}` : ''}`);
+      const api = ctx.operator();
+      let shown = 0;
+      for (let page = 1; ; page++) {
+        const res = await api.get<Paged<Key>>(`/organizations/${encodeURIComponent(opts.org)}/api-keys`, { page, pageSize: 100 });
+        for (const k of res.items) ctx.out(`${k.id}  ${k.prefix}…  ${k.role}  ${k.name}${k.revokedAt ? `  revoked ${k.revokedAt}` : ''}`);
+        shown += res.items.length;
+        if (!res.items.length || shown >= res.total) break;
       }
+      if (!shown) ctx.out('no keys');
     });
 
   program
@@ -58,8 +114,7 @@ export function registerOrgCommands(program: Command, ctx: CliContext): void {
     .argument('<keyId>', 'key id (from key:list)')
     .requiredOption('--org <id>', 'organisation id')
     .action(async (keyId: string, opts: { org: string }) => {
-      const { prisma } = await ctx.db();
-      if (!(await revokeApiKey(prisma, opts.org, keyId))) throw new Error(`no active key ${keyId} in organisation ${opts.org}`);
+      await ctx.operator().delete(`/organizations/${encodeURIComponent(opts.org)}/api-keys/${encodeURIComponent(keyId)}`);
       ctx.out(`revoked ${keyId}`);
     });
 }

@@ -1,0 +1,17 @@
+import type { Prisma, PrismaClient, SentEmailStatus } from '../generated/prisma/client';
+import { AppError } from '../shared/errors';
+
+/**
+ * Which log entries a bulk purge removes: queued before `before`, of one status
+ * or of every finished status. Messages still on their way are never purged
+ * from under their workflow.
+ */
+export function purgeWhere(organizationId: string, before: Date, status?: SentEmailStatus): Prisma.SentEmailWhereInput {
+  if (status === 'queued' || status === 'sending') throw new AppError('VALIDATION_FAILED', 'messages still being sent cannot be purged', { errors: [{ field: 'query.status', reason: 'queued and sending messages cannot be purged' }] });
+  return { organizationId, queuedAt: { lt: before }, ...(status ? { status } : { status: { notIn: ['queued', 'sending'] } }) };
+}
+
+/** How many entries a purge with these criteria would remove (shown before staff confirm). */
+export async function countPurge(prisma: PrismaClient, organizationId: string, before: Date, status?: SentEmailStatus): Promise<number> {
+  return prisma.sentEmail.count({ where: purgeWhere(organizationId, before, status) });
+}

@@ -1,0 +1,61 @@
+/**
+ * The one table of delivery outcomes. Every recipient named in a delivery
+ * report gets one of these reasons; what Mailroom does about it (flag the
+ * member's address, alert staff about the sending set-up, stop non-essential
+ * mail) follows from the reason's class, never from the raw status code.
+ *
+ * Only reasons that prove the address itself cannot receive mail are
+ * `deadAddress` (RFC 3463 X.1.1 / X.1.2 / X.1.6, RFC 7505 null MX): a full
+ * mailbox, a spam or block-list refusal, a policy or an authentication
+ * failure of our own mail say nothing about the member's address.
+ */
+export type ReasonClass = 'dead-address' | 'temporary-or-policy' | 'delivered' | 'auto-reply' | 'complaint';
+
+export interface ReasonInfo {
+  deadAddress: boolean;
+  class: ReasonClass;
+  /** What staff read in the sent log and alerts. */
+  label: string;
+}
+
+const dead = (label: string): ReasonInfo => ({ deadAddress: true, class: 'dead-address', label });
+const soft = (label: string): ReasonInfo => ({ deadAddress: false, class: 'temporary-or-policy', label });
+
+export const REASONS = {
+  'user-unknown': dead('the mailbox does not exist'),
+  'host-unknown': dead('the domain does not exist or has no mail server'),
+  moved: dead('the address has moved'),
+  'not-accepting-mail': dead('the domain accepts no mail (null MX)'),
+  'mailbox-full': soft('the mailbox is full'),
+  'message-too-big': soft('the message is too big'),
+  filtered: soft('refused by a filter of the recipient'),
+  blocked: soft('our sending IP or domain is blocked (reputation, block list)'),
+  'spam-detected': soft('the message was taken for spam'),
+  'policy-violation': soft('refused by the receiving server’s policy'),
+  'auth-failure': soft('our mail failed SPF/DKIM/DMARC authentication'),
+  rejected: soft('the sender address was refused'),
+  expired: soft('not delivered in time, the server gave up'),
+  'system-error': soft('error on the receiving server'),
+  'network-error': soft('network or DNS error on the way'),
+  'rate-limited': soft('too many messages or connections'),
+  suspended: soft('the mailbox is suspended or disabled'),
+  delayed: soft('delivery delayed, still being retried'),
+  undetermined: soft('failure of undetermined cause'),
+  delivered: { deadAddress: false, class: 'delivered', label: 'delivered' },
+  'out-of-office': { deadAddress: false, class: 'auto-reply', label: 'automatic reply (out of office)' },
+  complaint: { deadAddress: false, class: 'complaint', label: 'the recipient reported the message as spam' },
+} as const satisfies Record<string, ReasonInfo>;
+
+export type Reason = keyof typeof REASONS;
+export const REASON_KEYS = Object.keys(REASONS) as [Reason, ...Reason[]];
+
+export const isReason = (v: unknown): v is Reason => typeof v === 'string' && Object.prototype.hasOwnProperty.call(REASONS, v);
+export const reasonInfo = (r: Reason): ReasonInfo => REASONS[r];
+export const isDeadAddress = (r: Reason): boolean => REASONS[r].deadAddress;
+
+/**
+ * Soft bounces that flag an address after all, as large senders do: this many
+ * mailbox-full / suspended / undetermined failures in a row (no delivery in
+ * between) spread over at least this many days.
+ */
+export const SOFT_BOUNCE_RULE = { count: 4, days: 21, reasons: ['mailbox-full', 'suspended', 'undetermined', 'expired'] as Reason[] } as const;

@@ -1,0 +1,48 @@
+import { Center, Loader, MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, useRoutes } from 'react-router';
+import { OPEN_ROUTES, SIGNED_IN_ROUTES, SIGNED_OUT_ROUTES } from './routes';
+import { SessionProvider, useSessionState } from './session';
+import { Shell } from './shell/Shell';
+
+// Shade 8 and a darker "dimmed" keep text at WCAG AA contrast (axe checks it in the browser tests).
+const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 8 }, defaultRadius: 'sm' });
+const contrast: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-6)' }, dark: {} });
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: (count, error) => count < 2 && !(error && typeof error === 'object' && 'status' in error && Number(error.status) < 500), refetchOnWindowFocus: false, staleTime: 5_000 },
+  },
+});
+
+function Routed() {
+  const { session } = useSessionState();
+  return useRoutes([...OPEN_ROUTES, ...(session ? [{ path: '/', element: <Shell />, children: SIGNED_IN_ROUTES }] : SIGNED_OUT_ROUTES)]);
+}
+
+export function App() {
+  const { i18n } = useTranslation();
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={contrast}>
+      <DatesProvider settings={{ locale: i18n.resolvedLanguage ?? 'fr' }}>
+        <Notifications position="top-right" />
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <SessionProvider
+              fallback={
+                <Center h="100vh">
+                  <Loader aria-label="…" />
+                </Center>
+              }
+            >
+              <Routed />
+            </SessionProvider>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </DatesProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,83 @@
+import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
+import { $api } from '../../api/client';
+import type { components } from '../../api/schema';
+
+/** One row of GET /invoice-batches/candidates (the route documents it loosely; this is its shape, see src/invoices/list-candidates.ts). */
+export interface Candidate {
+  invoiceId: string;
+  memberId: string;
+  name: string;
+  number: string;
+  amountExclTax: number;
+  amountInclTax: number;
+  currency: string;
+  lastActivity: { at: string; kind: 'sent' | 'edited' };
+  addresses: string[];
+  invalidAddresses: { address: string; reason: string | null }[];
+}
+
+/** GET /invoice-batches/:id's live progress (src/api/routes/invoices.ts). */
+export interface BatchProgress {
+  state: string;
+  total: number;
+  sent: number;
+  failed: number;
+  cancelled: number;
+  pending: number;
+  ratePerMinute: number | null;
+  etaSeconds: number | null;
+  recentFailures: { itemId: string; reason: string }[];
+}
+
+export interface BatchItem {
+  invoiceId: string;
+  number: string;
+  name: string;
+  address: string;
+  cc: string | null;
+  status: 'pending' | 'sent' | 'failed' | 'cancelled';
+  error: string | null;
+  sentEmailId: string | null;
+  lastSentAt: string | null;
+}
+
+export type BatchSummary = components['schemas']['InvoiceBatchSummary'];
+export type ItemStatus = BatchItem['status'];
+/** States in which the batch still moves: the page polls only then. */
+export const LIVE_STATES = ['running', 'paused'];
+const POLL_MS = 1000;
+
+export const useStructures = () => $api.useQuery('get', '/api/v1/structures', { params: { query: { pageSize: 100 } } }, { staleTime: 60_000 });
+
+export function useCandidates(period: string | null, structureId: string | null) {
+  const q = $api.useQuery('get', '/api/v1/invoice-batches/candidates', { params: { query: { period: period ?? '', structureId: structureId ?? '' } } }, { enabled: Boolean(period && structureId) });
+  return { ...q, withAddress: (q.data?.withAddress ?? []) as Candidate[], withoutAddress: (q.data?.withoutAddress ?? []) as Candidate[] };
+}
+
+export const usePreview = (invoiceId: string | null) =>
+  $api.useQuery('get', '/api/v1/invoice-batches/preview', { params: { query: { invoiceId: invoiceId ?? '' } } }, { enabled: Boolean(invoiceId) });
+
+export const useStartBatch = () => $api.useMutation('post', '/api/v1/invoice-batches');
+
+/** The batch, refetched every second while it runs or is paused — the page updates without reloading. */
+export function useBatch(id: string, page: number, status: ItemStatus | null) {
+  const q = $api.useQuery(
+    'get',
+    '/api/v1/invoice-batches/{id}',
+    { params: { path: { id }, query: { page, ...(status ? { status } : {}) } } },
+    { placeholderData: keepPreviousData, refetchInterval: (query) => (LIVE_STATES.includes(query.state.data?.status ?? 'running') ? POLL_MS : false) },
+  );
+  const data = q.data as undefined | (Omit<NonNullable<typeof q.data>, 'progress' | 'items'> & { progress: BatchProgress; items: { items: BatchItem[]; page: number; pageSize: number; total: number } });
+  return { ...q, data };
+}
+
+export const useBatches = (page: number) => $api.useQuery('get', '/api/v1/invoice-batches', { params: { query: { page } } }, { placeholderData: keepPreviousData });
+
+/** Pause, resume, cancel, resend the failed ones: afterwards the batch and the history are read again. */
+export function useBatchAction(action: 'pause' | 'resume' | 'cancel' | 'resend-failed') {
+  const client = useQueryClient();
+  const path = `/api/v1/invoice-batches/{id}/${action}` as '/api/v1/invoice-batches/{id}/pause';
+  return $api.useMutation('post', path, {
+    onSuccess: () => client.invalidateQueries({ predicate: (q) => typeof q.queryKey[1] === 'string' && q.queryKey[1].startsWith('/api/v1/invoice-batches') }),
+  });
+}

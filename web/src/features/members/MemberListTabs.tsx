@@ -1,0 +1,87 @@
+import { ActionIcon, Anchor, Badge, Text, Tooltip } from '@mantine/core';
+import { IconDownload, IconEye } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { $api } from '../../api/client';
+import type { components } from '../../api/schema';
+import { useFormat } from '../../ui/format';
+import { PagedTable, type Column } from '../../ui/PagedTable';
+
+type Mail = components['schemas']['ReceivedMailSummary'];
+type Sent = components['schemas']['SentEmailSummary'];
+
+export function ReceivedTab({ memberId }: { memberId: string }) {
+  const { t } = useTranslation('members');
+  const fmt = useFormat();
+  const [page, setPage] = useState(1);
+  const q = $api.useQuery('get', '/api/v1/members/{id}/received-mails', { params: { path: { id: memberId }, query: { page } } }, { placeholderData: (p) => p });
+  const columns: Column<Mail>[] = [
+    { key: 'date', header: t('col.date'), render: (m) => fmt.dateTime(m.date ?? m.receivedAt) },
+    { key: 'from', header: t('col.from'), render: (m) => m.from },
+    { key: 'subject', header: t('col.subject'), render: (m) => m.subject },
+    {
+      key: 'open',
+      header: t('col.actions'),
+      render: (m) => (
+        <Tooltip label={t('openMail')}>
+          <ActionIcon variant="subtle" component={Link} to={`/received/${m.id}`} aria-label={`${t('openMail')} ${m.subject ?? ''}`}>
+            <IconEye size={18} />
+          </ActionIcon>
+        </Tooltip>
+      ),
+    },
+  ];
+  return <PagedTable label={t('tab.received')} columns={columns} data={q.data} page={page} onPage={setPage} rowKey={(m) => m.id} loading={q.isFetching} error={q.error} empty={t('emptyReceived')} />;
+}
+
+interface Doc {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  createdAt: string;
+  contentUrl: string;
+  source?: string | null;
+  kind?: string | null;
+}
+
+export function DocumentsTab({ memberId }: { memberId: string }) {
+  const { t } = useTranslation('members');
+  const fmt = useFormat();
+  const [page, setPage] = useState(1);
+  const q = $api.useQuery('get', '/api/v1/members/{id}/documents', { params: { path: { id: memberId }, query: { page } } }, { placeholderData: (p) => p });
+  const columns: Column<Doc>[] = [
+    { key: 'date', header: t('col.date'), render: (d) => fmt.dateTime(d.createdAt) },
+    { key: 'name', header: t('col.filename'), render: (d) => <Anchor href={d.contentUrl} download={d.filename} size="sm">{d.filename}</Anchor> },
+    { key: 'type', header: t('col.type'), visibleFrom: 'sm', render: (d) => <Text size="sm">{d.contentType} · {fmt.bytes(d.size)}</Text> },
+    {
+      key: 'dl',
+      header: t('col.actions'),
+      render: (d) => (
+        <ActionIcon variant="subtle" component="a" href={d.contentUrl} download={d.filename} aria-label={`${t('download')} ${d.filename}`}>
+          <IconDownload size={18} />
+        </ActionIcon>
+      ),
+    },
+  ];
+  return (
+    <PagedTable label={t('tab.documents')} columns={columns} data={q.data as { items: Doc[]; page: number; pageSize: number; total: number } | undefined} page={page} onPage={setPage} rowKey={(d) => d.id} loading={q.isFetching} error={q.error} empty={t('emptyDocuments')} rowProps={(d) => ({ 'data-document': d.filename })} />
+  );
+}
+
+const STATUS_COLOR: Record<string, string> = { sent: 'green', delivered: 'green', failed: 'red', bounced: 'red', queued: 'gray', sending: 'blue' };
+
+export function SentTab({ memberId }: { memberId: string }) {
+  const { t } = useTranslation('members');
+  const fmt = useFormat();
+  const [page, setPage] = useState(1);
+  const q = $api.useQuery('get', '/api/v1/sent-emails', { params: { query: { page, memberId } } }, { placeholderData: (p) => p });
+  const columns: Column<Sent>[] = [
+    { key: 'date', header: t('col.date'), render: (s) => fmt.dateTime(s.sentAt ?? s.queuedAt) },
+    { key: 'to', header: t('col.to'), render: (s) => s.to.join(', ') },
+    { key: 'subject', header: t('col.subject'), render: (s) => s.subject },
+    { key: 'status', header: t('col.status'), render: (s) => <Badge color={STATUS_COLOR[s.status] ?? 'gray'}>{s.status}</Badge> },
+  ];
+  return <PagedTable label={t('tab.sent')} columns={columns} data={q.data} page={page} onPage={setPage} rowKey={(s) => s.id} loading={q.isFetching} error={q.error} empty={t('emptySent')} />;
+}

@@ -1,0 +1,151 @@
+import { Anchor, Button, Card, Center, Group, Image, Loader, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { IconArrowLeft, IconDownload, IconPencil } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { $api } from '../../api/client';
+import { asProblem } from '../../api/problem';
+import { ProblemAlert } from '../../ui/forms';
+import { useFormat } from '../../ui/format';
+import { AssignModal } from './AssignModal';
+import { MailHtml } from './MailHtml';
+import { MemberName } from './MemberName';
+import { UnassignedReason } from './ReceivedPage';
+
+interface Attachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  contentUrl: string;
+  inline?: boolean;
+}
+
+/** The eye: headers, text or sanitised HTML (sandboxed), attachments with download and preview. */
+export function ReceivedMailPage() {
+  const { t } = useTranslation('received');
+  const fmt = useFormat();
+  const { id = '' } = useParams();
+  const [assigning, setAssigning] = useState(false);
+  const [preview, setPreview] = useState<Attachment | null>(null);
+  const q = $api.useQuery('get', '/api/v1/received-mails/{id}', { params: { path: { id } } });
+
+  if (q.isPending)
+    return (
+      <Center py="xl">
+        <Loader aria-label={t('loading', { ns: 'ui' })} />
+      </Center>
+    );
+  if (q.isError) return <ProblemAlert problem={asProblem(q.error)} />;
+  const m = q.data;
+  const attachments = (m.attachmentList as Attachment[]).filter((a) => !a.inline);
+  const headers: [string, string | null | undefined][] = [
+    [t('header.from'), m.fromName ? `${m.fromName} <${m.from}>` : m.from],
+    [t('header.to'), m.to.join(', ')],
+    [t('header.cc'), m.cc.join(', ')],
+    [t('header.replyTo'), m.replyTo],
+    [t('header.date'), fmt.dateTime(m.date ?? m.receivedAt)],
+  ];
+
+  return (
+    <Stack>
+      <Anchor component={Link} to="/received" size="sm">
+        <Group gap={4}>
+          <IconArrowLeft size={14} /> {t('back')}
+        </Group>
+      </Anchor>
+      <Group justify="space-between" align="start">
+        <Title order={1} size="h2">
+          {m.subject || t('noSubject')}
+        </Title>
+        <Group>
+          <Button leftSection={<IconPencil size={16} />} onClick={() => setAssigning(true)}>
+            {m.memberId ? t('reassign') : t('assign')}
+          </Button>
+          <Button variant="default" component="a" href={m.rawUrl} leftSection={<IconDownload size={16} />}>
+            {t('downloadEml')}
+          </Button>
+        </Group>
+      </Group>
+      <Card withBorder>
+        <Table variant="vertical" layout="fixed" aria-label={t('headers')}>
+          <Table.Tbody>
+            {headers
+              .filter(([, v]) => v)
+              .map(([k, v]) => (
+                <Table.Tr key={k}>
+                  <Table.Th w={140}>{k}</Table.Th>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{v}</Table.Td>
+                </Table.Tr>
+              ))}
+            <Table.Tr>
+              <Table.Th>{t('col.member')}</Table.Th>
+              <Table.Td>{m.memberId ? <MemberName id={m.memberId} /> : <UnassignedReason mail={m} />}</Table.Td>
+            </Table.Tr>
+          </Table.Tbody>
+        </Table>
+      </Card>
+      <Tabs defaultValue={m.html ? 'html' : 'text'} keepMounted={false}>
+        <Tabs.List>
+          {m.html && <Tabs.Tab value="html">{t('tab.html')}</Tabs.Tab>}
+          <Tabs.Tab value="text">{t('tab.text')}</Tabs.Tab>
+        </Tabs.List>
+        {m.html && (
+          <Tabs.Panel value="html" pt="sm">
+            {m.blockedImages > 0 && (
+              <Text size="sm" c="dimmed" mb="xs">
+                {t('blockedImages', { count: m.blockedImages })}
+              </Text>
+            )}
+            <MailHtml html={m.html} title={t('htmlFrameTitle', { subject: m.subject ?? '' })} />
+          </Tabs.Panel>
+        )}
+        <Tabs.Panel value="text" pt="sm">
+          <Card withBorder>
+            <Text component="pre" size="sm" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit', margin: 0 }}>
+              {m.text || t('noText')}
+            </Text>
+          </Card>
+        </Tabs.Panel>
+      </Tabs>
+      <Title order={2} size="h4">
+        {t('attachmentsTitle', { count: attachments.length })}
+      </Title>
+      {attachments.length === 0 ? (
+        <Text c="dimmed">{t('noAttachments')}</Text>
+      ) : (
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+          {attachments.map((a) => (
+            <Card withBorder key={a.id} data-testid="attachment">
+              <Text fw={500} size="sm" style={{ overflowWrap: 'anywhere' }}>
+                {a.filename}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {a.contentType} · {fmt.bytes(a.size)}
+              </Text>
+              <Group mt="xs" gap="xs">
+                <Button size="xs" variant="light" component="a" href={a.contentUrl} download={a.filename} leftSection={<IconDownload size={14} />}>
+                  {t('download')}
+                </Button>
+                {(a.contentType.startsWith('image/') || a.contentType === 'application/pdf') && (
+                  <Button size="xs" variant="default" onClick={() => setPreview(preview?.id === a.id ? null : a)} aria-expanded={preview?.id === a.id}>
+                    {preview?.id === a.id ? t('hidePreview') : t('preview')}
+                  </Button>
+                )}
+              </Group>
+            </Card>
+          ))}
+        </SimpleGrid>
+      )}
+      {preview &&
+        (preview.contentType.startsWith('image/') ? (
+          <Image src={preview.contentUrl} alt={preview.filename} maw={800} fit="contain" />
+        ) : (
+          <object data={`${preview.contentUrl}?inline=1`} type="application/pdf" width="100%" height="700" aria-label={preview.filename}>
+            <Anchor href={preview.contentUrl}>{preview.filename}</Anchor>
+          </object>
+        ))}
+      {assigning && <AssignModal mail={m} onClose={() => setAssigning(false)} />}
+    </Stack>
+  );
+}

@@ -1,0 +1,127 @@
+import { ActionIcon, Badge, Group, SegmentedControl, Stack, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconEye, IconPaperclip, IconPencil, IconSearch } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { $api } from '../../api/client';
+import type { components } from '../../api/schema';
+import { useFormat } from '../../ui/format';
+import { PagedTable, type Column } from '../../ui/PagedTable';
+import { AssignModal } from './AssignModal';
+import { MailboxStatus } from './MailboxStatus';
+import { MemberName } from './MemberName';
+
+type Mail = components['schemas']['ReceivedMailSummary'];
+export const FILTERS = ['all', 'unassigned', 'assigned', 'quarantined'] as const;
+type Filter = (typeof FILTERS)[number];
+
+const filterQuery = (f: Filter) => (f === 'assigned' ? { assigned: 'true' as const } : f === 'unassigned' ? { assigned: 'false' as const } : f === 'quarantined' ? { category: 'quarantined' as const } : {});
+
+/** Why a mail is not on a member: the API's explanation (e.g. "no member has the address …"). */
+export function UnassignedReason({ mail }: { mail: Pick<Mail, 'reason'> }) {
+  const { t } = useTranslation('received');
+  return (
+    <Text size="sm" c="orange.9">
+      {t('notAssigned')}
+      {mail.reason ? ` — ${mail.reason}` : ''}
+    </Text>
+  );
+}
+
+export function ReceivedPage() {
+  const { t } = useTranslation('received');
+  const fmt = useFormat();
+  const [page, setPage] = useState(1);
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 300);
+  const [filter, setFilter] = useState<Filter>('all');
+  const [assigning, setAssigning] = useState<Mail | null>(null);
+  const query = $api.useQuery('get', '/api/v1/received-mails', { params: { query: { page, q: q || undefined, ...filterQuery(filter) } } }, { placeholderData: (prev) => prev });
+
+  const columns: Column<Mail>[] = [
+    { key: 'date', header: t('col.date'), render: (m) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{fmt.dateTime(m.date ?? m.receivedAt)}</Text> },
+    { key: 'from', header: t('col.from'), render: (m) => <Text size="sm">{m.fromName ? `${m.fromName} <${m.from}>` : m.from}</Text> },
+    {
+      key: 'subject',
+      header: t('col.subject'),
+      render: (m) => (
+        <Group gap={4} wrap="nowrap">
+          <Text size="sm">{m.subject || t('noSubject')}</Text>
+          {m.attachments > 0 && (
+            <Tooltip label={t('attachments', { count: m.attachments })}>
+              <IconPaperclip size={16} aria-label={t('attachments', { count: m.attachments })} role="img" />
+            </Tooltip>
+          )}
+        </Group>
+      ),
+    },
+    {
+      key: 'member',
+      header: t('col.member'),
+      visibleFrom: 'sm',
+      render: (m) => (m.memberId ? <MemberName id={m.memberId} /> : m.category === 'quarantined' ? <Badge color="gray">{t('filter.quarantined')}</Badge> : <UnassignedReason mail={m} />),
+    },
+    {
+      key: 'actions',
+      header: <VisuallyHidden>{t("col.actions")}</VisuallyHidden>,
+      render: (m) => (
+        <Group gap={4} wrap="nowrap" justify="flex-end">
+          <Tooltip label={t('assign')}>
+            <ActionIcon variant="subtle" aria-label={t('assignMail', { subject: m.subject ?? '' })} onClick={() => setAssigning(m)}>
+              <IconPencil size={18} />
+            </ActionIcon>
+          </Tooltip>
+          <Tooltip label={t('open')}>
+            <ActionIcon variant="subtle" component={Link} to={`/received/${m.id}`} aria-label={t('openMail', { subject: m.subject ?? '' })}>
+              <IconEye size={18} />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
+      ),
+    },
+  ];
+
+  return (
+    <Stack>
+      <Title order={1}>{t('title')}</Title>
+      <MailboxStatus />
+      <Group align="end" wrap="wrap">
+        <TextInput
+          label={t('search')}
+          placeholder={t('searchPlaceholder')}
+          leftSection={<IconSearch size={16} />}
+          value={search}
+          onChange={(e) => {
+            setSearch(e.currentTarget.value);
+            setPage(1);
+          }}
+          w={{ base: '100%', sm: 360 }}
+          type="search"
+        />
+        <SegmentedControl
+          aria-label={t('filterLabel')}
+          value={filter}
+          onChange={(v) => {
+            setFilter(v as Filter);
+            setPage(1);
+          }}
+          data={FILTERS.map((f) => ({ value: f, label: t(`filter.${f}`) }))}
+        />
+      </Group>
+      <PagedTable
+        label={t('title')}
+        columns={columns}
+        data={query.data}
+        page={page}
+        onPage={setPage}
+        rowKey={(m) => m.id}
+        loading={query.isFetching}
+        error={query.error}
+        empty={q ? t('emptySearch') : t('empty')}
+        rowProps={(m) => ({ 'data-mail-id': m.id })}
+      />
+      {assigning && <AssignModal mail={assigning} onClose={() => setAssigning(null)} />}
+    </Stack>
+  );
+}

@@ -1,0 +1,121 @@
+import { Anchor, Badge, Button, Center, Code, Group, Loader, Paper, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
+import { IconArrowLeft, IconDownload } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { asProblem } from '../../api/problem';
+import { ProblemAlert } from '../../ui/forms';
+import { useFormat } from '../../ui/format';
+import { useSentEmail } from './api';
+import { StatusBadge } from './StatusBadge';
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby={id}>
+      <Title order={2} size="h4" id={id} mb="sm">
+        {title}
+      </Title>
+      {children}
+    </Paper>
+  );
+}
+
+/** One message as it was sent: headers, body, attachments, attempts, per-recipient outcome, delivery reports, .eml. */
+export function SentEmailPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation('sent');
+  const fmt = useFormat();
+  const q = useSentEmail(id);
+  if (q.isPending) return <Center py="xl"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center>;
+  if (q.error) return <ProblemAlert problem={asProblem(q.error)} />;
+  const m = q.data;
+  return (
+    <Stack>
+      <Anchor component={Link} to="/sent" size="sm">
+        <Group gap={4}><IconArrowLeft size={14} />{t('backToLog')}</Group>
+      </Anchor>
+      <Group justify="space-between" wrap="wrap">
+        <Title order={1} size="h2">{m.subject || t('noSubject')}</Title>
+        <Group gap="xs">
+          <StatusBadge status={m.status} />
+          {m.emlUrl ? (
+            <Button component="a" href={m.emlUrl} download variant="default" leftSection={<IconDownload size={16} />}>
+              {t('detail.downloadEml')}
+            </Button>
+          ) : null}
+        </Group>
+      </Group>
+      <Section id="sent-summary" title={t('detail.summary')}>
+        <Table variant="vertical" layout="fixed" withTableBorder={false}>
+          <Table.Tbody>
+            <Table.Tr><Table.Th w={160}>{t('detail.from')}</Table.Th><Table.Td>{m.from}</Table.Td></Table.Tr>
+            <Table.Tr><Table.Th>{t('col.to')}</Table.Th><Table.Td>{m.to.join(', ')}</Table.Td></Table.Tr>
+            {m.cc.length ? <Table.Tr><Table.Th>{t('detail.cc')}</Table.Th><Table.Td>{m.cc.join(', ')}</Table.Td></Table.Tr> : null}
+            <Table.Tr><Table.Th>{t('detail.queuedAt')}</Table.Th><Table.Td>{fmt.dateTime(m.queuedAt)}</Table.Td></Table.Tr>
+            {m.sentAt ? <Table.Tr><Table.Th>{t('detail.sentAt')}</Table.Th><Table.Td>{fmt.dateTime(m.sentAt)}</Table.Td></Table.Tr> : null}
+            {m.lastError ? <Table.Tr><Table.Th>{t('detail.lastError')}</Table.Th><Table.Td><Text c="red" size="sm">{m.lastError}</Text></Table.Td></Table.Tr> : null}
+            <Table.Tr>
+              <Table.Th>{t('col.member')}</Table.Th>
+              <Table.Td>
+                {m.member ? (
+                  <Anchor component={Link} to={`/members/${m.member.id}`}>{m.member.name}</Anchor>
+                ) : '—'}
+                {m.member?.emails.filter((e) => e.invalid).map((e) => <Badge key={e.address} color="orange" ml="xs" variant="dot">{t('detail.invalidAddress', { address: e.address })}</Badge>)}
+              </Table.Td>
+            </Table.Tr>
+          </Table.Tbody>
+        </Table>
+      </Section>
+      <Section id="sent-recipients" title={t('detail.recipients')}>
+        {m.recipients.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noRecipientOutcome')}</Text> : (
+          <Table aria-labelledby="sent-recipients">
+            <Table.Thead><Table.Tr><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('col.status')}</Table.Th><Table.Th>{t('detail.reason')}</Table.Th></Table.Tr></Table.Thead>
+            <Table.Tbody>{m.recipients.map((r) => <Table.Tr key={r.address}><Table.Td>{r.address}</Table.Td><Table.Td>{t(`recipientStatus.${r.status}`, { defaultValue: r.status })}</Table.Td><Table.Td>{r.reason ?? '—'}</Table.Td></Table.Tr>)}</Table.Tbody>
+          </Table>
+        )}
+      </Section>
+      <Section id="sent-body" title={t('detail.body')}>
+        {m.text ? <ScrollArea.Autosize mah={400}><Text component="pre" size="sm" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{m.text}</Text></ScrollArea.Autosize> : <Text c="gray.7" size="sm">{t('detail.noText')}</Text>}
+      </Section>
+      <Section id="sent-attachments" title={t('detail.attachments')}>
+        {m.attachments.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noAttachment')}</Text> : (
+          <Stack gap={4}>
+            {m.attachments.map((a) => (
+              <Group key={a.filename} gap="xs">
+                {a.documentId ? <Anchor href={`/api/v1/documents/${a.documentId}/content`}>{a.filename}</Anchor> : <Text size="sm">{a.filename}</Text>}
+                <Text size="xs" c="gray.7">{a.contentType} · {fmt.bytes(a.size)}</Text>
+              </Group>
+            ))}
+          </Stack>
+        )}
+      </Section>
+      <Section id="sent-attempts" title={t('detail.attempts')}>
+        {m.attemptLog.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noAttempt')}</Text> : (
+          <ScrollArea type="auto">
+            <Table aria-labelledby="sent-attempts">
+              <Table.Thead><Table.Tr><Table.Th>#</Table.Th><Table.Th>{t('detail.startedAt')}</Table.Th><Table.Th>{t('detail.outcome')}</Table.Th><Table.Th>{t('detail.serverAnswer')}</Table.Th></Table.Tr></Table.Thead>
+              <Table.Tbody>{m.attemptLog.map((a) => <Table.Tr key={a.number}><Table.Td>{a.number}</Table.Td><Table.Td>{fmt.dateTime(a.startedAt)}</Table.Td><Table.Td>{a.outcome ?? '…'}</Table.Td><Table.Td><Text size="sm">{a.error ?? a.smtpResponse ?? '—'}</Text></Table.Td></Table.Tr>)}</Table.Tbody>
+            </Table>
+          </ScrollArea>
+        )}
+      </Section>
+      <Section id="sent-reports" title={t('detail.reports')}>
+        {m.reports.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noReport')}</Text> : (
+          <ScrollArea type="auto">
+            <Table aria-labelledby="sent-reports">
+              <Table.Thead><Table.Tr><Table.Th>{t('detail.receivedAt')}</Table.Th><Table.Th>{t('detail.kind')}</Table.Th><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('detail.diagnostic')}</Table.Th></Table.Tr></Table.Thead>
+              <Table.Tbody>{m.reports.map((r, i) => <Table.Tr key={i}><Table.Td>{fmt.dateTime(r.receivedAt)}</Table.Td><Table.Td>{t(`reportKind.${r.kind}`, { defaultValue: r.kind })}</Table.Td><Table.Td>{r.recipient ?? '—'}</Table.Td><Table.Td>{[r.status, r.diagnostic].filter(Boolean).join(' ') || '—'}</Table.Td></Table.Tr>)}</Table.Tbody>
+            </Table>
+          </ScrollArea>
+        )}
+      </Section>
+      <Section id="sent-headers" title={t('detail.headers')}>
+        {m.headers.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noHeaders')}</Text> : (
+          <ScrollArea.Autosize mah={300}>
+            <Code block>{m.headers.map((h) => `${h.name}: ${h.value}`).join('\n')}</Code>
+          </ScrollArea.Autosize>
+        )}
+      </Section>
+    </Stack>
+  );
+}

@@ -1,0 +1,101 @@
+import { Button, Center, Group, Loader, ScrollArea, Table, Text } from '@mantine/core';
+import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ProblemAlert } from './forms';
+import { asProblem } from '../api/problem';
+
+export interface Column<T> {
+  key: string;
+  header: ReactNode;
+  render: (row: T) => ReactNode;
+  /** Hide on narrow screens (Mantine breakpoint). */
+  visibleFrom?: 'xs' | 'sm' | 'md' | 'lg';
+  width?: number | string;
+}
+
+export interface Paged<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export const PAGE_SIZE = 10;
+
+interface Props<T> {
+  /** Accessible name of the table. */
+  label: string;
+  columns: Column<T>[];
+  data: Paged<T> | undefined;
+  page: number;
+  onPage(page: number): void;
+  rowKey(row: T): string;
+  loading?: boolean;
+  error?: unknown;
+  empty: ReactNode;
+  /** Extra attributes per row (e.g. data-testid). */
+  rowProps?: (row: T) => Record<string, string>;
+}
+
+/** The list pattern of every screen: 10 a page, previous/next, the total, loading and empty states. */
+export function PagedTable<T>({ label, columns, data, page, onPage, rowKey, loading, error, empty, rowProps }: Props<T>) {
+  const { t } = useTranslation('ui');
+  const total = data?.total ?? 0;
+  const pageSize = data?.pageSize ?? PAGE_SIZE;
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const to = Math.min(total, page * pageSize);
+
+  return (
+    <div>
+      {error ? <ProblemAlert problem={asProblem(error)} /> : null}
+      <ScrollArea type="auto">
+        <Table striped highlightOnHover aria-label={label} aria-busy={loading ? 'true' : 'false'} verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              {columns.map((c) => (
+                <Table.Th key={c.key} visibleFrom={c.visibleFrom} w={c.width}>
+                  {c.header}
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data?.items.map((row) => (
+              <Table.Tr key={rowKey(row)} {...rowProps?.(row)}>
+                {columns.map((c) => (
+                  <Table.Td key={c.key} visibleFrom={c.visibleFrom}>
+                    {c.render(row)}
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea>
+      {loading && !data ? (
+        <Center py="lg">
+          <Loader size="sm" aria-label={t('loading')} />
+        </Center>
+      ) : data && data.items.length === 0 ? (
+        <Center py="lg">
+          <Text c="dimmed">{empty}</Text>
+        </Center>
+      ) : null}
+      <Group justify="space-between" mt="sm" wrap="nowrap">
+        <Text size="sm" c="dimmed" aria-live="polite" data-testid="page-summary">
+          {t('pageSummary', { from, to, total })}
+        </Text>
+        <Group gap="xs" wrap="nowrap">
+          <Button variant="default" size="xs" leftSection={<IconChevronLeft size={16} />} disabled={page <= 1 || loading} onClick={() => onPage(page - 1)}>
+            {t('previous')}
+          </Button>
+          <Button variant="default" size="xs" rightSection={<IconChevronRight size={16} />} disabled={page >= pages || loading} onClick={() => onPage(page + 1)}>
+            {t('next')}
+          </Button>
+        </Group>
+      </Group>
+    </div>
+  );
+}

@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 command -v schemathesis >/dev/null || { echo "schemathesis missing: python3 -m pip install schemathesis"; exit 1; }
 work=$(mktemp -d)
 keys="$work/keys.json"
-npx tsx scripts/fuzz-server.ts "$keys" >"$work/server.log" 2>&1 &
+# tsx itself (not npx, which does not pass SIGTERM on), so the cleanup reaches the service and its Temporal server.
+./node_modules/.bin/tsx scripts/fuzz-server.ts "$keys" >"$work/server.log" 2>&1 &
 server=$!
 cleanup() { kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT

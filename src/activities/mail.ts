@@ -18,6 +18,8 @@ import { AppError, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
 
 export const sentMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml`;
+/** The original of a message carrying a credential (SentEmail.secretEnc), encrypted; sentMessageKey then holds the masked copy staff download. */
+export const sealedMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml.sealed`;
 
 export interface DeliveryOutcome {
   status: 'sent' | 'skipped';
@@ -160,7 +162,39 @@ export function createDelivery(deps: ActivityDeps) {
    * is byte-identical. Returns the bytes when it was just built and small enough
    * to keep in memory (then it is sent from memory); else it is streamed from storage.
    */
+  /**
+   * A message carrying a credential: the original is composed from the
+   * encrypted bodies, stored encrypted and sent from memory (every retry sends
+   * these exact bytes); a masked copy goes where staff download the .eml.
+   */
+  async function storeSealed(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer> {
+    const sealed = sealedMessageKey(row.id);
+    if (row.attempts > 0 && (await storage.exists(sealed))) return Buffer.from(deps.secrets.decrypt((await storage.read(sealed)).toString('utf8')), 'base64');
+    const original = JSON.parse(deps.secrets.decrypt(row.secretEnc!)) as { subject: string; text?: string; html?: string };
+    const bytes = await compose({ ...row, subject: original.subject, textBody: original.text ?? null, htmlBody: original.html ?? null }, org);
+    await storage.putNamed(sealed, deps.secrets.encrypt(bytes.toString('base64')));
+    await storage.putNamed(sentMessageKey(row.id), await compose(row, undefined));
+    return bytes;
+  }
+
+  /** Composes (and signs) a message whole, in memory. */
+  async function compose(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer> {
+    const attachments = row.attachments as unknown as AttachmentRef[];
+    const contents = new Map(await Promise.all(attachments.map(async (a) => [a.storageKey, await storage.read(a.storageKey)] as const)));
+    const composed = composeMessage({
+      messageId: row.messageId, date: new Date(), from: row.fromAddress, replyTo: row.replyTo, to: row.to, cc: row.cc, bcc: row.bcc, subject: row.subject,
+      text: row.textBody, html: row.htmlBody, headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id }, attachments, storagePath: storage.path, contents,
+    });
+    const signed = org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
+      ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
+      : composed;
+    const chunks: Buffer[] = [];
+    for await (const chunk of signed) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
   async function storeComposed(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer | null> {
+    if (row.secretEnc) return storeSealed(row, org);
     const key = sentMessageKey(row.id);
     // A first attempt cannot have stored anything yet (attempts is counted before composing).
     if (row.attempts > 0 && (await storage.exists(key))) return null;

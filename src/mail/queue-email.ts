@@ -32,7 +32,18 @@ export interface QueueEmailInput {
   idempotencyKey?: string;
   relatedType?: string;
   relatedId?: string;
+  /**
+   * Credentials the message carries (a reset token, an invitation code): staff
+   * see the message with them masked (sent log, .eml); the original is kept
+   * encrypted and is what is sent, byte for byte on every try.
+   */
+  secrets?: string[];
 }
+
+/** What staff see in place of a credential. */
+export const SECRET_MASK = '[hidden]';
+
+const mask = (value: string | undefined, secrets: string[]) => (value === undefined ? value : secrets.reduce((v, s) => v.split(s).join(SECRET_MASK), value));
 
 export interface QueueDeps {
   prisma: PrismaClient;
@@ -154,6 +165,9 @@ async function buildRecord(
   }
   if (!subject) throw new AppError('VALIDATION_FAILED', 'subject is required', { errors: [{ field: 'subject', reason: 'required unless a template gives one' }] });
   if (!text && !html) throw new AppError('VALIDATION_FAILED', 'text or html is required', { errors: [{ field: 'text', reason: 'give text, html or a template' }] });
+  const secrets = (input.secrets ?? []).filter((s) => s.length >= 6);
+  const secretEnc = secrets.length ? deps.secrets.encrypt(JSON.stringify({ subject, text, html })) : null;
+  if (secrets.length) [subject, text, html] = [mask(subject, secrets)!, mask(text, secrets), mask(html, secrets)];
 
   const attachments: AttachmentRef[] = [...(input.attachments ?? [])];
   for (const id of input.documentIds ?? []) {
@@ -192,6 +206,7 @@ async function buildRecord(
     subject,
     textBody: text ?? null,
     htmlBody: html ?? null,
+    secretEnc,
     attachments: attachments as unknown as Prisma.JsonValue,
     headers: (input.headers ?? {}) as Prisma.JsonValue,
     messageId: `<${crypto.randomUUID()}@${domain}>`,

@@ -26,7 +26,7 @@ export async function preferencesOf(prisma: PrismaClient, memberId: string): Pro
  */
 export async function notifyMember(
   deps: NotifyDeps,
-  input: { organizationId: string; memberId: string; kind: NoticeKind; templateKey: string; data: Record<string, unknown>; idempotencyKey: string; attachments?: AttachmentRef[]; relatedType: string; relatedId: string },
+  input: { organizationId: string; memberId: string; kind: NoticeKind; templateKey: string; data: Record<string, unknown>; idempotencyKey: string; attachments?: AttachmentRef[]; relatedType: string; relatedId: string; secrets?: string[] },
 ): Promise<SentEmail | null> {
   const { prisma } = deps;
   const member = await prisma.member.findFirst({ where: { id: input.memberId, organizationId: input.organizationId }, include: { emails: { orderBy: { position: 'asc' } } } });
@@ -45,6 +45,7 @@ export async function notifyMember(
     template: { key: input.templateKey, data: { membre: `${member.firstName} ${member.lastName}`, ...input.data } },
     attachments: input.attachments,
     idempotencyKey: input.idempotencyKey,
+    secrets: input.secrets,
     relatedType: input.relatedType,
     relatedId: input.relatedId,
   });

@@ -27,7 +27,7 @@ export async function requestPasswordReset(deps: NotifyDeps, organizationId: str
   const org = await deps.prisma.organization.findUniqueOrThrow({ where: { id: organizationId } });
   const base = org.passwordResetUrl ?? deps.config.PASSWORD_RESET_URL;
   const link = `${base}${base.includes('?') ? '&' : '?'}token=${token}`;
-  await notifyMember(deps, { organizationId, memberId: row.memberId, kind: 'password', templateKey: 'password.reset', data: { lien: link }, idempotencyKey: `password-reset:${saved.id}`, relatedType: 'password-reset', relatedId: saved.id });
+  await notifyMember(deps, { organizationId, memberId: row.memberId, kind: 'password', templateKey: 'password.reset', data: { lien: link }, idempotencyKey: `password-reset:${saved.id}`, relatedType: 'password-reset', relatedId: saved.id, secrets: [token] });
 }
 
 /** Uses a token once: answers the member it belongs to, or refuses it (unknown, used or expired). */

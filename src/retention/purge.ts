@@ -25,7 +25,7 @@ export async function purgeExpiredSentEmails(
       if (!rows.length) break;
       const ids = rows.map((r) => r.id);
       const res = await deps.prisma.sentEmail.deleteMany({ where: { id: { in: ids } } });
-      await Promise.all(ids.map((id) => deps.storage.remove(`sent/${id}.eml`)));
+      await Promise.all(ids.flatMap((id) => [deps.storage.remove(`sent/${id}.eml`), deps.storage.remove(`sent/${id}.eml.sealed`)]));
       deleted += res.count;
       opts.heartbeat?.(deleted);
     }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SentEmail" ADD COLUMN     "secretEnc" TEXT;

@@ -74,7 +74,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
 
   it('shows and saves a member’s preferences and balance threshold', async () => {
     await page.goto(`${mr.url}/notifications?tab=preferences`);
-    await page.getByRole('textbox', { name: 'Membre' }).fill('Pilote');
+    await page.getByRole('combobox', { name: 'Membre' }).fill('Pilote');
     await page.getByRole('option', { name: 'PILOTE Paul' }).click();
     await page.getByLabel('Seuil d’alerte (€)').fill('20');
     await page.getByLabel('Solde (€)').fill('12.5');

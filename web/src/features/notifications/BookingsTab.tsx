@@ -1,7 +1,6 @@
 import { ActionIcon, Badge, Button, Group, Modal, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { IconArrowsMove, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +11,7 @@ import { useFormat } from '../../ui/format';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { toInstant, useAllResources, useBookings, useCancelBooking, useCreateBooking, useCreateResource, useMoveBooking, type BookingFilter } from './api';
 import { MemberSelect } from './MemberSelect';
+import { notify } from '../../ui/notify';
 
 type Booking = components['schemas']['BookingListItem'];
 const STATUS_COLOR: Record<string, string> = { confirmed: 'green', waitlisted: 'yellow', cancelled: 'gray' };
@@ -23,7 +23,7 @@ function NewResource() {
   const form = useForm({ mode: 'uncontrolled', initialValues: { name: '', kind: 'aircraft' } });
   const submit = form.onSubmit((body) => {
     setProblem(null);
-    create.mutate({ body }, { onSuccess: () => { form.reset(); notifications.show({ color: 'green', message: t('resources.created') }); }, onError: (e) => setProblem(applyProblem(form, e)) });
+    create.mutate({ body }, { onSuccess: () => { form.reset(); notify('green', t('resources.created')); }, onError: (e) => setProblem(applyProblem(form, e)) });
   });
   return (
     <form onSubmit={submit} noValidate aria-labelledby="new-resource">
@@ -48,7 +48,7 @@ function NewBooking({ resourceId }: { resourceId: string | null }) {
     create.mutate(
       { body: { memberId: v.memberId ?? '', resourceId: resourceId ?? '', start: toInstant(v.start), end: toInstant(v.end) } },
       {
-        onSuccess: (b) => { form.reset(); notifications.show({ color: 'green', message: t(b.status === 'waitlisted' ? 'bookings.waitlistedMsg' : 'bookings.createdMsg') }); },
+        onSuccess: (b) => { form.reset(); notify('green', t(b.status === 'waitlisted' ? 'bookings.waitlistedMsg' : 'bookings.createdMsg')); },
         onError: (e) => setProblem(applyProblem(form, e)),
       },
     );
@@ -76,7 +76,7 @@ function MoveModal({ booking, onClose }: { booking: Booking | null; onClose(): v
     setProblem(null);
     move.mutate(
       { params: { path: { id: booking!.id } }, body: { ...(v.start ? { start: toInstant(v.start) } : {}), ...(v.end ? { end: toInstant(v.end) } : {}) } },
-      { onSuccess: () => { notifications.show({ color: 'green', message: t('bookings.movedMsg') }); form.reset(); onClose(); }, onError: (e) => setProblem(applyProblem(form, e)) },
+      { onSuccess: () => { notify('green', t('bookings.movedMsg')); form.reset(); onClose(); }, onError: (e) => setProblem(applyProblem(form, e)) },
     );
   });
   return (
@@ -145,7 +145,7 @@ export function BookingsTab() {
           {cancel.error ? <ProblemAlert problem={cancel.error as Problem} /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setCancelling(null)}>{t('bookings.keep')}</Button>
-            <Button color="red.9" loading={cancel.isPending} onClick={() => cancel.mutate({ params: { path: { id: cancelling!.id } } }, { onSuccess: () => { setCancelling(null); notifications.show({ color: 'green', message: t('bookings.cancelledMsg') }); } })}>{t('bookings.confirmCancel')}</Button>
+            <Button color="red.9" loading={cancel.isPending} onClick={() => cancel.mutate({ params: { path: { id: cancelling!.id } } }, { onSuccess: () => { setCancelling(null); notify('green', t('bookings.cancelledMsg')); } })}>{t('bookings.confirmCancel')}</Button>
           </Group>
         </Stack>
       </Modal>

@@ -1,7 +1,6 @@
 import { Button, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { components } from '../../api/schema';
@@ -10,6 +9,7 @@ import { applyProblem, ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { toInstant, useAllResources, useDeclareMaintenance, useMaintenance } from './api';
+import { notify } from '../../ui/notify';
 
 type Period = components['schemas']['MaintenancePeriod'];
 
@@ -28,7 +28,7 @@ export function MaintenanceTab() {
     declare.mutate(
       { params: { path: { id: v.resourceId ?? '' } }, body: { start: toInstant(v.start), end: toInstant(v.end), reason: v.reason } },
       {
-        onSuccess: (r) => { form.reset(); notifications.show({ color: 'green', message: t('maintenance.declared', { bookings: r.affectedBookings.length, members: r.notifiedMembers.length }) }); },
+        onSuccess: (r) => { form.reset(); notify('green', t('maintenance.declared', { bookings: r.affectedBookings.length, members: r.notifiedMembers.length })); },
         onError: (e) => setProblem(applyProblem(form, e)),
       },
     );

@@ -1,6 +1,5 @@
 import { Button, Center, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../api/problem';
@@ -8,6 +7,7 @@ import { applyProblem, ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { useBalance, usePreferences, useSaveBalance, useSavePreferences } from './api';
 import { MemberSelect } from './MemberSelect';
+import { notify } from '../../ui/notify';
 
 const KINDS = ['bookings', 'reminders', 'maintenance', 'validity', 'balance'] as const;
 const MODES = ['none', 'immediate', 'digest'] as const;
@@ -30,7 +30,7 @@ function PreferencesForm({ memberId }: { memberId: string }) {
     setProblem(null);
     save.mutate(
       { params: { path: { id: memberId } }, body: { ...v, subscribeBookings: v.subscribeBookings as (typeof MODES)[number], subscribeValidities: v.subscribeValidities as (typeof MODES)[number] } },
-      { onSuccess: () => notifications.show({ color: 'green', message: t('saved', { ns: 'ui' }) }), onError: (e) => setProblem(applyProblem(form, e)) },
+      { onSuccess: () => notify('green', t('saved', { ns: 'ui' })), onError: (e) => setProblem(applyProblem(form, e)) },
     );
   });
   return (
@@ -64,11 +64,12 @@ function BalanceForm({ memberId }: { memberId: string }) {
   useEffect(() => {
     if (balance.data) form.setValues({ balance: balance.data.balance ?? '', threshold: balance.data.threshold ?? '' });
   }, [balance.data]);
+  if (balance.isPending) return <Center py="md"><Loader size="sm" aria-label={t('loading', { ns: 'ui' })} /></Center>;
   const submit = form.onSubmit((v) => {
     setProblem(null);
     save.mutate(
       { params: { path: { id: memberId } }, body: { balance: Number(v.balance || 0), threshold: v.threshold === '' ? null : Number(v.threshold) } },
-      { onSuccess: (r) => notifications.show({ color: r.alerted ? 'orange' : 'green', message: r.alerted ? t('balance.alerted') : t('saved', { ns: 'ui' }) }), onError: (e) => setProblem(applyProblem(form, e)) },
+      { onSuccess: (r) => notify(r.alerted ? 'orange' : 'green', r.alerted ? t('balance.alerted') : t('saved', { ns: 'ui' })), onError: (e) => setProblem(applyProblem(form, e)) },
     );
   });
   return (

@@ -1,7 +1,6 @@
 import { Badge, Button, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { components } from '../../api/schema';
@@ -11,6 +10,7 @@ import { useFormat } from '../../ui/format';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { toInstant, useCreateValidity, useValidities } from './api';
 import { MemberSelect } from './MemberSelect';
+import { notify } from '../../ui/notify';
 
 type Validity = components['schemas']['Validity'];
 
@@ -25,7 +25,7 @@ export function ValiditiesTab() {
   const form = useForm<{ memberId: string | null; kind: string; expiresAt: string | null }>({ mode: 'controlled', initialValues: { memberId: null, kind: '', expiresAt: null } });
   const submit = form.onSubmit((v) => {
     setProblem(null);
-    create.mutate({ body: { memberId: v.memberId ?? '', kind: v.kind, expiresAt: toInstant(v.expiresAt) } }, { onSuccess: () => { form.reset(); notifications.show({ color: 'green', message: t('validities.created') }); }, onError: (e) => setProblem(applyProblem(form, e)) });
+    create.mutate({ body: { memberId: v.memberId ?? '', kind: v.kind, expiresAt: toInstant(v.expiresAt) } }, { onSuccess: () => { form.reset(); notify('green', t('validities.created')); }, onError: (e) => setProblem(applyProblem(form, e)) });
   });
   const now = Date.now();
   const columns: Column<Validity>[] = [

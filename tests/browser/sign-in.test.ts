@@ -63,7 +63,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     }
     // A reload keeps the session (cookie), and the menu signs out.
     await page.reload();
-    await page.getByRole('button', { name: 'Menu of Claire Martin' }).click();
+    await page.getByRole('button', { name: 'Claire Martin' }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await page.reload();

@@ -9,7 +9,7 @@ import { SessionProvider, useSessionState } from './session';
 import { Shell } from './shell/Shell';
 
 // Shade 8 and a darker "dimmed" keep text at WCAG AA contrast (axe checks it in the browser tests).
-const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 8 }, defaultRadius: 'sm' });
+const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 8 }, defaultRadius: 'sm', autoContrast: true });
 const contrast: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-6)' }, dark: {} });
 
 const queryClient = new QueryClient({

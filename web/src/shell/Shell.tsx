@@ -41,10 +41,10 @@ function UserMenu() {
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={t('userMenu', { name })} data-testid="user-menu">
+        <UnstyledButton aria-label={name} title={t('userMenu', { name })} data-testid="user-menu">
           <Group gap="xs" wrap="nowrap">
-            <Avatar size="sm" color="blue" radius="xl">
-              {name.slice(0, 1).toUpperCase()}
+            <Avatar size="sm" color="blue" radius="xl" aria-hidden>
+              <IconUser size={16} />
             </Avatar>
             <Text size="sm" visibleFrom="sm">
               {name}
@@ -105,6 +105,7 @@ export function Shell() {
             label={t(n.label)}
             leftSection={<n.icon size={18} aria-hidden />}
             active={location.pathname === n.to || location.pathname.startsWith(`${n.to}/`)}
+            variant="filled"
             onClick={close}
           />
         ))}

@@ -7,6 +7,7 @@ import { $api } from '../../api/client';
 import type { components } from '../../api/schema';
 import { useFormat } from '../../ui/format';
 import { PagedTable, type Column } from '../../ui/PagedTable';
+import { STATUS_COLORS } from '../../ui/colors';
 
 type Mail = components['schemas']['ReceivedMailSummary'];
 type Sent = components['schemas']['SentEmailSummary'];
@@ -70,7 +71,7 @@ export function DocumentsTab({ memberId }: { memberId: string }) {
   );
 }
 
-const STATUS_COLOR: Record<string, string> = { sent: 'green', delivered: 'green', failed: 'red', bounced: 'red', queued: 'gray', sending: 'blue' };
+const STATUS_COLOR: Record<string, string> = { sent: STATUS_COLORS.ok, delivered: STATUS_COLORS.ok, failed: STATUS_COLORS.error, bounced: STATUS_COLORS.error, queued: STATUS_COLORS.neutral, sending: STATUS_COLORS.info };
 
 export function SentTab({ memberId }: { memberId: string }) {
   const { t } = useTranslation('members');
@@ -81,7 +82,7 @@ export function SentTab({ memberId }: { memberId: string }) {
     { key: 'date', header: t('col.date'), render: (s) => fmt.dateTime(s.sentAt ?? s.queuedAt) },
     { key: 'to', header: t('col.to'), render: (s) => s.to.join(', ') },
     { key: 'subject', header: t('col.subject'), render: (s) => s.subject },
-    { key: 'status', header: t('col.status'), render: (s) => <Badge color={STATUS_COLOR[s.status] ?? 'gray'}>{s.status}</Badge> },
+    { key: 'status', header: t('col.status'), render: (s) => <Badge color={STATUS_COLOR[s.status] ?? STATUS_COLORS.neutral}>{s.status}</Badge> },
   ];
   return <PagedTable label={t('tab.sent')} columns={columns} data={q.data} page={page} onPage={setPage} rowKey={(s) => s.id} loading={q.isFetching} error={q.error} empty={t('emptySent')} />;
 }

@@ -8,6 +8,7 @@ import { $api } from '../../api/client';
 import type { components } from '../../api/schema';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { MemberForm } from './MemberForm';
+import { STATUS_COLORS } from '../../ui/colors';
 
 type Member = components['schemas']['Member'];
 
@@ -37,7 +38,7 @@ export function MembersPage() {
       render: (m) => (
         <Group gap={4}>
           {m.emails.map((e) => (
-            <Badge key={e.address} variant="light" color={e.invalid ? 'red' : 'gray'} tt="none" title={e.invalid ? (e.invalidReason ?? t('invalid')) : undefined}>
+            <Badge key={e.address} variant="outline" color={e.invalid ? STATUS_COLORS.error : STATUS_COLORS.neutral} tt="none" title={e.invalid ? (e.invalidReason ?? t('invalid')) : undefined}>
               {e.address}
             </Badge>
           ))}

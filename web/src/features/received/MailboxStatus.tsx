@@ -8,6 +8,7 @@ import { $api } from '../../api/client';
 import { asProblem } from '../../api/problem';
 import { useIsAdmin } from '../../session';
 import { useFormat } from '../../ui/format';
+import { STATUS_COLORS } from '../../ui/colors';
 
 /** Last poll, last error in plain words, poll now, pause/resume (admins). */
 export function MailboxStatus() {
@@ -53,7 +54,7 @@ export function MailboxStatus() {
           <Text fw={600} size="sm">
             {t('mailbox.title')}
           </Text>
-          <Badge color={s.paused ? 'yellow' : s.lastError ? 'red' : 'green'}>{s.paused ? t('mailbox.paused') : s.lastError ? t('mailbox.failing') : t('mailbox.active')}</Badge>
+          <Badge color={s.paused ? STATUS_COLORS.warn : s.lastError ? STATUS_COLORS.error : STATUS_COLORS.ok}>{s.paused ? t('mailbox.paused') : s.lastError ? t('mailbox.failing') : t('mailbox.active')}</Badge>
           <Text size="sm" c="dimmed">
             {s.lastPollAt ? t('mailbox.lastPoll', { when: fmt.dateTime(s.lastPollAt) }) : t('mailbox.neverPolled')}
           </Text>

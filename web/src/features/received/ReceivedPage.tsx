@@ -11,6 +11,7 @@ import { PagedTable, type Column } from '../../ui/PagedTable';
 import { AssignModal } from './AssignModal';
 import { MailboxStatus } from './MailboxStatus';
 import { MemberName } from './MemberName';
+import { STATUS_COLORS } from '../../ui/colors';
 
 type Mail = components['schemas']['ReceivedMailSummary'];
 export const FILTERS = ['all', 'unassigned', 'assigned', 'quarantined'] as const;
@@ -60,7 +61,7 @@ export function ReceivedPage() {
       key: 'member',
       header: t('col.member'),
       visibleFrom: 'sm',
-      render: (m) => (m.memberId ? <MemberName id={m.memberId} /> : m.category === 'quarantined' ? <Badge color="gray">{t('filter.quarantined')}</Badge> : <UnassignedReason mail={m} />),
+      render: (m) => (m.memberId ? <MemberName id={m.memberId} /> : m.category === 'quarantined' ? <Badge color={STATUS_COLORS.neutral}>{t('filter.quarantined')}</Badge> : <UnassignedReason mail={m} />),
     },
     {
       key: 'actions',

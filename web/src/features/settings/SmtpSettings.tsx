@@ -1,0 +1,280 @@
+import { Alert, Button, Code, CopyButton, Divider, Group, NumberInput, Paper, PasswordInput, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { IconBrandGoogle, IconBrandWindows, IconCheck, IconPlugConnected } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { $api, fetchClient } from '../../api/client';
+import { asProblem, type Problem } from '../../api/problem';
+import type { components } from '../../api/schema';
+import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { Loading } from '../../ui/Loading';
+
+type Verify = components['schemas']['SmtpVerifyResult'];
+type Account = components['schemas']['SmtpAccount'];
+const SECURITY = ['ssl', 'starttls', 'none'] as const;
+
+/** The API's explanation of a connection test: what failed, and what to try. */
+export function VerifyResult({ result }: { result: { ok: boolean; message: string; hint?: string; serverResponse?: string } | null }) {
+  const { t } = useTranslation('settings');
+  if (!result) return null;
+  return (
+    <Alert color={result.ok ? 'green' : 'red'} title={result.ok ? t('test.ok') : t('test.failed')} role="status" data-testid="verify-result">
+      <Text size="sm">{result.message}</Text>
+      {result.hint && (
+        <Text size="sm" mt={4}>
+          {result.hint}
+        </Text>
+      )}
+      {result.serverResponse && (
+        <Code block mt={4}>
+          {result.serverResponse}
+        </Code>
+      )}
+    </Alert>
+  );
+}
+
+function SmtpForm({ account }: { account: Account | null }) {
+  const { t } = useTranslation('settings');
+  const queryClient = useQueryClient();
+  const presets = $api.useQuery('get', '/api/v1/settings/smtp/presets');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [result, setResult] = useState<Verify | null>(null);
+  const [testing, setTesting] = useState(false);
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: {
+      preset: null as string | null,
+      host: account?.host ?? '',
+      port: (account?.port ?? 465) as number | string,
+      security: (account?.security ?? 'ssl') as string,
+      username: account?.username ?? '',
+      password: '',
+      fromAddress: account?.fromAddress ?? '',
+      fromName: account?.fromName ?? '',
+      replyTo: account?.replyTo ?? '',
+    },
+  });
+  const preset = presets.data?.find((p) => p.id === form.values.preset);
+  const body = () => {
+    const v = form.getValues();
+    return {
+      host: v.host || undefined,
+      port: v.port === '' ? undefined : Number(v.port),
+      security: v.security as (typeof SECURITY)[number],
+      username: v.username || null,
+      ...(v.password ? { password: v.password } : {}),
+      fromAddress: v.fromAddress,
+      fromName: v.fromName || null,
+      replyTo: v.replyTo || null,
+    };
+  };
+  const test = async () => {
+    setProblem(null);
+    setResult(null);
+    setTesting(true);
+    const res = await fetchClient.POST('/api/v1/settings/smtp/verify', { body: { settings: body() } });
+    setTesting(false);
+    if (res.error) setProblem(applyProblem(form, res.error));
+    else setResult(res.data);
+  };
+  const save = form.onSubmit(async () => {
+    setProblem(null);
+    const res = await fetchClient.PUT('/api/v1/settings/smtp', { body: body() });
+    if (res.error) return setProblem(applyProblem(form, res.error));
+    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/settings/smtp'] });
+    form.setFieldValue('password', '');
+    notifications.show({ color: 'green', message: t('saved', { ns: 'ui' }) });
+  });
+
+  return (
+    <form onSubmit={save} noValidate>
+      <Stack>
+        <Select
+          label={t('smtp.preset')}
+          description={t('smtp.presetHelp')}
+          placeholder={t('smtp.presetPlaceholder')}
+          searchable
+          clearable
+          data={(presets.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          {...form.getInputProps('preset')}
+          onChange={(id) => {
+            form.setFieldValue('preset', id);
+            const p = presets.data?.find((x) => x.id === id);
+            if (p) form.setValues({ host: p.host, port: p.port, security: p.security });
+          }}
+        />
+        {preset?.note && (
+          <Alert color="blue" role="note">
+            {preset.note}
+          </Alert>
+        )}
+        <Group grow align="start">
+          <TextInput label={t('smtp.host')} required {...form.getInputProps('host')} />
+          <NumberInput label={t('smtp.port')} min={1} max={65535} required {...form.getInputProps('port')} />
+        </Group>
+        <div>
+          <Text size="sm" fw={500} id="smtp-security-label">
+            {t('smtp.security')}
+          </Text>
+          <SegmentedControl aria-labelledby="smtp-security-label" data={SECURITY.map((s) => ({ value: s, label: t(`smtp.securityName.${s}`) }))} {...form.getInputProps('security')} />
+        </div>
+        <Group grow align="start">
+          <TextInput label={t('smtp.username')} autoComplete="off" {...form.getInputProps('username')} />
+          <PasswordInput label={t('smtp.password')} autoComplete="new-password" description={account?.passwordSet ? t('smtp.passwordKept') : undefined} {...form.getInputProps('password')} />
+        </Group>
+        <Group grow align="start">
+          <TextInput label={t('smtp.fromAddress')} type="email" required {...form.getInputProps('fromAddress')} />
+          <TextInput label={t('smtp.fromName')} {...form.getInputProps('fromName')} />
+        </Group>
+        <TextInput label={t('smtp.replyTo')} type="email" {...form.getInputProps('replyTo')} />
+        <ProblemAlert problem={problem} />
+        <VerifyResult result={result} />
+        <Group>
+          <Button variant="default" leftSection={<IconPlugConnected size={16} />} loading={testing} onClick={() => void test()}>
+            {t('test.button')}
+          </Button>
+          <Button type="submit" loading={form.submitting}>
+            {t('save', { ns: 'ui' })}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function OAuthButtons({ account }: { account: Account | null }) {
+  const { t } = useTranslation('settings');
+  const queryClient = useQueryClient();
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const connect = async (provider: 'gmail' | 'microsoft') => {
+    setProblem(null);
+    const res = provider === 'gmail' ? await fetchClient.POST('/api/v1/settings/gmail/authorize', { body: {} }) : await fetchClient.POST('/api/v1/settings/microsoft/authorize', { body: {} });
+    if (res.error) return setProblem(asProblem(res.error));
+    window.location.assign(res.data.authorizationUrl);
+  };
+  const revoke = async () => {
+    const provider = account?.provider === 'microsoft' ? 'microsoft' : 'gmail';
+    const res = provider === 'gmail' ? await fetchClient.DELETE('/api/v1/settings/gmail') : await fetchClient.DELETE('/api/v1/settings/microsoft');
+    if (res.error) return setProblem(asProblem(res.error));
+    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/settings/smtp'] });
+    notifications.show({ message: t('oauth.revoked') });
+  };
+  return (
+    <Stack>
+      <Text size="sm">{t('oauth.help')}</Text>
+      <ProblemAlert problem={problem} />
+      {account?.oauthConnected && (
+        <Alert color="green" icon={<IconCheck />}>
+          {t('oauth.connected', { address: account.fromAddress })}
+        </Alert>
+      )}
+      <Group>
+        <Button variant="default" leftSection={<IconBrandGoogle size={16} />} onClick={() => void connect('gmail')}>
+          {t('oauth.gmail')}
+        </Button>
+        <Button variant="default" leftSection={<IconBrandWindows size={16} />} onClick={() => void connect('microsoft')}>
+          {t('oauth.microsoft')}
+        </Button>
+        {account?.oauthConnected && (
+          <Button color="red" variant="light" onClick={() => void revoke()}>
+            {t('oauth.revoke')}
+          </Button>
+        )}
+      </Group>
+    </Stack>
+  );
+}
+
+function DkimSection() {
+  const { t } = useTranslation('settings');
+  const queryClient = useQueryClient();
+  const dkim = $api.useQuery('get', '/api/v1/settings/dkim', {}, { retry: false });
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const form = useForm({ mode: 'uncontrolled', initialValues: { domain: '', selector: 'mailroom' } });
+  const submit = form.onSubmit(async (v) => {
+    setProblem(null);
+    const res = await fetchClient.PUT('/api/v1/settings/dkim', { body: { ...v, generate: true } });
+    if (res.error) return setProblem(applyProblem(form, res.error));
+    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/settings/dkim'] });
+  });
+  if (dkim.isPending) return <Loading />;
+  if (dkim.data) {
+    const r = dkim.data.dnsRecord;
+    return (
+      <Stack gap="xs">
+        <Text size="sm">{t('dkim.publish', { domain: dkim.data.domain })}</Text>
+        <Text size="sm" fw={500}>
+          {t('dkim.name')}
+        </Text>
+        <Code block>{r.name}</Code>
+        <Text size="sm" fw={500}>
+          {t('dkim.value')} ({r.type})
+        </Text>
+        <Code block style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>
+          {r.value}
+        </Code>
+        <CopyButton value={r.value}>
+          {({ copied, copy }) => (
+            <Button size="xs" variant="light" w="fit-content" onClick={copy}>
+              {copied ? t('copied', { ns: 'ui' }) : t('copy', { ns: 'ui' })}
+            </Button>
+          )}
+        </CopyButton>
+      </Stack>
+    );
+  }
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <Text size="sm">{t('dkim.help')}</Text>
+        <ProblemAlert problem={problem} />
+        <Group grow align="start">
+          <TextInput label={t('dkim.domain')} placeholder="aeroclub.example" required {...form.getInputProps('domain')} />
+          <TextInput label={t('dkim.selector')} required {...form.getInputProps('selector')} />
+        </Group>
+        <Button type="submit" variant="default" w="fit-content" loading={form.submitting}>
+          {t('dkim.generate')}
+        </Button>
+      </Stack>
+    </form>
+  );
+}
+
+export function SmtpSettings() {
+  const { t } = useTranslation('settings');
+  const q = $api.useQuery('get', '/api/v1/settings/smtp');
+  if (q.isPending) return <Loading />;
+  if (q.isError) return <ProblemAlert problem={asProblem(q.error)} />;
+  return (
+    <Stack>
+      <Title order={2} size="h3">
+        {t('section.smtp')}
+      </Title>
+      <Text size="sm" c="dimmed">
+        {t('smtp.effective', { label: q.data.effective.label, from: q.data.effective.from })}
+      </Text>
+      <Paper withBorder p="md">
+        <Title order={3} size="h4" mb="sm">
+          {t('smtp.title')}
+        </Title>
+        <SmtpForm account={q.data.account} />
+      </Paper>
+      <Paper withBorder p="md">
+        <Title order={3} size="h4" mb="sm">
+          {t('oauth.title')}
+        </Title>
+        <OAuthButtons account={q.data.account} />
+      </Paper>
+      <Divider />
+      <Paper withBorder p="md">
+        <Title order={3} size="h4" mb="sm">
+          {t('dkim.title')}
+        </Title>
+        <DkimSection />
+      </Paper>
+    </Stack>
+  );
+}

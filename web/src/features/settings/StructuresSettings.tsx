@@ -1,0 +1,130 @@
+import { Button, Checkbox, Group, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useQueryClient } from '@tanstack/react-query';
+import { IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { $api, fetchClient } from '../../api/client';
+import type { Problem } from '../../api/problem';
+import type { components } from '../../api/schema';
+import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { Loading } from '../../ui/Loading';
+import { PagedTable } from '../../ui/PagedTable';
+import { TemplateEditor } from './TemplateEditor';
+
+type Structure = components['schemas']['Structure'];
+const INVOICE_TEMPLATE = 'invoice';
+
+function StructureForm({ structure, onClose }: { structure: Structure | null; onClose(): void }) {
+  const { t } = useTranslation('settings');
+  const queryClient = useQueryClient();
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const form = useForm({
+    mode: 'uncontrolled',
+    initialValues: { name: structure?.name ?? '', senderName: structure?.senderName ?? '', senderEmail: structure?.senderEmail ?? '', replyTo: structure?.replyTo ?? '', invoiceSecondAddressCc: structure?.invoiceSecondAddressCc ?? false },
+  });
+  const submit = form.onSubmit(async (v) => {
+    setProblem(null);
+    const body = { name: v.name, senderName: v.senderName || null, senderEmail: v.senderEmail || null, replyTo: v.replyTo || null, invoiceSecondAddressCc: v.invoiceSecondAddressCc };
+    const res = structure ? await fetchClient.PATCH('/api/v1/structures/{id}', { params: { path: { id: structure.id } }, body }) : await fetchClient.POST('/api/v1/structures', { body });
+    if (res.error) return setProblem(applyProblem(form, res.error));
+    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/structures'] });
+    onClose();
+  });
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <ProblemAlert problem={problem} />
+        <TextInput label={t('structures.name')} required data-autofocus {...form.getInputProps('name')} />
+        <Group grow align="start">
+          <TextInput label={t('structures.senderName')} {...form.getInputProps('senderName')} />
+          <TextInput label={t('structures.senderEmail')} type="email" {...form.getInputProps('senderEmail')} />
+        </Group>
+        <TextInput label={t('smtp.replyTo')} type="email" {...form.getInputProps('replyTo')} />
+        <Checkbox label={t('structures.secondAddressCc')} {...form.getInputProps('invoiceSecondAddressCc', { type: 'checkbox' })} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('cancel', { ns: 'ui' })}
+          </Button>
+          <Button type="submit" loading={form.submitting}>
+            {t('save', { ns: 'ui' })}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function InvoiceTemplate({ structure }: { structure: Structure }) {
+  const { t } = useTranslation('settings');
+  const q = $api.useQuery('get', '/api/v1/templates', { params: { query: { structureId: structure.id } } });
+  const template = q.data?.find((x) => x.key === INVOICE_TEMPLATE);
+  if (q.isPending) return <Loading />;
+  if (!template) return null;
+  return (
+    <Paper withBorder p="md">
+      <Title order={3} size="h4" mb="sm">
+        {t('structures.invoiceTemplate', { name: structure.name })}
+      </Title>
+      <TemplateEditor key={structure.id} template={template} structureId={structure.id} />
+    </Paper>
+  );
+}
+
+export function StructuresSettings() {
+  const { t } = useTranslation('settings');
+  const [page, setPage] = useState(1);
+  const [editing, setEditing] = useState<Structure | 'new' | null>(null);
+  const [selected, setSelected] = useState<Structure | null>(null);
+  const q = $api.useQuery('get', '/api/v1/structures', { params: { query: { page } } });
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2} size="h3">
+          {t('section.structures')}
+        </Title>
+        <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+          {t('structures.new')}
+        </Button>
+      </Group>
+      <Text size="sm" c="dimmed">
+        {t('structures.help')}
+      </Text>
+      <PagedTable
+        label={t('section.structures')}
+        data={q.data}
+        page={page}
+        onPage={setPage}
+        loading={q.isFetching}
+        error={q.error}
+        rowKey={(s) => s.id}
+        empty={t('structures.empty')}
+        columns={[
+          { key: 'name', header: t('structures.name'), render: (s) => s.name },
+          { key: 'sender', header: t('structures.sender'), render: (s) => [s.senderName, s.senderEmail && `<${s.senderEmail}>`].filter(Boolean).join(' ') },
+          { key: 'replyTo', header: t('smtp.replyTo'), visibleFrom: 'sm', render: (s) => s.replyTo },
+          {
+            key: 'actions',
+            header: t('structures.actions'),
+            render: (s) => (
+              <Group gap="xs" wrap="nowrap">
+                <Button size="xs" variant="default" onClick={() => setEditing(s)} aria-label={`${t('edit', { ns: 'ui' })} ${s.name}`}>
+                  {t('edit', { ns: 'ui' })}
+                </Button>
+                <Button size="xs" variant="light" onClick={() => setSelected(s)} aria-label={t('structures.invoiceTemplate', { name: s.name })}>
+                  {t('structures.template')}
+                </Button>
+              </Group>
+            ),
+          },
+        ]}
+      />
+      {selected && <InvoiceTemplate structure={selected} />}
+      {editing && (
+        <Modal opened onClose={() => setEditing(null)} title={editing === 'new' ? t('structures.new') : t('structures.edit')}>
+          <StructureForm structure={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+        </Modal>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,79 @@
+import { Badge, Button, Card, Group, Stack, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useDebouncedValue } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { $api, fetchClient } from '../../api/client';
+import { asProblem, type Problem } from '../../api/problem';
+import { applyProblem, ProblemAlert } from '../../ui/forms';
+
+export interface TemplateInfo {
+  key: string;
+  description: string;
+  placeholders: Record<string, string>;
+  source: string;
+  subject: string;
+  text: string;
+  html: string | null;
+}
+
+/**
+ * Edit one template (for the organisation, or one structure) with a live preview rendered by
+ * the API from the draft — placeholders such as &personne and &periode are the API's business.
+ */
+export function TemplateEditor({ template, structureId }: { template: TemplateInfo; structureId?: string }) {
+  const { t } = useTranslation('settings');
+  const queryClient = useQueryClient();
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const form = useForm({ mode: 'controlled', initialValues: { subject: template.subject, text: template.text } });
+  const [draft] = useDebouncedValue(form.values, 400);
+  const preview = $api.useQuery('post', '/api/v1/templates/{key}/preview', { params: { path: { key: template.key } }, body: { structureId, draft } }, { placeholderData: (p) => p, retry: false });
+  const submit = form.onSubmit(async (v) => {
+    setProblem(null);
+    const res = await fetchClient.PUT('/api/v1/templates/{key}', { params: { path: { key: template.key } }, body: { ...v, structureId } });
+    if (res.error) return setProblem(applyProblem(form, res.error));
+    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/templates'] });
+    notifications.show({ color: 'green', message: t('saved', { ns: 'ui' }) });
+  });
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <Text size="sm">{template.description}</Text>
+        <Group gap={4}>
+          {Object.entries(template.placeholders).map(([name, help]) => (
+            <Tooltip key={name} label={help}>
+              <Badge variant="light" tt="none" style={{ cursor: 'help' }} tabIndex={0}>
+                {name.startsWith('&') ? name : `&${name}`}
+              </Badge>
+            </Tooltip>
+          ))}
+        </Group>
+        <ProblemAlert problem={problem} />
+        <TextInput label={t('templates.subject')} required {...form.getInputProps('subject')} />
+        <Textarea label={t('templates.text')} autosize minRows={6} required {...form.getInputProps('text')} />
+        <Card withBorder aria-live="polite" aria-label={t('templates.preview')}>
+          <Text size="xs" c="dimmed" mb={4}>
+            {t('templates.preview')}
+          </Text>
+          {preview.isError ? (
+            <ProblemAlert problem={asProblem(preview.error)} />
+          ) : (
+            <>
+              <Text fw={600} size="sm" data-testid="preview-subject">
+                {preview.data?.subject}
+              </Text>
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="preview-text">
+                {preview.data?.text}
+              </Text>
+            </>
+          )}
+        </Card>
+        <Button type="submit" loading={form.submitting} w="fit-content">
+          {t('save', { ns: 'ui' })}
+        </Button>
+      </Stack>
+    </form>
+  );
+}

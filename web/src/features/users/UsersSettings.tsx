@@ -1,0 +1,152 @@
+import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { IconUserPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { $api, fetchClient } from '../../api/client';
+import { asProblem, type Problem } from '../../api/problem';
+import { useSession } from '../../session';
+import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { useFormat } from '../../ui/format';
+import { PagedTable } from '../../ui/PagedTable';
+import { STATUS_COLORS } from '../../ui/colors';
+
+const ROLES = ['staff', 'admin'] as const;
+
+function InviteForm({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation('users');
+  const queryClient = useQueryClient();
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [link, setLink] = useState<string | null>(null);
+  const form = useForm({ mode: 'uncontrolled', initialValues: { email: '', name: '', role: 'staff' as string } });
+  const submit = form.onSubmit(async (v) => {
+    setProblem(null);
+    const res = await fetchClient.POST('/api/v1/users/invitations', { body: { email: v.email, role: v.role as 'staff' | 'admin', ...(v.name ? { name: v.name } : {}) } });
+    if (res.error) return setProblem(applyProblem(form, res.error));
+    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/users'] });
+    setLink(res.data.invitationUrl);
+  });
+  if (link) {
+    return (
+      <Stack>
+        <Alert color="green">{t('invited')}</Alert>
+        <Code block style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>
+          {link}
+        </Code>
+        <Group justify="space-between">
+          <CopyButton value={link}>{({ copied, copy }) => <Button variant="light" onClick={copy}>{copied ? t('copied', { ns: 'ui' }) : t('copy', { ns: 'ui' })}</Button>}</CopyButton>
+          <Button onClick={onClose}>{t('close', { ns: 'ui' })}</Button>
+        </Group>
+      </Stack>
+    );
+  }
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <ProblemAlert problem={problem} />
+        <TextInput label={t('email')} type="email" required data-autofocus {...form.getInputProps('email')} />
+        <TextInput label={t('name')} {...form.getInputProps('name')} />
+        <Select label={t('role')} allowDeselect={false} data={ROLES.map((r) => ({ value: r, label: t(`roleName.${r}`) }))} {...form.getInputProps('role')} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('cancel', { ns: 'ui' })}
+          </Button>
+          <Button type="submit" loading={form.submitting}>
+            {t('send')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function UsersSettings() {
+  const { t } = useTranslation('users');
+  const fmt = useFormat();
+  const me = useSession().user;
+  const queryClient = useQueryClient();
+  const [page, setPage] = useState(1);
+  const [inviting, setInviting] = useState(false);
+  const [removing, setRemoving] = useState<{ id: string; email: string } | null>(null);
+  const q = $api.useQuery('get', '/api/v1/users', { params: { query: { page } } });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/users'] });
+  const changeRole = async (id: string, role: string) => {
+    const res = await fetchClient.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: { role: role as 'staff' | 'admin' } });
+    if (res.error) notifications.show({ color: 'red', title: t('error', { ns: 'ui' }), message: asProblem(res.error).detail });
+    await refresh();
+  };
+  const remove = async () => {
+    if (!removing) return;
+    const res = await fetchClient.DELETE('/api/v1/users/{id}', { params: { path: { id: removing.id } } });
+    if (res.error) notifications.show({ color: 'red', title: t('error', { ns: 'ui' }), message: asProblem(res.error).detail });
+    setRemoving(null);
+    await refresh();
+  };
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2} size="h3">
+          {t('title')}
+        </Title>
+        <Button leftSection={<IconUserPlus size={16} />} onClick={() => setInviting(true)}>
+          {t('invite')}
+        </Button>
+      </Group>
+      <PagedTable
+        label={t('title')}
+        data={q.data}
+        page={page}
+        onPage={setPage}
+        loading={q.isFetching}
+        error={q.error}
+        rowKey={(u) => u.id}
+        empty={t('empty')}
+        columns={[
+          { key: 'name', header: t('name'), render: (u) => <Text size="sm">{u.name ?? '—'}</Text> },
+          { key: 'email', header: t('email'), render: (u) => u.email },
+          {
+            key: 'role',
+            header: t('role'),
+            render: (u) => (
+              <Select size="xs" w={150} aria-label={t('roleOf', { email: u.email })} allowDeselect={false} value={u.role} data={ROLES.map((r) => ({ value: r, label: t(`roleName.${r}`) }))} onChange={(r) => r && void changeRole(u.id, r)} />
+            ),
+          },
+          { key: 'status', header: t('status'), visibleFrom: 'sm', render: (u) => <Badge color={u.status === 'active' ? STATUS_COLORS.ok : STATUS_COLORS.neutral}>{t(`statusName.${u.status}`)}</Badge> },
+          { key: 'last', header: t('lastLogin'), visibleFrom: 'md', render: (u) => fmt.dateTime(u.lastLoginAt) },
+          {
+            key: 'actions',
+            header: t('actions'),
+            render: (u) =>
+              u.id === me.id ? null : (
+                <Button size="xs" color="red" variant="subtle" onClick={() => setRemoving(u)} aria-label={t('removeUser', { email: u.email })}>
+                  {t('remove')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+      {inviting && (
+        <Modal opened onClose={() => setInviting(false)} title={t('invite')}>
+          <InviteForm onClose={() => setInviting(false)} />
+        </Modal>
+      )}
+      {removing && (
+        <Modal opened onClose={() => setRemoving(null)} title={t('removeTitle')}>
+          <Stack>
+            <Text size="sm">{t('removeConfirm', { email: removing.email })}</Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setRemoving(null)}>
+                {t('cancel', { ns: 'ui' })}
+              </Button>
+              <Button color="red" onClick={() => void remove()}>
+                {t('remove')}
+              </Button>
+            </Group>
+          </Stack>
+        </Modal>
+      )}
+    </Stack>
+  );
+}

@@ -5,7 +5,7 @@ import { sameToken } from '../auth/tokens';
 import type { PrismaClient } from '../generated/prisma/client';
 import { CSRF_HEADER, SUSPENDED_MESSAGE } from '../shared/auth';
 import { AppError } from '../shared/errors';
-import { readSessionCookie } from './session-cookie';
+import { readSessionCookies } from './session-cookie';
 
 export interface AuthContext {
   organizationId: string;
@@ -48,7 +48,7 @@ export function authenticate(prisma: PrismaClient, times: SessionTimes) {
         if (!match) throw new AppError('UNAUTHENTICATED', 'Use "Authorization: Bearer <api key>"');
         const key = await findActiveApiKey(prisma, match[1]!);
         if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
-        if (await suspended(prisma, key.organizationId)) throw new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
+        if (key.organization.suspendedAt) throw new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
         req.auth = { organizationId: key.organizationId, role: key.role, keyId: key.id, userId: null, sessionId: null, memberId: key.memberId };
         // lastUsedAt at most once a minute per key, off the request path.
         const now = Date.now();
@@ -58,12 +58,13 @@ export function authenticate(prisma: PrismaClient, times: SessionTimes) {
         }
         return next();
       }
-      const token = readSessionCookie(req);
-      if (!token) return next();
-      const session = await findSession(prisma, token, times);
+      let session: Awaited<ReturnType<typeof findSession>> = null;
+      for (const token of readSessionCookies(req)) {
+        session = await findSession(prisma, token, times);
+        if (session) break;
+      }
       if (!session) return next();
-      const user = await prisma.user.findUnique({ where: { id: session.userId }, include: { organization: { select: { suspendedAt: true } } } });
-      if (!user) return next();
+      const { user } = session;
       if (user.organization.suspendedAt) {
         req.authRefused = new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
         return next();
@@ -78,11 +79,6 @@ export function authenticate(prisma: PrismaClient, times: SessionTimes) {
       next(err);
     }
   };
-}
-
-async function suspended(prisma: PrismaClient, organizationId: string): Promise<boolean> {
-  const org = await prisma.organization.findUnique({ where: { id: organizationId }, select: { suspendedAt: true } });
-  return Boolean(org?.suspendedAt);
 }
 
 const RANK = { staff: 1, admin: 2 } as const;

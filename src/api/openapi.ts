@@ -1,8 +1,10 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { SESSION_COOKIE } from '../shared/auth';
 
 export function createRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API key created with `npm run mailroom -- key:create`' });
+  registry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The staff console session (POST /api/v1/auth/login); writes also need the X-CSRF-Token header' });
   return registry;
 }
 

@@ -85,7 +85,7 @@ export class ApiRouter {
       summary: spec.summary,
       description: spec.description,
       tags: spec.tags,
-      security: spec.role === 'public' ? [] : [{ bearerAuth: [] }],
+      security: spec.role === 'public' ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }],
       request: {
         params: spec.params as never,
         query: spec.query as never,

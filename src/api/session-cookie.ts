@@ -19,13 +19,20 @@ export function clearSessionCookie(req: Request, res: Response): void {
   res.clearCookie(SESSION_COOKIE, options(req));
 }
 
-/** The session token from the Cookie header (RFC 6265 §5.4: `name=value` pairs separated by "; "). */
-export function readSessionCookie(req: Request): string | undefined {
+/**
+ * The session token candidates from the Cookie header (RFC 6265 §5.4:
+ * `name=value` pairs separated by "; "). A browser may send several cookies
+ * of the same name (other paths, or one planted by a sibling domain), so every
+ * non-empty value is a candidate — at most three, to bound the lookups.
+ */
+export function readSessionCookies(req: Request): string[] {
   const header = req.headers.cookie;
-  if (!header) return undefined;
+  if (!header) return [];
+  const found: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim() || undefined;
+    const value = eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE ? part.slice(eq + 1).trim() : '';
+    if (value && found.length < 3) found.push(value);
   }
-  return undefined;
+  return found;
 }

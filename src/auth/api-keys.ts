@@ -22,9 +22,10 @@ export async function createApiKey(
   return { key, record };
 }
 
-export async function findActiveApiKey(prisma: PrismaClient, key: string): Promise<ApiKey | null> {
+/** The key's record with its organisation's suspension (one query per request), or null when unknown or revoked. */
+export async function findActiveApiKey(prisma: PrismaClient, key: string): Promise<(ApiKey & { organization: { suspendedAt: Date | null } }) | null> {
   if (!key.startsWith(PREFIX) || key.length > 200) return null;
-  const record = await prisma.apiKey.findUnique({ where: { hash: hashApiKey(key) } });
+  const record = await prisma.apiKey.findUnique({ where: { hash: hashApiKey(key) }, include: { organization: { select: { suspendedAt: true } } } });
   if (!record || record.revokedAt) return null;
   return record;
 }

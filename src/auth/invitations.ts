@@ -1,7 +1,7 @@
 import { publicUrl, type Config } from '../config';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { UserRole } from '../generated/prisma/enums';
-import { consolePaths } from '../shared/auth';
+import { consolePaths, SUSPENDED_MESSAGE } from '../shared/auth';
 import { AppError, notFound, validationError } from '../shared/errors';
 import { hashPassword } from './passwords';
 import type { AuthConfig } from './sign-in';
@@ -83,6 +83,7 @@ export async function acceptInvitation(
   input: { password: string; name?: string; email?: string },
 ): Promise<User> {
   const row = await liveInvitation(prisma, token);
+  if (row.organization.suspendedAt) throw new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
   if (!row.userId && !input.email) throw validationError('email', 'required: this link creates the first account, give its email address');
   const passwordHash = await hashPassword(input.password, config.PASSWORD_SCRYPT_N);
   return prisma.$transaction(async (tx) => {

@@ -1,10 +1,10 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../shared/errors';
 
-export interface LoginLimits {
-  perAccount: number;
-  perIp: number;
-  windowSeconds: number;
+/** A counter and how many attempts it allows within the window. */
+export interface AttemptCheck {
+  key: string;
+  limit: number;
 }
 
 export const attemptKeys = (email: string, ip: string) => ({ account: `account:${email}`, ip: `ip:${ip}` });
@@ -17,20 +17,17 @@ export const attemptKeys = (email: string, ip: string) => ({ account: `account:$
  * attempt removes its rows (it tested nothing) and answers 429 with the
  * seconds until the oldest failure leaves the window.
  */
-export async function beginAttempt(prisma: PrismaClient, keys: { account: string; ip: string }, limits: LoginLimits, now = new Date()): Promise<string[]> {
-  const since = new Date(now.getTime() - limits.windowSeconds * 1000);
-  const rows = await prisma.loginAttempt.createManyAndReturn({ data: [{ key: keys.account, createdAt: now }, { key: keys.ip, createdAt: now }], select: { id: true } });
+export async function beginAttempt(prisma: PrismaClient, checks: AttemptCheck[], windowSeconds: number, message: string, now = new Date()): Promise<string[]> {
+  const since = new Date(now.getTime() - windowSeconds * 1000);
+  const rows = await prisma.loginAttempt.createManyAndReturn({ data: checks.map((c) => ({ key: c.key, createdAt: now })), select: { id: true } });
   const ids = rows.map((r) => r.id);
-  const [account, ip] = await Promise.all([
-    prisma.loginAttempt.count({ where: { key: keys.account, createdAt: { gt: since } } }),
-    prisma.loginAttempt.count({ where: { key: keys.ip, createdAt: { gt: since } } }),
-  ]);
-  const over = account > limits.perAccount ? keys.account : ip > limits.perIp ? keys.ip : null;
+  const counts = await Promise.all(checks.map((c) => prisma.loginAttempt.count({ where: { key: c.key, createdAt: { gt: since } } })));
+  const over = checks.find((c, i) => counts[i]! > c.limit);
   if (!over) return ids;
   await prisma.loginAttempt.deleteMany({ where: { id: { in: ids } } });
-  const oldest = await prisma.loginAttempt.findFirst({ where: { key: over, createdAt: { gt: since } }, orderBy: { createdAt: 'asc' } });
-  const retryAfter = Math.max(1, Math.ceil(((oldest?.createdAt.getTime() ?? now.getTime()) + limits.windowSeconds * 1000 - now.getTime()) / 1000));
-  throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts; try again later', { extra: { retryAfter } });
+  const oldest = await prisma.loginAttempt.findFirst({ where: { key: over.key, createdAt: { gt: since } }, orderBy: { createdAt: 'asc' } });
+  const retryAfter = Math.max(1, Math.ceil(((oldest?.createdAt.getTime() ?? now.getTime()) + windowSeconds * 1000 - now.getTime()) / 1000));
+  throw new AppError('RATE_LIMITED', message, { extra: { retryAfter } });
 }
 
 /** A successful sign-in: the account's failures are forgotten, and this attempt was no failure. */
@@ -38,10 +35,7 @@ export async function attemptSucceeded(prisma: PrismaClient, keys: { account: st
   await prisma.loginAttempt.deleteMany({ where: { OR: [{ key: keys.account }, { id: { in: ids } }] } });
 }
 
-let lastSweep = 0;
-/** Forgets failures older than the window, at most once a minute per process. */
+/** Forgets failures older than the window. */
 export async function sweepAttempts(prisma: PrismaClient, windowSeconds: number, now = Date.now()): Promise<void> {
-  if (now - lastSweep < 60_000) return;
-  lastSweep = now;
   await prisma.loginAttempt.deleteMany({ where: { createdAt: { lt: new Date(now - windowSeconds * 1000) } } });
 }

@@ -33,10 +33,14 @@ export async function createSession(
   return { token, session };
 }
 
-/** The live session of a cookie token, or null (unknown, idle too long, past its end: then deleted). */
-export async function findSession(prisma: PrismaClient, token: string, times: SessionTimes, now = new Date()): Promise<Session | null> {
+/**
+ * The live session of a cookie token with its user and the organisation's
+ * suspension, in one query; null when unknown, idle too long or past its end
+ * (then deleted).
+ */
+export async function findSession(prisma: PrismaClient, token: string, times: SessionTimes, now = new Date()) {
   if (token.length > 200) return null;
-  const session = await prisma.session.findUnique({ where: { tokenHash: hashToken(token) } });
+  const session = await prisma.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { include: { organization: { select: { suspendedAt: true } } } } } });
   if (!session) return null;
   const idleEnd = session.lastSeenAt.getTime() + times.idleSeconds * 1000;
   if (session.expiresAt <= now || idleEnd <= now.getTime()) {
@@ -48,6 +52,11 @@ export async function findSession(prisma: PrismaClient, token: string, times: Se
     await prisma.session.updateMany({ where: { id: session.id }, data: { lastSeenAt: now } });
   }
   return session;
+}
+
+/** Deletes sessions past their end or idle too long (those never presented again would stay otherwise). */
+export async function sweepSessions(prisma: PrismaClient, times: SessionTimes, now = Date.now()): Promise<void> {
+  await prisma.session.deleteMany({ where: { OR: [{ expiresAt: { lt: new Date(now) } }, { lastSeenAt: { lt: new Date(now - times.idleSeconds * 1000) } }] } });
 }
 
 export async function deleteSession(prisma: PrismaClient, id: string): Promise<void> {

@@ -4,7 +4,7 @@ import { AppError, validationError } from '../shared/errors';
 import { SUSPENDED_MESSAGE } from '../shared/auth';
 import { attemptKeys, attemptSucceeded, beginAttempt, sweepAttempts } from './login-limit';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
-import { createSession, revokeUserSessions } from './sessions';
+import { createSession, revokeUserSessions, sweepSessions } from './sessions';
 import { normalizeEmail, sessionInfo, type SessionInfo } from './users';
 
 export type AuthConfig = Pick<
@@ -27,14 +27,24 @@ export async function signIn(
   input: { email: string; password: string; ip: string; userAgent?: string },
 ): Promise<{ token: string; info: SessionInfo }> {
   const email = normalizeEmail(input.email);
-  await sweepAttempts(prisma, config.LOGIN_FAILURE_WINDOW_SECONDS);
+  await housekeeping(prisma, config);
   const keys = attemptKeys(email, input.ip);
-  const ids = await beginAttempt(prisma, keys, { perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, perIp: config.LOGIN_MAX_FAILURES_PER_IP, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS });
-  const user = await prisma.user.findUnique({ where: { email }, include: { organization: true } });
+  const checks = [{ key: keys.account, limit: config.LOGIN_MAX_FAILURES_PER_ACCOUNT }, { key: keys.ip, limit: config.LOGIN_MAX_FAILURES_PER_IP }];
+  const ids = await beginAttempt(prisma, checks, config.LOGIN_FAILURE_WINDOW_SECONDS, 'Too many failed sign-in attempts; try again later');
+  const user = await prisma.user.findUnique({ where: { email } });
   const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await verifyAgainstDummy(input.password, config.PASSWORD_SCRYPT_N);
   if (!user || !ok) throw new AppError('UNAUTHENTICATED', WRONG);
   await attemptSucceeded(prisma, keys, ids);
   return startSession(prisma, config, user.id, input);
+}
+
+let lastHousekeeping = 0;
+/** At most once a minute per process, on a sign-in: old failures and dead sessions are deleted. */
+async function housekeeping(prisma: PrismaClient, config: AuthConfig): Promise<void> {
+  if (Date.now() - lastHousekeeping < 60_000) return;
+  lastHousekeeping = Date.now();
+  await sweepAttempts(prisma, config.LOGIN_FAILURE_WINDOW_SECONDS);
+  await sweepSessions(prisma, sessionTimes(config));
 }
 
 /** Opens a session for a user who just proved who they are (sign-in, accepted invitation). */

@@ -1,6 +1,7 @@
 import { publicUrl } from '../config';
 import { consolePaths } from '../shared/auth';
 import { AppError } from '../shared/errors';
+import { attemptKeys, beginAttempt } from './login-limit';
 import { setPassword, type AuthConfig } from './sign-in';
 import { mailStaff, type StaffDeps } from './staff-mail';
 import { hashToken, newToken } from './tokens';
@@ -15,9 +16,12 @@ type Deps = StaffDeps & { config: StaffDeps['config'] & AuthConfig };
  * Staff "forgot password", on the members' reset mechanism: a random token
  * stored hashed, valid STAFF_PASSWORD_RESET_TTL_MINUTES, used once, mailed
  * through the sending path (sent log, `send:<id>` workflow). The answer never
- * says whether the address exists; at most 3 mails per user and hour.
+ * says whether the address exists; at most 3 mails per user and hour, and
+ * requests count against the client address's sign-in limit.
  */
-export async function requestStaffPasswordReset(deps: Deps, email: string): Promise<void> {
+export async function requestStaffPasswordReset(deps: Deps, email: string, ip: string): Promise<void> {
+  // Each request counts against the client address like a failed sign-in, so one client cannot mail everyone.
+  await beginAttempt(deps.prisma, [{ key: attemptKeys('', ip).ip, limit: deps.config.LOGIN_MAX_FAILURES_PER_IP }], deps.config.LOGIN_FAILURE_WINDOW_SECONDS, 'Too many requests from this address; try again later');
   const user = await deps.prisma.user.findUnique({ where: { email: normalizeEmail(email) }, include: { organization: true } });
   if (!user?.passwordHash || user.organization.suspendedAt) return;
   const now = Date.now();

@@ -1,7 +1,6 @@
 import type { Organization, PrismaClient, User } from '../generated/prisma/client';
 import type { UserRole } from '../generated/prisma/enums';
 import { AppError, notFound } from '../shared/errors';
-import { revokeUserSessions } from './sessions';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -49,7 +48,7 @@ export async function updateUser(prisma: PrismaClient, organizationId: string, i
   );
 }
 
-/** Removes a user (their sessions and invitations go with them); never the last admin. */
+/** Removes a user (their sessions and invitations go with them, by cascade); never the last admin. */
 export async function removeUser(prisma: PrismaClient, organizationId: string, id: string): Promise<void> {
   await prisma.$transaction(
     async (tx) => {
@@ -60,7 +59,6 @@ export async function removeUser(prisma: PrismaClient, organizationId: string, i
     },
     { isolationLevel: 'Serializable' },
   );
-  await revokeUserSessions(prisma, id); // already gone by cascade; explicit for readers
 }
 
 async function keepAnAdmin(tx: PrismaClient, organizationId: string, exceptId: string, action: 'demote' | 'remove'): Promise<void> {

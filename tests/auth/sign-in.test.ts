@@ -137,6 +137,15 @@ describeIfServer('Temporal dev server', temporalAvailable())('staff sign-in: ses
     expect((await from(mr.url).login('claire@aeroclub.example', PASSWORD)).status).toBe(200);
   });
 
+  it('counts password-reset requests against the client address too', async () => {
+    const b = from(mr.url);
+    for (let i = 0; i < 5; i++) expect((await b.post('/api/v1/auth/password-reset', { email: `who-${i}@aeroclub.example` })).status).toBe(202);
+    const limited = await b.post('/api/v1/auth/password-reset', { email: 'paul@aeroclub.example' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await from(mr.url).post('/api/v1/auth/password-reset', { email: 'who@aeroclub.example' })).status).toBe(202);
+  });
+
   it('a successful sign-in clears the account’s earlier failures', async () => {
     await addUser(mr.db.prisma, org.organizationId, { email: 'forgetful@aeroclub.example', password: PASSWORD });
     const b = from(mr.url);

@@ -45,7 +45,7 @@ describeIfServer('the Temporal CLI', cliAvailable)('embedded default (npm start)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-embedded-'));
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('boots from an empty data folder, prints an admin key once, sends to the outbox, restarts with its data and stops Temporal on Ctrl-C', async () => {
+  it('boots from an empty data folder, prints an admin key and a one-time admin setup link once, sends to the outbox, restarts with its data and stops Temporal on Ctrl-C', async () => {
     const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
     const first = startEmbedded(dataDir, ports);
     try {
@@ -59,6 +59,23 @@ describeIfServer('the Temporal CLI', cliAvailable)('embedded default (npm start)
     expect(credentials.adminApiKey).toBe(key);
     expect(fs.statSync(path.join(dataDir, 'credentials.json')).mode & 0o777).toBe(0o600);
     expect(first.output()).toContain(`http://localhost:${ports.ui}`);
+
+    // The one-time link for the first admin: printed, saved, works once.
+    const setupUrl = /Set the first admin's password: (\S+)/.exec(first.output())?.[1];
+    expect(setupUrl).toMatch(new RegExp(`^http://localhost:${ports.api}/invite/[A-Za-z0-9_-]{40,}$`));
+    expect(credentials.adminSetupUrl).toBe(setupUrl);
+    const setupToken = setupUrl!.split('/invite/')[1];
+    const anonymous = apiClient(`http://127.0.0.1:${ports.api}`);
+    expect((await anonymous.get(`/api/v1/auth/invitations/${setupToken}`)).body).toMatchObject({ email: null, role: 'admin' });
+    const accepted = await anonymous.post(`/api/v1/auth/invitations/${setupToken}/accept`, { email: 'admin@club.example', password: 'first admin password', name: 'Admin' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.user).toMatchObject({ email: 'admin@club.example', role: 'admin' });
+    expect(accepted.headers.get('set-cookie')).toMatch(/^mailroom_session=/);
+    expect((await anonymous.post(`/api/v1/auth/invitations/${setupToken}/accept`, { email: 'intruder@club.example', password: 'second try password' })).status).toBe(404);
+    const signedIn = await anonymous.post('/api/v1/auth/login', { email: 'admin@club.example', password: 'first admin password' });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.organization.id).toBe(credentials.organizationId);
+    const sessionCookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
     expect(await portOpen(ports.ui)).toBe(true);
 
     const api = apiClient(`http://127.0.0.1:${ports.api}`, key);
@@ -90,6 +107,11 @@ describeIfServer('the Temporal CLI', cliAvailable)('embedded default (npm start)
     try {
       await eventually(async () => second.output().includes('Mailroom is running'), 90_000, 250);
       expect(second.output()).not.toContain('Admin API key');
+      expect(second.output()).not.toContain("Set the first admin's password");
+      // Sessions live in the database: the admin is still signed in after the restart.
+      const session = await apiClient(`http://127.0.0.1:${ports.api}`).get('/api/v1/auth/session', { Cookie: sessionCookie });
+      expect(session.status).toBe(200);
+      expect(session.body.user.email).toBe('admin@club.example');
       const again = await api.get(`/api/v1/sent-emails/${sent.body.id}`);
       expect(again.body).toMatchObject({ status: 'sent', messageId: done.messageId });
     } finally {

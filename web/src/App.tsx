@@ -1,4 +1,5 @@
-import { Center, Loader, MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { Center, Loader, MantineProvider, Modal, Notification, createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { useMemo } from 'react';
 import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -8,8 +9,19 @@ import { OPEN_ROUTES, SIGNED_IN_ROUTES, SIGNED_OUT_ROUTES } from './routes';
 import { SessionProvider, useSessionState } from './session';
 import { Shell } from './shell/Shell';
 
-// Shade 8 and a darker "dimmed" keep text at WCAG AA contrast (axe checks it in the browser tests).
-const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 8 }, defaultRadius: 'sm', autoContrast: true });
+// Shade 8 and a darker "dimmed" keep text at WCAG AA contrast (axe checks it in the browser tests);
+// every modal's close button is labelled in the user's language.
+const makeTheme = (closeLabel: string) =>
+  createTheme({
+    primaryColor: 'blue',
+    primaryShade: { light: 8, dark: 8 },
+    defaultRadius: 'sm',
+    autoContrast: true,
+    components: {
+      Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
+      Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
+    },
+  });
 const contrast: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-6)' }, dark: {} });
 
 const queryClient = new QueryClient({
@@ -24,7 +36,9 @@ function Routed() {
 }
 
 export function App() {
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation('ui');
+  const closeLabel = t('close');
+  const theme = useMemo(() => makeTheme(closeLabel), [closeLabel]);
   return (
     <MantineProvider theme={theme} cssVariablesResolver={contrast}>
       <DatesProvider settings={{ locale: i18n.resolvedLanguage ?? 'fr' }}>

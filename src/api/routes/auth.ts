@@ -88,8 +88,8 @@ export function registerAuthRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'post', path: '/auth/password-reset', role: 'public', tags, status: 202, summary: 'Mail a single-use reset link (same answer whether or not the address has an account)',
     body: z.object({ email }), response: z.object({ status: z.literal('accepted') }),
-    handler: async ({ body }) => {
-      await requestStaffPasswordReset(deps, body.email);
+    handler: async ({ body, req }) => {
+      await requestStaffPasswordReset(deps, body.email, client(req).ip);
       return { status: 'accepted' as const };
     },
   });

@@ -127,7 +127,7 @@ export function ReceivedMailPage() {
                 <Button size="xs" variant="light" component="a" href={a.contentUrl} download={a.filename} leftSection={<IconDownload size={14} />}>
                   {t('download')}
                 </Button>
-                {(a.contentType.startsWith('image/') || a.contentType === 'application/pdf') && (
+                {a.contentType.startsWith('image/') && (
                   <Button size="xs" variant="default" onClick={() => setPreview(preview?.id === a.id ? null : a)} aria-expanded={preview?.id === a.id}>
                     {preview?.id === a.id ? t('hidePreview') : t('preview')}
                   </Button>
@@ -137,14 +137,8 @@ export function ReceivedMailPage() {
           ))}
         </SimpleGrid>
       )}
-      {preview &&
-        (preview.contentType.startsWith('image/') ? (
-          <Image src={preview.contentUrl} alt={preview.filename} maw={800} fit="contain" />
-        ) : (
-          <object data={`${preview.contentUrl}?inline=1`} type="application/pdf" width="100%" height="700" aria-label={preview.filename}>
-            <Anchor href={preview.contentUrl}>{preview.filename}</Anchor>
-          </object>
-        ))}
+      {/* Images only: PDFs are served as attachments under a sandbox CSP, which the browser's PDF viewer refuses. */}
+      {preview && <Image src={preview.contentUrl} alt={preview.filename} maw={800} fit="contain" />}
       {assigning && <AssignModal mail={m} onClose={() => setAssigning(false)} />}
     </Stack>
   );

@@ -23,7 +23,7 @@ const filterQuery = (f: Filter) => (f === 'assigned' ? { assigned: 'true' as con
 export function UnassignedReason({ mail }: { mail: Pick<Mail, 'reason'> }) {
   const { t } = useTranslation('received');
   return (
-    <Text size="sm" c="orange.9">
+    <Text size="sm" c="red.9">
       {t('notAssigned')}
       {mail.reason ? ` — ${mail.reason}` : ''}
     </Text>

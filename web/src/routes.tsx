@@ -10,9 +10,9 @@ import { MembersPage } from './features/members/MembersPage';
 import { ReceivedMailPage } from './features/received/ReceivedMailPage';
 import { ReceivedPage } from './features/received/ReceivedPage';
 import { InvoicesPage } from './features/invoices/InvoicesPage';
+import { NotificationsPage } from './features/notifications/NotificationsPage';
 import { SentPage } from './features/sent/SentPage';
 import { SettingsPage } from './features/settings/SettingsPage';
-import { Placeholder } from './ui/Placeholder';
 
 /** The navigation, in order. `admin`: shown to administrators only (the API refuses the rest anyway). */
 export interface NavItem {
@@ -50,10 +50,10 @@ export const SIGNED_IN_ROUTES: RouteObject[] = [
   { path: 'received/:id', element: <ReceivedMailPage /> },
   { path: 'members', element: <MembersPage /> },
   { path: 'members/:id/*', element: <MemberPage /> },
-  // ── web2's areas: replace these three placeholders with the real screens ──
+  // ── web2's areas ──
   { path: 'sent/*', element: <SentPage /> },
   { path: 'invoices/*', element: <InvoicesPage /> },
-  { path: 'notifications/*', element: <Placeholder titleKey="nav.notifications" /> },
+  { path: 'notifications/*', element: <NotificationsPage /> },
   // ───────────────────────────────────────────────────────────────────────────
   { path: 'settings/*', element: <SettingsPage /> },
   { path: 'profile', element: <ProfilePage /> },

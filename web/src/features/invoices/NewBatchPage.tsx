@@ -1,6 +1,5 @@
 import { Alert, Button, Center, Group, List, Loader, Modal, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { MonthPickerInput } from '@mantine/dates';
-import { notifications } from '@mantine/notifications';
 import { IconSend } from '@tabler/icons-react';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
@@ -13,6 +12,7 @@ import { useCandidates, useStartBatch, useStructures } from './api';
 import { CandidatesTable } from './CandidatesTable';
 import { monthName } from './month';
 import { PreviewModal } from './PreviewModal';
+import { notify } from '../../ui/notify';
 
 /** Structure and period → who will receive the invoice (tick them), who will not and why, preview, send. */
 export function NewBatchPage() {
@@ -56,7 +56,7 @@ export function NewBatchPage() {
       {
         onSuccess: (res) => {
           setConfirming(false);
-          if (res.skipped.length) notifications.show({ color: 'orange', message: t('send.skipped', { count: res.skipped.length }) });
+          if (res.skipped.length) notify('orange', t('send.skipped', { count: res.skipped.length }));
           navigate(`/invoices/batches/${res.id}`);
         },
         onError: (err) => {

@@ -1,6 +1,5 @@
 import { Alert, Button, Group, Modal, Select, Stack, Text } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
-import { notifications } from '@mantine/notifications';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +7,7 @@ import { ProblemAlert } from '../../ui/forms';
 import { asProblem } from '../../api/problem';
 import { PURGEABLE_STATUSES, usePurge, usePurgeCount, type SentStatus } from './api';
 import { startOfDay } from './dates';
+import { notify } from '../../ui/notify';
 
 /** Bulk purge: pick the criteria, see how many entries will go, confirm. Administrators only (the API says so too). */
 export function PurgeDialog({ opened, onClose }: { opened: boolean; onClose(): void }) {
@@ -24,7 +24,7 @@ export function PurgeDialog({ opened, onClose }: { opened: boolean; onClose(): v
       { params: { query: criteria! } },
       {
         onSuccess: (res) => {
-          notifications.show({ color: 'green', message: t('purge.done', { count: res.deleted }) });
+          notify('green', t('purge.done', { count: res.deleted }));
           onClose();
         },
       },

@@ -1,5 +1,4 @@
 import { Anchor, Button, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconChartBar, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +12,7 @@ import { endOfDay, startOfDay } from './dates';
 import { PurgeDialog } from './PurgeDialog';
 import { NO_FILTERS, SentFiltersBar, type UiFilters } from './SentFiltersBar';
 import { StatusBadge } from './StatusBadge';
+import { notify } from '../../ui/notify';
 
 /** The sent-mail log: newest first, filters, status badges, sync now, bulk purge. */
 export function SentLogPage() {
@@ -78,8 +78,8 @@ export function SentLogPage() {
                 sync.mutate(
                   {},
                   {
-                    onSuccess: (r) => notifications.show({ color: 'green', message: r.alreadyRunning ? t('sync.alreadyRunning') : t('sync.started') }),
-                    onError: (e) => notifications.show({ color: 'red', message: asProblem(e).detail ?? t('error', { ns: 'ui' }) }),
+                    onSuccess: (r) => notify('green', r.alreadyRunning ? t('sync.alreadyRunning') : t('sync.started')),
+                    onError: (e) => notify('red', asProblem(e).detail ?? t('error', { ns: 'ui' })),
                   },
                 )
               }

@@ -122,6 +122,10 @@ export async function prepareMessage(
  * a Message-ID does not.
  */
 export function contentHash(p: ParsedStored): string {
-  const seen = [p.messageId, p.from?.address, p.from?.name, p.to, p.cc, p.subject, p.dateHeader, p.text, p.html, p.attachments.map((a) => a.sha256)];
-  return createHash('sha256').update(JSON.stringify(seen)).digest('hex');
+  const h = createHash('sha256');
+  // Fed part by part, without copying the bodies into one string; a NUL separates the parts.
+  for (const part of [p.messageId, p.from?.address, p.from?.name, p.to.join(','), p.cc.join(','), p.subject, p.dateHeader, p.text, p.html, p.attachments.map((a) => a.sha256).sort().join(',')]) {
+    h.update(part ?? '').update('\u0000');
+  }
+  return h.digest('hex');
 }

@@ -32,10 +32,9 @@ function qDecode(text: string): Buffer {
 
 /** Rewrites one header block (as bytes); returns it unchanged when nothing needs fixing. */
 export function normalizeHeaderBlock(header: Buffer): Buffer {
-  const has8bit = /[\x80-\xff]/.test(header.toString('latin1'));
-  const hasUtf7 = /=\?(utf-7|unicode-1-1-utf-7)(\*[^?]*)?\?/i.test(header.toString('latin1'));
-  if (!has8bit && !hasUtf7) return header;
   let s = header.toString('latin1');
+  // The common case, plain ASCII without UTF-7 words, is left alone.
+  if (!/[\x80-\xff]|=\?(utf-7|unicode-1-1-utf-7)(\*[^?]*)?\?/i.test(s)) return header;
   s = s.replace(ENCODED_WORD, (word, charset: string, enc: string, text: string) => {
     const cs = charset.replace(/\*.*$/, '');
     if (/^(utf-7|unicode-1-1-utf-7)$/i.test(cs)) {

@@ -6,6 +6,7 @@ import { automatedReason, searchable } from './classify';
 import { tagged } from './failure';
 import type { SenderMatch } from './match-sender';
 import { parseStored, type ParsedStored } from './parse-stored';
+import { peekMessageId } from './peek-header';
 
 /**
  * What became of a message: stored in a category, `duplicate` (the same mail,
@@ -75,13 +76,14 @@ export async function prepareMessage(
 
   if (raw.size > deps.maxBytes) {
     const reason = `larger than the ${Math.round(deps.maxBytes / 1024 / 1024)} MB limit (${raw.size} bytes)`;
-    return { uid, row: { ...base, messageKey: hashKey, contentHash: raw.sha256, category: 'quarantined', reason }, attachments: [] };
+    return { uid, row: { ...base, messageKey: hashKey, messageId: await peekMessageId(storage, raw.key, input.body).catch(() => null), contentHash: raw.sha256, category: 'quarantined', reason }, attachments: [] };
   }
   let parsed: ParsedStored;
   try {
     parsed = await parseStored(input.body ?? storage.get(raw.key), storage);
   } catch (err) {
-    return { uid, row: { ...base, messageKey: hashKey, contentHash: raw.sha256, category: 'quarantined', reason: `could not be parsed: ${(err as Error).message}` }, attachments: [] };
+    const messageId = await peekMessageId(storage, raw.key, input.body).catch(() => null);
+    return { uid, row: { ...base, messageKey: hashKey, messageId, contentHash: raw.sha256, category: 'quarantined', reason: `could not be parsed: ${(err as Error).message}` }, attachments: [] };
   }
 
   const from = parsed.from?.address ?? null;
@@ -120,6 +122,10 @@ export async function prepareMessage(
  * a Message-ID does not.
  */
 export function contentHash(p: ParsedStored): string {
-  const seen = [p.messageId, p.from?.address, p.from?.name, p.to, p.cc, p.subject, p.dateHeader, p.text, p.html, p.attachments.map((a) => a.sha256)];
-  return createHash('sha256').update(JSON.stringify(seen)).digest('hex');
+  const h = createHash('sha256');
+  // Fed part by part, without copying the bodies into one string; a NUL separates the parts.
+  for (const part of [p.messageId, p.from?.address, p.from?.name, p.to.join(','), p.cc.join(','), p.subject, p.dateHeader, p.text, p.html, p.attachments.map((a) => a.sha256).sort().join(',')]) {
+    h.update(part ?? '').update('\u0000');
+  }
+  return h.digest('hex');
 }

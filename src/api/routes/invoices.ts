@@ -26,6 +26,53 @@ const invoiceSchema = z.object({
   lines: z.any(), documentId: z.string().nullable(), pdfUrl: z.string().nullable(), editedAt: z.string(), lastSentAt: z.string().nullable(),
 }).openapi('Invoice');
 
+const candidateSchema = z
+  .object({
+    invoiceId: z.string(),
+    memberId: z.string(),
+    name: z.string(),
+    number: z.string(),
+    amountExclTax: z.number(),
+    amountInclTax: z.number(),
+    currency: z.string(),
+    lastActivity: z.object({ at: z.string(), kind: z.enum(['sent', 'edited']) }).openapi({ description: 'when it was last sent, or edited if never sent' }),
+    addresses: z.array(z.string()),
+    invalidAddresses: z.array(z.object({ address: z.string(), reason: z.string().nullable() })),
+    preview: z.object({ subject: z.string(), text: z.string() }).optional().openapi({ description: 'with ?preview=true: the message this resident will get' }),
+  })
+  .openapi('InvoiceCandidate');
+
+const batchProgressSchema = z
+  .object({
+    state: z.string(),
+    total: z.number().int(),
+    sent: z.number().int(),
+    failed: z.number().int(),
+    cancelled: z.number().int(),
+    pending: z.number().int(),
+    ratePerMinute: z.number().nullable(),
+    etaSeconds: z.number().nullable(),
+    recentFailures: z.array(z.object({ itemId: z.string(), reason: z.string() })),
+  })
+  .openapi('InvoiceBatchProgress');
+
+/** What an invoice of a batch can be (InvoiceBatchItem.status). */
+const ITEM_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
+
+const batchItemSchema = z
+  .object({
+    invoiceId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    address: z.string(),
+    cc: z.string().nullable(),
+    status: z.enum(ITEM_STATUSES),
+    error: z.string().nullable(),
+    sentEmailId: z.string().nullable(),
+    lastSentAt: z.string().nullable(),
+  })
+  .openapi('InvoiceBatchItem');
+
 export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
   const tags = ['invoices'];
   r.add({
@@ -49,7 +96,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'get', path: '/invoice-batches/candidates', summary: 'Who will receive the period’s invoices, and who will not (dry run with ?preview=true)', tags,
     query: z.object({ period, structureId: z.string(), preview: z.enum(['true', 'false']).optional() }),
-    response: z.object({ period: z.string(), structureId: z.string(), secondAddressInCc: z.boolean(), withAddress: z.array(z.any()), withoutAddress: z.array(z.any()) }),
+    response: z.object({ period: z.string(), structureId: z.string(), secondAddressInCc: z.boolean(), withAddress: z.array(candidateSchema), withoutAddress: z.array(candidateSchema) }),
     handler: async ({ auth, query }) => {
       const res = await listCandidates(ctx.prisma, auth.organizationId, { period: query.period, structureId: query.structureId, preview: query.preview === 'true' });
       if (!res) throw notFound(`Structure ${query.structureId}`);
@@ -73,8 +120,8 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
     return b;
   };
   r.add({
-    method: 'get', path: '/invoice-batches/:id', summary: 'Progress (live from the workflow) and the state of each invoice', tags, params: idParam, query: pageQuery.extend({ status: z.enum(['pending', 'sent', 'failed', 'cancelled']).optional() }),
-    response: z.object({ id: z.string(), status: z.string(), period: z.string(), structureId: z.string(), progress: z.any(), items: pagedSchema(z.any()) }),
+    method: 'get', path: '/invoice-batches/:id', summary: 'Progress (live from the workflow) and the state of each invoice', tags, params: idParam, query: pageQuery.extend({ status: z.enum(ITEM_STATUSES).optional() }),
+    response: z.object({ id: z.string(), status: z.string(), period: z.string(), structureId: z.string(), progress: batchProgressSchema, items: pagedSchema(batchItemSchema) }),
     handler: async ({ auth, params, query }) => {
       const b = await getBatch(auth.organizationId, params.id);
       const counts = Object.fromEntries((await ctx.prisma.invoiceBatchItem.groupBy({ by: ['status'], where: { batchId: b.id }, _count: { _all: true } })).map((g) => [g.status, g._count._all]));
@@ -89,7 +136,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
         ctx.prisma.invoiceBatchItem.findMany({ where, include: { invoice: { include: { member: true } } }, orderBy: { position: 'asc' }, ...paging(query) }),
         ctx.prisma.invoiceBatchItem.count({ where }),
       ]);
-      const items = rows.map((i) => ({ invoiceId: i.invoiceId, number: i.invoice.number, name: `${i.invoice.member.lastName.toUpperCase()} ${i.invoice.member.firstName}`, address: i.address, cc: i.cc, status: i.status, error: i.error, sentEmailId: i.sentEmailId, lastSentAt: i.invoice.lastSentAt?.toISOString() ?? null }));
+      const items = rows.map((i) => ({ invoiceId: i.invoiceId, number: i.invoice.number, name: `${i.invoice.member.lastName.toUpperCase()} ${i.invoice.member.firstName}`, address: i.address, cc: i.cc, status: i.status as (typeof ITEM_STATUSES)[number], error: i.error, sentEmailId: i.sentEmailId, lastSentAt: i.invoice.lastSentAt?.toISOString() ?? null }));
       return { id: b.id, status: b.status, period: b.period, structureId: b.structureId, progress, items: { items, page: query.page, pageSize: query.pageSize, total } };
     },
   });

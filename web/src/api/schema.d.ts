@@ -1404,13 +1404,13 @@ export interface paths {
                         "application/json": {
                             id: string;
                             items: {
-                                items: unknown[];
+                                items: components["schemas"]["InvoiceBatchItem"][];
                                 page: number;
                                 pageSize: number;
                                 total: number;
                             };
                             period: string;
-                            progress?: unknown;
+                            progress: components["schemas"]["InvoiceBatchProgress"];
                             status: string;
                             structureId: string;
                         };
@@ -1712,8 +1712,8 @@ export interface paths {
                             period: string;
                             secondAddressInCc: boolean;
                             structureId: string;
-                            withAddress: unknown[];
-                            withoutAddress: unknown[];
+                            withAddress: components["schemas"]["InvoiceCandidate"][];
+                            withoutAddress: components["schemas"]["InvoiceCandidate"][];
                         };
                     };
                 };
@@ -7267,6 +7267,32 @@ export interface components {
             period: string;
             structureId: string;
         };
+        InvoiceBatchItem: {
+            address: string;
+            cc: string | null;
+            error: string | null;
+            invoiceId: string;
+            lastSentAt: string | null;
+            name: string;
+            number: string;
+            sentEmailId: string | null;
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed" | "cancelled";
+        };
+        InvoiceBatchProgress: {
+            cancelled: number;
+            etaSeconds: number | null;
+            failed: number;
+            pending: number;
+            ratePerMinute: number | null;
+            recentFailures: {
+                itemId: string;
+                reason: string;
+            }[];
+            sent: number;
+            state: string;
+            total: number;
+        };
         InvoiceBatchSummary: {
             counts: {
                 cancelled: number;
@@ -7283,6 +7309,31 @@ export interface components {
             structureId: string;
             structureName: string;
             total: number;
+        };
+        InvoiceCandidate: {
+            addresses: string[];
+            amountExclTax: number;
+            amountInclTax: number;
+            currency: string;
+            invalidAddresses: {
+                address: string;
+                reason: string | null;
+            }[];
+            invoiceId: string;
+            /** @description when it was last sent, or edited if never sent */
+            lastActivity: {
+                at: string;
+                /** @enum {string} */
+                kind: "sent" | "edited";
+            };
+            memberId: string;
+            name: string;
+            number: string;
+            /** @description with ?preview=true: the message this resident will get */
+            preview?: {
+                subject: string;
+                text: string;
+            };
         };
         InvoiceMessagePreview: {
             attachment: string;

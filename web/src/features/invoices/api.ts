@@ -2,45 +2,9 @@ import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
 import { $api } from '../../api/client';
 import type { components } from '../../api/schema';
 
-/** One row of GET /invoice-batches/candidates (the route documents it loosely; this is its shape, see src/invoices/list-candidates.ts). */
-export interface Candidate {
-  invoiceId: string;
-  memberId: string;
-  name: string;
-  number: string;
-  amountExclTax: number;
-  amountInclTax: number;
-  currency: string;
-  lastActivity: { at: string; kind: 'sent' | 'edited' };
-  addresses: string[];
-  invalidAddresses: { address: string; reason: string | null }[];
-}
-
-/** GET /invoice-batches/:id's live progress (src/api/routes/invoices.ts). */
-export interface BatchProgress {
-  state: string;
-  total: number;
-  sent: number;
-  failed: number;
-  cancelled: number;
-  pending: number;
-  ratePerMinute: number | null;
-  etaSeconds: number | null;
-  recentFailures: { itemId: string; reason: string }[];
-}
-
-export interface BatchItem {
-  invoiceId: string;
-  number: string;
-  name: string;
-  address: string;
-  cc: string | null;
-  status: 'pending' | 'sent' | 'failed' | 'cancelled';
-  error: string | null;
-  sentEmailId: string | null;
-  lastSentAt: string | null;
-}
-
+export type Candidate = components['schemas']['InvoiceCandidate'];
+export type BatchProgress = components['schemas']['InvoiceBatchProgress'];
+export type BatchItem = components['schemas']['InvoiceBatchItem'];
 export type BatchSummary = components['schemas']['InvoiceBatchSummary'];
 export type ItemStatus = BatchItem['status'];
 /** States in which the batch still moves: the page polls only then. */
@@ -51,7 +15,7 @@ export const useStructures = () => $api.useQuery('get', '/api/v1/structures', { 
 
 export function useCandidates(period: string | null, structureId: string | null) {
   const q = $api.useQuery('get', '/api/v1/invoice-batches/candidates', { params: { query: { period: period ?? '', structureId: structureId ?? '' } } }, { enabled: Boolean(period && structureId) });
-  return { ...q, withAddress: (q.data?.withAddress ?? []) as Candidate[], withoutAddress: (q.data?.withoutAddress ?? []) as Candidate[] };
+  return { ...q, withAddress: q.data?.withAddress ?? [], withoutAddress: q.data?.withoutAddress ?? [] };
 }
 
 export const usePreview = (invoiceId: string | null) =>
@@ -67,8 +31,7 @@ export function useBatch(id: string, page: number, status: ItemStatus | null) {
     { params: { path: { id }, query: { page, ...(status ? { status } : {}) } } },
     { placeholderData: keepPreviousData, refetchInterval: (query) => (LIVE_STATES.includes(query.state.data?.status ?? 'running') ? POLL_MS : false) },
   );
-  const data = q.data as undefined | (Omit<NonNullable<typeof q.data>, 'progress' | 'items'> & { progress: BatchProgress; items: { items: BatchItem[]; page: number; pageSize: number; total: number } });
-  return { ...q, data };
+  return q;
 }
 
 export const useBatches = (page: number) => $api.useQuery('get', '/api/v1/invoice-batches', { params: { query: { page } } }, { placeholderData: keepPreviousData });

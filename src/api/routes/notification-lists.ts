@@ -1,10 +1,11 @@
 import { getBalance, listBookings, listMaintenance, listManagers, listResources, listValidities } from '../../notifications/lists';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, z } from '../zod';
+import { idParam, isoDateTime, pagedSchema, pageQuery, z } from '../zod';
 
 const ref = z.object({ id: z.string(), name: z.string() });
-const date = z.coerce.date().openapi({ type: 'string', format: 'date-time' });
+// ISO 8601 only, bounded to years the database holds (a bare number is no date).
+const date = isoDateTime();
 
 /** The lists the console's notification screens read: resources, bookings and the waiting list, maintenance, validities, managers, balance. */
 export function registerNotificationListRoutes(r: ApiRouter, ctx: AppContext): void {

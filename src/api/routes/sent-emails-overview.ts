@@ -2,7 +2,7 @@ import { countPurge } from '../../delivery/purge';
 import { deliveryTimeline, timelineRange } from '../../delivery/timeline';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { z } from '../zod';
+import { isoDateTime, z } from '../zod';
 import { SENT_STATUSES } from './sent-emails';
 
 /** What the sent-mail screen needs besides the log: the purge count before confirming, and a chart over time. */
@@ -11,7 +11,7 @@ export function registerSentEmailOverviewRoutes(r: ApiRouter, ctx: AppContext): 
   r.add({
     method: 'get', path: '/sent-emails/purge-count', summary: 'How many entries DELETE /sent-emails with the same criteria would remove', tags, role: 'admin',
     query: z.object({
-      before: z.coerce.date().openapi({ description: 'entries queued before this date (ISO 8601)' }),
+      before: isoDateTime().openapi({ description: 'entries queued before this date (ISO 8601)' }),
       status: z.enum(SENT_STATUSES).optional(),
     }),
     response: z.object({ count: z.number().int() }).openapi('PurgeCount'),
@@ -20,7 +20,7 @@ export function registerSentEmailOverviewRoutes(r: ApiRouter, ctx: AppContext): 
 
   r.add({
     method: 'get', path: '/sent-emails/stats/timeline', summary: 'Messages per day and status (days in the organisation’s time zone; last 30 days by default, at most 366)', tags: ['delivery tracking'],
-    query: z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }),
+    query: z.object({ from: isoDateTime().optional(), to: isoDateTime().optional() }),
     response: z.object({
       from: z.string(), to: z.string(), timeZone: z.string(),
       days: z.array(z.object({ day: z.string(), total: z.number().int(), byStatus: z.record(z.string(), z.number().int()) })),

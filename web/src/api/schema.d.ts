@@ -4436,9 +4436,9 @@ export interface paths {
         /** How many entries DELETE /sent-emails with the same criteria would remove */
         get: {
             parameters: {
-                query?: {
+                query: {
                     /** @description entries queued before this date (ISO 8601) */
-                    before?: string | null;
+                    before: string;
                     status?: "queued" | "sending" | "sent" | "failed" | "bounced" | "cancelled";
                 };
                 header?: never;
@@ -4552,8 +4552,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    from?: string | null;
-                    to?: string | null;
+                    from?: string;
+                    to?: string;
                 };
                 header?: never;
                 path?: never;

@@ -20,12 +20,12 @@ export async function createInvitation(
   prisma: PrismaClient,
   config: LinkConfig,
   input: { organizationId: string; role: UserRole; userId?: string; email?: string },
-): Promise<{ url: string; expiresAt: Date; id: string }> {
+): Promise<{ url: string; token: string; expiresAt: Date; id: string }> {
   const token = newToken();
   const expiresAt = new Date(Date.now() + config.INVITATION_TTL_HOURS * 3600_000);
   if (input.userId) await prisma.invitation.deleteMany({ where: { userId: input.userId, acceptedAt: null } });
   const row = await prisma.invitation.create({ data: { organizationId: input.organizationId, userId: input.userId, email: input.email, role: input.role, tokenHash: hashToken(token), expiresAt } });
-  return { url: publicUrl(config) + consolePaths.invitation(token), expiresAt, id: row.id };
+  return { url: publicUrl(config) + consolePaths.invitation(token), token, expiresAt, id: row.id };
 }
 
 /**
@@ -56,6 +56,7 @@ export async function inviteUser(
     idempotencyKey: `staff-invitation:${invitation.id}`,
     relatedType: 'staff-invitation',
     relatedId: invitation.id,
+    secrets: [invitation.token],
   });
   return { user, invitationUrl: invitation.url };
 }

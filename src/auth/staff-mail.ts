@@ -11,7 +11,11 @@ export type StaffDeps = NotifyDeps;
  */
 export async function mailStaff(
   deps: StaffDeps,
-  input: { organizationId: string; to: string; templateKey: string; data: Record<string, unknown>; idempotencyKey: string; relatedType: string; relatedId: string },
+  input: {
+    organizationId: string; to: string; templateKey: string; data: Record<string, unknown>; idempotencyKey: string; relatedType: string; relatedId: string;
+    /** The link's token: masked in what staff can read of the sent log, sent as is. */
+    secrets: string[];
+  },
 ): Promise<void> {
   const { sentEmail, created } = await queueEmail(deps, {
     organizationId: input.organizationId,
@@ -20,6 +24,7 @@ export async function mailStaff(
     idempotencyKey: input.idempotencyKey,
     relatedType: input.relatedType,
     relatedId: input.relatedId,
+    secrets: input.secrets,
   });
   if (deps.temporal && (created || sentEmail.status === 'queued')) await startSendWorkflow({ temporal: deps.temporal, prisma: deps.prisma, config: deps.config }, sentEmail);
 }

@@ -37,6 +37,7 @@ export async function requestStaffPasswordReset(deps: Deps, email: string, ip: s
     idempotencyKey: `staff-password-reset:${row.id}`,
     relatedType: 'staff-password-reset',
     relatedId: row.id,
+    secrets: [token],
   });
 }
 

@@ -3,6 +3,7 @@ import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg }
 import { describeIfServer } from '../helpers/require-server';
 import { startRecordingSmtpServer, type RecordingSmtpServer } from '../helpers/smtp-server';
 import { addUser, browser, TEST_SCRYPT_N, type Browser } from './browser';
+import { SECRET_MASK } from '../../src/mail/queue-email';
 
 const PASSWORD = 'correct horse battery';
 const linkIn = (text: string, page: 'invite' | 'reset-password') => new RegExp(`https://console\\.example/${page}/([A-Za-z0-9_-]{40,})`).exec(text)?.[1];
@@ -47,6 +48,16 @@ describeIfServer('Temporal dev server', temporalAvailable())('staff users: invit
     // It went through the normal sending path: it is in the sent log.
     const log = await adminA.get('/api/v1/sent-emails?q=Invitation');
     expect(log.body.items.map((i: { to: string[] }) => i.to)).toContainEqual(['secretaire@a.example']);
+    // Staff see that it went and to whom, never the live token: not in the message, not in its .eml.
+    const sent = log.body.items.find((i: { to: string[] }) => i.to[0] === 'secretaire@a.example');
+    const detail = await adminA.get(`/api/v1/sent-emails/${sent.id}`);
+    expect(detail.status).toBe(200);
+    expect(JSON.stringify(detail.body)).not.toContain(token);
+    expect(detail.body.text).toContain(SECRET_MASK);
+    const eml = await adminA.get(`/api/v1/sent-emails/${sent.id}/eml`);
+    expect(eml.status).toBe(200);
+    expect(eml.text).not.toContain(token);
+    expect(eml.text).toContain('hidden');
 
     // Signing in before accepting does not work.
     expect((await browser(mr.url).login('secretaire@a.example', PASSWORD)).status).toBe(401);

@@ -56,7 +56,7 @@ export async function updateOrganization(
   // every request that says so (pausing twice is harmless), so a PATCH retried after Temporal
   // was unreachable finishes the job.
   if (patch.suspended === true) await pauseOrganizationWork(deps.prisma, deps.temporal, id);
-  if (patch.suspended === false) await resumeOrganizationWork(deps.prisma, deps.temporal, id);
+  if (patch.suspended === false) await resumeOrganizationWork(deps.prisma, deps.temporal, deps.config, id);
   return org;
 }
 

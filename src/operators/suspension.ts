@@ -1,5 +1,7 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
+import { ensureMailboxWorkflow } from '../reception/mailbox-workflow';
 import { pauseSignal, resumeSignal } from '../shared/mailbox-poll';
 import { scheduleIds, workflowIds } from '../shared/names';
 
@@ -28,9 +30,15 @@ export async function pauseOrganizationWork(prisma: PrismaClient, temporal: Clie
   }
 }
 
-export async function resumeOrganizationWork(prisma: PrismaClient, temporal: Client, organizationId: string): Promise<void> {
+export async function resumeOrganizationWork(prisma: PrismaClient, temporal: Client, config: Config, organizationId: string): Promise<void> {
   await ignoreMissing(temporal.schedule.getHandle(scheduleIds.deliverySync(organizationId)).unpause('organisation unsuspended'));
   for (const box of await prisma.mailboxAccount.findMany({ where: { organizationId, disconnectedAt: null, paused: false } })) {
-    await ignoreMissing(temporal.workflow.getHandle(workflowIds.mailboxPoll(box.id)).signal(resumeSignal));
+    try {
+      await temporal.workflow.getHandle(workflowIds.mailboxPoll(box.id)).signal(resumeSignal);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      // Not running: a worker started while the organisation was suspended leaves its mailboxes unstarted.
+      await ensureMailboxWorkflow(temporal, config, box);
+    }
   }
 }

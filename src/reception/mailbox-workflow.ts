@@ -47,5 +47,7 @@ export async function mailboxWorkflowStatus(temporal: Client, mailboxId: string)
 
 /** At start: every configured mailbox has its polling workflow. */
 export async function ensureAllMailboxWorkflows(prisma: PrismaClient, temporal: Client, config: Config): Promise<void> {
-  for (const box of await prisma.mailboxAccount.findMany({ where: { disconnectedAt: null } })) await ensureMailboxWorkflow(temporal, config, box);
+  // A suspended organisation's mailbox stays still until the operator lifts the suspension (src/operators).
+  const boxes = await prisma.mailboxAccount.findMany({ where: { disconnectedAt: null, organization: { suspendedAt: null } } });
+  for (const box of boxes) await ensureMailboxWorkflow(temporal, config, box);
 }

@@ -9,6 +9,7 @@ import { createActivities, type Activities } from './activities';
 import { createApp } from './api/app';
 import type { AppContext } from './api/context';
 import type { Config } from './config';
+import { answerClientErrors } from './api/client-error';
 import { createDatabase, type Database } from './db/client';
 import { createLogger, type Logger } from './logger';
 import { TransportCache } from './mail/transports';
@@ -138,6 +139,7 @@ async function start(config: Config, opts: StartOptions, logger: Logger, lock: E
     const operator = resolveOperatorCredential({ envToken: config.MAILROOM_OPERATOR_TOKEN, dataDir: config.dataDir, embedded: config.embeddedDatabase });
     const ctx: AppContext = { prisma: db.prisma, sql: db.sql, storage, secrets, config, logger, temporal, platform, operator };
     server = http.createServer(createApp(ctx));
+    answerClientErrors(server);
     await new Promise<void>((resolve, reject) => server!.once('error', reject).listen(config.PORT, config.HOST, resolve));
     const port = (server.address() as AddressInfo).port;
     apiUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;

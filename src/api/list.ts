@@ -7,7 +7,7 @@ import { pageQuery, z } from './zod';
  * `next`) for any depth, and a total that is exact up to COUNT_LIMIT.
  */
 export const listQuery = pageQuery.extend({
-  cursor: z.string().max(2000).optional().openapi({
+  cursor: z.string().max(2000).regex(/^[A-Za-z0-9_-]+$/, 'the `next` value of a previous page').optional().openapi({
     description: `the \`next\` value of the previous page; pages at any depth cost the same (\`page\` is ignored when a cursor is given; page numbers reach row ${MAX_OFFSET})`,
   }),
 });

@@ -16,7 +16,7 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
-const problemType = (code: ErrorCode) => `urn:mailroom:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+export const problemType = (code: ErrorCode) => `urn:mailroom:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 
 export function sendProblem(res: Response, err: AppError, instance?: string): void {
   const body: Problem = {

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, title: 'Not found', retryable: false },
   CONFLICT: { status: 409, title: 'Conflict', retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large', retryable: false },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large', retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type', retryable: false },
   VALIDATION_FAILED: { status: 422, title: 'Validation failed', retryable: false },
   RATE_LIMITED: { status: 429, title: 'Too many requests', retryable: true },

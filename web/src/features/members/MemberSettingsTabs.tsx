@@ -7,10 +7,11 @@ import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
 import type { Problem } from '../../api/problem';
 import type { components, paths } from '../../api/schema';
-
-type BalanceBody = NonNullable<paths['/api/v1/members/{id}/balance']['put']['requestBody']>['content']['application/json'];
 import { applyProblem, ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
+
+type BalanceBody = NonNullable<paths['/api/v1/members/{id}/balance']['put']['requestBody']>['content']['application/json'];
+type Balance = components['schemas']['Balance'];
 
 type Prefs = components['schemas']['NotificationPreferences'];
 const KINDS = ['bookings', 'reminders', 'maintenance', 'validity', 'balance'] as const;
@@ -53,12 +54,21 @@ export function PreferencesTab({ memberId }: { memberId: string }) {
   return <PreferencesForm memberId={memberId} prefs={q.data as Prefs & { passwordReset: true }} />;
 }
 
+/** The balance as recorded now, then the form to record a new one (pre-filled with it). */
 export function BalanceTab({ memberId }: { memberId: string }) {
+  const current = $api.useQuery('get', '/api/v1/members/{id}/balance', { params: { path: { id: memberId } } });
+  if (current.isPending) return <Center py="lg"><Loader size="sm" /></Center>;
+  return <BalanceForm memberId={memberId} current={current.data ?? null} onSaved={() => void current.refetch()} />;
+}
+
+function BalanceForm({ memberId, current, onSaved }: { memberId: string; current: Balance | null; onSaved(): void }) {
   const { t } = useTranslation('members');
   const fmt = useFormat();
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [result, setResult] = useState<{ balance: number; threshold: number | null; below: boolean } | null>(null);
-  const form = useForm({ mode: 'uncontrolled', initialValues: { balance: 0 as number | string, threshold: '' as number | string, currency: 'EUR' } });
+  const form = useForm({
+    mode: 'uncontrolled',
+    initialValues: { balance: (current?.balance ?? 0) as number | string, threshold: (current?.threshold ?? '') as number | string, currency: 'EUR' },
+  });
   const submit = form.onSubmit(async (v) => {
     setProblem(null);
     const res = await fetchClient.PUT('/api/v1/members/{id}/balance', {
@@ -66,16 +76,16 @@ export function BalanceTab({ memberId }: { memberId: string }) {
       body: { balance: Number(v.balance), threshold: v.threshold === '' ? null : Number(v.threshold), currency: (v.currency || undefined) as BalanceBody['currency'] },
     });
     if (res.error) setProblem(applyProblem(form, res.error));
-    else setResult(res.data);
+    else onSaved();
   });
   return (
     <form onSubmit={submit} noValidate>
       <Stack maw={420}>
         <Text size="sm" c="dimmed">{t('balanceHelp')}</Text>
         <ProblemAlert problem={problem} />
-        {result && (
-          <Alert color={result.below ? 'orange' : 'green'} role="status">
-            {t(result.below ? 'balanceBelow' : 'balanceOk', { balance: fmt.amount(result.balance, form.getValues().currency) })}
+        {current?.balance != null && (
+          <Alert color={current.below ? 'orange' : 'green'} role="status">
+            {t(current.below ? 'balanceBelow' : 'balanceOk', { balance: fmt.amount(current.balance, form.getValues().currency) })}
           </Alert>
         )}
         <NumberInput label={t('balance')} decimalScale={2} required {...form.getInputProps('balance')} />
@@ -91,15 +101,15 @@ export function ValiditiesTab({ memberId }: { memberId: string }) {
   const { t } = useTranslation('members');
   const fmt = useFormat();
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [added, setAdded] = useState<{ id: string; kind: string; expiresAt: string }[]>([]);
+  const list = $api.useQuery('get', '/api/v1/validities', { params: { query: { memberId, pageSize: 50 } } });
   const form = useForm({ mode: 'uncontrolled', initialValues: { kind: '', expiresAt: null as string | null } });
   const submit = form.onSubmit(async (v) => {
     setProblem(null);
     const res = await fetchClient.POST('/api/v1/validities', { body: { memberId, kind: v.kind, expiresAt: v.expiresAt ?? '' } as never });
     if (res.error) setProblem(applyProblem(form, res.error));
     else {
-      setAdded((a) => [res.data as { id: string; kind: string; expiresAt: string }, ...a]);
       form.reset();
+      void list.refetch();
     }
   });
   return (
@@ -107,7 +117,8 @@ export function ValiditiesTab({ memberId }: { memberId: string }) {
       <Stack maw={420}>
         <Text size="sm" c="dimmed">{t('validitiesHelp')}</Text>
         <ProblemAlert problem={problem} />
-        {added.map((v) => (
+        {list.data?.items.length === 0 && <Text size="sm">{t('noValidities')}</Text>}
+        {list.data?.items.map((v) => (
           <Text size="sm" key={v.id}>{t('validityAdded', { kind: v.kind, date: fmt.date(v.expiresAt) })}</Text>
         ))}
         <TextInput label={t('validityKind')} placeholder={t('validityKindPlaceholder')} required {...form.getInputProps('kind')} />

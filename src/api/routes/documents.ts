@@ -4,12 +4,12 @@ import { ignoreClientGone } from '../client-gone';
 import { contentDisposition, DOCUMENT_KINDS, presentDocument, saveDocument } from '../../documents/documents';
 import { sendDocument } from '../../documents/send-document';
 import { recipientSchema } from '../../mail/addresses';
-import { AppError, notFound } from '../../shared/errors';
+import { AppError, notFound, validationError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
 import { listMemberDocuments } from '../../documents/list-documents';
 import { listQuery, listSchema } from '../list';
-import { CONTENT_TYPE, contentType, idParam, templateData, z } from '../zod';
+import { contentType, idParam, templateData, z } from '../zod';
 
 export const documentSchema = z
   .object({
@@ -50,7 +50,8 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
       }
       if (!query.filename) throw new AppError('BAD_REQUEST', 'query.filename: required for a raw upload', { errors: [{ field: 'query.filename', reason: 'required for a raw upload' }] });
       const type = req.headers['content-type'] ?? 'application/octet-stream';
-      if (type.length > 200 || !CONTENT_TYPE.test(type)) throw new AppError('VALIDATION_FAILED', 'header.content-type: not a MIME type (RFC 2045)', { errors: [{ field: 'header.content-type', reason: 'not a MIME type (RFC 2045)' }] });
+      // The same rule as a JSON upload's contentType field.
+      if (!contentType().safeParse(type).success) throw validationError('header.content-type', 'not a MIME type (RFC 2045)');
       const doc = await saveDocument(ctx.prisma, ctx.storage, {
         organizationId: auth.organizationId, memberId: params.id, filename: query.filename,
         contentType: type, kind: query.kind, content: req, maxBytes,

@@ -20,6 +20,8 @@ const makeTheme = (closeLabel: string) =>
     components: {
       Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
       Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
+      // Every spinner is labelled ("Loading…"); a label is only allowed on an element with a role (axe aria-prohibited-attr).
+      Loader: Loader.extend({ defaultProps: { role: 'status' } }),
     },
   });
 const contrast: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-6)' }, dark: {} });

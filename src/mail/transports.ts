@@ -5,7 +5,7 @@ import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { PrismaClient, SmtpAccount } from '../generated/prisma/client';
 import type { Config } from '../config';
-import { oauthProvider } from '../outgoing/oauth';
+import { oauthProvider, smtpTokenProvisioner } from '../outgoing/oauth';
 import { guardSmtp } from '../net/guarded';
 import type { SecretBox } from '../secrets';
 
@@ -64,18 +64,15 @@ export async function resolveSenderAccount(
       from: account.fromAddress,
       fromName: account.fromName,
       replyTo: account.replyTo,
-      // XOAUTH2: nodemailer fetches and refreshes access tokens from the token URL with the refresh token.
+      // XOAUTH2: the stored access token while it lasts, then fresh ones from the refresh token (through the outbound policy).
       smtp: guardSmtp({
         ...smtpOptionsFromAccount({ host: p.smtp.host, port: p.smtp.port, security: p.smtp.security, username: null }, undefined),
         auth: {
           type: 'OAuth2',
           user: account.username ?? account.fromAddress,
-          clientId: p.clientId,
-          clientSecret: p.clientSecret,
-          refreshToken: deps.secrets.decrypt(account.oauthRefreshTokenEnc),
           accessToken: account.oauthAccessTokenEnc ? deps.secrets.decrypt(account.oauthAccessTokenEnc) : undefined,
           expires: account.oauthAccessExpiresAt?.getTime(),
-          accessUrl: p.tokenUrl,
+          provisionCallback: smtpTokenProvisioner(p, deps.secrets.decrypt(account.oauthRefreshTokenEnc)),
         },
         tls: deps.config.SMTP_TLS_REJECT_UNAUTHORIZED ? undefined : { rejectUnauthorized: false },
       } as SMTPTransport.Options),

@@ -86,16 +86,24 @@ export interface TokenSet {
   email?: string;
 }
 
-export async function exchangeCode(p: OAuthProvider, code: string, redirectUri: string): Promise<TokenSet> {
+interface TokenAnswer { access_token?: string; refresh_token?: string; expires_in?: number; id_token?: string; error?: string; error_description?: string }
+
+/** A token-endpoint call (RFC 6749 §4.1.3, §6), through the outbound policy like every other destination. */
+async function tokenRequest(p: OAuthProvider, params: Record<string, string>): Promise<{ ok: boolean; status: number; json: TokenAnswer }> {
   const res = await guardedRequest(p.tokenUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: p.clientId, client_secret: p.clientSecret }).toString(),
+    body: new URLSearchParams({ ...params, client_id: p.clientId, client_secret: p.clientSecret }).toString(),
     timeoutMs: 15_000,
   });
-  const json = (await Promise.resolve().then(() => JSON.parse(res.text) as unknown).catch(() => ({}))) as { access_token?: string; refresh_token?: string; expires_in?: number; id_token?: string; error?: string; error_description?: string };
-  if (!res.ok || !json.access_token) {
-    throw new AppError('BAD_REQUEST', `The provider refused the sign-in: ${json.error_description ?? json.error ?? res.status}`);
+  const json = (await Promise.resolve().then(() => JSON.parse(res.text) as unknown).catch(() => ({}))) as TokenAnswer;
+  return { ok: res.ok, status: res.status, json };
+}
+
+export async function exchangeCode(p: OAuthProvider, code: string, redirectUri: string): Promise<TokenSet> {
+  const { ok, status, json } = await tokenRequest(p, { grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+  if (!ok || !json.access_token) {
+    throw new AppError('BAD_REQUEST', `The provider refused the sign-in: ${json.error_description ?? json.error ?? status}`);
   }
   return { accessToken: json.access_token, refreshToken: json.refresh_token, expiresAt: new Date(Date.now() + (json.expires_in ?? 3600) * 1000), email: emailFromIdToken(json.id_token) };
 }
@@ -116,18 +124,29 @@ export async function revokeToken(p: OAuthProvider, token: string): Promise<void
   await guardedRequest(p.revokeUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString(), timeoutMs: 15_000 }).catch(() => undefined);
 }
 
-/** A fresh access token from the refresh token (RFC 6749 §6); a refused refresh (revoked, expired consent) is permanent. */
-export async function refreshAccessToken(p: OAuthProvider, refreshToken: string): Promise<TokenSet> {
-  const res = await fetch(p.tokenUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: p.clientId, client_secret: p.clientSecret }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const json = (await res.json().catch(() => ({}))) as { access_token?: string; refresh_token?: string; expires_in?: number; error?: string; error_description?: string };
-  if (!res.ok || !json.access_token) {
-    const permanent = res.status === 400 || res.status === 401;
-    throw new AppError(permanent ? 'IMAP_AUTH_FAILED' : 'IMAP_CONNECTION', `The sign-in to the mailbox is no longer valid (${json.error_description ?? json.error ?? res.status}): connect it again`);
+/**
+ * A fresh access token from the refresh token (RFC 6749 §6); a refused refresh
+ * (revoked, expired consent) is permanent. `use` says whose sign-in it is, so
+ * the error names the mailbox or the sending account.
+ */
+export async function refreshAccessToken(p: OAuthProvider, refreshToken: string, use: 'mailbox' | 'smtp' = 'mailbox'): Promise<TokenSet> {
+  const { ok, status, json } = await tokenRequest(p, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  if (!ok || !json.access_token) {
+    const permanent = status === 400 || status === 401;
+    const why = json.error_description ?? json.error ?? status;
+    if (use === 'smtp') throw new AppError(permanent ? 'SMTP_AUTH_FAILED' : 'SMTP_CONNECTION', `The sign-in to the sending account is no longer valid (${why}): connect it again`);
+    throw new AppError(permanent ? 'IMAP_AUTH_FAILED' : 'IMAP_CONNECTION', `The sign-in to the mailbox is no longer valid (${why}): connect it again`);
   }
   return { accessToken: json.access_token, refreshToken: json.refresh_token, expiresAt: new Date(Date.now() + (json.expires_in ?? 3600) * 1000) };
+}
+
+/**
+ * nodemailer's XOAUTH2 token source. Left to itself nodemailer would call the
+ * token URL with its own HTTP client, outside the outbound policy; with a
+ * provision callback every renewal goes through `refreshAccessToken`.
+ */
+export function smtpTokenProvisioner(p: OAuthProvider, refreshToken: string) {
+  return (_user: string, _renew: boolean, done: (err: Error | null, accessToken?: string, expires?: number) => void): void => {
+    refreshAccessToken(p, refreshToken, 'smtp').then((t) => done(null, t.accessToken, t.expiresAt.getTime()), (err: Error) => done(err));
+  };
 }

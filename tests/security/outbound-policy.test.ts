@@ -1,7 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { postWebhook } from '../../src/alerts/webhook';
-import { guardedRequest } from '../../src/net/guarded';
+import { guardedRequest, guardSmtp } from '../../src/net/guarded';
+import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { refreshAccessToken, smtpTokenProvisioner, type OAuthProvider } from '../../src/outgoing/oauth';
 import { createOutboundPolicy, isAddressAllowed, resolveOutbound, setOutboundPolicy, type LookupAll } from '../../src/net/outbound-policy';
 import { verifySmtp } from '../../src/outgoing/verify';
 import { verifyMailbox } from '../../src/reception/verify-mailbox';
@@ -128,5 +131,26 @@ describe('connections go to the checked address only', () => {
     const res = await guardedRequest(`http://127.0.0.1:${webPort}/redirect`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(302);
     expect(webHits).toEqual(['/redirect']);
+  });
+  test('OAuth token refreshes go through the policy, for mailboxes and for XOAUTH2 sending alike', async () => {
+    setOutboundPolicy(createOutboundPolicy({ allow: '127.0.0.0/8', lookup: stubDns(DNS).lookup }));
+    webHits.length = 0;
+    const sentBefore = smtp.messages.length;
+    const provider = (tokenUrl: string): OAuthProvider => ({
+      id: 'gmail', clientId: 'c', clientSecret: 's', authorizeUrl: tokenUrl, tokenUrl, scope: 'mail',
+      smtp: { host: '127.0.0.1', port: smtp.port, security: 'none' }, imap: { host: '127.0.0.1', port: imap.port, security: 'none' },
+    });
+    await expect(refreshAccessToken(provider('http://metadata.evil.example/token'), 'refresh-me')).rejects.toMatchObject({ code: 'DESTINATION_NOT_ALLOWED' });
+    // The sending account's access token has expired: nodemailer asks for a new one, which the policy refuses before any packet.
+    const transport = nodemailer.createTransport(guardSmtp({
+      host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, connectionTimeout: 2000,
+      auth: { type: 'OAuth2', user: 'u@club.example', accessToken: 'stale', expires: Date.now() - 1000, provisionCallback: smtpTokenProvisioner(provider('http://db.evil.example/token'), 'refresh-me') },
+    } as SMTPTransport.Options));
+    await expect(transport.sendMail({ from: 'u@club.example', to: 'x@club.example', subject: 's', text: 't' })).rejects.toThrow('Connections to db.evil.example are not allowed');
+    transport.close();
+    // An admitted token URL is reached, and a refused refresh says whose sign-in it was.
+    await expect(refreshAccessToken(provider(`http://127.0.0.1:${webPort}/token`), 'refresh-me', 'smtp')).rejects.toMatchObject({ code: 'SMTP_CONNECTION' });
+    expect(webHits).toEqual(['/token']);
+    expect(smtp.messages).toHaveLength(sentBefore);
   });
 });

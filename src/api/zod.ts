@@ -7,7 +7,13 @@ extendZodWithOpenApi(z);
 
 export { z };
 
-export const idParam = z.object({ id: z.string().min(1).max(100) });
+/**
+ * Every stored row's id is a UUID (v7, prisma/schema.prisma): a malformed one is
+ * refused naming the field instead of being looked up. Any 8-4-4-4-12 hex form
+ * is accepted (not only RFC 9562 versions), as PostgreSQL's own uuid type does.
+ */
+export const uuid = () => z.guid().openapi({ description: 'a UUID' });
+export const idParam = z.object({ id: uuid() });
 
 /** Free-form template data (placeholders): a flat-ish JSON object, at most 64 KB. */
 export const TEMPLATE_DATA_MAX_BYTES = 64 * 1024;

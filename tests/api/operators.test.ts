@@ -70,8 +70,12 @@ describeIfServer('Temporal dev server', temporalAvailable())("platform operators
     const bad = await operator.post('/api/v1/organizations', { name: '', timeZone: 'Mars/Olympus' });
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.name', 'body.timeZone']);
-    expect((await operator.get('/api/v1/organizations/nope')).status).toBe(404);
-    expect((await operator.patch('/api/v1/organizations/nope', { suspended: true })).status).toBe(404);
+    const malformed = await operator.get('/api/v1/organizations/nope');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'path.id' })]);
+    const unknown = '0190f5a2-7c3e-7d41-9b0a-3c5e8f1d2a4b';
+    expect((await operator.get(`/api/v1/organizations/${unknown}`)).status).toBe(404);
+    expect((await operator.patch(`/api/v1/organizations/${unknown}`, { suspended: true })).status).toBe(404);
   });
 
   it("refuses an organisation's admin key (403), no credential (401) and a wrong operator token on every operators' route", async () => {

@@ -5,7 +5,7 @@ import { emailsQueued } from '../../metrics';
 import { validationError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { templateData, z } from '../zod';
+import { templateData, z, uuid } from '../zod';
 
 const recipients = z.union([recipientSchema, z.array(recipientSchema).max(100)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
@@ -19,9 +19,9 @@ const sendBody = z
     text: z.string().max(1_000_000).optional(),
     html: z.string().max(2_000_000).optional(),
     template: z.object({ key: z.string(), data: templateData().default({}) }).optional(),
-    documentIds: z.array(z.string()).max(20).optional().openapi({ description: 'documents of the organisation to attach' }),
-    structureId: z.string().optional().openapi({ description: "send through this structure's account and sender" }),
-    memberId: z.string().optional(),
+    documentIds: z.array(uuid()).max(20).optional().openapi({ description: 'documents of the organisation to attach' }),
+    structureId: uuid().optional().openapi({ description: "send through this structure's account and sender" }),
+    memberId: uuid().optional(),
     idempotencyKey: z.string().min(1).max(200).optional().openapi({ description: 'same key again returns the first message and sends nothing new; also read from the Idempotency-Key header' }),
   })
   .refine((b) => b.template || b.text || b.html, { message: 'give text, html or a template', path: ['text'] })

@@ -2,7 +2,7 @@ import { listBatches, previewInvoiceMessage } from '../../invoices/list-batches'
 import { PERIOD } from '../../invoices/format';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { pagedSchema, pageQuery, z } from '../zod';
+import { pagedSchema, pageQuery, z, uuid } from '../zod';
 
 const batchSummary = z.object({
   id: z.string(), structureId: z.string(), structureName: z.string(), period: z.string(), status: z.string(), total: z.number().int(),
@@ -22,13 +22,13 @@ export function registerInvoiceBatchHistoryRoutes(r: ApiRouter, ctx: AppContext)
   const tags = ['invoices'];
   r.add({
     method: 'get', path: '/invoice-batches', summary: 'The history of invoice batches, newest first, with counts by status', tags,
-    query: pageQuery.extend({ structureId: z.string().max(100).optional(), period: z.string().regex(PERIOD, 'YYYY-MM').optional() }),
+    query: pageQuery.extend({ structureId: uuid().optional(), period: z.string().regex(PERIOD, 'YYYY-MM').optional() }),
     response: pagedSchema(batchSummary),
     handler: ({ auth, query }) => listBatches(ctx.prisma, auth.organizationId, query),
   });
   r.add({
     method: 'get', path: '/invoice-batches/preview', summary: 'The message one resident will get for an invoice (addresses, subject, text, attachment)', tags,
-    query: z.object({ invoiceId: z.string().min(1).max(100) }),
+    query: z.object({ invoiceId: uuid() }),
     response: messagePreview,
     handler: ({ auth, query }) => previewInvoiceMessage(ctx.prisma, auth.organizationId, query.invoiceId),
   });

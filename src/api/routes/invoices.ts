@@ -7,14 +7,14 @@ import { AppError, notFound } from '../../shared/errors';
 import { workflowIds } from '../../shared/names';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { currency, idParam, money, pagedSchema, pageQuery, paging, z } from '../zod';
+import { currency, idParam, money, pagedSchema, pageQuery, paging, z, uuid } from '../zod';
 
 const period = z.string().regex(PERIOD, 'YYYY-MM');
 const invoiceInput = z.object({
   number: z.string().min(1).max(50),
   period,
-  memberId: z.string(),
-  structureId: z.string(),
+  memberId: uuid(),
+  structureId: uuid(),
   amountExclTax: money(0),
   amountInclTax: money(0),
   currency: currency().default('EUR'),
@@ -85,7 +85,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
     },
   });
   r.add({
-    method: 'get', path: '/invoices', summary: 'Invoices of a period', tags, query: pageQuery.extend({ period: period.optional(), structureId: z.string().optional(), memberId: z.string().optional() }), response: pagedSchema(invoiceSchema),
+    method: 'get', path: '/invoices', summary: 'Invoices of a period', tags, query: pageQuery.extend({ period: period.optional(), structureId: uuid().optional(), memberId: uuid().optional() }), response: pagedSchema(invoiceSchema),
     handler: async ({ auth, query }) => {
       const where = { organizationId: auth.organizationId, ...(query.period ? { period: query.period } : {}), ...(query.structureId ? { structureId: query.structureId } : {}), ...(query.memberId ? { memberId: query.memberId } : {}) };
       const [items, total] = await Promise.all([ctx.prisma.invoice.findMany({ where, orderBy: [{ period: 'desc' }, { number: 'asc' }], ...paging(query) }), ctx.prisma.invoice.count({ where })]);
@@ -95,7 +95,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'get', path: '/invoice-batches/candidates', summary: 'Who will receive the period’s invoices, and who will not (dry run with ?preview=true)', tags,
-    query: z.object({ period, structureId: z.string(), preview: z.enum(['true', 'false']).optional() }),
+    query: z.object({ period, structureId: uuid(), preview: z.enum(['true', 'false']).optional() }),
     response: z.object({ period: z.string(), structureId: z.string(), secondAddressInCc: z.boolean(), withAddress: z.array(candidateSchema), withoutAddress: z.array(candidateSchema) }),
     handler: async ({ auth, query }) => {
       const res = await listCandidates(ctx.prisma, auth.organizationId, { period: query.period, structureId: query.structureId, preview: query.preview === 'true' });
@@ -106,7 +106,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'post', path: '/invoice-batches', summary: 'Send the selected invoices (202; follow with GET /invoice-batches/:id)', tags, status: 202,
-    body: z.object({ period, structureId: z.string(), invoiceIds: z.array(z.string()).max(20_000).optional().openapi({ description: 'omit to send every invoice of the period with an address' }) }),
+    body: z.object({ period, structureId: uuid(), invoiceIds: z.array(uuid()).max(20_000).optional().openapi({ description: 'omit to send every invoice of the period with an address' }) }),
     response: z.object({ id: z.string(), workflowId: z.string(), total: z.number(), skipped: z.array(z.object({ invoiceId: z.string(), reason: z.string() })) }),
     handler: async ({ auth, body }) => {
       const { batch, workflowId, skipped } = await startInvoiceBatch(ctx, { organizationId: auth.organizationId, structureId: body.structureId, period: body.period, invoiceIds: body.invoiceIds, createdByKeyId: auth.keyId ?? undefined });

@@ -3,7 +3,7 @@ import { createMember, deleteMember, getMember, presentMember, updateMember } fr
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { listQuery, listSchema } from '../list';
-import { idParam, z } from '../zod';
+import { idParam, z, uuid } from '../zod';
 
 const emailInput = z.object({
   address: z.string().min(3).max(320).openapi({ example: 'jeanne.martin@example.org' }),
@@ -15,7 +15,7 @@ const memberBody = z
     firstName: z.string().trim().min(1).max(200),
     lastName: z.string().trim().min(1).max(200),
     licenceNumber: z.string().max(100).nullish(),
-    structureId: z.string().nullish(),
+    structureId: uuid().nullish(),
     roles: z.array(z.string().min(1).max(50)).max(20).optional().openapi({ description: 'e.g. manager, secretary, resident, guardian' }),
     emails: z.array(emailInput).max(10).optional().openapi({ description: 'in order of preference' }),
   })
@@ -47,7 +47,7 @@ export function registerMemberRoutes(r: ApiRouter, ctx: AppContext): void {
     method: 'get', path: '/members', summary: 'List members', tags,
     query: listQuery.extend({
       q: z.string().max(200).optional().openapi({ description: 'any part of the names, licence number or an address; case- and accent-insensitive, `%` and `_` match themselves' }),
-      structureId: z.string().optional(),
+      structureId: uuid().optional(),
     }),
     response: listSchema(memberSchema),
     handler: async ({ auth, query }) => {

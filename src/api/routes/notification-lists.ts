@@ -1,7 +1,7 @@
 import { getBalance, listBookings, listMaintenance, listManagers, listResources, listValidities } from '../../notifications/lists';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { idParam, isoDateTime, pagedSchema, pageQuery, z } from '../zod';
+import { idParam, isoDateTime, pagedSchema, pageQuery, z, uuid } from '../zod';
 
 const ref = z.object({ id: z.string(), name: z.string() });
 // ISO 8601 only, bounded to years the database holds (a bare number is no date).
@@ -18,7 +18,7 @@ export function registerNotificationListRoutes(r: ApiRouter, ctx: AppContext): v
   r.add({
     method: 'get', path: '/bookings', summary: 'Bookings by start time; status=waitlisted gives the waiting list in the order it moves up', tags,
     query: pageQuery.extend({
-      resourceId: z.string().max(100).optional(), memberId: z.string().max(100).optional(), status: z.enum(['confirmed', 'waitlisted', 'cancelled']).optional(),
+      resourceId: uuid().optional(), memberId: uuid().optional(), status: z.enum(['confirmed', 'waitlisted', 'cancelled']).optional(),
       from: date.optional().openapi({ description: 'bookings still running at or after this instant' }), to: date.optional().openapi({ description: 'bookings starting before this instant' }),
     }),
     response: pagedSchema(z.object({ id: z.string(), member: ref, resource: ref, start: z.string(), end: z.string(), status: z.string(), sequence: z.number().int(), createdAt: z.string() }).openapi('BookingListItem')),
@@ -26,13 +26,13 @@ export function registerNotificationListRoutes(r: ApiRouter, ctx: AppContext): v
   });
   r.add({
     method: 'get', path: '/maintenance-periods', summary: 'Maintenance periods, latest first', tags,
-    query: pageQuery.extend({ resourceId: z.string().max(100).optional(), from: date.optional().openapi({ description: 'periods ending after this instant' }) }),
+    query: pageQuery.extend({ resourceId: uuid().optional(), from: date.optional().openapi({ description: 'periods ending after this instant' }) }),
     response: pagedSchema(z.object({ id: z.string(), resource: ref, start: z.string(), end: z.string(), reason: z.string() }).openapi('MaintenancePeriod')),
     handler: ({ auth, query }) => listMaintenance(ctx.prisma, auth.organizationId, query),
   });
   r.add({
     method: 'get', path: '/validities', summary: 'Validities, soonest to expire first, with the reminders already sent', tags,
-    query: pageQuery.extend({ memberId: z.string().max(100).optional(), expiresBefore: date.optional() }),
+    query: pageQuery.extend({ memberId: uuid().optional(), expiresBefore: date.optional() }),
     response: pagedSchema(z.object({ id: z.string(), member: ref, kind: z.string(), expiresAt: z.string(), alertsSent: z.array(z.object({ stage: z.number().int(), sentAt: z.string() })) }).openapi('Validity')),
     handler: ({ auth, query }) => listValidities(ctx.prisma, auth.organizationId, query),
   });

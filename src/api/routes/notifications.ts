@@ -8,7 +8,7 @@ import { AppError, notFound } from '../../shared/errors';
 import { workflowIds } from '../../shared/names';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { currency, idParam, isoDateTime, money, z } from '../zod';
+import { currency, idParam, isoDateTime, money, z, uuid } from '../zod';
 
 const when = isoDateTime();
 const bookingSchema = z.object({ id: z.string(), memberId: z.string(), resourceId: z.string(), start: z.string(), end: z.string(), status: z.string(), sequence: z.number(), workflowId: z.string() }).openapi('Booking');
@@ -28,7 +28,7 @@ export function registerNotificationRoutes(r: ApiRouter, ctx: AppContext): void 
 
   r.add({
     method: 'post', path: '/resources', summary: 'A bookable resource (aircraft, room, instructor…)', tags, status: 201,
-    body: z.object({ name: z.string().min(1).max(200), kind: z.string().max(50).default('aircraft'), structureId: z.string().optional() }),
+    body: z.object({ name: z.string().min(1).max(200), kind: z.string().max(50).default('aircraft'), structureId: uuid().optional() }),
     response: z.object({ id: z.string(), name: z.string(), kind: z.string(), structureId: z.string().nullable() }),
     handler: async ({ auth, body }) => {
       if (body.structureId && !(await ctx.prisma.structure.findFirst({ where: { id: body.structureId, organizationId: auth.organizationId } }))) throw new AppError('VALIDATION_FAILED', 'structureId: no such structure', { errors: [{ field: 'body.structureId', reason: 'no such structure' }] });
@@ -39,7 +39,7 @@ export function registerNotificationRoutes(r: ApiRouter, ctx: AppContext): void 
 
   r.add({
     method: 'post', path: '/bookings', summary: 'A booking: confirmation (or waiting list) now, reminder before it, calendar invitation attached', tags, status: 201,
-    body: z.object({ memberId: z.string(), resourceId: z.string(), start: when, end: when, externalId: z.string().max(200).optional().openapi({ description: "the host application's id: repeating the call creates nothing" }) }),
+    body: z.object({ memberId: uuid(), resourceId: uuid(), start: when, end: when, externalId: z.string().max(200).optional().openapi({ description: "the host application's id: repeating the call creates nothing" }) }),
     response: bookingSchema.extend({ created: z.boolean() }),
     handler: async ({ auth, body }) => {
       const { booking, created } = await createBooking(deps, auth.organizationId, { memberId: body.memberId, resourceId: body.resourceId, startAt: body.start, endAt: body.end, externalId: body.externalId });
@@ -49,7 +49,7 @@ export function registerNotificationRoutes(r: ApiRouter, ctx: AppContext): void 
   r.add({ method: 'get', path: '/bookings/:id', summary: 'A booking', tags, params: idParam, response: bookingSchema, handler: async ({ auth, params }) => presentBooking(await getBooking(ctx.prisma, auth.organizationId, params.id)) });
   r.add({
     method: 'patch', path: '/bookings/:id', summary: 'Move or change a booking (modification mail, SEQUENCE + 1, reminder moved)', tags, params: idParam,
-    body: z.object({ start: when.optional(), end: when.optional(), resourceId: z.string().optional() }), response: bookingSchema,
+    body: z.object({ start: when.optional(), end: when.optional(), resourceId: uuid().optional() }), response: bookingSchema,
     handler: async ({ auth, params, body }) => presentBooking(await updateBooking(deps, auth.organizationId, params.id, { startAt: body.start, endAt: body.end, resourceId: body.resourceId })),
   });
   r.add({
@@ -66,7 +66,7 @@ export function registerNotificationRoutes(r: ApiRouter, ctx: AppContext): void 
 
   r.add({
     method: 'post', path: '/validities', summary: 'A validity (medical visit, licence…) and its expiry date', tags, status: 201,
-    body: z.object({ memberId: z.string(), kind: z.string().min(1).max(100), expiresAt: when }),
+    body: z.object({ memberId: uuid(), kind: z.string().min(1).max(100), expiresAt: when }),
     response: z.object({ id: z.string(), memberId: z.string(), kind: z.string(), expiresAt: z.string() }),
     handler: async ({ auth, body }) => {
       if (!(await ctx.prisma.member.findFirst({ where: { id: body.memberId, organizationId: auth.organizationId } }))) throw new AppError('VALIDATION_FAILED', 'memberId: no such member', { errors: [{ field: 'body.memberId', reason: 'no such member' }] });

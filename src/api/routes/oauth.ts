@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors';
 import { presentOAuthMailbox } from './mailbox-oauth';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { z } from '../zod';
+import { z, uuid } from '../zod';
 
 /**
  * Gmail and Microsoft 365 without a password: POST …/authorize gives the
@@ -25,7 +25,7 @@ export function registerOAuthRoutes(r: ApiRouter, ctx: AppContext): void {
     r.add({
       method: 'post', path: `/settings/${provider}/authorize`, summary: `Start connecting a ${label} account (returns the consent URL)`, tags, role: 'admin',
       body: z.object({
-        structureId: z.string().optional(), fromName: z.string().max(200).optional(),
+        structureId: uuid().optional(), fromName: z.string().max(200).optional(),
         alsoReceive: z.boolean().default(false).openapi({ description: 'the same consent also connects this account as the mailbox Mailroom reads (IMAP)' }),
       }),
       response: z.object({ authorizationUrl: z.string() }),
@@ -66,7 +66,7 @@ export function registerOAuthRoutes(r: ApiRouter, ctx: AppContext): void {
 
     r.add({
       method: 'delete', path: `/settings/${provider}`, summary: `Disconnect the ${label} account (revoked at the provider)`, tags, role: 'admin',
-      query: z.object({ structureId: z.string().optional() }),
+      query: z.object({ structureId: uuid().optional() }),
       handler: async ({ auth, query }) => {
         const account = requireAccount(await findAccount(ctx.prisma, auth.organizationId, query.structureId ?? null));
         if (account.provider !== provider) throw new AppError('NOT_FOUND', `No ${label} account is connected here`);

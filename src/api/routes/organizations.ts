@@ -2,7 +2,7 @@ import type { ApiKey, Organization } from '../../generated/prisma/client';
 import { createOrganizationKey, onboardOrganization, requireOrganization, revokeOrganizationKey, updateOrganization } from '../../operators/organizations';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+import { idParam, pagedSchema, pageQuery, paging, z, uuid } from '../zod';
 
 /**
  * The platform operators' API: organisations (tenants) and their keys, behind
@@ -65,10 +65,10 @@ export function registerOrganizationRoutes(r: ApiRouter, ctx: AppContext): void 
     handler: async ({ params, body }) => present(await updateOrganization(deps, params.id, body)),
   });
 
-  const keyParams = z.object({ id: z.string().min(1).max(100), keyId: z.string().min(1).max(100) });
+  const keyParams = z.object({ id: uuid(), keyId: uuid() });
   r.add({
     method: 'post', path: '/organizations/:id/api-keys', summary: "Create an organisation's API key (shown once)", tags, role, params: idParam, status: 201,
-    body: z.object({ name: z.string().trim().min(1).max(200), role: z.enum(['admin', 'staff']), memberId: z.string().optional().openapi({ description: "a member's own key (self-service routes only)" }) }),
+    body: z.object({ name: z.string().trim().min(1).max(200), role: z.enum(['admin', 'staff']), memberId: uuid().optional().openapi({ description: "a member's own key (self-service routes only)" }) }),
     response: keySchema.extend({ key: z.string() }),
     handler: async ({ params, body }) => {
       const { key, record } = await createOrganizationKey(deps, params.id, body);

@@ -8,7 +8,7 @@ import { secretForUse, secretOnUpdate } from '../../secret-binding';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { z } from '../zod';
+import { z, uuid } from '../zod';
 
 const security = z.enum(['none', 'ssl', 'starttls']).openapi({ description: 'none, ssl (implicit TLS, usually 465) or starttls (usually 587)' });
 
@@ -34,11 +34,11 @@ const accountBody = z
   })
   .openapi('SmtpAccountInput');
 
-const scopeQuery = z.object({ structureId: z.string().optional().openapi({ description: "a structure's own account instead of the organisation's" }) });
+const scopeQuery = z.object({ structureId: uuid().optional().openapi({ description: "a structure's own account instead of the organisation's" }) });
 
 const verifyBody = z
   .object({
-    structureId: z.string().optional(),
+    structureId: uuid().optional(),
     settings: accountBody.optional().openapi({ description: 'unsaved settings to test; without it the saved account is tested' }),
     testTo: recipientSchema.optional().openapi({ description: 'also send a test message to this address' }),
   })

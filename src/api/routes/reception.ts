@@ -14,7 +14,7 @@ import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
 import { listQuery as pageAndCursor, listSchema } from '../list';
-import { idParam, isoDateTime, z } from '../zod';
+import { idParam, isoDateTime, z, uuid } from '../zod';
 
 const NO_OAUTH = { oauthProvider: null, oauthRefreshTokenEnc: null, oauthAccessTokenEnc: null, oauthAccessExpiresAt: null };
 
@@ -156,7 +156,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
   const listQuery = pageAndCursor.extend({
     q: z.string().max(200).optional().openapi({ description: 'subject, sender and recipients, any part of a word; case- and accent-insensitive, `%` and `_` match themselves' }),
     assigned: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
-    memberId: z.string().optional(),
+    memberId: uuid().optional(),
     category: z.enum(['filed', 'unassigned', 'report', 'quarantined']).optional(),
     from: isoDateTime().optional().openapi({ description: 'received at or after (ISO 8601)' }),
     to: isoDateTime().optional().openapi({ description: 'received before (ISO 8601)' }),
@@ -212,7 +212,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
   });
   r.add({
     method: 'post', path: '/received-mails/:id/assign', summary: 'File a mail and its attachments on a member (reassigning moves them)', tags: ['received'], params: idParam,
-    body: z.object({ memberId: z.string(), addAddress: z.boolean().default(false).openapi({ description: "add the sender's address to the member so the next mail files itself" }) }),
+    body: z.object({ memberId: uuid(), addAddress: z.boolean().default(false).openapi({ description: "add the sender's address to the member so the next mail files itself" }) }),
     response: z.object({ id: z.string(), memberId: z.string().nullable(), category: z.string(), addressAdded: z.boolean() }),
     handler: async ({ auth, params, body }) => {
       // keyId is null for staff sessions; the column (assignedByKeyId) is nullable, src/reception/assign.ts's type not yet.

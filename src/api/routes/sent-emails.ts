@@ -10,7 +10,7 @@ import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
 import { listQuery, listSchema } from '../list';
-import { idParam, isoDateTime, z } from '../zod';
+import { idParam, isoDateTime, z, uuid } from '../zod';
 
 export const SENT_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'cancelled'] as const;
 
@@ -73,7 +73,7 @@ export const sentListQuery = listQuery.extend({
   q: z.string().max(200).optional().openapi({ description: 'any part of the subject, sender or recipients; case- and accent-insensitive, `%` and `_` match themselves' }),
   from: isoDateTime().optional().openapi({ description: 'queued at or after (ISO 8601)' }),
   to: isoDateTime().optional().openapi({ description: 'queued before (ISO 8601)' }),
-  memberId: z.string().optional(),
+  memberId: uuid().optional(),
   reason: z.enum(REASON_KEYS).optional().openapi({ description: 'bounce reason (reasons table), e.g. mailbox-full' }),
 });
 

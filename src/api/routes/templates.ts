@@ -5,7 +5,7 @@ import { templateRegistry } from '../../templates/registry';
 import { resolveTemplate } from '../../templates/resolve';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { templateData, z } from '../zod';
+import { templateData, z, uuid } from '../zod';
 
 const keyParam = z.object({ key: z.string().min(1).max(100) });
 const content = z.object({ subject: z.string().min(1).max(998), text: z.string().min(1).max(100_000), html: z.string().max(500_000).nullish() });
@@ -22,7 +22,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'get', path: '/templates', summary: 'Every template with its placeholders and the content in force', tags,
-    query: z.object({ structureId: z.string().optional() }),
+    query: z.object({ structureId: uuid().optional() }),
     response: z.array(z.object({ key: z.string(), description: z.string(), placeholders: z.record(z.string(), z.string()), source: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable() })),
     handler: async ({ auth, query }) => {
       await checkStructure(auth.organizationId, query.structureId);
@@ -37,7 +37,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'put', path: '/templates/:key', summary: 'Override a template for the organisation or one structure (unknown placeholders refused)', tags, role: 'admin',
-    params: keyParam, body: content.extend({ structureId: z.string().optional() }),
+    params: keyParam, body: content.extend({ structureId: uuid().optional() }),
     response: z.object({ key: z.string(), structureId: z.string().nullable(), subject: z.string(), text: z.string(), html: z.string().nullable() }),
     handler: async ({ auth, params, body }) => {
       const def = requireTemplate(templateRegistry, params.key);
@@ -54,7 +54,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
   });
 
   r.add({
-    method: 'delete', path: '/templates/:key', summary: 'Back to the default (or the organisation’s) template', tags, role: 'admin', params: keyParam, query: z.object({ structureId: z.string().optional() }),
+    method: 'delete', path: '/templates/:key', summary: 'Back to the default (or the organisation’s) template', tags, role: 'admin', params: keyParam, query: z.object({ structureId: uuid().optional() }),
     handler: async ({ auth, params, query }) => {
       const { count } = await ctx.prisma.template.deleteMany({ where: { organizationId: auth.organizationId, key: params.key, structureId: query.structureId ?? null } });
       if (!count) throw new AppError('NOT_FOUND', 'No override to remove');
@@ -63,7 +63,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'post', path: '/templates/:key/preview', summary: 'Render a template: the saved one, or a draft; for an invoice given by id', tags, params: keyParam,
-    body: z.object({ structureId: z.string().optional(), invoiceId: z.string().optional(), data: templateData().optional(), draft: content.optional() }),
+    body: z.object({ structureId: uuid().optional(), invoiceId: uuid().optional(), data: templateData().optional(), draft: content.optional() }),
     response: z.object({ subject: z.string(), text: z.string(), html: z.string().nullable() }),
     handler: async ({ auth, params, body }) => {
       const def = requireTemplate(templateRegistry, params.key);

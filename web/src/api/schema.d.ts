@@ -135,6 +135,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -721,11 +722,13 @@ export interface paths {
                 query?: {
                     /** @description bookings still running at or after this instant */
                     from?: string;
+                    /** @description a UUID */
                     memberId?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
+                    /** @description a UUID */
                     resourceId?: string;
                     status?: "confirmed" | "waitlisted" | "cancelled";
                     /** @description bookings starting before this instant */
@@ -787,7 +790,15 @@ export interface paths {
                         end: string;
                         /** @description the host application's id: repeating the call creates nothing */
                         externalId?: string;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         memberId: string;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         resourceId: string;
                         /** Format: date-time */
                         start: string;
@@ -845,6 +856,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -891,6 +903,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -900,6 +913,10 @@ export interface paths {
                     "application/json": {
                         /** Format: date-time */
                         end?: string;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         resourceId?: string;
                         /** Format: date-time */
                         start?: string;
@@ -953,6 +970,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -1007,6 +1025,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -1063,6 +1082,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -1121,6 +1141,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -1256,6 +1277,7 @@ export interface paths {
                     /** @description items per page (default 10) */
                     pageSize?: number;
                     period?: string;
+                    /** @description a UUID */
                     structureId?: string;
                 };
                 header?: never;
@@ -1313,6 +1335,10 @@ export interface paths {
                         /** @description omit to send every invoice of the period with an address */
                         invoiceIds?: string[];
                         period: string;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         structureId: string;
                     };
                 };
@@ -1380,6 +1406,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -1450,6 +1477,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -1509,6 +1537,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -1568,6 +1597,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -1628,6 +1658,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -1685,6 +1716,7 @@ export interface paths {
                 query: {
                     period: string;
                     preview?: "true" | "false";
+                    /** @description a UUID */
                     structureId: string;
                 };
                 header?: never;
@@ -1747,6 +1779,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /** @description a UUID */
                     invoiceId: string;
                 };
                 header?: never;
@@ -1803,12 +1836,14 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description a UUID */
                     memberId?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
                     period?: string;
+                    /** @description a UUID */
                     structureId?: string;
                 };
                 header?: never;
@@ -1878,11 +1913,19 @@ export interface paths {
                             total?: number;
                             unitPrice: number;
                         }[];
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         memberId: string;
                         number: string;
                         /** @description the invoice PDF; generated from the data when absent */
                         pdfBase64?: string;
                         period: string;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         structureId: string;
                     } | {
                         invoices: {
@@ -1901,11 +1944,19 @@ export interface paths {
                                 total?: number;
                                 unitPrice: number;
                             }[];
+                            /**
+                             * Format: uuid
+                             * @description a UUID
+                             */
                             memberId: string;
                             number: string;
                             /** @description the invoice PDF; generated from the data when absent */
                             pdfBase64?: string;
                             period: string;
+                            /**
+                             * Format: uuid
+                             * @description a UUID
+                             */
                             structureId: string;
                         }[];
                     };
@@ -2284,6 +2335,7 @@ export interface paths {
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
+                    /** @description a UUID */
                     resourceId?: string;
                 };
                 header?: never;
@@ -2353,6 +2405,7 @@ export interface paths {
                     pageSize?: number;
                     /** @description any part of the names, licence number or an address; case- and accent-insensitive, `%` and `_` match themselves */
                     q?: string;
+                    /** @description a UUID */
                     structureId?: string;
                 };
                 header?: never;
@@ -2464,6 +2517,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -2507,6 +2561,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -2548,6 +2603,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -2567,6 +2623,10 @@ export interface paths {
                         licenceNumber?: string | null;
                         /** @description e.g. manager, secretary, resident, guardian */
                         roles?: string[];
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         structureId?: string | null;
                     };
                 };
@@ -2616,6 +2676,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -2657,6 +2718,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -2737,6 +2799,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -2796,6 +2859,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -2850,6 +2914,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -2903,6 +2968,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -2978,6 +3044,7 @@ export interface paths {
                     cursor?: string;
                     /** @description received at or after (ISO 8601) */
                     from?: string;
+                    /** @description a UUID */
                     memberId?: string;
                     /** @description 1-based page number */
                     page?: number;
@@ -2990,6 +3057,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -3242,6 +3310,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -3288,6 +3357,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -3347,6 +3417,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -3394,6 +3465,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -3401,7 +3473,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description a member's own key (self-service routes only) */
+                        /**
+                         * Format: uuid
+                         * @description a member's own key (self-service routes only)
+                         */
                         memberId?: string;
                         name: string;
                         /** @enum {string} */
@@ -3463,7 +3538,9 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
+                    /** @description a UUID */
                     keyId: string;
                 };
                 cookie?: never;
@@ -3644,6 +3721,7 @@ export interface paths {
                     cursor?: string;
                     /** @description received at or after (ISO 8601) */
                     from?: string;
+                    /** @description a UUID */
                     memberId?: string;
                     /** @description 1-based page number */
                     page?: number;
@@ -3725,6 +3803,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -3778,6 +3857,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -3831,6 +3911,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -3843,6 +3924,10 @@ export interface paths {
                          * @default false
                          */
                         addAddress?: boolean;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         memberId: string;
                     };
                 };
@@ -3901,6 +3986,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -3959,6 +4045,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -4072,6 +4159,10 @@ export interface paths {
                         /** @default aircraft */
                         kind?: string;
                         name: string;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         structureId?: string;
                     };
                 };
@@ -4132,6 +4223,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -4202,6 +4294,7 @@ export interface paths {
                     cursor?: string;
                     /** @description queued at or after (ISO 8601) */
                     from?: string;
+                    /** @description a UUID */
                     memberId?: string;
                     /** @description 1-based page number */
                     page?: number;
@@ -4327,6 +4420,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -4383,6 +4477,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -5062,6 +5157,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: {
+                    /** @description a UUID */
                     structureId?: string;
                 };
                 header?: never;
@@ -5128,6 +5224,10 @@ export interface paths {
                          */
                         alsoReceive?: boolean;
                         fromName?: string;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         structureId?: string;
                     };
                 };
@@ -5691,6 +5791,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: {
+                    /** @description a UUID */
                     structureId?: string;
                 };
                 header?: never;
@@ -5757,6 +5858,10 @@ export interface paths {
                          */
                         alsoReceive?: boolean;
                         fromName?: string;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         structureId?: string;
                     };
                 };
@@ -6364,6 +6469,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -6410,6 +6516,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -6471,6 +6578,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description a UUID */
                     structureId?: string;
                 };
                 header?: never;
@@ -6548,6 +6656,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         html?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         structureId?: string;
                         subject: string;
                         text: string;
@@ -6595,6 +6707,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: {
+                    /** @description a UUID */
                     structureId?: string;
                 };
                 header?: never;
@@ -6668,7 +6781,15 @@ export interface paths {
                             subject: string;
                             text: string;
                         };
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         invoiceId?: string;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         structureId?: string;
                     };
                 };
@@ -6793,6 +6914,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -6834,6 +6956,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description a UUID */
                     id: string;
                 };
                 cookie?: never;
@@ -6961,6 +7084,7 @@ export interface paths {
             parameters: {
                 query?: {
                     expiresBefore?: string;
+                    /** @description a UUID */
                     memberId?: string;
                     /** @description 1-based page number */
                     page?: number;
@@ -7022,6 +7146,10 @@ export interface paths {
                         /** Format: date-time */
                         expiresAt: string;
                         kind: string;
+                        /**
+                         * Format: uuid
+                         * @description a UUID
+                         */
                         memberId: string;
                     };
                 };
@@ -7438,6 +7566,10 @@ export interface components {
             licenceNumber?: string | null;
             /** @description e.g. manager, secretary, resident, guardian */
             roles?: string[];
+            /**
+             * Format: uuid
+             * @description a UUID
+             */
             structureId?: string | null;
         };
         NotificationManager: {
@@ -7571,9 +7703,16 @@ export interface components {
             html?: string;
             /** @description same key again returns the first message and sends nothing new; also read from the Idempotency-Key header */
             idempotencyKey?: string;
+            /**
+             * Format: uuid
+             * @description a UUID
+             */
             memberId?: string;
             replyTo?: string;
-            /** @description send through this structure's account and sender */
+            /**
+             * Format: uuid
+             * @description send through this structure's account and sender
+             */
             structureId?: string;
             /** @description required unless the template gives one */
             subject?: string;
@@ -7728,6 +7867,10 @@ export interface components {
         };
         SmtpVerifyInput: {
             settings?: components["schemas"]["SmtpAccountInput"] & unknown;
+            /**
+             * Format: uuid
+             * @description a UUID
+             */
             structureId?: string;
             /** @description also send a test message to this address */
             testTo?: string;

@@ -136,14 +136,17 @@ describe('recording SMTP server', () => {
   });
 
   it('delays its answer to DATA when asked to', async () => {
-    const smtp = await start({ delayMs: 300 });
+    // A long delay against none, compared with each other: the margin is wide
+    // enough that a busy machine's own slowness cannot blur the two.
+    const smtp = await start({ delayMs: 1500 });
     let t0 = Date.now();
     await send(smtp.url);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    const delayed = Date.now() - t0;
+    expect(delayed).toBeGreaterThanOrEqual(1490);
     smtp.setDelay(0);
     t0 = Date.now();
     await send(smtp.url);
-    expect(Date.now() - t0).toBeLessThan(290);
+    expect(Date.now() - t0).toBeLessThan(delayed - 1000);
   });
 
   it('waits for messages, times out, and resets', async () => {

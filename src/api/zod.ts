@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { MEDIA_TYPE } from '../documents/safe-name';
 
 // One zod instance with `.openapi()` for every route schema, so the same
 // schemas validate requests and describe them in /api/openapi.json.
@@ -106,7 +107,4 @@ export const locale = () =>
       }
     }, 'a BCP 47 language tag such as fr or en-GB');
 
-/** RFC 2045 §5.1: type "/" subtype *(";" parameter), tokens and quoted strings only (no CR, LF or NUL). */
-const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-export const CONTENT_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:\\s*;\\s*${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\\\r\\n\\u0000]|\\\\[^\\r\\n\\u0000])*"))*\\s*$`);
-export const contentType = () => z.string().min(3).max(200).regex(CONTENT_TYPE, 'a MIME type such as application/pdf (RFC 2045)');
+export const contentType = () => z.string().min(3).max(200).regex(MEDIA_TYPE, 'a MIME type such as application/pdf (RFC 2045)');

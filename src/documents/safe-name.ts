@@ -46,9 +46,15 @@ export function safeFilename(name: unknown, fallback = 'document'): string {
   return s || fallback;
 }
 
-// RFC 2045 §5.1 / RFC 9110 §8.3.1: type "/" subtype, tokens of visible ASCII, then parameters.
+/**
+ * RFC 2045 §5.1 (RFC 9110 §8.3.1): type "/" subtype *(";" parameter), each a
+ * token of visible ASCII or an RFC 822 quoted-string (ASCII, quoted-pairs, no
+ * CR, LF or NUL). The one grammar for content types: what the API accepts is
+ * exactly what can later go into an HTTP header as it is.
+ */
 const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
-const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]*"))*$`);
+const QUOTED = '"(?:[\\t\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\t\\x20-\\x7e])*"';
+export const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*[ \\t]*$`);
 
 /** A content type that can go into an HTTP header as it is; anything else is `application/octet-stream`. */
 export function safeContentType(type: unknown): string {

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { batchProgressQuery, cancelBatchSignal, chunkProgressSignal, pauseBatchSignal, resumeBatchSignal, type BatchProgress } from '../shared/invoice-batch';
 import { invoiceBatchChunkWorkflow } from './invoice-batch-chunk';
@@ -85,6 +85,7 @@ export async function invoiceBatchWorkflow(input: InvoiceBatchInput): Promise<{ 
         if (cancelled) break;
         await setBatchStatus(input.batchId, 'running');
       }
+      const pausedAtStart = paused;
       child = await startChild(invoiceBatchChunkWorkflow, {
         workflowId: `${workflowInfo().workflowId}:chunk-${position}${part ? `-${part}` : ''}`,
         args: [{
@@ -94,6 +95,12 @@ export async function invoiceBatchWorkflow(input: InvoiceBatchInput): Promise<{ 
         // The chunk carries whatever its parent carries (OrganizationId where the server has it).
         typedSearchAttributes: workflowInfo().typedSearchAttributes,
       });
+      // A pause, resume or cancel that came while the child was starting found no child to forward to:
+      // hand the child the state it missed (its input carried the state from before).
+      if (patched('invoice-batch-signal-during-child-start')) {
+        if (cancelled) await forward(cancelBatchSignal);
+        else if (paused !== pausedAtStart) await forward(paused ? pauseBatchSignal : resumeBatchSignal);
+      }
       const result = await child.result();
       child = undefined;
       spacing = result.spacingMs;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { ensureDeliverySyncSchedule } from '../../src/delivery/schedule';
 import { ensureMailboxWorkflow } from '../../src/reception/mailbox-workflow';
+import { batchProgressQuery } from '../../src/shared/invoice-batch';
 import { statusQuery } from '../../src/shared/mailbox-poll';
 import { scheduleIds, workflowIds } from '../../src/shared/names';
 import { browser, TEST_SCRYPT_N } from '../auth/browser';
@@ -154,5 +155,38 @@ describeIfServer('Temporal dev server', temporalAvailable())("platform operators
       await poll.terminate().catch(() => undefined);
       await schedule.delete().catch(() => undefined);
     }
+  });
+  it("suspending pauses the organisation's running invoice batches; unsuspending resumes them, not the one staff paused", async () => {
+    const created = (await operator.post('/api/v1/organizations', { name: 'EHPAD suspendu' })).body;
+    const org = created.organization;
+    const admin = apiClient(mr.url, created.adminApiKey.key);
+    expect((await admin.patch('/api/v1/settings/organization', { sendRatePerMinute: 60 })).status).toBe(200);
+    const structure = (await admin.post('/api/v1/structures', { name: 'Les Tilleuls', senderName: 'Les Tilleuls', senderEmail: 'facturation@tilleuls.example' })).body;
+    const pdfBase64 = Buffer.from('%PDF-1.4\n%test\n%%EOF\n').toString('base64');
+    for (let i = 0; i < 6; i++) {
+      const m = (await admin.post('/api/v1/members', { firstName: `R${i}`, lastName: 'Suspendu', structureId: structure.id, emails: [{ address: `r${i}@tilleuls.example` }] })).body;
+      for (const period of ['2025-03', '2025-04']) {
+        const inv = await admin.post('/api/v1/invoices', { number: `F-${period}-${i}`, period, memberId: m.id, structureId: structure.id, amountExclTax: 100, amountInclTax: 110, pdfBase64 });
+        expect(inv.status).toBe(201);
+      }
+    }
+    const running = (await admin.post('/api/v1/invoice-batches', { period: '2025-03', structureId: structure.id })).body;
+    const staffPaused = (await admin.post('/api/v1/invoice-batches', { period: '2025-04', structureId: structure.id })).body;
+    expect((await admin.post(`/api/v1/invoice-batches/${staffPaused.id}/pause`)).status).toBe(202);
+    await eventually(async () => (await admin.get(`/api/v1/invoice-batches/${staffPaused.id}`)).body.progress.state === 'paused');
+    const progress = (id: string) => mr.app.temporal.workflow.getHandle(workflowIds.invoiceBatch(id)).query(batchProgressQuery);
+
+    expect((await operator.patch(`/api/v1/organizations/${org.id}`, { suspended: true })).status).toBe(200);
+    await eventually(async () => (await progress(running.id)).state === 'paused');
+    const sentAtPause = (await progress(running.id)).sent;
+    expect(sentAtPause).toBeLessThan(6);
+    await new Promise((r) => setTimeout(r, 2500));
+    // In-flight sends finish; nothing new starts while the organisation is suspended.
+    expect((await progress(running.id)).sent).toBeLessThanOrEqual(sentAtPause + 1);
+
+    expect((await operator.patch(`/api/v1/organizations/${org.id}`, { suspended: false })).status).toBe(200);
+    await eventually(async () => (await admin.get(`/api/v1/invoice-batches/${running.id}`)).body.status === 'completed', 30_000);
+    expect((await admin.get(`/api/v1/invoice-batches/${staffPaused.id}`)).body.progress.state).toBe('paused');
+    await admin.post(`/api/v1/invoice-batches/${staffPaused.id}/cancel`);
   });
 });

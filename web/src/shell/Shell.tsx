@@ -40,8 +40,9 @@ function UserMenu() {
   const name = session.user.name || session.user.email;
   return (
     <Menu position="bottom-end" withinPortal>
+      {/* The label contains the visible name (axe label-content-name-mismatch) and says what the button opens; below sm it alone names the button. */}
       <Menu.Target>
-        <UnstyledButton aria-label={name} title={t('userMenu', { name })} data-testid="user-menu">
+        <UnstyledButton aria-label={t('userMenu', { name })} data-testid="user-menu">
           <Group gap="xs" wrap="nowrap">
             <Avatar size="sm" color="blue" radius="xl" aria-hidden>
               <IconUser size={16} />
@@ -81,7 +82,7 @@ export function Shell() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('toggleNavigation')} />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('toggleNavigation')} aria-expanded={opened} aria-controls="main-navigation" />
             <IconMail aria-hidden />
             <Title order={2} size="h4">
               Mailroom
@@ -96,7 +97,7 @@ export function Shell() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label={t('navigation')}>
+      <AppShell.Navbar p="xs" aria-label={t('navigation')} id="main-navigation">
         {NAV.filter((n) => isAdmin || !n.admin).map((n) => (
           <NavLink
             key={n.to}

@@ -27,7 +27,8 @@ export function ValiditiesTab() {
     setProblem(null);
     create.mutate({ body: { memberId: v.memberId ?? '', kind: v.kind, expiresAt: toInstant(v.expiresAt) } }, { onSuccess: () => { form.reset(); notify('green', t('validities.created')); }, onError: (e) => setProblem(applyProblem(form, e)) });
   });
-  const now = Date.now();
+  // "Expired" is judged against when the tab opened (a render must not read the clock).
+  const [now] = useState(Date.now);
   const columns: Column<Validity>[] = [
     { key: 'member', header: t('bookings.member'), render: (v) => v.member.name },
     { key: 'kind', header: t('validities.kind'), render: (v) => v.kind },

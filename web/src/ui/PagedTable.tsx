@@ -30,7 +30,9 @@ interface Props<T> {
   /** Accessible name of the table. */
   label: string;
   columns: Column<T>[];
-  data: Paged<T> | undefined;
+  /** The list's query (TanStack Query): its data, fetching state and error. Or give `data`, `loading` and `error`. */
+  query?: { data?: Paged<T>; isFetching: boolean; error: unknown };
+  data?: Paged<T> | undefined;
   page: number;
   onPage(page: number): void;
   rowKey(row: T): string;
@@ -42,8 +44,11 @@ interface Props<T> {
 }
 
 /** The list pattern of every screen: 10 a page, previous/next, the total, loading and empty states. */
-export function PagedTable<T>({ label, columns, data, page, onPage, rowKey, loading, error, empty, rowProps }: Props<T>) {
+export function PagedTable<T>({ label, columns, query, page, onPage, rowKey, empty, rowProps, ...props }: Props<T>) {
   const { t } = useTranslation('ui');
+  const data = query ? query.data : props.data;
+  const loading = query ? query.isFetching : props.loading;
+  const error = query ? query.error : props.error;
   const total = data?.total ?? 0;
   const more = data?.totalIsLowerBound ?? false;
   const pageSize = data?.pageSize ?? PAGE_SIZE;

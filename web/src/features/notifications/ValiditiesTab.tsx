@@ -50,7 +50,7 @@ export function ValiditiesTab() {
           <Text size="sm" mt="xs">{t('validities.note')}</Text>
         </form>
       </Paper>
-      <PagedTable label={t('validities.title')} columns={columns} data={list.data} page={page} onPage={setPage} rowKey={(v) => v.id} loading={list.isFetching} error={list.error} empty={t('validities.empty')} />
+      <PagedTable label={t('validities.title')} columns={columns} query={list} page={page} onPage={setPage} rowKey={(v) => v.id} empty={t('validities.empty')} />
     </Stack>
   );
 }

@@ -1,4 +1,4 @@
-import { AppShell, Avatar, Burger, Group, Menu, NavLink, SegmentedControl, Text, Title, UnstyledButton } from '@mantine/core';
+import { Anchor, AppShell, Avatar, Burger, Group, Menu, NavLink, SegmentedControl, Text, Title, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconKey, IconLogout, IconMail, IconUser } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { authApi } from '../features/auth/api';
 import { LANGUAGES, type Language } from '../i18n';
 import { NAV } from '../routes';
 import { useSession, useSessionState } from '../session';
+import classes from './Shell.module.css';
 
 /** The language switch: changes the console at once and stores the choice on the user. */
 export function LanguageSwitch() {
@@ -79,6 +80,9 @@ export function Shell() {
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <Anchor href="#main" className={classes.skip}>
+        {t('skipToContent')}
+      </Anchor>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -111,7 +115,8 @@ export function Shell() {
           />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main>
+      {/* tabIndex -1: the skip link moves the focus here, so the next Tab is the page's first control. */}
+      <AppShell.Main id="main" tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Code, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconKey } from '@tabler/icons-react';
@@ -10,6 +10,7 @@ import { FormActions, ProblemAlert, ShownOnce, useApiForm } from '../../ui/forms
 import { useFormat } from '../../ui/format';
 import { PagedTable } from '../../ui/PagedTable';
 import { STATUS_COLORS } from '../../ui/colors';
+import { Dialog } from '../../ui/Dialog';
 
 const ROLES = ['staff', 'admin'] as const;
 
@@ -95,9 +96,9 @@ export function ApiKeysSettings() {
         ]}
       />
       {creating && (
-        <Modal opened onClose={() => setCreating(false)} title={t('new')}>
+        <Dialog onClose={() => setCreating(false)} title={t('new')}>
           <CreateKey onClose={() => setCreating(false)} />
-        </Modal>
+        </Dialog>
       )}
     </Stack>
   );

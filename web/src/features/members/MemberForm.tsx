@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Group, Modal, Stack, TagsInput, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, Stack, TagsInput, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
@@ -8,6 +8,7 @@ import { fetchClient } from '../../api/client';
 import { unwrap } from '../../api/problem';
 import type { components } from '../../api/schema';
 import { FormActions, ProblemAlert, useApiForm } from '../../ui/forms';
+import { Dialog } from '../../ui/Dialog';
 
 type Member = components['schemas']['Member'];
 
@@ -42,7 +43,7 @@ export function MemberForm({ member, onClose }: { member: Member | null; onClose
   });
 
   return (
-    <Modal opened onClose={onClose} title={member ? t('editTitle') : t('newTitle')} size="lg">
+    <Dialog onClose={onClose} title={member ? t('editTitle') : t('newTitle')} size="lg">
       <form onSubmit={onSubmit} noValidate>
         <Stack>
           <ProblemAlert problem={problem} />
@@ -67,6 +68,6 @@ export function MemberForm({ member, onClose }: { member: Member | null; onClose
           <FormActions onCancel={onClose} submitLabel={t('save', { ns: 'ui' })} submitting={form.submitting} />
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

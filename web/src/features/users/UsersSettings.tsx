@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconUserPlus } from '@tabler/icons-react';
@@ -11,6 +11,7 @@ import { FormActions, ProblemAlert, ShownOnce, useApiForm } from '../../ui/forms
 import { useFormat } from '../../ui/format';
 import { PagedTable } from '../../ui/PagedTable';
 import { STATUS_COLORS } from '../../ui/colors';
+import { Dialog } from '../../ui/Dialog';
 
 const ROLES = ['staff', 'admin'] as const;
 
@@ -101,12 +102,12 @@ export function UsersSettings() {
         ]}
       />
       {inviting && (
-        <Modal opened onClose={() => setInviting(false)} title={t('invite')}>
+        <Dialog onClose={() => setInviting(false)} title={t('invite')}>
           <InviteForm onClose={() => setInviting(false)} />
-        </Modal>
+        </Dialog>
       )}
       {removing && (
-        <Modal opened onClose={() => setRemoving(null)} title={t('removeTitle')}>
+        <Dialog onClose={() => setRemoving(null)} title={t('removeTitle')}>
           <Stack>
             <Text size="sm">{t('removeConfirm', { email: removing.email })}</Text>
             <Group justify="flex-end">
@@ -118,7 +119,7 @@ export function UsersSettings() {
               </Button>
             </Group>
           </Stack>
-        </Modal>
+        </Dialog>
       )}
     </Stack>
   );

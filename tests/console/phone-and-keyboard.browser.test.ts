@@ -102,6 +102,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
 
     await page.getByRole('table', { name: 'Sent messages' }).locator('tbody tr').first().waitFor();
     await page.mouse.move(0, PHONE.height - 1); // no tooltip from where the menu was tapped
+    await page.getByRole('tooltip').waitFor({ state: 'detached' });
     expect(await page.evaluate(OVERFLOW)).toEqual({ pageScroll: 0, out: [] });
     expect(await page.evaluate(TABLES)).toEqual([expect.objectContaining({ inScroller: true })]);
     expect(await page.evaluate(CUT_BADGES)).toEqual([]);

@@ -39,6 +39,12 @@ describe('PagedTable', () => {
     expect(onPage.mock.calls).toEqual([[1], [3]]);
   });
 
+  it('keeps the range of the rows on screen while the next page loads', () => {
+    table({ page: 3, data: page(2, 25), loading: true });
+    expect(screen.getByTestId('page-summary').textContent).toBe('11–20 of 25');
+    expect(screen.getAllByRole('row')[1]!.textContent).toBe('Mail 11');
+  });
+
   it('cannot go before the first page nor past the last', () => {
     const first = table({ page: 1, data: page(1, 25) });
     expect(first.previous).toHaveProperty('disabled', true);

@@ -53,8 +53,10 @@ export function PagedTable<T>({ label, columns, query, page, onPage, rowKey, emp
   const more = data?.totalIsLowerBound ?? false;
   const pageSize = data?.pageSize ?? PAGE_SIZE;
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const to = Math.min(total, page * pageSize);
+  // The range of the rows on screen: while the next page loads, the previous one's rows stay, and so does its range.
+  const shown = data?.page ?? page;
+  const from = total === 0 ? 0 : (shown - 1) * pageSize + 1;
+  const to = Math.min(total, shown * pageSize);
 
   return (
     <div>

@@ -1,11 +1,12 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['assert', 'buffer', 'child_process', 'crypto', 'dns', 'events', 'fs', 'http', 'https', 'net', 'os', 'path', 'process', 'stream', 'tls', 'url', 'util', 'worker_threads', 'zlib', 'timers'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'web/**', 'data/**', 'coverage/**', 'src/generated/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', 'web/node_modules/**', 'web/dist/**', 'web/src/api/schema.d.ts', 'data/**', 'coverage/**', 'src/generated/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -39,6 +40,13 @@ export default tseslint.config(
       // but ids should come from uuid4() so replays and readers agree.
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use uuid4() from @temporalio/workflow.' }],
     },
+  },
+  {
+    // The console (web/): its own tsconfig (found by the project service), React's rules of hooks
+    // and the React Compiler's checks (no state set during render or in an effect, pure renders).
+    files: ['web/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+    rules: { ...reactHooks.configs.flat['recommended-latest'].rules, 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts'],

@@ -1,4 +1,4 @@
-import { Center, Loader, MantineProvider, Modal, Notification, createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { Badge, Center, Loader, MantineProvider, Modal, Notification, createTheme, type CSSVariablesResolver } from '@mantine/core';
 import { useMemo } from 'react';
 import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
@@ -22,6 +22,8 @@ const makeTheme = (closeLabel: string) =>
       Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
       // Every spinner is labelled ("Loading…"); a label is only allowed on an element with a role (axe aria-prohibited-attr).
       Loader: Loader.extend({ defaultProps: { role: 'status' } }),
+      // A badge never shrinks below its text (in a narrow table column it was cut to "S…"): the table scrolls instead.
+      Badge: Badge.extend({ styles: { root: { minWidth: 'max-content' } } }),
     },
   });
 const contrast: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-6)' }, dark: {} });

@@ -1,6 +1,7 @@
 import '@mantine/core/styles.css';
 import '@mantine/dates/styles.css';
 import '@mantine/notifications/styles.css';
+import './ui/focus.css';
 import 'dayjs/locale/fr';
 import 'dayjs/locale/en';
 import './i18n';

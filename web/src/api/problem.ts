@@ -25,3 +25,12 @@ export function asProblem(error: unknown): Problem {
 
 /** `body.smtp.host` → `smtp.host`: the API names fields with where they came from. */
 export const formField = (field: string) => field.replace(/^(body|query|path)\./, '');
+
+/**
+ * An openapi-fetch result's data, or its problem+json thrown as a ProblemError (with the HTTP
+ * status, which 401/429 handling and forms need).
+ */
+export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }): T {
+  if (r.error !== undefined || !r.response.ok) throw new ProblemError({ status: r.response.status, ...(typeof r.error === 'object' ? (r.error as Problem) : { detail: String(r.error ?? '') }) });
+  return r.data as T;
+}

@@ -1,4 +1,4 @@
-import { AppShell, Avatar, Burger, Group, Menu, NavLink, SegmentedControl, Text, Title, UnstyledButton } from '@mantine/core';
+import { Anchor, AppShell, Avatar, Burger, Group, Menu, NavLink, SegmentedControl, Text, Title, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconKey, IconLogout, IconMail, IconUser } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { authApi } from '../features/auth/api';
 import { LANGUAGES, type Language } from '../i18n';
 import { NAV } from '../routes';
 import { useSession, useSessionState } from '../session';
+import classes from './Shell.module.css';
 
 /** The language switch: changes the console at once and stores the choice on the user. */
 export function LanguageSwitch() {
@@ -40,8 +41,9 @@ function UserMenu() {
   const name = session.user.name || session.user.email;
   return (
     <Menu position="bottom-end" withinPortal>
+      {/* The label contains the visible name (axe label-content-name-mismatch) and says what the button opens; below sm it alone names the button. */}
       <Menu.Target>
-        <UnstyledButton aria-label={name} title={t('userMenu', { name })} data-testid="user-menu">
+        <UnstyledButton aria-label={t('userMenu', { name })} data-testid="user-menu">
           <Group gap="xs" wrap="nowrap">
             <Avatar size="sm" color="blue" radius="xl" aria-hidden>
               <IconUser size={16} />
@@ -78,10 +80,13 @@ export function Shell() {
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <Anchor href="#main" className={classes.skip}>
+        {t('skipToContent')}
+      </Anchor>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('toggleNavigation')} />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('toggleNavigation')} aria-expanded={opened} aria-controls="main-navigation" />
             <IconMail aria-hidden />
             <Title order={2} size="h4">
               Mailroom
@@ -96,7 +101,7 @@ export function Shell() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label={t('navigation')}>
+      <AppShell.Navbar p="xs" aria-label={t('navigation')} id="main-navigation">
         {NAV.filter((n) => isAdmin || !n.admin).map((n) => (
           <NavLink
             key={n.to}
@@ -110,7 +115,8 @@ export function Shell() {
           />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main>
+      {/* tabIndex -1: the skip link moves the focus here, so the next Tab is the page's first control. */}
+      <AppShell.Main id="main" tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -30,7 +30,9 @@ interface Props<T> {
   /** Accessible name of the table. */
   label: string;
   columns: Column<T>[];
-  data: Paged<T> | undefined;
+  /** The list's query (TanStack Query): its data, fetching state and error. Or give `data`, `loading` and `error`. */
+  query?: { data?: Paged<T>; isFetching: boolean; error: unknown };
+  data?: Paged<T> | undefined;
   page: number;
   onPage(page: number): void;
   rowKey(row: T): string;
@@ -42,14 +44,19 @@ interface Props<T> {
 }
 
 /** The list pattern of every screen: 10 a page, previous/next, the total, loading and empty states. */
-export function PagedTable<T>({ label, columns, data, page, onPage, rowKey, loading, error, empty, rowProps }: Props<T>) {
+export function PagedTable<T>({ label, columns, query, page, onPage, rowKey, empty, rowProps, ...props }: Props<T>) {
   const { t } = useTranslation('ui');
+  const data = query ? query.data : props.data;
+  const loading = query ? query.isFetching : props.loading;
+  const error = query ? query.error : props.error;
   const total = data?.total ?? 0;
   const more = data?.totalIsLowerBound ?? false;
   const pageSize = data?.pageSize ?? PAGE_SIZE;
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const to = Math.min(total, page * pageSize);
+  // The range of the rows on screen: while the next page loads, the previous one's rows stay, and so does its range.
+  const shown = data?.page ?? page;
+  const from = total === 0 ? 0 : (shown - 1) * pageSize + 1;
+  const to = Math.min(total, shown * pageSize);
 
   return (
     <div>

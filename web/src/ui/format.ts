@@ -1,25 +1,29 @@
 import { useMemo } from 'react';
 import { useSessionState } from '../session';
 
+type When = string | number | Date | null | undefined;
+
+/** Dates, times, numbers, amounts and sizes in a locale and time zone (pure; see useFormat). */
+export function makeFormat(locale: string, timeZone?: string) {
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone });
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone });
+  const number = new Intl.NumberFormat(locale);
+  const toDate = (v: string | number | Date) => (v instanceof Date ? v : new Date(v));
+  return {
+    locale,
+    timeZone,
+    dateTime: (v: When) => (v == null ? '' : dateTime.format(toDate(v))),
+    date: (v: When) => (v == null ? '' : date.format(toDate(v))),
+    number: (v: number | null | undefined) => (v == null ? '' : number.format(v)),
+    amount: (v: number | string | null | undefined, currency = 'EUR') => (v == null || v === '' ? '' : new Intl.NumberFormat(locale, { style: 'currency', currency }).format(Number(v))),
+    bytes: (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${number.format(Math.round(n / 102.4) / 10)} KB` : `${number.format(Math.round(n / 104857.6) / 10)} MB`),
+  };
+}
+
 /** Dates, times and amounts in the organisation's locale and time zone (from the session). */
 export function useFormat() {
   const { session } = useSessionState();
   const locale = session?.organization.language ?? navigator.language;
   const timeZone = session?.organization.timeZone;
-  return useMemo(() => {
-    const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone });
-    const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone });
-    const number = new Intl.NumberFormat(locale);
-    const toDate = (v: string | number | Date) => (v instanceof Date ? v : new Date(v));
-    return {
-      locale,
-      timeZone,
-      dateTime: (v: string | number | Date | null | undefined) => (v == null ? '' : dateTime.format(toDate(v))),
-      date: (v: string | number | Date | null | undefined) => (v == null ? '' : date.format(toDate(v))),
-      number: (v: number | null | undefined) => (v == null ? '' : number.format(v)),
-      amount: (v: number | string | null | undefined, currency = 'EUR') =>
-        v == null || v === '' ? '' : new Intl.NumberFormat(locale, { style: 'currency', currency }).format(Number(v)),
-      bytes: (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${number.format(Math.round(n / 102.4) / 10)} KB` : `${number.format(Math.round(n / 104857.6) / 10)} MB`),
-    };
-  }, [locale, timeZone]);
+  return useMemo(() => makeFormat(locale, timeZone), [locale, timeZone]);
 }

@@ -1,60 +1,43 @@
-import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { Alert, Badge, Button, Code, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconKey } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
-import { asProblem, type Problem } from '../../api/problem';
-import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { asProblem, unwrap } from '../../api/problem';
+import { FormActions, ProblemAlert, ShownOnce, useApiForm } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { PagedTable } from '../../ui/PagedTable';
 import { STATUS_COLORS } from '../../ui/colors';
+import { Dialog } from '../../ui/Dialog';
+
+const ROLES = ['staff', 'admin'] as const;
 
 function CreateKey({ onClose }: { onClose(): void }) {
   const { t } = useTranslation('api-keys');
   const queryClient = useQueryClient();
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [key, setKey] = useState<string | null>(null);
-  const form = useForm({ mode: 'uncontrolled', initialValues: { name: '', role: 'staff' as string } });
-  const submit = form.onSubmit(async (v) => {
-    setProblem(null);
-    const res = await fetchClient.POST('/api/v1/api-keys', { body: { name: v.name, role: v.role as never } });
-    if (res.error) return setProblem(applyProblem(form, res.error));
+  const { form, problem, onSubmit } = useApiForm({ initialValues: { name: '', role: 'staff' as 'staff' | 'admin' } }, async (v) => {
+    const created = unwrap(await fetchClient.POST('/api/v1/api-keys', { body: v }));
     await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/api-keys'] });
-    setKey(res.data.key);
+    setKey(created.key);
   });
   if (key) {
-    return (
-      <Stack>
-        <Alert color="yellow" title={t('shownOnce')}>
-          {t('shownOnceHelp')}
-        </Alert>
-        <Code block data-testid="new-api-key" style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>
-          {key}
-        </Code>
-        <Group justify="space-between">
-          <CopyButton value={key}>{({ copied, copy }) => <Button variant="light" onClick={copy}>{copied ? t('copied', { ns: 'ui' }) : t('copy', { ns: 'ui' })}</Button>}</CopyButton>
-          <Button onClick={onClose}>{t('close', { ns: 'ui' })}</Button>
-        </Group>
-      </Stack>
+    const notice = (
+      <Alert color="yellow" title={t('shownOnce')}>
+        {t('shownOnceHelp')}
+      </Alert>
     );
+    return <ShownOnce value={key} notice={notice} onClose={onClose} testId="new-api-key" />;
   }
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <Stack>
         <ProblemAlert problem={problem} />
-        <TextInput label={t('name')} description={t('nameHelp')} required data-autofocus {...form.getInputProps('name')} />
-        <Select label={t('role')} allowDeselect={false} data={['staff', 'admin'].map((r) => ({ value: r, label: t(`roleName.${r}`) }))} {...form.getInputProps('role')} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('cancel', { ns: 'ui' })}
-          </Button>
-          <Button type="submit" loading={form.submitting}>
-            {t('create', { ns: 'ui' })}
-          </Button>
-        </Group>
+        <TextInput label={t('name')} description={t('nameHelp')} required data-autofocus key={form.key('name')} {...form.getInputProps('name')} />
+        <Select label={t('role')} allowDeselect={false} data={ROLES.map((r) => ({ value: r, label: t(`roleName.${r}`) }))} key={form.key('role')} {...form.getInputProps('role')} />
+        <FormActions onCancel={onClose} submitLabel={t('create', { ns: 'ui' })} submitting={form.submitting} />
       </Stack>
     </form>
   );
@@ -87,11 +70,9 @@ export function ApiKeysSettings() {
       </Text>
       <PagedTable
         label={t('title')}
-        data={q.data}
+        query={q}
         page={page}
         onPage={setPage}
-        loading={q.isFetching}
-        error={q.error}
         rowKey={(k) => k.id}
         empty={t('empty')}
         columns={[
@@ -115,9 +96,9 @@ export function ApiKeysSettings() {
         ]}
       />
       {creating && (
-        <Modal opened onClose={() => setCreating(false)} title={t('new')}>
+        <Dialog onClose={() => setCreating(false)} title={t('new')}>
           <CreateKey onClose={() => setCreating(false)} />
-        </Modal>
+        </Dialog>
       )}
     </Stack>
   );

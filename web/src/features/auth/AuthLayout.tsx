@@ -1,7 +1,11 @@
-import { Center, Group, Paper, Stack, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Group, Paper, Stack, Title } from '@mantine/core';
 import { IconMail } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import type { FormEventHandler, ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Problem } from '../../api/problem';
 import { LanguageSwitch } from '../../shell/Shell';
+import { ProblemAlert } from '../../ui/forms';
 
 /** The frame of the pages seen before signing in. */
 export function AuthLayout({ title, children }: { title: string; children: ReactNode }) {
@@ -25,5 +29,53 @@ export function AuthLayout({ title, children }: { title: string; children: React
         </Paper>
       </Stack>
     </Center>
+  );
+}
+
+export function BackToSignIn() {
+  const { t } = useTranslation('auth');
+  return (
+    <Anchor component={Link} to="/" size="sm" mt="md" display="block">
+      {t('backToSignIn')}
+    </Anchor>
+  );
+}
+
+interface AuthFormProps {
+  title: string;
+  /** Once the form did its work: the message that replaces it. */
+  done?: string | null;
+  intro?: ReactNode;
+  problem: Problem | null;
+  onSubmit: FormEventHandler<HTMLFormElement>;
+  submitLabel: string;
+  submitting: boolean;
+  /** Under the form; the way back to sign-in unless told. */
+  footer?: ReactNode;
+  children: ReactNode;
+}
+
+/** A page before sign-in that is one form (the API's problem above its fields) and, once sent, one message. */
+export function AuthFormPage({ title, done, intro, problem, onSubmit, submitLabel, submitting, footer = <BackToSignIn />, children }: AuthFormProps) {
+  return (
+    <AuthLayout title={title}>
+      {done ? (
+        <Alert color="green" role="status">
+          {done}
+        </Alert>
+      ) : (
+        <form onSubmit={onSubmit} noValidate>
+          <Stack>
+            {intro}
+            <ProblemAlert problem={problem} />
+            {children}
+            <Button type="submit" loading={submitting}>
+              {submitLabel}
+            </Button>
+          </Stack>
+        </form>
+      )}
+      {footer}
+    </AuthLayout>
   );
 }

@@ -1,36 +1,27 @@
 import { Alert, Button, Paper, PasswordInput, Select, Stack, TextInput, Title } from '@mantine/core';
-import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Problem } from '../../api/problem';
 import { LANGUAGES, type Language } from '../../i18n';
 import { useSession, useSessionState } from '../../session';
-import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { ProblemAlert, useApiForm } from '../../ui/forms';
+import { notify } from '../../ui/notify';
 import { authApi } from './api';
 
 function ProfileForm() {
   const { t, i18n } = useTranslation('auth');
   const session = useSession();
   const { setSession } = useSessionState();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const form = useForm({ mode: 'uncontrolled', initialValues: { name: session.user.name ?? '', language: (session.user.language ?? i18n.resolvedLanguage ?? 'fr') as string } });
-  const submit = form.onSubmit(async ({ name, language }) => {
-    setProblem(null);
-    try {
-      setSession(await authApi.updateMe({ name, language: language as Language }));
-      await i18n.changeLanguage(language);
-      notifications.show({ color: 'green', message: t('saved', { ns: 'ui' }) });
-    } catch (err) {
-      setProblem(applyProblem(form, err));
-    }
+  const { form, problem, onSubmit } = useApiForm({ initialValues: { name: session.user.name ?? '', language: (session.user.language ?? i18n.resolvedLanguage ?? 'fr') as Language } }, async ({ name, language }) => {
+    setSession(await authApi.updateMe({ name, language }));
+    await i18n.changeLanguage(language);
+    notify('green', t('saved', { ns: 'ui' }));
   });
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="profile-title">
       <Title order={2} size="h4" id="profile-title" mb="sm">
         {t('profile')}
       </Title>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <Stack maw={420}>
           <ProblemAlert problem={problem} />
           <TextInput label={t('email')} value={session.user.email} readOnly />
@@ -47,30 +38,22 @@ function ProfileForm() {
 
 function PasswordForm() {
   const { t } = useTranslation('auth');
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState(false);
-  const form = useForm({
-    mode: 'uncontrolled',
-    initialValues: { currentPassword: '', newPassword: '', confirm: '' },
-    validate: { confirm: (v, values) => (v === values.newPassword ? null : t('passwordsDiffer')) },
-  });
-  const submit = form.onSubmit(async ({ currentPassword, newPassword }) => {
-    setProblem(null);
-    setDone(false);
-    try {
+  const { form, problem, onSubmit } = useApiForm(
+    { initialValues: { currentPassword: '', newPassword: '', confirm: '' }, validate: { confirm: (v, values) => (v === values.newPassword ? null : t('passwordsDiffer')) } },
+    async ({ currentPassword, newPassword }, form) => {
+      setDone(false);
       await authApi.changePassword(currentPassword, newPassword);
       form.reset();
       setDone(true);
-    } catch (err) {
-      setProblem(applyProblem(form, err));
-    }
-  });
+    },
+  );
   return (
     <Paper withBorder p="md" component="section" id="password" aria-labelledby="password-title">
       <Title order={2} size="h4" id="password-title" mb="sm">
         {t('changePassword')}
       </Title>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <Stack maw={420}>
           <ProblemAlert problem={problem} />
           {done && (

@@ -1,15 +1,9 @@
 import { fetchClient } from '../../api/client';
-import { ProblemError, type Problem } from '../../api/problem';
+import { unwrap } from '../../api/problem';
 import type { components } from '../../api/schema';
 
 /** AUTH-CONTRACT's SessionInfo, as the API documents it. */
 export type SessionInfo = components['schemas']['SessionInfo'];
-
-/** A typed call's data, or its problem+json thrown (with the HTTP status, for 401/429). */
-function unwrap<T>(r: { data?: T; error?: unknown; response: Response }): T {
-  if (r.error !== undefined || !r.response.ok) throw new ProblemError({ status: r.response.status, ...(typeof r.error === 'object' ? (r.error as Problem) : { detail: String(r.error ?? '') }) });
-  return r.data as T;
-}
 
 const token = (t: string) => ({ params: { path: { token: t } } });
 

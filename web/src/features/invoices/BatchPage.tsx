@@ -84,7 +84,7 @@ export function BatchPage() {
           {b.status === 'paused' ? <Button variant="default" leftSection={<IconPlayerPlay size={16} />} loading={resume.isPending} onClick={() => resume.mutate(params)}>{t('actions.resume')}</Button> : null}
           {live ? <Button color="red.9" leftSection={<IconPlayerStop size={16} />} loading={cancel.isPending} onClick={() => cancel.mutate(params)}>{t('actions.cancel')}</Button> : null}
           {!live && p.failed > 0 ? (
-            <Button leftSection={<IconRepeat size={16} />} loading={resend.isPending} onClick={() => resend.mutate(params, { onSuccess: (r) => navigate(`/invoices/batches/${r.id}`) })}>
+            <Button leftSection={<IconRepeat size={16} />} loading={resend.isPending} onClick={() => resend.mutate(params, { onSuccess: (r) => void navigate(`/invoices/batches/${r.id}`) })}>
               {t('actions.resendFailed', { count: p.failed })}
             </Button>
           ) : null}

@@ -17,7 +17,7 @@ function InvoicesHome() {
           const next = new URLSearchParams(params);
           if (v === 'history') next.set('tab', 'history');
           else next.delete('tab');
-          navigate(`/invoices?${next.toString()}`);
+          void navigate(`/invoices?${next.toString()}`);
         }} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="new">{t('tabs.new')}</Tabs.Tab>

@@ -2,7 +2,7 @@ import { Alert, Button, Center, Group, List, Loader, Modal, Paper, Select, Stack
 import { MonthPickerInput } from '@mantine/dates';
 import { IconSend } from '@tabler/icons-react';
 import dayjs from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { asProblem, type Problem } from '../../api/problem';
@@ -22,7 +22,9 @@ export function NewBatchPage() {
   const structures = useStructures();
   // Structure and period live in the address (?structure=…&period=YYYY-MM): a list can be bookmarked or shared.
   const [params, setParams] = useSearchParams();
-  const structureId = params.get('structure');
+  // With no structure in the address, the only structure (when there is one) is chosen for the user.
+  const onlyStructure = structures.data?.items.length === 1 ? structures.data.items[0]!.id : null;
+  const structureId = params.get('structure') ?? onlyStructure;
   const period = /^\d{4}-\d{2}$/.test(params.get('period') ?? '') ? params.get('period') : dayjs().subtract(1, 'month').format('YYYY-MM');
   const month = period ? `${period}-01` : null;
   const setParam = (key: string, value: string | null) =>
@@ -35,19 +37,15 @@ export function NewBatchPage() {
   const setStructureId = (id: string | null) => setParam('structure', id);
   const setMonth = (m: string | null) => setParam('period', m ? dayjs(m).format('YYYY-MM') : null);
   const candidates = useCandidates(period, structureId);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  // A new structure or period is a new list: a selection belongs to the list it was made on, so nothing stays ticked.
+  const listKey = `${structureId ?? ''}|${period ?? ''}`;
+  const [selection, setSelection] = useState<{ listKey: string; ids: Set<string> }>({ listKey, ids: new Set() });
+  const selected = selection.listKey === listKey ? selection.ids : new Set<string>();
+  const setSelected = (ids: Set<string>) => setSelection({ listKey, ids });
   const [previewId, setPreviewId] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const start = useStartBatch();
-
-  // The only structure is chosen for the user.
-  useEffect(() => {
-    const items = structures.data?.items ?? [];
-    if (!structureId && items.length === 1) setStructureId(items[0]!.id);
-  }, [structures.data, structureId]);
-  // A new structure or period is a new list: nothing stays ticked.
-  useEffect(() => setSelected(new Set()), [structureId, period]);
 
   const send = () => {
     setProblem(null);
@@ -57,7 +55,7 @@ export function NewBatchPage() {
         onSuccess: (res) => {
           setConfirming(false);
           if (res.skipped.length) notify('orange', t('send.skipped', { count: res.skipped.length }));
-          navigate(`/invoices/batches/${res.id}`);
+          void navigate(`/invoices/batches/${res.id}`);
         },
         onError: (err) => {
           setConfirming(false);

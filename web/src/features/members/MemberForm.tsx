@@ -1,15 +1,14 @@
-import { ActionIcon, Button, Group, Modal, Stack, TagsInput, TextInput } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { ActionIcon, Button, Group, Stack, TagsInput, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { fetchClient } from '../../api/client';
-import type { Problem } from '../../api/problem';
+import { unwrap } from '../../api/problem';
 import type { components } from '../../api/schema';
-import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { FormActions, ProblemAlert, useApiForm } from '../../ui/forms';
+import { Dialog } from '../../ui/Dialog';
 
 type Member = components['schemas']['Member'];
 
@@ -18,8 +17,7 @@ export function MemberForm({ member, onClose }: { member: Member | null; onClose
   const { t } = useTranslation('members');
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const form = useForm({
+  const { form, problem, onSubmit } = useApiForm({
     mode: 'controlled',
     initialValues: {
       firstName: member?.firstName ?? '',
@@ -28,10 +26,7 @@ export function MemberForm({ member, onClose }: { member: Member | null; onClose
       roles: member?.roles ?? [],
       emails: member?.emails.map((e) => ({ address: e.address, label: e.label ?? '' })) ?? [{ address: '', label: '' }],
     },
-  });
-
-  const submit = form.onSubmit(async (v) => {
-    setProblem(null);
+  }, async (v) => {
     const body = {
       firstName: v.firstName,
       lastName: v.lastName,
@@ -39,23 +34,17 @@ export function MemberForm({ member, onClose }: { member: Member | null; onClose
       roles: v.roles,
       emails: v.emails.filter((e) => e.address.trim()).map((e) => ({ address: e.address.trim(), label: e.label || null })),
     };
-    const res = member
-      ? await fetchClient.PATCH('/api/v1/members/{id}', { params: { path: { id: member.id } }, body })
-      : await fetchClient.POST('/api/v1/members', { body });
-    if (res.error) {
-      setProblem(applyProblem(form, res.error));
-      return;
-    }
+    const saved = unwrap(member ? await fetchClient.PATCH('/api/v1/members/{id}', { params: { path: { id: member.id } }, body }) : await fetchClient.POST('/api/v1/members', { body }));
     await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/members'] });
     await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/members/{id}'] });
     notifications.show({ color: 'green', message: t('saved', { ns: 'ui' }) });
     onClose();
-    if (!member && res.data) void navigate(`/members/${res.data.id}`);
+    if (!member) void navigate(`/members/${saved.id}`);
   });
 
   return (
-    <Modal opened onClose={onClose} title={member ? t('editTitle') : t('newTitle')} size="lg">
-      <form onSubmit={submit} noValidate>
+    <Dialog onClose={onClose} title={member ? t('editTitle') : t('newTitle')} size="lg">
+      <form onSubmit={onSubmit} noValidate>
         <Stack>
           <ProblemAlert problem={problem} />
           <Group grow align="start">
@@ -76,16 +65,9 @@ export function MemberForm({ member, onClose }: { member: Member | null; onClose
           <Button variant="subtle" w="fit-content" leftSection={<IconPlus size={14} />} onClick={() => form.insertListItem('emails', { address: '', label: '' })}>
             {t('addEmail')}
           </Button>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('cancel', { ns: 'ui' })}
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              {t('save', { ns: 'ui' })}
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} submitLabel={t('save', { ns: 'ui' })} submitting={form.submitting} />
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

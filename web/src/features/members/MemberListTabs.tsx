@@ -33,7 +33,7 @@ export function ReceivedTab({ memberId }: { memberId: string }) {
       ),
     },
   ];
-  return <PagedTable label={t('tab.received')} columns={columns} data={q.data} page={page} onPage={setPage} rowKey={(m) => m.id} loading={q.isFetching} error={q.error} empty={t('emptyReceived')} />;
+  return <PagedTable label={t('tab.received')} columns={columns} query={q} page={page} onPage={setPage} rowKey={(m) => m.id} empty={t('emptyReceived')} />;
 }
 
 interface Doc {
@@ -84,5 +84,5 @@ export function SentTab({ memberId }: { memberId: string }) {
     { key: 'subject', header: t('col.subject'), render: (s) => s.subject },
     { key: 'status', header: t('col.status'), render: (s) => <Badge color={STATUS_COLOR[s.status] ?? STATUS_COLORS.neutral}>{s.status}</Badge> },
   ];
-  return <PagedTable label={t('tab.sent')} columns={columns} data={q.data} page={page} onPage={setPage} rowKey={(s) => s.id} loading={q.isFetching} error={q.error} empty={t('emptySent')} />;
+  return <PagedTable label={t('tab.sent')} columns={columns} query={q} page={page} onPage={setPage} rowKey={(s) => s.id} empty={t('emptySent')} />;
 }

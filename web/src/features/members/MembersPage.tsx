@@ -79,7 +79,7 @@ export function MembersPage() {
           setPage(1);
         }}
       />
-      <PagedTable label={t('title')} columns={columns} data={query.data} page={page} onPage={setPage} rowKey={(m) => m.id} loading={query.isFetching} error={query.error} empty={q ? t('emptySearch') : t('empty')} />
+      <PagedTable label={t('title')} columns={columns} query={query} page={page} onPage={setPage} rowKey={(m) => m.id} empty={q ? t('emptySearch') : t('empty')} />
       {editing && <MemberForm member={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
     </Stack>
   );

@@ -135,7 +135,7 @@ export function BookingsTab() {
           </Group>
         </Group>
         {filter === 'waitlisted' ? <Text size="sm" mb="xs">{t('bookings.waitlistNote')}</Text> : null}
-        <PagedTable label={t('bookings.title')} columns={columns} data={bookings.data} page={page} onPage={setPage} rowKey={(b) => b.id} loading={bookings.isFetching} error={bookings.error} empty={t('bookings.empty')} rowProps={(b) => ({ 'data-testid': 'booking-row', 'data-status': b.status })} />
+        <PagedTable label={t('bookings.title')} columns={columns} query={bookings} page={page} onPage={setPage} rowKey={(b) => b.id} empty={t('bookings.empty')} rowProps={(b) => ({ 'data-testid': 'booking-row', 'data-status': b.status })} />
       </Paper>
       <Paper withBorder p="md">{resourceId ? <NewBooking resourceId={resourceId} /> : <Text size="sm">{t('bookings.pickResource')}</Text>}</Paper>
       <MoveModal booking={moving} onClose={() => setMoving(null)} />

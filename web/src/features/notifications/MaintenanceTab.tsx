@@ -55,7 +55,7 @@ export function MaintenanceTab() {
           <Text size="sm" mt="xs">{t('maintenance.note')}</Text>
         </form>
       </Paper>
-      <PagedTable label={t('maintenance.title')} columns={columns} data={list.data} page={page} onPage={setPage} rowKey={(m) => m.id} loading={list.isFetching} error={list.error} empty={t('maintenance.empty')} />
+      <PagedTable label={t('maintenance.title')} columns={columns} query={list} page={page} onPage={setPage} rowKey={(m) => m.id} empty={t('maintenance.empty')} />
     </Stack>
   );
 }

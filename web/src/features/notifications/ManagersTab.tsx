@@ -22,7 +22,7 @@ export function ManagersTab() {
   return (
     <Stack>
       <Text size="sm">{t('managers.explain')}</Text>
-      <PagedTable label={t('managers.title')} columns={columns} data={list.data} page={page} onPage={setPage} rowKey={(m) => m.member.id} loading={list.isFetching} error={list.error} empty={t('managers.empty')} />
+      <PagedTable label={t('managers.title')} columns={columns} query={list} page={page} onPage={setPage} rowKey={(m) => m.member.id} empty={t('managers.empty')} />
     </Stack>
   );
 }

@@ -18,13 +18,15 @@ function PreferencesForm({ memberId }: { memberId: string }) {
   const save = useSavePreferences();
   const [problem, setProblem] = useState<Problem | null>(null);
   const form = useForm({ mode: 'controlled', initialValues: { bookings: true, reminders: true, maintenance: true, validity: true, balance: true, reminderLeadMinutes: null as number | null, subscribeBookings: 'none', subscribeMaintenance: false, subscribeValidities: 'none' } });
+  // Mantine's setValues and resetDirty are stable callbacks (the form object itself is new each render).
+  const { setValues, resetDirty } = form;
   useEffect(() => {
     if (prefs.data) {
       const { passwordReset: _always, ...rest } = prefs.data;
-      form.setValues(rest);
-      form.resetDirty(rest);
+      setValues(rest);
+      resetDirty(rest);
     }
-  }, [prefs.data]);
+  }, [prefs.data, setValues, resetDirty]);
   if (prefs.isPending) return <Center py="md"><Loader size="sm" aria-label={t('loading', { ns: 'ui' })} /></Center>;
   const submit = form.onSubmit((v) => {
     setProblem(null);
@@ -61,9 +63,10 @@ function BalanceForm({ memberId }: { memberId: string }) {
   const save = useSaveBalance();
   const [problem, setProblem] = useState<Problem | null>(null);
   const form = useForm<{ balance: number | string; threshold: number | string }>({ mode: 'controlled', initialValues: { balance: '', threshold: '' } });
+  const { setValues } = form;
   useEffect(() => {
-    if (balance.data) form.setValues({ balance: balance.data.balance ?? '', threshold: balance.data.threshold ?? '' });
-  }, [balance.data]);
+    if (balance.data) setValues({ balance: balance.data.balance ?? '', threshold: balance.data.threshold ?? '' });
+  }, [balance.data, setValues]);
   if (balance.isPending) return <Center py="md"><Loader size="sm" aria-label={t('loading', { ns: 'ui' })} /></Center>;
   const submit = form.onSubmit((v) => {
     setProblem(null);

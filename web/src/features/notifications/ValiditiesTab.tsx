@@ -27,7 +27,8 @@ export function ValiditiesTab() {
     setProblem(null);
     create.mutate({ body: { memberId: v.memberId ?? '', kind: v.kind, expiresAt: toInstant(v.expiresAt) } }, { onSuccess: () => { form.reset(); notify('green', t('validities.created')); }, onError: (e) => setProblem(applyProblem(form, e)) });
   });
-  const now = Date.now();
+  // "Expired" is judged against when the tab opened (a render must not read the clock).
+  const [now] = useState(Date.now);
   const columns: Column<Validity>[] = [
     { key: 'member', header: t('bookings.member'), render: (v) => v.member.name },
     { key: 'kind', header: t('validities.kind'), render: (v) => v.kind },
@@ -49,7 +50,7 @@ export function ValiditiesTab() {
           <Text size="sm" mt="xs">{t('validities.note')}</Text>
         </form>
       </Paper>
-      <PagedTable label={t('validities.title')} columns={columns} data={list.data} page={page} onPage={setPage} rowKey={(v) => v.id} loading={list.isFetching} error={list.error} empty={t('validities.empty')} />
+      <PagedTable label={t('validities.title')} columns={columns} query={list} page={page} onPage={setPage} rowKey={(v) => v.id} empty={t('validities.empty')} />
     </Stack>
   );
 }

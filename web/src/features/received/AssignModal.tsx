@@ -1,4 +1,4 @@
-import { Button, Checkbox, Combobox, Group, Loader, Modal, Stack, Text, TextInput, useCombobox } from '@mantine/core';
+import { Button, Checkbox, Combobox, Group, Loader, Stack, Text, TextInput, useCombobox } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
@@ -8,6 +8,7 @@ import { $api } from '../../api/client';
 import type { components } from '../../api/schema';
 import { asProblem } from '../../api/problem';
 import { ProblemAlert } from '../../ui/forms';
+import { Dialog } from '../../ui/Dialog';
 
 type Mail = components['schemas']['ReceivedMailSummary'];
 type Member = components['schemas']['Member'];
@@ -34,7 +35,7 @@ export function AssignModal({ mail, onClose }: { mail: Mail; onClose(): void }) 
   });
 
   return (
-    <Modal opened onClose={onClose} title={t('assignTitle')} size="lg">
+    <Dialog onClose={onClose} title={t('assignTitle')} size="lg">
       <Stack>
         <Text size="sm">
           {t('assignIntro', { subject: mail.subject ?? t('noSubject'), from: mail.from ?? '' })}
@@ -91,6 +92,6 @@ export function AssignModal({ mail, onClose }: { mail: Mail; onClose(): void }) 
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }

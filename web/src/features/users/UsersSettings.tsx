@@ -1,62 +1,38 @@
-import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { Alert, Badge, Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconUserPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
-import { asProblem, type Problem } from '../../api/problem';
+import { asProblem, unwrap } from '../../api/problem';
 import { useSession } from '../../session';
-import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { FormActions, ProblemAlert, ShownOnce, useApiForm } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { PagedTable } from '../../ui/PagedTable';
 import { STATUS_COLORS } from '../../ui/colors';
+import { Dialog } from '../../ui/Dialog';
 
 const ROLES = ['staff', 'admin'] as const;
 
 function InviteForm({ onClose }: { onClose(): void }) {
   const { t } = useTranslation('users');
   const queryClient = useQueryClient();
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [link, setLink] = useState<string | null>(null);
-  const form = useForm({ mode: 'uncontrolled', initialValues: { email: '', name: '', role: 'staff' as string } });
-  const submit = form.onSubmit(async (v) => {
-    setProblem(null);
-    const res = await fetchClient.POST('/api/v1/users/invitations', { body: { email: v.email, role: v.role as 'staff' | 'admin', ...(v.name ? { name: v.name } : {}) } });
-    if (res.error) return setProblem(applyProblem(form, res.error));
+  const { form, problem, onSubmit } = useApiForm({ initialValues: { email: '', name: '', role: 'staff' as (typeof ROLES)[number] } }, async ({ name, ...v }) => {
+    const invited = unwrap(await fetchClient.POST('/api/v1/users/invitations', { body: { ...v, ...(name ? { name } : {}) } }));
     await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/users'] });
-    setLink(res.data.invitationUrl);
+    setLink(invited.invitationUrl);
   });
-  if (link) {
-    return (
-      <Stack>
-        <Alert color="green">{t('invited')}</Alert>
-        <Code block style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>
-          {link}
-        </Code>
-        <Group justify="space-between">
-          <CopyButton value={link}>{({ copied, copy }) => <Button variant="light" onClick={copy}>{copied ? t('copied', { ns: 'ui' }) : t('copy', { ns: 'ui' })}</Button>}</CopyButton>
-          <Button onClick={onClose}>{t('close', { ns: 'ui' })}</Button>
-        </Group>
-      </Stack>
-    );
-  }
+  if (link) return <ShownOnce value={link} notice={<Alert color="green">{t('invited')}</Alert>} onClose={onClose} />;
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <Stack>
         <ProblemAlert problem={problem} />
-        <TextInput label={t('email')} type="email" required data-autofocus {...form.getInputProps('email')} />
-        <TextInput label={t('name')} {...form.getInputProps('name')} />
-        <Select label={t('role')} allowDeselect={false} data={ROLES.map((r) => ({ value: r, label: t(`roleName.${r}`) }))} {...form.getInputProps('role')} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('cancel', { ns: 'ui' })}
-          </Button>
-          <Button type="submit" loading={form.submitting}>
-            {t('send')}
-          </Button>
-        </Group>
+        <TextInput label={t('email')} type="email" required data-autofocus key={form.key('email')} {...form.getInputProps('email')} />
+        <TextInput label={t('name')} key={form.key('name')} {...form.getInputProps('name')} />
+        <Select label={t('role')} allowDeselect={false} data={ROLES.map((r) => ({ value: r, label: t(`roleName.${r}`) }))} key={form.key('role')} {...form.getInputProps('role')} />
+        <FormActions onCancel={onClose} submitLabel={t('send')} submitting={form.submitting} />
       </Stack>
     </form>
   );
@@ -96,11 +72,9 @@ export function UsersSettings() {
       </Group>
       <PagedTable
         label={t('title')}
-        data={q.data}
+        query={q}
         page={page}
         onPage={setPage}
-        loading={q.isFetching}
-        error={q.error}
         rowKey={(u) => u.id}
         empty={t('empty')}
         columns={[
@@ -128,12 +102,12 @@ export function UsersSettings() {
         ]}
       />
       {inviting && (
-        <Modal opened onClose={() => setInviting(false)} title={t('invite')}>
+        <Dialog onClose={() => setInviting(false)} title={t('invite')}>
           <InviteForm onClose={() => setInviting(false)} />
-        </Modal>
+        </Dialog>
       )}
       {removing && (
-        <Modal opened onClose={() => setRemoving(null)} title={t('removeTitle')}>
+        <Dialog onClose={() => setRemoving(null)} title={t('removeTitle')}>
           <Stack>
             <Text size="sm">{t('removeConfirm', { email: removing.email })}</Text>
             <Group justify="flex-end">
@@ -145,7 +119,7 @@ export function UsersSettings() {
               </Button>
             </Group>
           </Stack>
-        </Modal>
+        </Dialog>
       )}
     </Stack>
   );

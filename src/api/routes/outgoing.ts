@@ -46,7 +46,11 @@ const verifyBody = z
 
 const verifyResult = z
   .object({
-    ok: z.boolean(), problem: z.string().optional(), message: z.string(), hint: z.string().optional(), serverResponse: z.string().optional(),
+    ok: z.boolean(), problem: z.string().optional(),
+    code: z.enum(['CONNECTED', 'LOGGED_IN', 'TEST_SENT', 'NOT_ALLOWED', 'DNS_NOT_FOUND', 'CONNECTION_REFUSED', 'TIMEOUT', 'TLS_MISMATCH_USE_STARTTLS', 'TLS_MISMATCH_USE_SSL', 'TLS_NOT_OFFERED', 'CERTIFICATE_INVALID', 'AUTH_REJECTED', 'AUTH_REQUIRED', 'SENDER_REFUSED', 'RECIPIENT_REFUSED', 'UNKNOWN'])
+      .openapi({ description: 'stable code of the outcome, for clients that explain it in their own words and language' }),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).openapi({ description: "the code's values: host, port, otherPort, from, to, serverResponse, detail" }),
+    message: z.string().openapi({ description: 'the explanation in English' }), hint: z.string().optional(), serverResponse: z.string().optional(),
     testMessage: z.object({ to: z.string(), messageId: z.string(), response: z.string() }).optional(),
   })
   .openapi('SmtpVerifyResult');

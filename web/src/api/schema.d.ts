@@ -5610,6 +5610,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/mailbox/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IMAP settings of common providers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImapPreset"][];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/mailbox/verify": {
         parameters: {
             query?: never;
@@ -5650,14 +5704,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            folders?: string[];
-                            hint?: string;
-                            message: string;
-                            messages?: number;
-                            ok: boolean;
-                            problem?: string;
-                        };
+                        "application/json": components["schemas"]["MailboxVerifyResult"];
                     };
                 };
                 /** @description Problem details (RFC 9457) */
@@ -7246,6 +7293,22 @@ export interface components {
             status: string;
             workflowId: string;
         };
+        ImapPreset: {
+            /** @enum {string} */
+            auth: "password" | "app-password" | "oauth2" | "app-password-or-oauth2";
+            /** @description the provider's help page */
+            doc?: string;
+            host: string;
+            id: string;
+            name: string;
+            /** @description what the user must know (in French) */
+            note?: string;
+            /** @enum {string} */
+            oauthProvider?: "gmail" | "microsoft";
+            port: number;
+            /** @enum {string} */
+            security: "ssl" | "starttls";
+        };
         InvitationInfo: {
             email: string | null;
             organizationName: string;
@@ -7397,6 +7460,24 @@ export interface components {
              */
             startMode: "all" | "new";
             username: string;
+        };
+        MailboxVerifyResult: {
+            /**
+             * @description stable code of the outcome, for clients that explain it in their own words and language
+             * @enum {string}
+             */
+            code: "FOLDER_OPENED" | "NOT_ALLOWED" | "DNS_NOT_FOUND" | "CONNECTION_REFUSED" | "TIMEOUT" | "TLS_MISMATCH_USE_STARTTLS_OR_NONE" | "TLS_MISMATCH_USE_SSL" | "CERTIFICATE_INVALID" | "AUTH_REJECTED" | "APP_PASSWORD_REQUIRED" | "WEB_LOGIN_REQUIRED" | "MICROSOFT_IMAP_REFUSED" | "FOLDER_NOT_FOUND" | "UNKNOWN";
+            folders?: string[];
+            hint?: string;
+            /** @description the explanation in English */
+            message: string;
+            messages?: number;
+            ok: boolean;
+            /** @description the code's values: host, port, folder, count, serverResponse, detail */
+            params: {
+                [key: string]: string | number;
+            };
+            problem?: string;
         };
         MaintenancePeriod: {
             end: string;
@@ -7550,7 +7631,17 @@ export interface components {
             fromName: string | null;
             id: string;
             memberId: string | null;
+            /** @description why it is not filed on a member, in English */
             reason: string | null;
+            /**
+             * @description the same reason as a stable code (OTHER: free text, in params.detail)
+             * @enum {string|null}
+             */
+            reasonCode: "NO_SENDER" | "SHARED_ADDRESS" | "UNKNOWN_SENDER" | "DELIVERY_REPORT" | "MAILER_DAEMON" | "AUTO_SUBMITTED" | "AUTO_RESPONSE_SUPPRESS" | "BULK" | "MAILING_LIST" | "LOOP" | "TOO_LARGE" | "PARSE_FAILED" | "STORE_FAILED" | "OTHER" | null;
+            /** @description the code's values: from, count, value, limitMb, size, detail */
+            reasonParams: {
+                [key: string]: string | number;
+            } | null;
             receivedAt: string;
             size: number;
             subject: string | null;
@@ -7733,9 +7824,19 @@ export interface components {
             testTo?: string;
         };
         SmtpVerifyResult: {
+            /**
+             * @description stable code of the outcome, for clients that explain it in their own words and language
+             * @enum {string}
+             */
+            code: "CONNECTED" | "LOGGED_IN" | "TEST_SENT" | "NOT_ALLOWED" | "DNS_NOT_FOUND" | "CONNECTION_REFUSED" | "TIMEOUT" | "TLS_MISMATCH_USE_STARTTLS" | "TLS_MISMATCH_USE_SSL" | "TLS_NOT_OFFERED" | "CERTIFICATE_INVALID" | "AUTH_REJECTED" | "AUTH_REQUIRED" | "SENDER_REFUSED" | "RECIPIENT_REFUSED" | "UNKNOWN";
             hint?: string;
+            /** @description the explanation in English */
             message: string;
             ok: boolean;
+            /** @description the code's values: host, port, otherPort, from, to, serverResponse, detail */
+            params: {
+                [key: string]: string | number;
+            };
             problem?: string;
             serverResponse?: string;
             testMessage?: {

@@ -1057,10 +1057,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a document's bytes (with its own content type) */
+        /**
+         * Download a document's bytes (with its own content type), or show a PDF or image inline
+         * @description `?disposition=inline` serves a PDF or a PNG, JPEG, GIF or WebP image for display in the browser (the file's first bytes must prove the type; never SVG or HTML): 415 otherwise.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description inline: shown by the browser (PDF and raster images only) */
+                    disposition?: "attachment" | "inline";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -1310,7 +1316,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description omit to send every invoice of the period with an address */
+                        /** @description without invoiceIds: every invoice of the period except these */
+                        excludeInvoiceIds?: string[];
+                        /** @description how many invoices with a working address you expect to send; 409 if the period changed meanwhile */
+                        expectedCount?: number;
+                        /** @description the invoices to send; omit to send every invoice of the period with an address */
                         invoiceIds?: string[];
                         period: string;
                         structureId: string;
@@ -1679,10 +1689,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who will receive the period’s invoices, and who will not (dry run with ?preview=true) */
+        /**
+         * Who will receive the period’s invoices, and who will not (dry run with ?preview=true), a page at a time
+         * @description Residents with a working address (`addresses=with`, the default) or without (`addresses=without`: no address, or every address flagged invalid), 10 a page. Both totals come with every page. To send to all of them but a few, POST /invoice-batches without `invoiceIds` and with `excludeInvoiceIds`.
+         */
         get: {
             parameters: {
                 query: {
+                    addresses?: "with" | "without";
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
                     period: string;
                     preview?: "true" | "false";
                     structureId: string;
@@ -1709,11 +1727,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            items: components["schemas"]["InvoiceCandidate"][];
+                            page: number;
+                            pageSize: number;
                             period: string;
                             secondAddressInCc: boolean;
                             structureId: string;
-                            withAddress: components["schemas"]["InvoiceCandidate"][];
-                            withoutAddress: components["schemas"]["InvoiceCandidate"][];
+                            /** @description candidates in this list (with or without an address) */
+                            total: number;
+                            /** @description residents who will receive it */
+                            withAddressTotal: number;
+                            /** @description residents who will not */
+                            withoutAddressTotal: number;
                         };
                     };
                 };
@@ -7322,6 +7347,8 @@ export interface components {
             createdAt: string;
             filename: string;
             id: string;
+            /** @description where a browser shows it (PDFs and raster images, bytes checked when served); null: download only */
+            inlineUrl: string | null;
             kind: string;
             memberId: string | null;
             sha256: string;

@@ -48,9 +48,10 @@ export interface VerifyOutcome {
 export function PresetPicker({ presets, value, onPick }: { presets: Preset[]; value: string | null; onPick(preset: Preset | null, id: string | null): void }) {
   const { t, i18n } = useTranslation('settings');
   const preset = presets.find((p) => p.id === value);
-  // The providers' notes are written in French (they quote French help pages): shown as they are only to French readers.
-  const note = preset?.note && i18n.resolvedLanguage === 'fr' ? preset.note : null;
+  // The providers' notes are written in French (they quote French help pages): French readers get the note, others
+  // the translated gist of what the provider asks for (app password, OAuth2).
   const authHint = preset && preset.auth !== 'password' ? t(`presets.auth.${preset.auth}`) : null;
+  const note = preset?.note && i18n.resolvedLanguage === 'fr' ? preset.note : authHint;
   return (
     <>
       <Select
@@ -63,12 +64,11 @@ export function PresetPicker({ presets, value, onPick }: { presets: Preset[]; va
         value={value}
         onChange={(id) => onPick(presets.find((p) => p.id === id) ?? null, id)}
       />
-      {preset && (authHint || note || preset.doc) && (
+      {preset && (note || preset.doc) && (
         <Alert color="blue" role="note" data-testid="preset-note">
-          {authHint && <Text size="sm">{authHint}</Text>}
           {note && <Text size="sm">{note}</Text>}
           {preset.doc && (
-            <Anchor href={preset.doc} target="_blank" rel="noreferrer" size="sm">
+            <Anchor href={preset.doc} target="_blank" rel="noreferrer" size="sm" c="inherit" underline="always">
               {t('presets.doc', { name: preset.name })}
             </Anchor>
           )}

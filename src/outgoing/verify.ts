@@ -22,8 +22,12 @@ export type VerifyProblem =
   | 'RECIPIENT_REFUSED'
   | 'UNKNOWN';
 
-/** What the console translates: the problem, or what worked. */
-export type VerifyCode = VerifyProblem | 'CONNECTED' | 'LOGGED_IN' | 'TEST_SENT';
+/** What the console translates: the problem, or what worked (the route's enum; the console has a sentence for each). */
+export const VERIFY_CODES = [
+  'CONNECTED', 'LOGGED_IN', 'TEST_SENT', 'NOT_ALLOWED', 'DNS_NOT_FOUND', 'CONNECTION_REFUSED', 'TIMEOUT', 'TLS_MISMATCH_USE_STARTTLS', 'TLS_MISMATCH_USE_SSL',
+  'TLS_NOT_OFFERED', 'CERTIFICATE_INVALID', 'AUTH_REJECTED', 'AUTH_REQUIRED', 'SENDER_REFUSED', 'RECIPIENT_REFUSED', 'UNKNOWN',
+] as const satisfies readonly (VerifyProblem | 'CONNECTED' | 'LOGGED_IN' | 'TEST_SENT')[];
+export type VerifyCode = (typeof VERIFY_CODES)[number];
 
 export interface VerifyResult {
   ok: boolean;

@@ -5,7 +5,11 @@ import { AppError } from '../shared/errors';
 
 export type MailboxVerifyProblem = 'NOT_ALLOWED' | 'DNS_NOT_FOUND' | 'CONNECTION_REFUSED' | 'TIMEOUT' | 'TLS_MISMATCH_USE_STARTTLS_OR_NONE' | 'TLS_MISMATCH_USE_SSL' | 'CERTIFICATE_INVALID' | 'AUTH_REJECTED' | 'FOLDER_NOT_FOUND' | 'UNKNOWN';
 /** What the console translates: the problem (finer for the providers' own refusals), or what worked. */
-export type MailboxVerifyCode = MailboxVerifyProblem | 'FOLDER_OPENED' | 'APP_PASSWORD_REQUIRED' | 'WEB_LOGIN_REQUIRED' | 'MICROSOFT_IMAP_REFUSED';
+export const MAILBOX_VERIFY_CODES = [
+  'FOLDER_OPENED', 'NOT_ALLOWED', 'DNS_NOT_FOUND', 'CONNECTION_REFUSED', 'TIMEOUT', 'TLS_MISMATCH_USE_STARTTLS_OR_NONE', 'TLS_MISMATCH_USE_SSL', 'CERTIFICATE_INVALID',
+  'AUTH_REJECTED', 'APP_PASSWORD_REQUIRED', 'WEB_LOGIN_REQUIRED', 'MICROSOFT_IMAP_REFUSED', 'FOLDER_NOT_FOUND', 'UNKNOWN',
+] as const satisfies readonly (MailboxVerifyProblem | 'FOLDER_OPENED' | 'APP_PASSWORD_REQUIRED' | 'WEB_LOGIN_REQUIRED' | 'MICROSOFT_IMAP_REFUSED')[];
+export type MailboxVerifyCode = (typeof MAILBOX_VERIFY_CODES)[number];
 
 type Explained = Omit<MailboxVerifyResult, 'code' | 'params'> & { code?: MailboxVerifyCode };
 

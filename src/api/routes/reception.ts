@@ -5,7 +5,7 @@ import { assignReceivedMail } from '../../reception/assign';
 import { listReceivedMails, type ReceivedMailRow } from '../../reception/list-mails';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { sanitizeReceivedHtml } from '../../reception/sanitize';
-import { verifyMailbox } from '../../reception/verify-mailbox';
+import { MAILBOX_VERIFY_CODES, verifyMailbox } from '../../reception/verify-mailbox';
 import { IMAP_PRESETS } from '../../reception/imap-presets';
 import { reasonCode, RECEIVED_REASON_CODES } from '../../reception/reasons';
 import { sameBinding, secretForUse, secretOnUpdate } from '../../secret-binding';
@@ -120,7 +120,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     response: z
       .object({
         ok: z.boolean(), problem: z.string().optional(),
-        code: z.enum(['FOLDER_OPENED', 'NOT_ALLOWED', 'DNS_NOT_FOUND', 'CONNECTION_REFUSED', 'TIMEOUT', 'TLS_MISMATCH_USE_STARTTLS_OR_NONE', 'TLS_MISMATCH_USE_SSL', 'CERTIFICATE_INVALID', 'AUTH_REJECTED', 'APP_PASSWORD_REQUIRED', 'WEB_LOGIN_REQUIRED', 'MICROSOFT_IMAP_REFUSED', 'FOLDER_NOT_FOUND', 'UNKNOWN'])
+        code: z.enum(MAILBOX_VERIFY_CODES)
           .openapi({ description: 'stable code of the outcome, for clients that explain it in their own words and language' }),
         params: z.record(z.string(), z.union([z.string(), z.number()])).openapi({ description: "the code's values: host, port, folder, count, serverResponse, detail" }),
         message: z.string().openapi({ description: 'the explanation in English' }), hint: z.string().optional(), messages: z.number().optional(), folders: z.array(z.string()).optional(),

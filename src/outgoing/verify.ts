@@ -98,7 +98,8 @@ interface SmtpError extends Error {
 export function explain(err: unknown, input: Pick<VerifyInput, 'host' | 'port' | 'security' | 'fromAddress'>): VerifyResult {
   const r = explainInWords(err, input);
   const e = err as SmtpError;
-  const params: Record<string, string | number> = { host: input.host, port: input.port, otherPort: input.port === 465 ? 587 : 465, from: input.fromAddress };
+  // A refused destination answers the same whatever the port: nothing may tell whether something listens there.
+  const params: Record<string, string | number> = r.problem === 'NOT_ALLOWED' ? { host: input.host } : { host: input.host, port: input.port, otherPort: input.port === 465 ? 587 : 465, from: input.fromAddress };
   if (r.serverResponse) params.serverResponse = r.serverResponse;
   if (r.problem === 'CERTIFICATE_INVALID' || r.problem === 'UNKNOWN') params.detail = e?.message ?? String(err);
   return { ...r, code: r.problem ?? 'UNKNOWN', params };

@@ -60,7 +60,8 @@ export async function verifyMailbox(
 
 function withCode(r: Explained, err: unknown, a: { host: string; port: number }): MailboxVerifyResult {
   const e = err as Error & { responseText?: string };
-  const params: Record<string, string | number> = { host: a.host, port: a.port };
+  // A refused destination answers the same whatever the port: nothing may tell whether something listens there.
+  const params: Record<string, string | number> = r.problem === 'NOT_ALLOWED' ? { host: a.host } : { host: a.host, port: a.port };
   if (e?.responseText) params.serverResponse = e.responseText;
   if (r.problem === 'CERTIFICATE_INVALID' || r.problem === 'UNKNOWN') params.detail = e?.message ?? String(err);
   return { ...r, code: r.code ?? r.problem ?? 'UNKNOWN', params };

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Document, PrismaClient } from '../generated/prisma/client';
 import { AppError, notFound } from '../shared/errors';
 import { TooLargeError, type Storage } from '../storage';
+import { mayShowInline } from './inline';
 import { contentDisposition, safeContentType, safeFilename } from './safe-name';
 
 export const DOCUMENT_KINDS = ['quote', 'order', 'invoice', 'certificate', 'diploma', 'logbook', 'calendar', 'other'] as const;
@@ -61,6 +62,8 @@ export function presentDocument(d: Document) {
     source: d.source,
     createdAt: d.createdAt.toISOString(),
     contentUrl: `/api/v1/documents/${d.id}/content`,
+    // The bytes are checked again when served: a file whose bytes are not its declared type stays a download.
+    inlineUrl: mayShowInline(d.contentType) ? `/api/v1/documents/${d.id}/content?disposition=inline` : null,
   };
 }
 

@@ -13,6 +13,10 @@ export interface StartBatchInput {
   structureId: string;
   period: string;
   invoiceIds?: string[];
+  /** With no invoiceIds: every invoice of the period except these (the console's "all of the period" minus unticked rows). */
+  excludeInvoiceIds?: string[];
+  /** How many invoices with a working address the sender expects to send: a list that changed meanwhile is refused. */
+  expectedCount?: number;
   /** Explicit (invoice, address) pairs: "resend the failed ones". */
   pairs?: { invoiceId: string; address: string; cc: string | null }[];
   parentBatchId?: string;
@@ -35,13 +39,22 @@ export async function startInvoiceBatch(deps: { prisma: PrismaClient; temporal: 
   } else {
     const ids = input.invoiceIds ?? [];
     const invoices = await prisma.invoice.findMany({
-      where: { organizationId: input.organizationId, structureId: structure.id, period: input.period, ...(input.invoiceIds ? { id: { in: ids } } : {}) },
+      where: {
+        organizationId: input.organizationId, structureId: structure.id, period: input.period,
+        ...(input.invoiceIds ? { id: { in: ids } } : input.excludeInvoiceIds?.length ? { id: { notIn: input.excludeInvoiceIds } } : {}),
+      },
       include: { member: { include: { emails: { orderBy: { position: 'asc' } } } } },
       orderBy: [{ member: { lastName: 'asc' } }, { number: 'asc' }],
     });
     const unknown = ids.filter((id) => !invoices.some((i) => i.id === id));
     if (unknown.length) {
       throw new AppError('VALIDATION_FAILED', `invoiceIds: not invoices of this structure and period: ${unknown.slice(0, 10).join(', ')}`, { errors: [{ field: 'body.invoiceIds', reason: `${unknown.length} unknown for this structure and period` }] });
+    }
+    if (input.expectedCount !== undefined) {
+      const sendable = invoices.filter((inv) => inv.member.emails.some((e) => !e.invalidAt)).length;
+      if (sendable !== input.expectedCount) {
+        throw new AppError('CONFLICT', `The period's invoices changed since the list was read: ${sendable} would be sent, not ${input.expectedCount}; read the list again`, { extra: { reason: 'SELECTION_CHANGED', expectedCount: input.expectedCount, actualCount: sendable } });
+      }
     }
     for (const inv of invoices) {
       const good = inv.member.emails.filter((e) => !e.invalidAt).slice(0, 2).map((e) => e.address);

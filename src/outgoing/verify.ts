@@ -22,9 +22,19 @@ export type VerifyProblem =
   | 'RECIPIENT_REFUSED'
   | 'UNKNOWN';
 
+/** What the console translates: the problem, or what worked (the route's enum; the console has a sentence for each). */
+export const VERIFY_CODES = [
+  'CONNECTED', 'LOGGED_IN', 'TEST_SENT', 'NOT_ALLOWED', 'DNS_NOT_FOUND', 'CONNECTION_REFUSED', 'TIMEOUT', 'TLS_MISMATCH_USE_STARTTLS', 'TLS_MISMATCH_USE_SSL',
+  'TLS_NOT_OFFERED', 'CERTIFICATE_INVALID', 'AUTH_REJECTED', 'AUTH_REQUIRED', 'SENDER_REFUSED', 'RECIPIENT_REFUSED', 'UNKNOWN',
+] as const satisfies readonly (VerifyProblem | 'CONNECTED' | 'LOGGED_IN' | 'TEST_SENT')[];
+export type VerifyCode = (typeof VERIFY_CODES)[number];
+
 export interface VerifyResult {
   ok: boolean;
   problem?: VerifyProblem;
+  /** Stable code of the outcome; `message` and `hint` are its English wording with `params` filled in. */
+  code: VerifyCode;
+  params: Record<string, string | number>;
   message: string;
   hint?: string;
   serverResponse?: string;
@@ -61,14 +71,15 @@ export async function verifySmtp(input: VerifyInput): Promise<VerifyResult> {
   } as SMTPTransport.Options));
   try {
     await transport.verify();
-    if (!input.testTo) return { ok: true, message: `Connected to ${input.host}:${input.port}${input.username ? ' and logged in' : ''}.` };
+    const where = { host: input.host, port: input.port };
+    if (!input.testTo) return { ok: true, code: input.username ? 'LOGGED_IN' : 'CONNECTED', params: where, message: `Connected to ${input.host}:${input.port}${input.username ? ' and logged in' : ''}.` };
     const info = await transport.sendMail({
       from: input.fromAddress,
       to: input.testTo,
       subject: 'Mailroom : message de test',
       text: 'Ce message confirme que le compte d’envoi est bien configuré dans Mailroom.',
     });
-    return { ok: true, message: `Connected, logged in and sent a test message to ${input.testTo}.`, testMessage: { to: input.testTo, messageId: info.messageId, response: info.response } };
+    return { ok: true, code: 'TEST_SENT', params: { ...where, to: input.testTo }, message: `Connected, logged in and sent a test message to ${input.testTo}.`, testMessage: { to: input.testTo, messageId: info.messageId, response: info.response } };
   } catch (err) {
     return explain(err, input);
   } finally {
@@ -85,6 +96,16 @@ interface SmtpError extends Error {
 }
 
 export function explain(err: unknown, input: Pick<VerifyInput, 'host' | 'port' | 'security' | 'fromAddress'>): VerifyResult {
+  const r = explainInWords(err, input);
+  const e = err as SmtpError;
+  // A refused destination answers the same whatever the port: nothing may tell whether something listens there.
+  const params: Record<string, string | number> = r.problem === 'NOT_ALLOWED' ? { host: input.host } : { host: input.host, port: input.port, otherPort: input.port === 465 ? 587 : 465, from: input.fromAddress };
+  if (r.serverResponse) params.serverResponse = r.serverResponse;
+  if (r.problem === 'CERTIFICATE_INVALID' || r.problem === 'UNKNOWN') params.detail = e?.message ?? String(err);
+  return { ...r, code: r.problem ?? 'UNKNOWN', params };
+}
+
+function explainInWords(err: unknown, input: Pick<VerifyInput, 'host' | 'port' | 'security' | 'fromAddress'>): Omit<VerifyResult, 'code' | 'params'> {
   // Refused before any packet: the answer must not tell whether something listens there.
   if (err instanceof AppError && err.code === 'DESTINATION_NOT_ALLOWED') {
     return { ok: false, problem: 'NOT_ALLOWED', message: `Connections to ${input.host} are not allowed.`, hint: 'Give the public name of your provider’s SMTP server.' };

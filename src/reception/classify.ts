@@ -1,3 +1,5 @@
+import { reasonText } from './reasons';
+
 /**
  * Mail that no person wrote is kept aside for delivery tracking rather than
  * filed on a member: auto-replies (RFC 3834 Auto-Submitted), list and bulk mail
@@ -14,15 +16,15 @@ export function automatedReason(headers: Map<string, unknown>, from: string | nu
     return String(v);
   };
   const contentType = get('content-type').toLowerCase();
-  if (contentType.startsWith('multipart/report')) return 'delivery report (multipart/report)';
+  if (contentType.startsWith('multipart/report')) return reasonText('DELIVERY_REPORT', undefined);
   const auto = get('auto-submitted').toLowerCase();
-  if (auto && auto !== 'no') return `automatic message (Auto-Submitted: ${auto})`;
+  if (auto && auto !== 'no') return reasonText('AUTO_SUBMITTED', { value: auto });
   const precedence = get('precedence').toLowerCase();
-  if (['bulk', 'list', 'junk', 'auto_reply'].includes(precedence)) return `list or bulk mail (Precedence: ${precedence})`;
-  if (headers.has('list-id')) return 'mailing-list message (List-Id)';
-  if (headers.has('x-loop')) return 'looping automatic message (X-Loop)';
-  if (headers.has('x-auto-response-suppress')) return 'automatic message (X-Auto-Response-Suppress)';
-  if (from && /^(mailer-daemon|postmaster)@/i.test(from)) return 'delivery report (mailer daemon)';
+  if (['bulk', 'list', 'junk', 'auto_reply'].includes(precedence)) return reasonText('BULK', { value: precedence });
+  if (headers.has('list-id')) return reasonText('MAILING_LIST', undefined);
+  if (headers.has('x-loop')) return reasonText('LOOP', undefined);
+  if (headers.has('x-auto-response-suppress')) return reasonText('AUTO_RESPONSE_SUPPRESS', undefined);
+  if (from && /^(mailer-daemon|postmaster)@/i.test(from)) return reasonText('MAILER_DAEMON', undefined);
   return null;
 }
 

@@ -2,6 +2,7 @@ import type { MailboxAccount, PrismaClient } from '../generated/prisma/client';
 import { firstLine, tagged } from './failure';
 import { insertMails } from './insert-mails';
 import type { PreparedMail, StoreOutcome } from './store-message';
+import { reasonText } from './reasons';
 
 /**
  * Commits a group of prepared mails (and the cursor) in one transaction; if
@@ -30,7 +31,7 @@ async function insertAlone(prisma: PrismaClient, box: Pick<MailboxAccount, 'id'>
   try {
     return await insertMails(prisma, box.id, [mail]);
   } catch (err) {
-    const reason = `could not be stored: ${firstLine(err)}`;
+    const reason = reasonText('STORE_FAILED', { detail: firstLine(err) });
     // With what staff need to recognise it; failing that, its Message-ID only; failing that, nothing the sender wrote.
     for (const keep of ['described', 'identified'] as const) {
       try {

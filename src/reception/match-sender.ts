@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { normalizeAddress } from '../mail/addresses';
+import { reasonText } from './reasons';
 
 export interface SenderMatch {
   category: 'filed' | 'unassigned';
@@ -32,9 +33,9 @@ export async function batchMatcher(prisma: PrismaClient, organizationId: string)
 }
 
 function decide(from: string | null, memberIds: string[]): SenderMatch {
-  if (!from) return { category: 'unassigned', memberId: null, candidates: [], reason: 'the mail has no sender address' };
+  if (!from) return { category: 'unassigned', memberId: null, candidates: [], reason: reasonText('NO_SENDER', undefined) };
   const members = [...new Set(memberIds)];
   if (members.length === 1) return { category: 'filed', memberId: members[0]!, candidates: [], reason: null };
-  if (members.length > 1) return { category: 'unassigned', memberId: null, candidates: members, reason: `${from} is shared by ${members.length} members` };
-  return { category: 'unassigned', memberId: null, candidates: [], reason: `no member has the address ${from}` };
+  if (members.length > 1) return { category: 'unassigned', memberId: null, candidates: members, reason: reasonText('SHARED_ADDRESS', { from, count: members.length }) };
+  return { category: 'unassigned', memberId: null, candidates: [], reason: reasonText('UNKNOWN_SENDER', { from }) };
 }

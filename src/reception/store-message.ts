@@ -7,6 +7,7 @@ import { tagged } from './failure';
 import type { SenderMatch } from './match-sender';
 import { parseStored, type ParsedStored } from './parse-stored';
 import { peekMessageId } from './peek-header';
+import { reasonText } from './reasons';
 
 /**
  * What became of a message: stored in a category, `duplicate` (the same mail,
@@ -75,7 +76,7 @@ export async function prepareMessage(
   const hashKey = `sha256:${raw.sha256}`;
 
   if (raw.size > deps.maxBytes) {
-    const reason = `larger than the ${Math.round(deps.maxBytes / 1024 / 1024)} MB limit (${raw.size} bytes)`;
+    const reason = reasonText('TOO_LARGE', { limitMb: Math.round(deps.maxBytes / 1024 / 1024), size: raw.size });
     return { uid, row: { ...base, messageKey: hashKey, messageId: await peekMessageId(storage, raw.key, input.body).catch(() => null), contentHash: raw.sha256, category: 'quarantined', reason }, attachments: [] };
   }
   let parsed: ParsedStored;
@@ -83,7 +84,7 @@ export async function prepareMessage(
     parsed = await parseStored(input.body ?? storage.get(raw.key), storage);
   } catch (err) {
     const messageId = await peekMessageId(storage, raw.key, input.body).catch(() => null);
-    return { uid, row: { ...base, messageKey: hashKey, messageId, contentHash: raw.sha256, category: 'quarantined', reason: `could not be parsed: ${(err as Error).message}` }, attachments: [] };
+    return { uid, row: { ...base, messageKey: hashKey, messageId, contentHash: raw.sha256, category: 'quarantined', reason: reasonText('PARSE_FAILED', { detail: (err as Error).message }) }, attachments: [] };
   }
 
   const from = parsed.from?.address ?? null;

@@ -3,9 +3,22 @@ import { imapOptions, type ImapSecret } from '../mail/imap';
 import { guardImap } from '../net/guarded';
 import { AppError } from '../shared/errors';
 
+export type MailboxVerifyProblem = 'NOT_ALLOWED' | 'DNS_NOT_FOUND' | 'CONNECTION_REFUSED' | 'TIMEOUT' | 'TLS_MISMATCH_USE_STARTTLS_OR_NONE' | 'TLS_MISMATCH_USE_SSL' | 'CERTIFICATE_INVALID' | 'AUTH_REJECTED' | 'FOLDER_NOT_FOUND' | 'UNKNOWN';
+/** What the console translates: the problem (finer for the providers' own refusals), or what worked. */
+export const MAILBOX_VERIFY_CODES = [
+  'FOLDER_OPENED', 'NOT_ALLOWED', 'DNS_NOT_FOUND', 'CONNECTION_REFUSED', 'TIMEOUT', 'TLS_MISMATCH_USE_STARTTLS_OR_NONE', 'TLS_MISMATCH_USE_SSL', 'CERTIFICATE_INVALID',
+  'AUTH_REJECTED', 'APP_PASSWORD_REQUIRED', 'WEB_LOGIN_REQUIRED', 'MICROSOFT_IMAP_REFUSED', 'FOLDER_NOT_FOUND', 'UNKNOWN',
+] as const satisfies readonly (MailboxVerifyProblem | 'FOLDER_OPENED' | 'APP_PASSWORD_REQUIRED' | 'WEB_LOGIN_REQUIRED' | 'MICROSOFT_IMAP_REFUSED')[];
+export type MailboxVerifyCode = (typeof MAILBOX_VERIFY_CODES)[number];
+
+type Explained = Omit<MailboxVerifyResult, 'code' | 'params'> & { code?: MailboxVerifyCode };
+
 export interface MailboxVerifyResult {
   ok: boolean;
-  problem?: 'NOT_ALLOWED' | 'DNS_NOT_FOUND' | 'CONNECTION_REFUSED' | 'TIMEOUT' | 'TLS_MISMATCH_USE_STARTTLS_OR_NONE' | 'TLS_MISMATCH_USE_SSL' | 'CERTIFICATE_INVALID' | 'AUTH_REJECTED' | 'FOLDER_NOT_FOUND' | 'UNKNOWN';
+  problem?: MailboxVerifyProblem;
+  /** Stable code of the outcome; `message` and `hint` are its English wording with `params` filled in. */
+  code: MailboxVerifyCode;
+  params: Record<string, string | number>;
   message: string;
   hint?: string;
   messages?: number;
@@ -22,30 +35,39 @@ export async function verifyMailbox(
   try {
     client = new ImapFlow(await guardImap({ ...imapOptions(a, password, opts.rejectUnauthorized), connectionTimeout: opts.timeoutMs, greetingTimeout: opts.timeoutMs }));
   } catch (err) {
-    return explainImap(err, a);
+    return withCode(explainImap(err, a), err, a);
   }
   client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (err) {
-    return explainImap(err, a);
+    return withCode(explainImap(err, a), err, a);
   }
   try {
     const folders = (await client.list()).map((f) => f.path);
     if (!folders.includes(a.folder) && a.folder.toUpperCase() !== 'INBOX') {
-      return { ok: false, problem: 'FOLDER_NOT_FOUND', message: `The folder "${a.folder}" does not exist in this mailbox.`, hint: 'Pick one of the folders listed.', folders };
+      return { ok: false, problem: 'FOLDER_NOT_FOUND', code: 'FOLDER_NOT_FOUND', params: { folder: a.folder }, message: `The folder "${a.folder}" does not exist in this mailbox.`, hint: 'Pick one of the folders listed.', folders };
     }
     const status = await client.status(a.folder, { messages: true });
     const count = status ? (status.messages ?? 0) : 0;
-    return { ok: true, message: `Connected to ${a.host} and opened ${a.folder}: ${count} messages.`, messages: count, folders };
+    return { ok: true, code: 'FOLDER_OPENED', params: { host: a.host, folder: a.folder, count }, message: `Connected to ${a.host} and opened ${a.folder}: ${count} messages.`, messages: count, folders };
   } catch (err) {
-    return explainImap(err, a);
+    return withCode(explainImap(err, a), err, a);
   } finally {
     await client.logout().catch(() => client.close());
   }
 }
 
-function explainImap(err: unknown, a: { host: string; port: number; security: string }): MailboxVerifyResult {
+function withCode(r: Explained, err: unknown, a: { host: string; port: number }): MailboxVerifyResult {
+  const e = err as Error & { responseText?: string };
+  // A refused destination answers the same whatever the port: nothing may tell whether something listens there.
+  const params: Record<string, string | number> = r.problem === 'NOT_ALLOWED' ? { host: a.host } : { host: a.host, port: a.port };
+  if (e?.responseText) params.serverResponse = e.responseText;
+  if (r.problem === 'CERTIFICATE_INVALID' || r.problem === 'UNKNOWN') params.detail = e?.message ?? String(err);
+  return { ...r, code: r.code ?? r.problem ?? 'UNKNOWN', params };
+}
+
+function explainImap(err: unknown, a: { host: string; port: number; security: string }): Explained {
   // Refused before any packet: the answer must not tell whether something listens there.
   if (err instanceof AppError && err.code === 'DESTINATION_NOT_ALLOWED') return { ok: false, problem: 'NOT_ALLOWED', message: `Connections to ${a.host} are not allowed.`, hint: 'Give the public name of your provider’s IMAP server.' };
   const e = err as Error & { code?: string; authenticationFailed?: boolean; responseText?: string };
@@ -75,16 +97,16 @@ function explainImap(err: unknown, a: { host: string; port: number; security: st
  * Google's and Microsoft's usual refusals, in plain words: both say little
  * ("AUTHENTICATE failed") and mean something specific.
  */
-export function explainProviderRefusal(text: string, host: string): MailboxVerifyResult | null {
+export function explainProviderRefusal(text: string, host: string): Explained | null {
   if (/application-specific password required/i.test(text)) {
-    return { ok: false, problem: 'AUTH_REJECTED', message: 'Google refuses the account password for IMAP: this account has 2-step verification.', hint: 'Connect the mailbox with "Sign in with Google" (OAuth2), or create an app password in the Google account.' };
+    return { ok: false, problem: 'AUTH_REJECTED', code: 'APP_PASSWORD_REQUIRED', message: 'Google refuses the account password for IMAP: this account has 2-step verification.', hint: 'Connect the mailbox with "Sign in with Google" (OAuth2), or create an app password in the Google account.' };
   }
   if (/web login required|WEBALERT|please log in via your web browser/i.test(text)) {
-    return { ok: false, problem: 'AUTH_REJECTED', message: 'Google blocked the sign-in as unusual and asks for a sign-in in a browser first.', hint: 'Sign in to Gmail in a browser once, then connect with "Sign in with Google".' };
+    return { ok: false, problem: 'AUTH_REJECTED', code: 'WEB_LOGIN_REQUIRED', message: 'Google blocked the sign-in as unusual and asks for a sign-in in a browser first.', hint: 'Sign in to Gmail in a browser once, then connect with "Sign in with Google".' };
   }
   if (/outlook|office365|office\.com|hotmail|live\.com/i.test(host) && /AUTHENTICATE failed|LOGIN failed|authentication failed/i.test(text)) {
     return {
-      ok: false, problem: 'AUTH_REJECTED', message: 'Microsoft 365 refused the sign-in for IMAP.',
+      ok: false, problem: 'AUTH_REJECTED', code: 'MICROSOFT_IMAP_REFUSED', message: 'Microsoft 365 refused the sign-in for IMAP.',
       hint: 'Microsoft 365 accepts no password for IMAP: use "Sign in with Microsoft". If that also fails, IMAP is disabled for this mailbox or tenant: an administrator must enable IMAP for the mailbox (Exchange admin center → mailbox → Email apps) and allow the IMAP.AccessAsUser.All permission.',
     };
   }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
+import PDFDocument from 'pdfkit';
+import type { Browser, Page } from 'playwright-core';
 import { addUser, TEST_SCRYPT_N } from '../auth/browser';
 import { dovecotAvailable, startDovecot, type TestDovecot } from '../helpers/dovecot';
 import { eventually } from '../helpers/http';
@@ -25,6 +26,34 @@ function trappedMail(trap: string) {
     `<body onload="fetch('${trap}/body')">`,
   ].join('\n');
   return ['From: Newsletter <news@spam.example>', 'To: documents@aeroclub.example', 'Subject: Newsletter piégée', 'Message-ID: <trap.1@spam.example>', 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8', '', html, ''].join('\r\n');
+}
+
+/** A real PDF (the browser's viewer must open it), an SVG and an HTML page, as attachments. */
+async function attachmentsMail() {
+  const doc = new PDFDocument();
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  doc.text('Attestation de vol - Paul Durand');
+  doc.end();
+  const pdf = await new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const part = (type: string, name: string, body: Buffer) => ['--mix', `Content-Type: ${type}; name="${name}"`, `Content-Disposition: attachment; filename="${name}"`, 'Content-Transfer-Encoding: base64', '', body.toString('base64').replace(/.{76}/g, '$&\r\n')];
+  return [
+    'From: Paul Durand <paul@example.org>', 'To: documents@aeroclub.example', 'Subject: =?UTF-8?Q?Pi=C3=A8ces_jointes_vari=C3=A9es?=', 'Message-ID: <attachments.1@example.org>', 'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="mix"', '', '--mix', 'Content-Type: text/plain; charset=utf-8', '', 'Voici mes documents.',
+    ...part('application/pdf', 'attestation.pdf', pdf),
+    ...part('image/svg+xml', 'dessin.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>')),
+    ...part('text/html', 'page.html', Buffer.from('<html><body><script>alert(1)</script>page</body></html>')),
+    '--mix--', '',
+  ].join('\r\n');
+}
+
+/** The frame showing the PDF: Chromium's viewer puts an <embed> in the document it makes for it. */
+async function pdfViewerShown(page: Page): Promise<boolean> {
+  for (const frame of page.frames()) {
+    if (!frame.url().includes('disposition=inline')) continue;
+    if (await frame.evaluate("document.querySelector('embed') !== null").catch(() => false)) return true;
+  }
+  return false;
 }
 
 describeIfServer('Temporal dev server, Dovecot and Chromium', temporalAvailable() && dovecotAvailable() && chromiumAvailable())('console: received mail', () => {
@@ -56,12 +85,13 @@ describeIfServer('Temporal dev server, Dovecot and Chromium', temporalAvailable(
     // The certificate comes from an address nobody has: it stays unassigned.
     await dovecot.appendMessage(USER, PASS, 'INBOX', m.certificat('josiane.perso@example.net'));
     await dovecot.appendMessage(USER, PASS, 'INBOX', trappedMail(trapUrl));
+    await dovecot.appendMessage(USER, PASS, 'INBOX', await attachmentsMail());
     const put = await org.admin.put('/api/v1/settings/mailbox', { host: dovecot.host, port: dovecot.port, security: 'none', username: USER, password: PASS, pollIntervalSeconds: 3600 });
     expect(put.status).toBe(200);
     await org.staff.post('/api/v1/mailbox/poll');
     await eventually(async () => {
       const s = (await org.staff.get('/api/v1/mailbox/status')).body;
-      return Object.values(s.counts as Record<string, number>).reduce((a, b) => a + b, 0) >= 13 ? s : undefined;
+      return Object.values(s.counts as Record<string, number>).reduce((a, b) => a + b, 0) >= 14 ? s : undefined;
     }, 60_000, 250);
     browser = await launchBrowser();
   });
@@ -76,17 +106,17 @@ describeIfServer('Temporal dev server, Dovecot and Chromium', temporalAvailable(
     const { page, errors } = await openConsole(browser);
     await signIn(page, mr.url, 'secretariat@club.example', PASSWORD);
     const rows = page.getByRole('table', { name: 'Received mail' }).locator('tbody tr');
-    await page.getByTestId('page-summary').getByText('1–10 of 13').waitFor();
+    await page.getByTestId('page-summary').getByText('1–10 of 14').waitFor();
     expect(await rows.count()).toBe(10);
     await page.getByText('Last poll:').waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'received');
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByTestId('page-summary').getByText('11–13 of 13').waitFor();
-    expect(await rows.count()).toBe(3);
+    await page.getByTestId('page-summary').getByText('11–14 of 14').waitFor();
+    expect(await rows.count()).toBe(4);
     expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Previous' }).click();
-    await page.getByTestId('page-summary').getByText('1–10 of 13').waitFor();
+    await page.getByTestId('page-summary').getByText('1–10 of 14').waitFor();
     // Filters.
     await page.getByText('Unassigned', { exact: true }).click();
     await page.getByTestId('page-summary').getByText('1–2 of 2').waitFor();
@@ -144,6 +174,52 @@ describeIfServer('Temporal dev server, Dovecot and Chromium', temporalAvailable(
     expect(dialogs).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'mail');
+  });
+
+  it('previews a PDF attachment inline, keeps SVG and HTML to download only, and explains in French why a mail is not assigned', async () => {
+    const { page, errors } = await openConsole(browser, { locale: 'fr-FR' });
+    const downloads: string[] = [];
+    page.on('download', (d) => downloads.push(d.suggestedFilename()));
+    await signIn(page, mr.url, 'secretariat@club.example', PASSWORD);
+    await page.getByRole('searchbox', { name: 'Rechercher' }).fill('piégée');
+    await page.getByText("Non attribué — aucun membre n'a l'adresse news@spam.example").waitFor();
+
+    await page.getByRole('searchbox', { name: 'Rechercher' }).fill('pièces jointes');
+    await page.getByRole('link', { name: 'Voir le mail « Pièces jointes variées »' }).click();
+    const cards = page.getByTestId('attachment');
+    await cards.filter({ hasText: 'attestation.pdf' }).waitFor();
+    for (const name of ['dessin.svg', 'page.html']) {
+      const card = cards.filter({ hasText: name });
+      await card.getByText('Téléchargement seulement').waitFor();
+      expect(await card.getByRole('button', { name: /Aperçu/ }).count()).toBe(0);
+    }
+    await cards.filter({ hasText: 'attestation.pdf' }).getByRole('button', { name: 'Aperçu de attestation.pdf' }).click();
+    const dialog = page.getByRole('dialog', { name: 'attestation.pdf' });
+    await dialog.getByTestId('pdf-preview').waitFor();
+    await eventually(() => pdfViewerShown(page).then((shown) => shown || undefined), 15_000, 200);
+    expect(await dialog.getByTestId('pdf-preview').getAttribute('sandbox')).toBeNull();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'attachment-preview');
+    expect(downloads).toEqual([]);
+
+    // Asked inline anyway, the API refuses what could run scripts.
+    const mail = (await org.staff.get('/api/v1/received-mails?q=variées')).body.items[0];
+    const attachments = (await org.staff.get(`/api/v1/received-mails/${mail.id}`)).body.attachmentList as { filename: string; contentUrl: string }[];
+    for (const a of attachments.filter((x) => x.filename !== 'attestation.pdf')) {
+      expect({ file: a.filename, status: (await page.request.get(`${mr.url}${a.contentUrl}?disposition=inline`)).status() }).toEqual({ file: a.filename, status: 415 });
+    }
+
+    // The member's documents tab has the same eye.
+    await page.keyboard.press('Escape');
+    await page.getByRole('link', { name: 'Paul Durand' }).click();
+    await page.getByRole('tab', { name: 'Documents' }).click();
+    const docs = page.getByRole('table', { name: 'Documents' });
+    await docs.getByRole('button', { name: 'Aperçu de attestation.pdf' }).click();
+    await page.getByRole('dialog', { name: 'attestation.pdf' }).getByTestId('pdf-preview').waitFor();
+    await eventually(() => pdfViewerShown(page).then((shown) => shown || undefined), 15_000, 200);
+    expect(await docs.getByRole('button', { name: 'Aperçu de dessin.svg' }).count()).toBe(0);
+    expect(downloads).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it('fits a phone: the navigation hides behind the burger', async () => {

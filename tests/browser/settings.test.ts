@@ -102,6 +102,87 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     expect((await fetch(`${mr.url}/api/v1/members`, { headers: { Authorization: `Bearer ${key}` } })).status).toBe(401);
   });
 
+  it('fills the mailbox form from a preset, explains a failed test in French, connects and disconnects after confirmation', async () => {
+    const { page, errors } = await openConsole(browser, { locale: 'fr-FR' });
+    await signIn(page, mr.url, 'admin@tilleuls.example', PASSWORD);
+    await page.goto(`${mr.url}/settings/mailbox`);
+    await page.getByText("Aucune boîte n'est encore connectée.").waitFor();
+    await page.getByRole('combobox', { name: 'Fournisseur' }).click();
+    await page.getByRole('option', { name: 'Infomaniak' }).click();
+    expect(await page.getByLabel(/^Serveur IMAP/).inputValue()).toBe('mail.infomaniak.com');
+    expect(await page.getByLabel(/^Port/).inputValue()).toBe('993');
+    expect(await page.getByRole('radio', { name: 'SSL/TLS' }).isChecked()).toBe(true);
+    await page.getByRole('combobox', { name: 'Fournisseur' }).click();
+    await page.getByRole('option', { name: 'Gmail / Google Workspace' }).click();
+    expect(await page.getByLabel(/^Serveur IMAP/).inputValue()).toBe('imap.gmail.com');
+    expect(await page.getByTestId('preset-note').textContent()).toContain('mot de passe d’application');
+
+    const closed = await freePort();
+    await page.getByLabel(/^Serveur IMAP/).fill('127.0.0.1');
+    await page.getByLabel(/^Port/).fill(String(closed));
+    await page.getByText('Aucune', { exact: true }).click();
+    await page.getByLabel(/^Identifiant/).fill('documents');
+    await page.getByLabel(/^Mot de passe/).fill('secret');
+    await page.getByRole('button', { name: 'Tester la connexion' }).click();
+    const result = page.getByTestId('verify-result');
+    await result.getByText(`127.0.0.1 a refusé la connexion sur le port ${closed}.`).waitFor();
+    expect(await result.textContent()).toContain('IMAP utilise le port 993 avec SSL/TLS');
+    expect(await result.textContent()).not.toMatch(/refused|Check/);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'settings-mailbox');
+
+    await page.getByRole('button', { name: 'Connecter' }).click();
+    await page.getByText('Boîte enregistrée ; elle est relevée dès maintenant.').waitFor();
+    expect((await org.admin.get('/api/v1/settings/mailbox')).body).toMatchObject({ host: '127.0.0.1', port: closed, username: 'documents', passwordSet: true });
+    await page.getByRole('button', { name: 'Déconnecter la boîte' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Déconnecter la boîte ?' });
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await org.admin.get('/api/v1/settings/mailbox')).status).toBe(200);
+    await page.getByRole('button', { name: 'Déconnecter la boîte' }).click();
+    await dialog.getByRole('button', { name: 'Déconnecter', exact: true }).click();
+    await page.getByText("Boîte déconnectée ; elle n'est plus relevée.").waitFor();
+    await page.getByText("Aucune boîte n'est encore connectée.").waitFor();
+    expect((await org.admin.get('/api/v1/settings/mailbox')).status).toBe(404);
+    expect(await page.getByLabel(/^Serveur IMAP/).inputValue()).toBe('');
+    expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+  });
+
+  it('deletes a structure after confirmation, refusing in plain words while its invoices are being sent; resets a template', async () => {
+    const { page } = await openConsole(browser, { locale: 'fr-FR' });
+    const busy = (await org.admin.post('/api/v1/structures', { name: 'Résidence occupée' })).body;
+    await org.admin.post('/api/v1/structures', { name: 'Résidence à fermer' });
+    await mr.db.prisma.invoiceBatch.create({ data: { organizationId: org.organizationId, structureId: busy.id, period: '2024-09', total: 3, status: 'running' } });
+    await signIn(page, mr.url, 'admin@tilleuls.example', PASSWORD);
+    await page.goto(`${mr.url}/settings/structures`);
+    await page.getByRole('button', { name: 'Supprimer la structure Résidence occupée' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Supprimer la structure Résidence occupée ?' });
+    await dialog.getByRole('button', { name: 'Supprimer la structure' }).click();
+    await dialog.getByTestId('delete-refused').getByText(/L'envoi des factures de 2024-09 de cette structure est encore en cours/).waitFor();
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await page.getByRole('button', { name: 'Supprimer la structure Résidence à fermer' }).click();
+    dialog = page.getByRole('dialog', { name: 'Supprimer la structure Résidence à fermer ?' });
+    await dialog.getByText(/Ses membres restent, sans structure/).waitFor();
+    await dialog.getByRole('button', { name: 'Supprimer la structure' }).click();
+    await page.getByText('Structure supprimée.').waitFor();
+    await page.getByRole('cell', { name: 'Résidence à fermer' }).waitFor({ state: 'detached' });
+    expect((await org.admin.get('/api/v1/structures')).body.items.map((x: { name: string }) => x.name)).toContain('Résidence occupée');
+
+    await page.goto(`${mr.url}/settings/templates`);
+    const source = page.getByTestId('template-source');
+    await source.getByText('Texte par défaut').waitFor();
+    const subject = page.getByLabel(/^Sujet/);
+    const original = await subject.inputValue();
+    expect(await page.getByRole('button', { name: 'Revenir au texte par défaut' }).count()).toBe(0);
+    await subject.fill('Un sujet à nous');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await source.getByText("Texte de l'organisation").waitFor();
+    await page.getByRole('button', { name: 'Revenir au texte par défaut' }).click();
+    await page.getByRole('dialog', { name: 'Revenir au texte par défaut ?' }).getByRole('button', { name: 'Rétablir' }).click();
+    await source.getByText('Texte par défaut').waitFor();
+    expect(await page.getByLabel(/^Sujet/).inputValue()).toBe(original);
+  });
+
   it('has no serious accessibility violation on any settings section', async () => {
     const { page } = await openConsole(browser);
     await signIn(page, mr.url, 'admin@tilleuls.example', PASSWORD);

@@ -160,4 +160,34 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     expect(await mr.db.prisma.sentEmail.count({ where: { organizationId: org.organizationId } })).toBe(4);
     await adminPage.context().close();
   });
+
+  it('selects every resident of the period over pages never loaded, unticks one on page 2, and the batch holds all the others', async () => {
+    const structure = (await org.admin.post('/api/v1/structures', { name: 'Résidence Les Acacias', senderEmail: 'facturation@acacias.example' })).body;
+    const invoices = [];
+    for (let i = 1; i <= 53; i += 1) {
+      const n = String(i).padStart(2, '0');
+      const m = (await org.staff.post('/api/v1/members', { firstName: 'Henri', lastName: `Acacia${n}`, structureId: structure.id, emails: [{ address: `acacia${n}@example.org` }] })).body;
+      invoices.push({ number: `A08-${n}`, period: '2024-08', memberId: m.id, structureId: structure.id, amountExclTax: 1900, amountInclTax: 2000, pdfBase64: TINY_PDF });
+    }
+    expect((await org.staff.post('/api/v1/invoices', { invoices })).status).toBe(201);
+    await page.goto(`${mr.url}/invoices?structure=${structure.id}&period=2024-08`);
+    await page.getByRole('heading', { name: '53 résidents peuvent recevoir la facture de août 2024' }).waitFor();
+    expect(await page.getByTestId('candidate-row').count()).toBe(50); // one page, not the whole period
+    await page.getByRole('checkbox', { name: 'Tout sélectionner' }).check();
+    await page.getByTestId('all-selected').getByText('Les 53 factures de la période sont sélectionnées, sur toutes les pages.').waitFor();
+    await page.getByRole('button', { name: 'Page 2' }).click();
+    await page.getByRole('checkbox', { name: 'Sélectionner ACACIA52 Henri (facture A08-52)' }).uncheck();
+    expect(await page.getByRole('checkbox', { name: 'Sélectionner ACACIA53 Henri (facture A08-53)' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Envoyer 52 factures' }).click();
+    await page.getByRole('dialog', { name: 'Confirmer l’envoi' }).getByRole('button', { name: 'Envoyer 52 factures' }).click();
+    await page.waitForURL(/\/invoices\/batches\//);
+    await page.getByTestId('progress-summary').getByText(/sur 52 messages traités$/).waitFor();
+    // The batch holds the 52 others (the server expanded "all but one"); it need not be followed to the end here.
+    const batchId = page.url().split('/').pop()!;
+    const items = (await org.staff.get(`/api/v1/invoice-batches/${batchId}?pageSize=100`)).body.items.items as { address: string }[];
+    expect(items).toHaveLength(52);
+    expect(items.map((i) => i.address)).not.toContain('acacia52@example.org');
+    expect(items.map((i) => i.address)).toContain('acacia53@example.org');
+    await org.staff.post(`/api/v1/invoice-batches/${batchId}/cancel`);
+  });
 });

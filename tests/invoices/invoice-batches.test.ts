@@ -71,14 +71,21 @@ describeIfServer('Temporal dev server', temporalAvailable())('invoice batches', 
     await mr.db.prisma.memberEmail.updateMany({ where: { memberId: bounced.id }, data: { invalidAt: new Date(), invalidReason: '550 5.1.1 user unknown' } });
     for (const mm of [two, one, none, bounced]) await invoice(mm.id, '2024-10');
     const c = (await org.staff.get(`/api/v1/invoice-batches/candidates?period=2024-10&structureId=${structure.id}&preview=true`)).body;
-    expect(c.withAddress.map((x: { name: string; addresses: string[] }) => [x.name, x.addresses])).toEqual([
+    expect(c).toMatchObject({ page: 1, pageSize: 10, total: 2, withAddressTotal: 2, withoutAddressTotal: 2 });
+    expect(c.items.map((x: { name: string; addresses: string[] }) => [x.name, x.addresses])).toEqual([
       ['DURAND Paul', ['paul@example.org', 'fille.durand@example.org']],
       ['PETIT Anne', ['anne@example.org']],
     ]);
-    expect(c.withoutAddress.map((x: { name: string }) => x.name).sort()).toEqual(['REBOND Léa', 'SANSMAIL Marc']);
-    expect(c.withoutAddress.find((x: { name: string }) => x.name === 'REBOND Léa').invalidAddresses[0].reason).toContain('user unknown');
-    expect(c.withAddress[0]).toMatchObject({ amountExclTax: 2100, lastActivity: { kind: 'edited' } });
-    expect(c.withAddress[0].preview.text).toContain('DURAND Paul pour la période de octobre 2024');
+    const without = (await org.staff.get(`/api/v1/invoice-batches/candidates?period=2024-10&structureId=${structure.id}&addresses=without`)).body;
+    expect(without.items.map((x: { name: string }) => x.name)).toEqual(['REBOND Léa', 'SANSMAIL Marc']);
+    expect(without.total).toBe(2);
+    expect(without.items.find((x: { name: string }) => x.name === 'REBOND Léa').invalidAddresses[0].reason).toContain('user unknown');
+    expect(c.items[0]).toMatchObject({ amountExclTax: 2100, lastActivity: { kind: 'edited' } });
+    expect(c.items[0].preview.text).toContain('DURAND Paul pour la période de octobre 2024');
+    // A page at a time, in the same order.
+    const p2 = (await org.staff.get(`/api/v1/invoice-batches/candidates?period=2024-10&structureId=${structure.id}&pageSize=1&page=2`)).body;
+    expect(p2).toMatchObject({ page: 2, pageSize: 1, total: 2 });
+    expect(p2.items.map((x: { name: string }) => x.name)).toEqual(['PETIT Anne']);
   });
 
   it('sends one message per invoice per address, each with its PDF, and records when each invoice was sent', async () => {
@@ -99,7 +106,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('invoice batches', 
     expect(paulMsgs).toHaveLength(2);
     expect(new Set(msgs.map((m) => m.parsed.messageId)).size).toBe(3);
     const c = (await org.staff.get(`/api/v1/invoice-batches/candidates?period=2024-10&structureId=${structure.id}`)).body;
-    expect(c.withAddress.every((x: { lastActivity: { kind: string } }) => x.lastActivity.kind === 'sent')).toBe(true);
+    expect(c.items.every((x: { lastActivity: { kind: string } }) => x.lastActivity.kind === 'sent')).toBe(true);
     await replayWorkflow(mr.app.temporal, res.body.workflowId);
     await replayWorkflow(mr.app.temporal, `${res.body.workflowId}:chunk-0`);
   });
@@ -211,6 +218,25 @@ describeIfServer('Temporal dev server', temporalAvailable())('invoice batches', 
     expect(msg!.envelope.rcptTo.sort()).toEqual(['rose@example.org', 'tuteur@example.org']);
     expect(msg!.parsed.cc).toMatchObject({ value: [{ address: 'tuteur@example.org' }] });
     expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('sends every invoice of the period but the unticked ones (select-all), refusing a period that changed since it was read', async () => {
+    const [a, b, c] = [await resident('Alice', 'Tout', ['alice@example.org']), await resident('Bruno', 'Decoche', ['bruno@example.org']), await resident('Chloé', 'Tout', ['chloe@example.org'])];
+    const invoices = [await invoice(a.id, '2023-06'), await invoice(b.id, '2023-06'), await invoice(c.id, '2023-06')];
+    const base = { period: '2023-06', structureId: structure.id };
+    const both = await org.staff.post('/api/v1/invoice-batches', { ...base, invoiceIds: [invoices[0].id], excludeInvoiceIds: [invoices[1].id] });
+    expect(both.status).toBe(422);
+    expect(both.body.errors[0].field).toBe('body.excludeInvoiceIds');
+    // The console counted 3 selected, but one of them is unticked: the server sees 2 and refuses to guess.
+    const changed = await org.staff.post('/api/v1/invoice-batches', { ...base, excludeInvoiceIds: [invoices[1].id], expectedCount: 3 });
+    expect(changed.status).toBe(409);
+    expect(changed.body).toMatchObject({ reason: 'SELECTION_CHANGED', expectedCount: 3, actualCount: 2 });
+    const res = await org.staff.post('/api/v1/invoice-batches', { ...base, excludeInvoiceIds: [invoices[1].id], expectedCount: 2 });
+    expect(res.status).toBe(202);
+    expect(res.body.total).toBe(2);
+    await waitBatch(res.body.id);
+    const msgs = await smtp.waitForMessages(2);
+    expect(msgs.map((m) => m.envelope.rcptTo[0]).sort()).toEqual(['alice@example.org', 'chloe@example.org']);
   });
 
   it('keeps every invoice route to its own organisation', async () => {

@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { safeContentType } from '../../documents/safe-name';
 import { ignoreClientGone } from '../client-gone';
 import { contentDisposition, DOCUMENT_KINDS, presentDocument, saveDocument } from '../../documents/documents';
+import { inlineHeaders, inlineType, mayShowInline, readHead } from '../../documents/inline';
 import { sendDocument } from '../../documents/send-document';
 import { recipientSchema } from '../../mail/addresses';
 import { AppError, notFound, validationError } from '../../shared/errors';
@@ -15,6 +16,7 @@ export const documentSchema = z
   .object({
     id: z.string(), memberId: z.string().nullable(), kind: z.string(), filename: z.string(), contentType: z.string(),
     size: z.number().int(), sha256: z.string(), source: z.string(), createdAt: z.string(), contentUrl: z.string(),
+    inlineUrl: z.string().nullable().openapi({ description: 'where a browser shows it (PDFs and raster images, bytes checked when served); null: download only' }),
   })
   .openapi('Document');
 
@@ -81,16 +83,28 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
   });
 
   r.add({
-    method: 'get', path: '/documents/:id/content', summary: "Download a document's bytes (with its own content type)", tags, params: idParam, produces: '*/*',
-    handler: async ({ auth, params, res }) => {
+    method: 'get', path: '/documents/:id/content', summary: "Download a document's bytes (with its own content type), or show a PDF or image inline", tags, params: idParam, produces: '*/*',
+    description: '`?disposition=inline` serves a PDF or a PNG, JPEG, GIF or WebP image for display in the browser (the file\'s first bytes must prove the type; never SVG or HTML): 415 otherwise.',
+    query: z.object({ disposition: z.enum(['attachment', 'inline']).default('attachment').openapi({ description: 'inline: shown by the browser (PDF and raster images only)' }) }),
+    handler: async ({ auth, params, query, res }) => {
       const doc = await ctx.prisma.document.findFirst({ where: { id: params.id, organizationId: auth.organizationId } });
       if (!doc) throw notFound(`Document ${params.id}`);
-      res.setHeader('Content-Type', safeContentType(doc.contentType));
+      let headers: Record<string, string> = {
+        'Content-Type': safeContentType(doc.contentType), 'Content-Disposition': contentDisposition(doc.filename),
+        // Stored bytes are user-supplied: never let a browser sniff them into HTML.
+        'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; sandbox",
+      };
+      if (query.disposition === 'inline') {
+        const type = mayShowInline(doc.contentType) ? inlineType(doc.contentType, await readHead(ctx.storage.get(doc.storageKey))) : null;
+        if (!type) {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${doc.filename} cannot be shown in the browser: only PDFs and PNG, JPEG, GIF or WebP images are; download it instead`, {
+            errors: [{ field: 'query.disposition', reason: 'inline only for PDFs and PNG, JPEG, GIF or WebP images' }],
+          });
+        }
+        headers = { ...inlineHeaders(type), 'Content-Type': type, 'Content-Disposition': contentDisposition(doc.filename, 'inline') };
+      }
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       res.setHeader('Content-Length', String(doc.size));
-      res.setHeader('Content-Disposition', contentDisposition(doc.filename));
-      // Stored bytes are user-supplied: never let a browser sniff them into HTML.
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
       await pipeline(ctx.storage.get(doc.storageKey), res).catch(ignoreClientGone);
       return HANDLED;
     },

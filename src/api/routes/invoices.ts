@@ -94,11 +94,17 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
   });
 
   r.add({
-    method: 'get', path: '/invoice-batches/candidates', summary: 'Who will receive the period’s invoices, and who will not (dry run with ?preview=true)', tags,
-    query: z.object({ period, structureId: uuid(), preview: z.enum(['true', 'false']).optional() }),
-    response: z.object({ period: z.string(), structureId: z.string(), secondAddressInCc: z.boolean(), withAddress: z.array(candidateSchema), withoutAddress: z.array(candidateSchema) }),
+    method: 'get', path: '/invoice-batches/candidates', summary: 'Who will receive the period’s invoices, and who will not (dry run with ?preview=true), a page at a time', tags,
+    description: 'Residents with a working address (`addresses=with`, the default) or without (`addresses=without`: no address, or every address flagged invalid), 10 a page. '
+      + 'Both totals come with every page. To send to all of them but a few, POST /invoice-batches without `invoiceIds` and with `excludeInvoiceIds`.',
+    query: pageQuery.extend({ period, structureId: uuid(), addresses: z.enum(['with', 'without']).default('with'), preview: z.enum(['true', 'false']).optional() }),
+    response: z.object({
+      period: z.string(), structureId: z.string(), secondAddressInCc: z.boolean(),
+      items: z.array(candidateSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int().openapi({ description: 'candidates in this list (with or without an address)' }),
+      withAddressTotal: z.number().int().openapi({ description: 'residents who will receive it' }), withoutAddressTotal: z.number().int().openapi({ description: 'residents who will not' }),
+    }),
     handler: async ({ auth, query }) => {
-      const res = await listCandidates(ctx.prisma, auth.organizationId, { period: query.period, structureId: query.structureId, preview: query.preview === 'true' });
+      const res = await listCandidates(ctx.prisma, auth.organizationId, { ...query, preview: query.preview === 'true' });
       if (!res) throw notFound(`Structure ${query.structureId}`);
       return res;
     },
@@ -106,10 +112,20 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'post', path: '/invoice-batches', summary: 'Send the selected invoices (202; follow with GET /invoice-batches/:id)', tags, status: 202,
-    body: z.object({ period, structureId: uuid(), invoiceIds: z.array(uuid()).max(20_000).optional().openapi({ description: 'omit to send every invoice of the period with an address' }) }),
+    body: z
+      .object({
+        period, structureId: uuid(),
+        invoiceIds: z.array(uuid()).max(20_000).optional().openapi({ description: 'the invoices to send; omit to send every invoice of the period with an address' }),
+        excludeInvoiceIds: z.array(uuid()).max(20_000).optional().openapi({ description: 'without invoiceIds: every invoice of the period except these' }),
+        expectedCount: z.number().int().min(0).optional().openapi({ description: 'how many invoices with a working address you expect to send; 409 if the period changed meanwhile' }),
+      })
+      .refine((b) => !(b.invoiceIds && b.excludeInvoiceIds), { message: 'give invoiceIds or excludeInvoiceIds, not both', path: ['excludeInvoiceIds'] }),
     response: z.object({ id: z.string(), workflowId: z.string(), total: z.number(), skipped: z.array(z.object({ invoiceId: z.string(), reason: z.string() })) }),
     handler: async ({ auth, body }) => {
-      const { batch, workflowId, skipped } = await startInvoiceBatch(ctx, { organizationId: auth.organizationId, structureId: body.structureId, period: body.period, invoiceIds: body.invoiceIds, createdByKeyId: auth.keyId ?? undefined });
+      const { batch, workflowId, skipped } = await startInvoiceBatch(ctx, {
+        organizationId: auth.organizationId, structureId: body.structureId, period: body.period, invoiceIds: body.invoiceIds, excludeInvoiceIds: body.excludeInvoiceIds, expectedCount: body.expectedCount,
+        createdByKeyId: auth.keyId ?? undefined,
+      });
       return { id: batch.id, workflowId, total: batch.total, skipped };
     },
   });

@@ -3,7 +3,7 @@ import { resolveSenderAccount } from '../../mail/transports';
 import { findAccount, presentAccount, requireAccount, saveAccount } from '../../outgoing/accounts';
 import { oauthProvider } from '../../outgoing/oauth';
 import { SMTP_PRESETS } from '../../outgoing/presets';
-import { verifySmtp } from '../../outgoing/verify';
+import { VERIFY_CODES, verifySmtp } from '../../outgoing/verify';
 import { secretForUse, secretOnUpdate } from '../../secret-binding';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../context';
@@ -46,7 +46,11 @@ const verifyBody = z
 
 const verifyResult = z
   .object({
-    ok: z.boolean(), problem: z.string().optional(), message: z.string(), hint: z.string().optional(), serverResponse: z.string().optional(),
+    ok: z.boolean(), problem: z.string().optional(),
+    code: z.enum(VERIFY_CODES)
+      .openapi({ description: 'stable code of the outcome, for clients that explain it in their own words and language' }),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).openapi({ description: "the code's values: host, port, otherPort, from, to, serverResponse, detail" }),
+    message: z.string().openapi({ description: 'the explanation in English' }), hint: z.string().optional(), serverResponse: z.string().optional(),
     testMessage: z.object({ to: z.string(), messageId: z.string(), response: z.string() }).optional(),
   })
   .openapi('SmtpVerifyResult');

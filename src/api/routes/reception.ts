@@ -5,7 +5,9 @@ import { assignReceivedMail } from '../../reception/assign';
 import { listReceivedMails, type ReceivedMailRow } from '../../reception/list-mails';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { sanitizeReceivedHtml } from '../../reception/sanitize';
-import { verifyMailbox } from '../../reception/verify-mailbox';
+import { MAILBOX_VERIFY_CODES, verifyMailbox } from '../../reception/verify-mailbox';
+import { IMAP_PRESETS } from '../../reception/imap-presets';
+import { reasonCode, RECEIVED_REASON_CODES } from '../../reception/reasons';
 import { sameBinding, secretForUse, secretOnUpdate } from '../../secret-binding';
 import { mailboxSecret } from '../../reception/mailbox-auth';
 import { oauthProvider } from '../../outgoing/oauth';
@@ -41,9 +43,20 @@ const mailboxSchema = z
   })
   .openapi('Mailbox');
 
+const imapPresetSchema = z
+  .object({
+    id: z.string(), name: z.string(), host: z.string(), port: z.number(), security: z.enum(['ssl', 'starttls']),
+    auth: z.enum(['password', 'app-password', 'oauth2', 'app-password-or-oauth2']), oauthProvider: z.enum(['gmail', 'microsoft']).optional(),
+    note: z.string().optional().openapi({ description: 'what the user must know (in French)' }), doc: z.string().optional().openapi({ description: "the provider's help page" }),
+  })
+  .openapi('ImapPreset');
+
 const mailSummary = z
   .object({
-    id: z.string(), category: z.string(), reason: z.string().nullable(), from: z.string().nullable(), fromName: z.string().nullable(), to: z.array(z.string()), subject: z.string().nullable(),
+    id: z.string(), category: z.string(), reason: z.string().nullable().openapi({ description: 'why it is not filed on a member, in English' }),
+    reasonCode: z.enum(RECEIVED_REASON_CODES).nullable().openapi({ description: 'the same reason as a stable code (OTHER: free text, in params.detail)' }),
+    reasonParams: z.record(z.string(), z.union([z.string(), z.number()])).nullable().openapi({ description: "the code's values: from, count, value, limitMb, size, detail" }),
+    from: z.string().nullable(), fromName: z.string().nullable(), to: z.array(z.string()), subject: z.string().nullable(),
     date: z.string().nullable(), receivedAt: z.string(), memberId: z.string().nullable(), candidates: z.array(z.string()), attachments: z.number(), size: z.number(),
   })
   .openapi('ReceivedMailSummary');
@@ -51,7 +64,7 @@ const mailSummary = z
 type MailWithParts = ReceivedMail & { attachments: (ReceivedAttachment & { document: Document })[] };
 
 const presentSummary = (m: ReceivedMailRow) => ({
-  id: m.id, category: m.category, reason: m.reason, from: m.fromAddress, fromName: m.fromName, to: m.to, subject: m.subject, date: m.date?.toISOString() ?? null,
+  id: m.id, category: m.category, reason: m.reason, reasonCode: reasonCode(m.reason)?.code ?? null, reasonParams: reasonCode(m.reason)?.params ?? null, from: m.fromAddress, fromName: m.fromName, to: m.to, subject: m.subject, date: m.date?.toISOString() ?? null,
   receivedAt: m.receivedAt.toISOString(), memberId: m.memberId, candidates: m.candidates, attachments: m.attachments.length, size: m.size,
 });
 
@@ -66,6 +79,11 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     return box;
   };
 
+  r.add({
+    method: 'get', path: '/settings/mailbox/presets', summary: 'IMAP settings of common providers', tags: ['mailbox'],
+    response: z.array(imapPresetSchema),
+    handler: async () => IMAP_PRESETS,
+  });
   r.add({ method: 'get', path: '/settings/mailbox', summary: 'The connected mailbox (never the password)', tags: ['mailbox'], role: 'admin', response: mailboxSchema, handler: async ({ auth }) => presentMailbox(await requireMailbox(auth.organizationId)) });
   r.add({
     method: 'put', path: '/settings/mailbox', summary: 'Connect the mailbox (starts polling it)', tags: ['mailbox'], role: 'admin', body: mailboxBody, response: mailboxSchema,
@@ -99,7 +117,15 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'post', path: '/settings/mailbox/verify', summary: 'Connect, log in and open the folder for real; explain failures', tags: ['mailbox'], role: 'admin',
     body: z.object({ settings: mailboxBody.optional() }),
-    response: z.object({ ok: z.boolean(), problem: z.string().optional(), message: z.string(), hint: z.string().optional(), messages: z.number().optional(), folders: z.array(z.string()).optional() }),
+    response: z
+      .object({
+        ok: z.boolean(), problem: z.string().optional(),
+        code: z.enum(MAILBOX_VERIFY_CODES)
+          .openapi({ description: 'stable code of the outcome, for clients that explain it in their own words and language' }),
+        params: z.record(z.string(), z.union([z.string(), z.number()])).openapi({ description: "the code's values: host, port, folder, count, serverResponse, detail" }),
+        message: z.string().openapi({ description: 'the explanation in English' }), hint: z.string().optional(), messages: z.number().optional(), folders: z.array(z.string()).optional(),
+      })
+      .openapi('MailboxVerifyResult'),
     handler: async ({ auth, body }) => {
       const saved = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
       const s = body.settings ?? (saved && !saved.disconnectedAt ? { ...saved, password: undefined } : null);

@@ -1,4 +1,4 @@
-import { notFound } from '../../shared/errors';
+import { AppError, notFound } from '../../shared/errors';
 import { recipientSchema } from '../../mail/addresses';
 import type { Structure } from '../../generated/prisma/client';
 import type { AppContext } from '../context';
@@ -57,6 +57,21 @@ export function registerStructureRoutes(r: ApiRouter, ctx: AppContext): void {
       const { count } = await ctx.prisma.structure.updateMany({ where: { id: params.id, organizationId: auth.organizationId }, data: body });
       if (!count) throw notFound(`Structure ${params.id}`);
       return presentStructure(await ctx.prisma.structure.findUniqueOrThrow({ where: { id: params.id } }));
+    },
+  });
+  r.add({
+    method: 'delete', path: '/structures/:id', tags, role: 'admin', params: idParam,
+    summary: 'Delete a structure (its invoices, batch history, own sending account and templates go with it; members stay, without structure)',
+    description: 'Refused with 409 while an invoice batch of the structure is running or paused: cancel it or let it finish first.',
+    handler: async ({ auth, params }) => {
+      const s = await ctx.prisma.structure.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, select: { id: true, name: true } });
+      if (!s) throw notFound(`Structure ${params.id}`);
+      // A batch still sending reads the structure's invoices and sender: deleting them under it would fail its sends.
+      const live = await ctx.prisma.invoiceBatch.findFirst({ where: { structureId: s.id, status: { in: ['running', 'paused'] } }, select: { id: true, period: true, status: true } });
+      if (live) {
+        throw new AppError('CONFLICT', `The invoice batch of ${live.period} for ${s.name} is still ${live.status}: cancel it or let it finish before deleting the structure`, { extra: { reason: 'BATCH_RUNNING', batchId: live.id, period: live.period } });
+      }
+      await ctx.prisma.structure.delete({ where: { id: s.id } });
     },
   });
 }

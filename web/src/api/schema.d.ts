@@ -1076,10 +1076,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a document's bytes (with its own content type) */
+        /**
+         * Download a document's bytes (with its own content type), or show a PDF or image inline
+         * @description `?disposition=inline` serves a PDF or a PNG, JPEG, GIF or WebP image for display in the browser (the file's first bytes must prove the type; never SVG or HTML): 415 otherwise.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description inline: shown by the browser (PDF and raster images only) */
+                    disposition?: "attachment" | "inline";
+                };
                 header?: never;
                 path: {
                     /** @description a UUID */
@@ -1332,7 +1338,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description omit to send every invoice of the period with an address */
+                        /** @description without invoiceIds: every invoice of the period except these */
+                        excludeInvoiceIds?: string[];
+                        /** @description how many invoices with a working address you expect to send; 409 if the period changed meanwhile */
+                        expectedCount?: number;
+                        /** @description the invoices to send; omit to send every invoice of the period with an address */
                         invoiceIds?: string[];
                         period: string;
                         /**
@@ -1710,10 +1720,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who will receive the period’s invoices, and who will not (dry run with ?preview=true) */
+        /**
+         * Who will receive the period’s invoices, and who will not (dry run with ?preview=true), a page at a time
+         * @description Residents with a working address (`addresses=with`, the default) or without (`addresses=without`: no address, or every address flagged invalid), 10 a page. Both totals come with every page. To send to all of them but a few, POST /invoice-batches without `invoiceIds` and with `excludeInvoiceIds`.
+         */
         get: {
             parameters: {
                 query: {
+                    addresses?: "with" | "without";
+                    /** @description 1-based page number */
+                    page?: number;
+                    /** @description items per page (default 10) */
+                    pageSize?: number;
                     period: string;
                     preview?: "true" | "false";
                     /** @description a UUID */
@@ -1741,11 +1759,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            items: components["schemas"]["InvoiceCandidate"][];
+                            page: number;
+                            pageSize: number;
                             period: string;
                             secondAddressInCc: boolean;
                             structureId: string;
-                            withAddress: components["schemas"]["InvoiceCandidate"][];
-                            withoutAddress: components["schemas"]["InvoiceCandidate"][];
+                            /** @description candidates in this list (with or without an address) */
+                            total: number;
+                            /** @description residents who will receive it */
+                            withAddressTotal: number;
+                            /** @description residents who will not */
+                            withoutAddressTotal: number;
                         };
                     };
                 };
@@ -5710,6 +5735,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/mailbox/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IMAP settings of common providers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImapPreset"][];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/mailbox/verify": {
         parameters: {
             query?: never;
@@ -5750,14 +5829,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            folders?: string[];
-                            hint?: string;
-                            message: string;
-                            messages?: number;
-                            ok: boolean;
-                            problem?: string;
-                        };
+                        "application/json": components["schemas"]["MailboxVerifyResult"];
                     };
                 };
                 /** @description Problem details (RFC 9457) */
@@ -6507,7 +6579,49 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a structure (its invoices, batch history, own sending account and templates go with it; members stay, without structure)
+         * @description Refused with 409 while an invoice batch of the structure is running or paused: cancel it or let it finish first.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a UUID */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Update a structure (sender name/address, reply-to) */
@@ -7362,6 +7476,8 @@ export interface components {
             createdAt: string;
             filename: string;
             id: string;
+            /** @description where a browser shows it (PDFs and raster images, bytes checked when served); null: download only */
+            inlineUrl: string | null;
             kind: string;
             memberId: string | null;
             sha256: string;
@@ -7373,6 +7489,22 @@ export interface components {
             id: string;
             status: string;
             workflowId: string;
+        };
+        ImapPreset: {
+            /** @enum {string} */
+            auth: "password" | "app-password" | "oauth2" | "app-password-or-oauth2";
+            /** @description the provider's help page */
+            doc?: string;
+            host: string;
+            id: string;
+            name: string;
+            /** @description what the user must know (in French) */
+            note?: string;
+            /** @enum {string} */
+            oauthProvider?: "gmail" | "microsoft";
+            port: number;
+            /** @enum {string} */
+            security: "ssl" | "starttls";
         };
         InvitationInfo: {
             email: string | null;
@@ -7525,6 +7657,24 @@ export interface components {
              */
             startMode: "all" | "new";
             username: string;
+        };
+        MailboxVerifyResult: {
+            /**
+             * @description stable code of the outcome, for clients that explain it in their own words and language
+             * @enum {string}
+             */
+            code: "FOLDER_OPENED" | "NOT_ALLOWED" | "DNS_NOT_FOUND" | "CONNECTION_REFUSED" | "TIMEOUT" | "TLS_MISMATCH_USE_STARTTLS_OR_NONE" | "TLS_MISMATCH_USE_SSL" | "CERTIFICATE_INVALID" | "AUTH_REJECTED" | "APP_PASSWORD_REQUIRED" | "WEB_LOGIN_REQUIRED" | "MICROSOFT_IMAP_REFUSED" | "FOLDER_NOT_FOUND" | "UNKNOWN";
+            folders?: string[];
+            hint?: string;
+            /** @description the explanation in English */
+            message: string;
+            messages?: number;
+            ok: boolean;
+            /** @description the code's values: host, port, folder, count, serverResponse, detail */
+            params: {
+                [key: string]: string | number;
+            };
+            problem?: string;
         };
         MaintenancePeriod: {
             end: string;
@@ -7682,7 +7832,17 @@ export interface components {
             fromName: string | null;
             id: string;
             memberId: string | null;
+            /** @description why it is not filed on a member, in English */
             reason: string | null;
+            /**
+             * @description the same reason as a stable code (OTHER: free text, in params.detail)
+             * @enum {string|null}
+             */
+            reasonCode: "NO_SENDER" | "SHARED_ADDRESS" | "UNKNOWN_SENDER" | "DELIVERY_REPORT" | "MAILER_DAEMON" | "AUTO_SUBMITTED" | "AUTO_RESPONSE_SUPPRESS" | "BULK" | "MAILING_LIST" | "LOOP" | "TOO_LARGE" | "PARSE_FAILED" | "STORE_FAILED" | "OTHER" | null;
+            /** @description the code's values: from, count, value, limitMb, size, detail */
+            reasonParams: {
+                [key: string]: string | number;
+            } | null;
             receivedAt: string;
             size: number;
             subject: string | null;
@@ -7876,9 +8036,19 @@ export interface components {
             testTo?: string;
         };
         SmtpVerifyResult: {
+            /**
+             * @description stable code of the outcome, for clients that explain it in their own words and language
+             * @enum {string}
+             */
+            code: "CONNECTED" | "LOGGED_IN" | "TEST_SENT" | "NOT_ALLOWED" | "DNS_NOT_FOUND" | "CONNECTION_REFUSED" | "TIMEOUT" | "TLS_MISMATCH_USE_STARTTLS" | "TLS_MISMATCH_USE_SSL" | "TLS_NOT_OFFERED" | "CERTIFICATE_INVALID" | "AUTH_REJECTED" | "AUTH_REQUIRED" | "SENDER_REFUSED" | "RECIPIENT_REFUSED" | "UNKNOWN";
             hint?: string;
+            /** @description the explanation in English */
             message: string;
             ok: boolean;
+            /** @description the code's values: host, port, otherPort, from, to, serverResponse, detail */
+            params: {
+                [key: string]: string | number;
+            };
             problem?: string;
             serverResponse?: string;
             testMessage?: {

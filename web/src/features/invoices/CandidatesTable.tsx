@@ -1,43 +1,44 @@
 import { ActionIcon, Checkbox, Group, Pagination, ScrollArea, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconEye } from '@tabler/icons-react';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../ui/format';
-import type { Candidate } from './api';
-
-const PER_PAGE = 50;
+import { isTicked, NOTHING, tick, tickedCount, type Candidate, type Selection } from './api';
 
 interface Props {
+  /** One page of candidates, as the API sent it. */
   candidates: Candidate[];
-  selected: Set<string>;
-  onSelected(next: Set<string>): void;
+  /** Candidates with a working address in the whole period (every page). */
+  total: number;
+  page: number;
+  pageSize: number;
+  onPage(page: number): void;
+  selection: Selection;
+  onSelection(next: Selection): void;
   onPreview(invoiceId: string): void;
 }
 
-/** The residents who will receive the period's invoice, with checkboxes and select-all (over every page, not just this one). */
-export function CandidatesTable({ candidates, selected, onSelected, onPreview }: Props) {
+/** The residents who will receive the period's invoice, a page at a time, with checkboxes; select-all means every one of the period, not just this page. */
+export function CandidatesTable({ candidates, total, page, pageSize, onPage, selection, onSelection, onPreview }: Props) {
   const { t } = useTranslation('invoices');
   const fmt = useFormat();
-  const [page, setPage] = useState(1);
-  const pages = Math.max(1, Math.ceil(candidates.length / PER_PAGE));
-  const rows = candidates.slice((page - 1) * PER_PAGE, page * PER_PAGE);
-  const all = candidates.length > 0 && candidates.every((c) => selected.has(c.invoiceId));
-  const some = !all && candidates.some((c) => selected.has(c.invoiceId));
-  const toggle = (id: string, on: boolean) => {
-    const next = new Set(selected);
-    if (on) next.add(id);
-    else next.delete(id);
-    onSelected(next);
-  };
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const count = tickedCount(selection, total);
+  const all = total > 0 && count === total;
+  const some = count > 0 && !all;
 
   return (
     <div>
+      {selection.all && (
+        <Text size="sm" mb="xs" data-testid="all-selected">
+          {t('candidates.allSelected', { count })}
+        </Text>
+      )}
       <ScrollArea type="auto">
         <Table striped highlightOnHover aria-label={t('candidates.tableLabel')} verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
               <Table.Th w={40}>
-                <Checkbox aria-label={t('candidates.selectAll')} checked={all} indeterminate={some} onChange={(e) => onSelected(e.currentTarget.checked ? new Set(candidates.map((c) => c.invoiceId)) : new Set())} />
+                <Checkbox aria-label={t('candidates.selectAll')} checked={all} indeterminate={some} onChange={(e) => onSelection(e.currentTarget.checked ? { all: true, ids: new Set() } : NOTHING)} />
               </Table.Th>
               <Table.Th>{t('candidates.resident')}</Table.Th>
               <Table.Th>{t('candidates.lastActivity')}</Table.Th>
@@ -49,10 +50,10 @@ export function CandidatesTable({ candidates, selected, onSelected, onPreview }:
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {rows.map((c) => (
-              <Table.Tr key={c.invoiceId} data-testid="candidate-row" data-selected={selected.has(c.invoiceId) ? 'true' : 'false'}>
+            {candidates.map((c) => (
+              <Table.Tr key={c.invoiceId} data-testid="candidate-row" data-selected={isTicked(selection, c.invoiceId) ? 'true' : 'false'}>
                 <Table.Td>
-                  <Checkbox aria-label={t('candidates.select', { name: c.name, number: c.number })} checked={selected.has(c.invoiceId)} onChange={(e) => toggle(c.invoiceId, e.currentTarget.checked)} />
+                  <Checkbox aria-label={t('candidates.select', { name: c.name, number: c.number })} checked={isTicked(selection, c.invoiceId)} onChange={(e) => onSelection(tick(selection, c.invoiceId, e.currentTarget.checked))} />
                 </Table.Td>
                 <Table.Td><Text size="sm" fw={500}>{c.name}</Text></Table.Td>
                 <Table.Td>
@@ -76,7 +77,7 @@ export function CandidatesTable({ candidates, selected, onSelected, onPreview }:
       </ScrollArea>
       {pages > 1 ? (
         <Group justify="flex-end" mt="sm">
-          <Pagination total={pages} value={page} onChange={setPage} size="sm" getControlProps={(control) => ({ 'aria-label': t(`candidates.pageControl.${control}`) })} getItemProps={(p) => ({ 'aria-label': t('candidates.pageN', { page: p }) })} />
+          <Pagination total={pages} value={page} onChange={onPage} size="sm" getControlProps={(control) => ({ 'aria-label': t(`candidates.pageControl.${control}`) })} getItemProps={(p) => ({ 'aria-label': t('candidates.pageN', { page: p }) })} />
         </Group>
       ) : null}
     </div>

@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Group, List, Loader, Modal, Paper, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Center, Group, List, Loader, Modal, Pagination, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { MonthPickerInput } from '@mantine/dates';
 import { IconSend } from '@tabler/icons-react';
 import dayjs from 'dayjs';
@@ -8,11 +8,14 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { asProblem, type Problem } from '../../api/problem';
 import { ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
-import { useCandidates, useStartBatch, useStructures } from './api';
+import { NOTHING, selectionBody, tickedCount, useCandidates, useStartBatch, useStructures, type Selection } from './api';
 import { CandidatesTable } from './CandidatesTable';
 import { monthName } from './month';
 import { PreviewModal } from './PreviewModal';
 import { notify } from '../../ui/notify';
+
+/** Rows a page; the table pages through the API, never loads the whole period. */
+const PAGE_SIZE = 50;
 
 /** Structure and period → who will receive the invoice (tick them), who will not and why, preview, send. */
 export function NewBatchPage() {
@@ -36,12 +39,19 @@ export function NewBatchPage() {
     }, { replace: true });
   const setStructureId = (id: string | null) => setParam('structure', id);
   const setMonth = (m: string | null) => setParam('period', m ? dayjs(m).format('YYYY-MM') : null);
-  const candidates = useCandidates(period, structureId);
-  // A new structure or period is a new list: a selection belongs to the list it was made on, so nothing stays ticked.
+  // A new structure or period is a new list: its selection and pages belong to the list they were made on, so they start afresh.
   const listKey = `${structureId ?? ''}|${period ?? ''}`;
-  const [selection, setSelection] = useState<{ listKey: string; ids: Set<string> }>({ listKey, ids: new Set() });
-  const selected = selection.listKey === listKey ? selection.ids : new Set<string>();
-  const setSelected = (ids: Set<string>) => setSelection({ listKey, ids });
+  const fresh = { listKey, selection: NOTHING, page: 1, excludedPage: 1 };
+  const [stored, setList] = useState<typeof fresh>(fresh);
+  const list = stored.listKey === listKey ? stored : fresh;
+  const { selection, page, excludedPage } = list;
+  const setSelection = (s: Selection) => setList({ ...list, selection: s });
+  const setPage = (p: number) => setList({ ...list, page: p });
+  const setExcludedPage = (p: number) => setList({ ...list, excludedPage: p });
+  const candidates = useCandidates(period, structureId, 'with', page, PAGE_SIZE);
+  const excluded = useCandidates(period, structureId, 'without', excludedPage, PAGE_SIZE);
+  const total = candidates.data?.withAddressTotal ?? 0;
+  const count = tickedCount(selection, total);
   const [previewId, setPreviewId] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -50,7 +60,7 @@ export function NewBatchPage() {
   const send = () => {
     setProblem(null);
     start.mutate(
-      { body: { period: period!, structureId: structureId!, invoiceIds: [...selected] } },
+      { body: { period: period!, structureId: structureId!, ...selectionBody(selection, total) } },
       {
         onSuccess: (res) => {
           setConfirming(false);
@@ -59,7 +69,10 @@ export function NewBatchPage() {
         },
         onError: (err) => {
           setConfirming(false);
-          setProblem(asProblem(err));
+          const p = asProblem(err);
+          // The period changed after the list was read (an invoice added or removed): say so in the reader's words, and read it again.
+          if (p.reason === 'SELECTION_CHANGED') void candidates.refetch();
+          setProblem(p.reason === 'SELECTION_CHANGED' ? { ...p, title: t('send.changedTitle'), detail: t('send.changed') } : p);
         },
       },
     );
@@ -90,24 +103,24 @@ export function NewBatchPage() {
           <Paper withBorder p="md" component="section" aria-labelledby="candidates-title">
             <Group justify="space-between" mb="sm" wrap="wrap">
               <Title order={2} size="h4" id="candidates-title">
-                {t('candidates.title', { count: candidates.withAddress.length, period: monthName(fmt.locale, period!) })}
+                {t('candidates.title', { count: total, period: monthName(fmt.locale, period!) })}
               </Title>
-              <Button leftSection={<IconSend size={16} />} disabled={selected.size === 0} onClick={() => setConfirming(true)}>
-                {t('send.button', { count: selected.size })}
+              <Button leftSection={<IconSend size={16} />} disabled={count === 0} onClick={() => setConfirming(true)}>
+                {t('send.button', { count })}
               </Button>
             </Group>
             {candidates.data?.secondAddressInCc ? <Text size="sm" c="gray.7" mb="xs">{t('candidates.ccNote')}</Text> : null}
-            {candidates.withAddress.length === 0 ? <Text c="gray.7">{t('candidates.empty')}</Text> : (
-              <CandidatesTable candidates={candidates.withAddress} selected={selected} onSelected={setSelected} onPreview={setPreviewId} />
+            {total === 0 ? <Text c="gray.7">{t('candidates.empty')}</Text> : (
+              <CandidatesTable candidates={candidates.data?.items ?? []} total={total} page={page} pageSize={PAGE_SIZE} onPage={setPage} selection={selection} onSelection={setSelection} onPreview={setPreviewId} />
             )}
           </Paper>
           <ProblemAlert problem={problem} />
           <Paper withBorder p="md" component="section" aria-labelledby="excluded-title">
-            <Title order={2} size="h4" id="excluded-title" mb="sm">{t('excluded.title', { count: candidates.withoutAddress.length })}</Title>
+            <Title order={2} size="h4" id="excluded-title" mb="sm">{t('excluded.title', { count: candidates.data?.withoutAddressTotal ?? 0 })}</Title>
             <Text size="sm" c="gray.7" mb="xs">{t('excluded.explain')}</Text>
-            {candidates.withoutAddress.length === 0 ? <Text size="sm">{t('excluded.none')}</Text> : (
+            {(excluded.data?.total ?? 0) === 0 ? <Text size="sm">{t('excluded.none')}</Text> : (
               <List size="sm" spacing={4}>
-                {candidates.withoutAddress.map((c) => (
+                {(excluded.data?.items ?? []).map((c) => (
                   <List.Item key={c.invoiceId} data-testid="excluded-row">
                     <Text span fw={500} size="sm">{c.name}</Text> ({c.number}) —{' '}
                     {c.invalidAddresses.length === 0
@@ -117,16 +130,21 @@ export function NewBatchPage() {
                 ))}
               </List>
             )}
+            {(excluded.data?.total ?? 0) > PAGE_SIZE && (
+              <Group justify="flex-end" mt="sm">
+                <Pagination total={Math.ceil((excluded.data?.total ?? 0) / PAGE_SIZE)} value={excludedPage} onChange={setExcludedPage} size="sm" getControlProps={(control) => ({ 'aria-label': t(`candidates.pageControl.${control}`) })} getItemProps={(p) => ({ 'aria-label': t('candidates.pageN', { page: p }) })} />
+              </Group>
+            )}
           </Paper>
         </>
       )}
       <PreviewModal invoiceId={previewId} onClose={() => setPreviewId(null)} />
       <Modal opened={confirming} onClose={() => setConfirming(false)} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }} title={t('send.confirmTitle')}>
         <Stack>
-          <Alert color="blue">{t('send.confirmText', { count: selected.size, period: monthName(fmt.locale, period!) })}</Alert>
+          <Alert color="blue">{t('send.confirmText', { count, period: monthName(fmt.locale, period!) })}</Alert>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirming(false)}>{t('cancel', { ns: 'ui' })}</Button>
-            <Button leftSection={<IconSend size={16} />} loading={start.isPending} onClick={send}>{t('send.confirm', { count: selected.size })}</Button>
+            <Button leftSection={<IconSend size={16} />} loading={start.isPending} onClick={send}>{t('send.confirm', { count })}</Button>
           </Group>
         </Stack>
       </Modal>

@@ -13,10 +13,36 @@ const POLL_MS = 1000;
 
 export const useStructures = () => $api.useQuery('get', '/api/v1/structures', { params: { query: { pageSize: 100 } } }, { staleTime: 60_000 });
 
-export function useCandidates(period: string | null, structureId: string | null) {
-  const q = $api.useQuery('get', '/api/v1/invoice-batches/candidates', { params: { query: { period: period ?? '', structureId: structureId ?? '' } } }, { enabled: Boolean(period && structureId) });
-  return { ...q, withAddress: q.data?.withAddress ?? [], withoutAddress: q.data?.withoutAddress ?? [] };
+/** Candidates a page at a time: those with a working address, or (`without`) those who will not receive it. */
+export function useCandidates(period: string | null, structureId: string | null, addresses: 'with' | 'without', page: number, pageSize: number) {
+  return $api.useQuery(
+    'get',
+    '/api/v1/invoice-batches/candidates',
+    { params: { query: { period: period ?? '', structureId: structureId ?? '', addresses, page, pageSize } } },
+    { enabled: Boolean(period && structureId), placeholderData: keepPreviousData },
+  );
 }
+
+/**
+ * The ticked rows. `all`: every candidate of the period except `ids` (what select-all means,
+ * over every page, including those never loaded); otherwise exactly `ids`.
+ */
+export interface Selection {
+  all: boolean;
+  ids: ReadonlySet<string>;
+}
+export const NOTHING: Selection = { all: false, ids: new Set() };
+export const isTicked = (s: Selection, id: string) => s.all !== s.ids.has(id);
+export const tickedCount = (s: Selection, total: number) => (s.all ? total - s.ids.size : s.ids.size);
+export function tick(s: Selection, id: string, on: boolean): Selection {
+  const ids = new Set(s.ids);
+  // In "all" mode the set lists the rows unticked; otherwise the rows ticked.
+  if (on !== s.all) ids.add(id);
+  else ids.delete(id);
+  return { all: s.all, ids };
+}
+/** What POST /invoice-batches takes for a selection: the ids, or "all but these" with the count the user confirmed. */
+export const selectionBody = (s: Selection, total: number) => (s.all ? { excludeInvoiceIds: [...s.ids], expectedCount: tickedCount(s, total) } : { invoiceIds: [...s.ids] });
 
 export const usePreview = (invoiceId: string | null) =>
   $api.useQuery('get', '/api/v1/invoice-batches/preview', { params: { query: { invoiceId: invoiceId ?? '' } } }, { enabled: Boolean(invoiceId) });

@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Badge, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Group, Text, Tooltip } from '@mantine/core';
 import { IconDownload, IconEye } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import type { components } from '../../api/schema';
 import { useFormat } from '../../ui/format';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { STATUS_COLORS } from '../../ui/colors';
+import { DocumentPreview, PreviewButton, type PreviewableDocument } from '../received/DocumentPreview';
 
 type Mail = components['schemas']['ReceivedMailSummary'];
 type Sent = components['schemas']['SentEmailSummary'];
@@ -36,13 +37,8 @@ export function ReceivedTab({ memberId }: { memberId: string }) {
   return <PagedTable label={t('tab.received')} columns={columns} query={q} page={page} onPage={setPage} rowKey={(m) => m.id} empty={t('emptyReceived')} />;
 }
 
-interface Doc {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
+interface Doc extends PreviewableDocument {
   createdAt: string;
-  contentUrl: string;
   source?: string | null;
   kind?: string | null;
 }
@@ -51,6 +47,7 @@ export function DocumentsTab({ memberId }: { memberId: string }) {
   const { t } = useTranslation('members');
   const fmt = useFormat();
   const [page, setPage] = useState(1);
+  const [preview, setPreview] = useState<PreviewableDocument | null>(null);
   const q = $api.useQuery('get', '/api/v1/members/{id}/documents', { params: { path: { id: memberId }, query: { page } } }, { placeholderData: (p) => p });
   const columns: Column<Doc>[] = [
     { key: 'date', header: t('col.date'), render: (d) => fmt.dateTime(d.createdAt) },
@@ -60,14 +57,20 @@ export function DocumentsTab({ memberId }: { memberId: string }) {
       key: 'dl',
       header: t('col.actions'),
       render: (d) => (
-        <ActionIcon variant="subtle" component="a" href={d.contentUrl} download={d.filename} aria-label={`${t('download')} ${d.filename}`}>
-          <IconDownload size={18} />
-        </ActionIcon>
+        <Group gap={4} wrap="nowrap">
+          <PreviewButton doc={d} onPreview={setPreview} label={t('previewOf', { name: d.filename })} />
+          <ActionIcon variant="subtle" component="a" href={d.contentUrl} download={d.filename} aria-label={`${t('download')} ${d.filename}`}>
+            <IconDownload size={18} />
+          </ActionIcon>
+        </Group>
       ),
     },
   ];
   return (
-    <PagedTable label={t('tab.documents')} columns={columns} data={q.data as { items: Doc[]; page: number; pageSize: number; total: number } | undefined} page={page} onPage={setPage} rowKey={(d) => d.id} loading={q.isFetching} error={q.error} empty={t('emptyDocuments')} rowProps={(d) => ({ 'data-document': d.filename })} />
+    <>
+      <PagedTable label={t('tab.documents')} columns={columns} data={q.data as { items: Doc[]; page: number; pageSize: number; total: number } | undefined} page={page} onPage={setPage} rowKey={(d) => d.id} loading={q.isFetching} error={q.error} empty={t('emptyDocuments')} rowProps={(d) => ({ 'data-document': d.filename })} />
+      <DocumentPreview doc={preview} onClose={() => setPreview(null)} />
+    </>
   );
 }
 

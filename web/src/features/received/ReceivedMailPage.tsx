@@ -1,5 +1,5 @@
-import { Anchor, Button, Card, Center, Group, Image, Loader, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconDownload, IconPencil } from '@tabler/icons-react';
+import { Anchor, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { IconArrowLeft, IconDownload, IconEye, IconPencil } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -8,16 +8,12 @@ import { asProblem } from '../../api/problem';
 import { ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { AssignModal } from './AssignModal';
+import { DocumentPreview, type PreviewableDocument } from './DocumentPreview';
 import { MailHtml } from './MailHtml';
 import { MemberName } from './MemberName';
 import { UnassignedReason } from './ReceivedPage';
 
-interface Attachment {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  contentUrl: string;
+interface Attachment extends PreviewableDocument {
   inline?: boolean;
 }
 
@@ -27,7 +23,7 @@ export function ReceivedMailPage() {
   const fmt = useFormat();
   const { id = '' } = useParams();
   const [assigning, setAssigning] = useState(false);
-  const [preview, setPreview] = useState<Attachment | null>(null);
+  const [preview, setPreview] = useState<PreviewableDocument | null>(null);
   const q = $api.useQuery('get', '/api/v1/received-mails/{id}', { params: { path: { id } } });
 
   if (q.isPending)
@@ -127,18 +123,21 @@ export function ReceivedMailPage() {
                 <Button size="xs" variant="light" component="a" href={a.contentUrl} download={a.filename} leftSection={<IconDownload size={14} />}>
                   {t('download')}
                 </Button>
-                {a.contentType.startsWith('image/') && (
-                  <Button size="xs" variant="default" onClick={() => setPreview(preview?.id === a.id ? null : a)} aria-expanded={preview?.id === a.id}>
-                    {preview?.id === a.id ? t('hidePreview') : t('preview')}
+                {a.inlineUrl ? (
+                  <Button size="xs" variant="default" leftSection={<IconEye size={14} />} onClick={() => setPreview(a)} aria-label={t('previewOf', { name: a.filename })}>
+                    {t('preview')}
                   </Button>
+                ) : (
+                  <Text size="xs" c="dimmed">
+                    {t('downloadOnly')}
+                  </Text>
                 )}
               </Group>
             </Card>
           ))}
         </SimpleGrid>
       )}
-      {/* Images only: PDFs are served as attachments under a sandbox CSP, which the browser's PDF viewer refuses. */}
-      {preview && <Image src={preview.contentUrl} alt={preview.filename} maw={800} fit="contain" />}
+      <DocumentPreview doc={preview} onClose={() => setPreview(null)} />
       {assigning && <AssignModal mail={m} onClose={() => setAssigning(false)} />}
     </Stack>
   );

@@ -19,13 +19,14 @@ type Filter = (typeof FILTERS)[number];
 
 const filterQuery = (f: Filter) => (f === 'assigned' ? { assigned: 'true' as const } : f === 'unassigned' ? { assigned: 'false' as const } : f === 'quarantined' ? { category: 'quarantined' as const } : {});
 
-/** Why a mail is not on a member: the API's explanation (e.g. "no member has the address …"). */
-export function UnassignedReason({ mail }: { mail: Pick<Mail, 'reason'> }) {
+/** Why a mail is not on a member, from the API's reason code (e.g. "no member has the address …"), in the reader's language. */
+export function UnassignedReason({ mail }: { mail: Pick<Mail, 'reasonCode' | 'reasonParams'> }) {
   const { t } = useTranslation('received');
+  const reason = mail.reasonCode ? t(`reason.${mail.reasonCode}`, { ...(mail.reasonParams ?? {}), defaultValue: t('reason.OTHER', { detail: '' }) }) : '';
   return (
-    <Text size="sm" c="red.9">
+    <Text size="sm" c="red.9" data-reason={mail.reasonCode ?? undefined}>
       {t('notAssigned')}
-      {mail.reason ? ` — ${mail.reason}` : ''}
+      {reason ? ` — ${reason}` : ''}
     </Text>
   );
 }

@@ -1,26 +1,30 @@
-import { Alert, Button, Group, NumberInput, Paper, PasswordInput, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Modal, NumberInput, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconPlugConnected } from '@tabler/icons-react';
+import { IconPlugConnectedX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
-import type { Problem } from '../../api/problem';
+import { asProblem, type Problem } from '../../api/problem';
 import type { components } from '../../api/schema';
-import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { ProblemAlert } from '../../ui/forms';
 import { Loading } from '../../ui/Loading';
-import { VerifyResult } from './SmtpSettings';
+import { PresetPicker, ServerFields, ServerFormFooter, useServerForm } from './ServerSettings';
 
 type Mailbox = components['schemas']['Mailbox'];
 type MailboxInput = components['schemas']['MailboxInput'];
 
-function MailboxForm({ mailbox }: { mailbox: Mailbox | null }) {
+const refreshMailbox = async (queryClient: ReturnType<typeof useQueryClient>) => {
+  await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/settings/mailbox'] });
+  await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/mailbox/status'] });
+};
+
+function MailboxForm({ mailbox, onDisconnect }: { mailbox: Mailbox | null; onDisconnect(): void }) {
   const { t } = useTranslation('settings');
   const queryClient = useQueryClient();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [result, setResult] = useState<{ ok: boolean; message: string; hint?: string } | null>(null);
-  const [testing, setTesting] = useState(false);
+  const presets = $api.useQuery('get', '/api/v1/settings/mailbox/presets');
+  const [preset, setPreset] = useState<string | null>(null);
   const form = useForm({
     mode: 'controlled',
     initialValues: {
@@ -51,41 +55,27 @@ function MailboxForm({ mailbox }: { mailbox: Mailbox | null }) {
       moveToFolder: v.afterFiling === 'move' ? v.moveToFolder : null,
     };
   };
-  const test = async () => {
-    setProblem(null);
-    setResult(null);
-    setTesting(true);
-    const res = await fetchClient.POST('/api/v1/settings/mailbox/verify', { body: { settings: body() } });
-    setTesting(false);
-    if (res.error) setProblem(applyProblem(form, res.error));
-    else setResult(res.data);
-  };
-  const save = form.onSubmit(async () => {
-    setProblem(null);
-    const res = await fetchClient.PUT('/api/v1/settings/mailbox', { body: body() });
-    if (res.error) return setProblem(applyProblem(form, res.error));
-    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/settings/mailbox'] });
-    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/mailbox/status'] });
-    notifications.show({ color: 'green', message: t('mailbox.saved') });
+  const state = useServerForm(form, {
+    verify: () => fetchClient.POST('/api/v1/settings/mailbox/verify', { body: { settings: body() } }),
+    save: () => fetchClient.PUT('/api/v1/settings/mailbox', { body: body() }),
+    onSaved: async () => {
+      await refreshMailbox(queryClient);
+      notifications.show({ color: 'green', message: t('mailbox.saved') });
+    },
   });
   return (
-    <form onSubmit={save} noValidate>
+    <form onSubmit={state.save} noValidate>
       <Stack>
         <Text size="sm">{t('mailbox.help')}</Text>
-        <Group grow align="start">
-          <TextInput label={t('mailbox.host')} placeholder="mail.gandi.net" required {...form.getInputProps('host')} />
-          <NumberInput label={t('smtp.port')} min={1} max={65535} required {...form.getInputProps('port')} />
-        </Group>
-        <div>
-          <Text size="sm" fw={500} id="imap-security-label">
-            {t('smtp.security')}
-          </Text>
-          <SegmentedControl aria-labelledby="imap-security-label" data={['ssl', 'starttls', 'none'].map((s) => ({ value: s, label: t(`smtp.securityName.${s}`) }))} {...form.getInputProps('security')} />
-        </div>
-        <Group grow align="start">
-          <TextInput label={t('mailbox.username')} autoComplete="off" required {...form.getInputProps('username')} />
-          <PasswordInput label={t('smtp.password')} autoComplete="new-password" description={mailbox?.passwordSet ? t('smtp.passwordKept') : t('mailbox.gmailHint')} {...form.getInputProps('password')} />
-        </Group>
+        <PresetPicker
+          presets={presets.data ?? []}
+          value={preset}
+          onPick={(p, id) => {
+            setPreset(id);
+            if (p) form.setValues({ host: p.host, port: p.port, security: p.security });
+          }}
+        />
+        <ServerFields form={form} kind="imap" usernameRequired passwordDescription={mailbox?.passwordSet ? t('smtp.passwordKept') : t('mailbox.gmailHint')} />
         <Group grow align="start">
           <TextInput label={t('mailbox.folder')} {...form.getInputProps('folder')} />
           <NumberInput label={t('mailbox.pollInterval')} min={10} {...form.getInputProps('pollIntervalSeconds')} />
@@ -93,23 +83,61 @@ function MailboxForm({ mailbox }: { mailbox: Mailbox | null }) {
         <Select label={t('mailbox.startMode')} allowDeselect={false} data={['all', 'new'].map((v) => ({ value: v, label: t(`mailbox.start.${v}`) }))} {...form.getInputProps('startMode')} />
         <Select label={t('mailbox.afterFiling')} allowDeselect={false} data={['leave', 'seen', 'move'].map((v) => ({ value: v, label: t(`mailbox.after.${v}`) }))} {...form.getInputProps('afterFiling')} />
         {form.values.afterFiling === 'move' && <TextInput label={t('mailbox.moveToFolder')} required {...form.getInputProps('moveToFolder')} />}
-        <ProblemAlert problem={problem} />
-        <VerifyResult result={result} />
-        <Group>
-          <Button variant="default" leftSection={<IconPlugConnected size={16} />} loading={testing} onClick={() => void test()}>
-            {t('test.button')}
-          </Button>
-          <Button type="submit" loading={form.submitting}>
-            {mailbox ? t('save', { ns: 'ui' }) : t('mailbox.connect')}
-          </Button>
-        </Group>
+        <ServerFormFooter
+          kind="imap"
+          state={state}
+          submitting={form.submitting}
+          saveLabel={mailbox ? t('save', { ns: 'ui' }) : t('mailbox.connect')}
+          extra={
+            mailbox && (
+              <Button color="red" variant="light" leftSection={<IconPlugConnectedX size={16} />} onClick={onDisconnect}>
+                {t('mailbox.disconnect')}
+              </Button>
+            )
+          }
+        />
       </Stack>
     </form>
   );
 }
 
+/** Asks first: disconnecting stops polling and forgets the password; received mail stays. */
+function DisconnectDialog({ opened, onClose }: { opened: boolean; onClose(): void }) {
+  const { t } = useTranslation('settings');
+  const queryClient = useQueryClient();
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const disconnect = async () => {
+    setProblem(null);
+    setBusy(true);
+    const res = await fetchClient.DELETE('/api/v1/settings/mailbox');
+    setBusy(false);
+    if (res.error) return setProblem(asProblem(res.error));
+    onClose();
+    await refreshMailbox(queryClient);
+    notifications.show({ message: t('mailbox.disconnected') });
+  };
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('mailbox.disconnectTitle')} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
+      <Stack>
+        <Text size="sm">{t('mailbox.disconnectText')}</Text>
+        <ProblemAlert problem={problem} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('cancel', { ns: 'ui' })}
+          </Button>
+          <Button color="red" loading={busy} onClick={() => void disconnect()}>
+            {t('mailbox.disconnectConfirm')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
 export function MailboxSettings() {
   const { t } = useTranslation('settings');
+  const [confirming, setConfirming] = useState(false);
   const q = $api.useQuery('get', '/api/v1/settings/mailbox', {}, { retry: false });
   if (q.isPending) return <Loading />;
   return (
@@ -119,8 +147,10 @@ export function MailboxSettings() {
       </Title>
       {q.isError && <Alert color="gray">{t('mailbox.notConnected')}</Alert>}
       <Paper withBorder p="md">
-        <MailboxForm mailbox={q.data ?? null} />
+        {/* A new form after connecting or disconnecting: its fields start from what is saved. */}
+        <MailboxForm key={q.isError ? 'none' : q.data.id} mailbox={q.isError ? null : q.data} onDisconnect={() => setConfirming(true)} />
       </Paper>
+      <DisconnectDialog opened={confirming} onClose={() => setConfirming(false)} />
     </Stack>
   );
 }

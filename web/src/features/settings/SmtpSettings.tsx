@@ -1,8 +1,8 @@
-import { Alert, Button, Code, CopyButton, Divider, Group, NumberInput, Paper, PasswordInput, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Code, CopyButton, Divider, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconBrandGoogle, IconBrandWindows, IconCheck, IconPlugConnected } from '@tabler/icons-react';
+import { IconBrandGoogle, IconBrandWindows, IconCheck } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
@@ -10,43 +10,18 @@ import { asProblem, type Problem } from '../../api/problem';
 import type { components } from '../../api/schema';
 import { applyProblem, ProblemAlert } from '../../ui/forms';
 import { Loading } from '../../ui/Loading';
+import { PresetPicker, ServerFields, ServerFormFooter, useServerForm, type Security } from './ServerSettings';
 
-type Verify = components['schemas']['SmtpVerifyResult'];
 type Account = components['schemas']['SmtpAccount'];
-const SECURITY = ['ssl', 'starttls', 'none'] as const;
-
-/** The API's explanation of a connection test: what failed, and what to try. */
-export function VerifyResult({ result }: { result: { ok: boolean; message: string; hint?: string; serverResponse?: string } | null }) {
-  const { t } = useTranslation('settings');
-  if (!result) return null;
-  return (
-    <Alert color={result.ok ? 'green' : 'red'} title={result.ok ? t('test.ok') : t('test.failed')} role="status" data-testid="verify-result">
-      <Text size="sm">{result.message}</Text>
-      {result.hint && (
-        <Text size="sm" mt={4}>
-          {result.hint}
-        </Text>
-      )}
-      {result.serverResponse && (
-        <Code block mt={4}>
-          {result.serverResponse}
-        </Code>
-      )}
-    </Alert>
-  );
-}
 
 function SmtpForm({ account }: { account: Account | null }) {
   const { t } = useTranslation('settings');
   const queryClient = useQueryClient();
   const presets = $api.useQuery('get', '/api/v1/settings/smtp/presets');
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [result, setResult] = useState<Verify | null>(null);
-  const [testing, setTesting] = useState(false);
+  const [preset, setPreset] = useState<string | null>(null);
   const form = useForm({
     mode: 'controlled',
     initialValues: {
-      preset: null as string | null,
       host: account?.host ?? '',
       port: (account?.port ?? 465) as number | string,
       security: (account?.security ?? 'ssl') as string,
@@ -57,13 +32,12 @@ function SmtpForm({ account }: { account: Account | null }) {
       replyTo: account?.replyTo ?? '',
     },
   });
-  const preset = presets.data?.find((p) => p.id === form.values.preset);
   const body = () => {
     const v = form.getValues();
     return {
       host: v.host || undefined,
       port: v.port === '' ? undefined : Number(v.port),
-      security: v.security as (typeof SECURITY)[number],
+      security: v.security as Security,
       username: v.username || null,
       ...(v.password ? { password: v.password } : {}),
       fromAddress: v.fromAddress,
@@ -71,75 +45,34 @@ function SmtpForm({ account }: { account: Account | null }) {
       replyTo: v.replyTo || null,
     };
   };
-  const test = async () => {
-    setProblem(null);
-    setResult(null);
-    setTesting(true);
-    const res = await fetchClient.POST('/api/v1/settings/smtp/verify', { body: { settings: body() } });
-    setTesting(false);
-    if (res.error) setProblem(applyProblem(form, res.error));
-    else setResult(res.data);
-  };
-  const save = form.onSubmit(async () => {
-    setProblem(null);
-    const res = await fetchClient.PUT('/api/v1/settings/smtp', { body: body() });
-    if (res.error) return setProblem(applyProblem(form, res.error));
-    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/settings/smtp'] });
-    form.setFieldValue('password', '');
-    notifications.show({ color: 'green', message: t('saved', { ns: 'ui' }) });
+  const state = useServerForm(form, {
+    verify: () => fetchClient.POST('/api/v1/settings/smtp/verify', { body: { settings: body() } }),
+    save: () => fetchClient.PUT('/api/v1/settings/smtp', { body: body() }),
+    onSaved: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/settings/smtp'] });
+      form.setFieldValue('password', '');
+      notifications.show({ color: 'green', message: t('saved', { ns: 'ui' }) });
+    },
   });
 
   return (
-    <form onSubmit={save} noValidate>
+    <form onSubmit={state.save} noValidate>
       <Stack>
-        <Select
-          label={t('smtp.preset')}
-          description={t('smtp.presetHelp')}
-          placeholder={t('smtp.presetPlaceholder')}
-          searchable
-          clearable
-          data={(presets.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
-          {...form.getInputProps('preset')}
-          onChange={(id) => {
-            form.setFieldValue('preset', id);
-            const p = presets.data?.find((x) => x.id === id);
+        <PresetPicker
+          presets={presets.data ?? []}
+          value={preset}
+          onPick={(p, id) => {
+            setPreset(id);
             if (p) form.setValues({ host: p.host, port: p.port, security: p.security });
           }}
         />
-        {preset?.note && (
-          <Alert color="blue" role="note">
-            {preset.note}
-          </Alert>
-        )}
-        <Group grow align="start">
-          <TextInput label={t('smtp.host')} required {...form.getInputProps('host')} />
-          <NumberInput label={t('smtp.port')} min={1} max={65535} required {...form.getInputProps('port')} />
-        </Group>
-        <div>
-          <Text size="sm" fw={500} id="smtp-security-label">
-            {t('smtp.security')}
-          </Text>
-          <SegmentedControl aria-labelledby="smtp-security-label" data={SECURITY.map((s) => ({ value: s, label: t(`smtp.securityName.${s}`) }))} {...form.getInputProps('security')} />
-        </div>
-        <Group grow align="start">
-          <TextInput label={t('smtp.username')} autoComplete="off" {...form.getInputProps('username')} />
-          <PasswordInput label={t('smtp.password')} autoComplete="new-password" description={account?.passwordSet ? t('smtp.passwordKept') : undefined} {...form.getInputProps('password')} />
-        </Group>
+        <ServerFields form={form} kind="smtp" passwordDescription={account?.passwordSet ? t('smtp.passwordKept') : undefined} />
         <Group grow align="start">
           <TextInput label={t('smtp.fromAddress')} type="email" required {...form.getInputProps('fromAddress')} />
           <TextInput label={t('smtp.fromName')} {...form.getInputProps('fromName')} />
         </Group>
         <TextInput label={t('smtp.replyTo')} type="email" {...form.getInputProps('replyTo')} />
-        <ProblemAlert problem={problem} />
-        <VerifyResult result={result} />
-        <Group>
-          <Button variant="default" leftSection={<IconPlugConnected size={16} />} loading={testing} onClick={() => void test()}>
-            {t('test.button')}
-          </Button>
-          <Button type="submit" loading={form.submitting}>
-            {t('save', { ns: 'ui' })}
-          </Button>
-        </Group>
+        <ServerFormFooter kind="smtp" state={state} submitting={form.submitting} saveLabel={t('save', { ns: 'ui' })} />
       </Stack>
     </form>
   );

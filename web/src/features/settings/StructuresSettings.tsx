@@ -1,11 +1,12 @@
-import { Button, Checkbox, Group, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconPlus } from '@tabler/icons-react';
+import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
-import type { Problem } from '../../api/problem';
+import { asProblem, type Problem } from '../../api/problem';
 import type { components } from '../../api/schema';
 import { applyProblem, ProblemAlert } from '../../ui/forms';
 import { Loading } from '../../ui/Loading';
@@ -55,6 +56,47 @@ function StructureForm({ structure, onClose }: { structure: Structure | null; on
   );
 }
 
+/** Asks first, and says what goes with the structure; a batch still sending is the API's refusal, in the reader's words. */
+function DeleteStructure({ structure, onClose, onDeleted }: { structure: Structure; onClose(): void; onDeleted(): void }) {
+  const { t } = useTranslation('settings');
+  const queryClient = useQueryClient();
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const remove = async () => {
+    setProblem(null);
+    setBusy(true);
+    const res = await fetchClient.DELETE('/api/v1/structures/{id}', { params: { path: { id: structure.id } } });
+    setBusy(false);
+    if (res.error) return setProblem(asProblem(res.error));
+    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/structures'] });
+    notifications.show({ message: t('structures.deleted') });
+    onDeleted();
+  };
+  const running = problem?.reason === 'BATCH_RUNNING';
+  return (
+    <Modal opened onClose={onClose} title={t('structures.deleteTitle', { name: structure.name })} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
+      <Stack>
+        <Text size="sm">{t('structures.deleteText')}</Text>
+        {running ? (
+          <Alert color="red" role="alert" data-testid="delete-refused">
+            {t('structures.deleteRunning', { period: String(problem.period ?? '') })}
+          </Alert>
+        ) : (
+          <ProblemAlert problem={problem} />
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('cancel', { ns: 'ui' })}
+          </Button>
+          <Button color="red" loading={busy} disabled={running} onClick={() => void remove()}>
+            {t('structures.deleteConfirm')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
 function InvoiceTemplate({ structure }: { structure: Structure }) {
   const { t } = useTranslation('settings');
   const q = $api.useQuery('get', '/api/v1/templates', { params: { query: { structureId: structure.id } } });
@@ -66,7 +108,7 @@ function InvoiceTemplate({ structure }: { structure: Structure }) {
       <Title order={3} size="h4" mb="sm">
         {t('structures.invoiceTemplate', { name: structure.name })}
       </Title>
-      <TemplateEditor key={structure.id} template={template} structureId={structure.id} />
+      <TemplateEditor key={`${structure.id}:${template.source}`} template={template} structureId={structure.id} />
     </Paper>
   );
 }
@@ -76,6 +118,7 @@ export function StructuresSettings() {
   const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<Structure | 'new' | null>(null);
   const [selected, setSelected] = useState<Structure | null>(null);
+  const [deleting, setDeleting] = useState<Structure | null>(null);
   const q = $api.useQuery('get', '/api/v1/structures', { params: { query: { page } } });
   return (
     <Stack>
@@ -114,12 +157,25 @@ export function StructuresSettings() {
                 <Button size="xs" variant="light" onClick={() => setSelected(s)} aria-label={t('structures.invoiceTemplate', { name: s.name })}>
                   {t('structures.template')}
                 </Button>
+                <Button size="xs" variant="subtle" color="red" leftSection={<IconTrash size={14} />} onClick={() => setDeleting(s)} aria-label={t('structures.deleteLabel', { name: s.name })}>
+                  {t('structures.delete')}
+                </Button>
               </Group>
             ),
           },
         ]}
       />
       {selected && <InvoiceTemplate structure={selected} />}
+      {deleting && (
+        <DeleteStructure
+          structure={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
+            if (selected?.id === deleting.id) setSelected(null);
+            setDeleting(null);
+          }}
+        />
+      )}
       {editing && (
         <Modal opened onClose={() => setEditing(null)} title={editing === 'new' ? t('structures.new') : t('structures.edit')}>
           <StructureForm structure={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />

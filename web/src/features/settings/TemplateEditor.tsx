@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Stack, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, Stack, Text, Textarea, TextInput, Tooltip } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -30,6 +30,21 @@ export function TemplateEditor({ template, structureId }: { template: TemplateIn
   const form = useForm({ mode: 'controlled', initialValues: { subject: template.subject, text: template.text } });
   const [draft] = useDebouncedValue(form.values, 400);
   const preview = $api.useQuery('post', '/api/v1/templates/{key}/preview', { params: { path: { key: template.key } }, body: { structureId, draft } }, { placeholderData: (p) => p, retry: false });
+  // Only an override of this level can be removed: a structure's own text, or the organisation's.
+  const own = template.source === (structureId ? 'structure' : 'organization');
+  const [confirmReset, setConfirmReset] = useState(false);
+  const [resetting, setResetting] = useState(false);
+  const reset = async () => {
+    setProblem(null);
+    setResetting(true);
+    const res = await fetchClient.DELETE('/api/v1/templates/{key}', { params: { path: { key: template.key }, query: structureId ? { structureId } : {} } });
+    setResetting(false);
+    setConfirmReset(false);
+    if (res.error) return setProblem(asProblem(res.error));
+    // The editor is keyed by the template's source: it comes back with the text now in force.
+    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/templates'] });
+    notifications.show({ message: t('templates.resetDone') });
+  };
   const submit = form.onSubmit(async (v) => {
     setProblem(null);
     const res = await fetchClient.PUT('/api/v1/templates/{key}', { params: { path: { key: template.key } }, body: { ...v, structureId } });
@@ -40,7 +55,12 @@ export function TemplateEditor({ template, structureId }: { template: TemplateIn
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        <Text size="sm">{template.description}</Text>
+        <Group justify="space-between" align="start" wrap="nowrap">
+          <Text size="sm">{template.description}</Text>
+          <Badge variant="outline" color="gray" tt="none" data-testid="template-source">
+            {t(`templates.source.${template.source}`, { defaultValue: template.source })}
+          </Badge>
+        </Group>
         <Group gap={4}>
           {Object.entries(template.placeholders).map(([name, help]) => (
             <Tooltip key={name} label={help}>
@@ -70,10 +90,30 @@ export function TemplateEditor({ template, structureId }: { template: TemplateIn
             </>
           )}
         </Card>
-        <Button type="submit" loading={form.submitting} w="fit-content">
-          {t('save', { ns: 'ui' })}
-        </Button>
+        <Group>
+          <Button type="submit" loading={form.submitting}>
+            {t('save', { ns: 'ui' })}
+          </Button>
+          {own && (
+            <Button variant="default" onClick={() => setConfirmReset(true)}>
+              {t('templates.reset')}
+            </Button>
+          )}
+        </Group>
       </Stack>
+      <Modal opened={confirmReset} onClose={() => setConfirmReset(false)} title={t('templates.resetTitle')} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
+        <Stack>
+          <Text size="sm">{t(structureId ? 'templates.resetTextStructure' : 'templates.resetText')}</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirmReset(false)}>
+              {t('cancel', { ns: 'ui' })}
+            </Button>
+            <Button color="red" loading={resetting} onClick={() => void reset()}>
+              {t('templates.resetConfirm')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
     </form>
   );
 }

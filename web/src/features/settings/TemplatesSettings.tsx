@@ -22,7 +22,7 @@ export function TemplatesSettings() {
       <Select label={t('templates.choose')} searchable allowDeselect={false} value={current?.key ?? null} onChange={setKey} data={q.data.map((x) => ({ value: x.key, label: `${x.key} — ${x.description}` }))} />
       {current && (
         <Paper withBorder p="md">
-          <TemplateEditor key={current.key} template={current} />
+          <TemplateEditor key={`${current.key}:${current.source}`} template={current} />
         </Paper>
       )}
     </Stack>

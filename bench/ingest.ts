@@ -42,7 +42,8 @@ export default async function ingest({ count, profile }: { count: number; profil
   await plain.logout();
   const baseline = { label: 'plain imapflow + mailparser loop', count: parsed, seconds: (Date.now() - t) / 1000 };
 
-  const mr = await startBenchMailroom();
+  // Dovecot listens on loopback, which the outbound policy refuses by default with DATABASE_URL set.
+  const mr = await startBenchMailroom({ MAILROOM_OUTBOUND_ALLOW: '127.0.0.0/8,::1/128' });
   try {
     for (let k = 0; k < 50; k++) {
       await mr.db.prisma.member.create({ data: { organizationId: mr.organizationId, firstName: `M${k}`, lastName: 'Bench', emails: { create: [{ organizationId: mr.organizationId, address: `member${k}@club.example`, normalized: `member${k}@club.example` }] } } });
@@ -56,7 +57,7 @@ export default async function ingest({ count, profile }: { count: number; profil
       for (;;) {
         const n = await mr.db.prisma.receivedMail.count();
         if (n >= count) break;
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, 50));
       }
     });
     const durable = { label: 'mailbox-poll workflow (stored+filed)', count, seconds: (Date.now() - t) / 1000 };

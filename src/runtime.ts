@@ -123,7 +123,7 @@ async function start(config: Config, opts: StartOptions, logger: Logger, lock: E
   let workerRun: Promise<void> | undefined;
   if (opts.roles.worker) {
     workerConnection = await connectWorker(target);
-    const built = createActivities({ prisma: db.prisma, storage, secrets, transports, platform, logger, config, temporal });
+    const built = createActivities({ prisma: db.prisma, sql: db.sql, storage, secrets, transports, platform, logger, config, temporal });
     const activities = opts.wrapActivities ? opts.wrapActivities(built) : built;
     worker = await createWorker({ connection: workerConnection, namespace: target.namespace, taskQueue: config.TEMPORAL_TASK_QUEUE, activities, workflowBundlePath: opts.workflowBundlePath ?? config.MAILROOM_WORKFLOW_BUNDLE, logger });
     workerRun = worker.run();

@@ -40,6 +40,8 @@ type Accepted = { row: SentEmail; number: number; account: SenderAccount; result
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
 export function createDelivery(deps: ActivityDeps) {
   const { prisma, storage } = deps;
+  // Bulk statements through the driver when the worker has it (see src/db/bulk.ts).
+  const direct = deps.sql ?? prisma;
   const alertDeps = { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN };
 
   /**
@@ -48,7 +50,7 @@ export function createDelivery(deps: ActivityDeps) {
    * could leave an accepted message unrecorded stays one round trip long.
    */
   const recordAccepted = groupCommit<Accepted>(async (items) => {
-    await bulkWrite(prisma, [
+    await bulkWrite(direct, [
       { update: 'SentEmail', key: ['id'], rows: items.map(({ row, account, result, at }) => ({
         id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: account.label,
         lastError: result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null,
@@ -84,7 +86,7 @@ export function createDelivery(deps: ActivityDeps) {
 
   async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>): Promise<void> {
     const now = new Date();
-    await bulkWrite(prisma, [
+    await bulkWrite(direct, [
       { update: 'SentEmail', key: ['id'], rows: todo.map((r) => ({ id: r.id, status: 'sending', attempts: r.attempts + 1, updatedAt: now })) },
       { insert: 'SendAttempt', rows: todo.map((r) => ({ id: uuidv7(), sentEmailId: r.id, number: r.attempts + 1, startedAt: now, finishedAt: null, outcome: null, error: null, smtpResponse: null })) },
     ]);

@@ -1,7 +1,20 @@
 import type { Prisma } from '../generated/prisma/client';
+import type { SqlRunner } from './sql';
 
 type Table = 'ReceivedMail' | 'Document' | 'ReceivedAttachment' | 'SentEmail' | 'SendAttempt' | 'SentEmailRecipient' | 'InvoiceBatchItem' | 'Invoice';
-type Runner = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUnsafe'>;
+/**
+ * Where a bulk statement runs: Prisma (a client or an interactive
+ * transaction), or the same database's driver directly (`Database.sql`). The
+ * hot paths (batch sending) use the driver: Prisma spends ~0.5 ms of CPU on
+ * every raw call (measured here, against ~0.1 ms for the pg driver), which at
+ * one group commit every two or three messages was a tenth of the batch's CPU.
+ */
+export type Runner = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUnsafe'> | Pick<SqlRunner, 'query'>;
+
+/** Runs one statement with positional parameters on either kind of runner. */
+export function runSql<R>(db: Runner, sql: string, params: unknown[]): Promise<R[]> {
+  return '$queryRawUnsafe' in db ? db.$queryRawUnsafe<R[]>(sql, ...params) : db.query<R>(sql, params);
+}
 
 const toJson = (rows: Record<string, unknown>[]) => JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
@@ -23,7 +36,7 @@ const toJson = (rows: Record<string, unknown>[]) => JSON.stringify(rows, (_k, v:
 export async function bulkInsert<R extends Record<string, unknown>>(db: Runner, table: Table, rows: Record<string, unknown>[], returning: string[] = []): Promise<R[]> {
   if (!rows.length) return [];
   const ret = returning.length ? ` RETURNING ${returning.map((c) => `"${c}"`).join(', ')}` : '';
-  return db.$queryRawUnsafe<R[]>(`INSERT INTO "${table}" SELECT * FROM jsonb_populate_recordset(NULL::"${table}", $1::jsonb) ON CONFLICT DO NOTHING${ret}`, toJson(rows));
+  return runSql<R>(db, `INSERT INTO "${table}" SELECT * FROM jsonb_populate_recordset(NULL::"${table}", $1::jsonb) ON CONFLICT DO NOTHING${ret}`, [toJson(rows)]);
 }
 
 export type BulkOp =
@@ -47,7 +60,7 @@ export async function bulkWrite(db: Runner, ops: BulkOp[]): Promise<void> {
     const source = `jsonb_populate_recordset(NULL::"${'insert' in op ? op.insert : op.update}", $${params.length}::jsonb)`;
     parts.push(`w${parts.length} AS (${'insert' in op ? `INSERT INTO "${op.insert}" SELECT * FROM ${source} ON CONFLICT DO NOTHING` : updateSql(op.update, op.key, op.rows, source)})`);
   }
-  if (parts.length) await db.$executeRawUnsafe(`WITH ${parts.join(', ')} SELECT 1`, ...params);
+  if (parts.length) await runSql(db, `WITH ${parts.join(', ')} SELECT 1`, params);
 }
 
 function updateSql(table: Table, key: string[], rows: Record<string, unknown>[], source: string): string {

@@ -26,11 +26,12 @@ export async function sendInvoiceItems(
   itemIds: string[],
 ): Promise<ItemOutcome[]> {
   const { prisma } = deps;
-  const found = await loadBatchItems(prisma, itemIds);
+  const direct = deps.sql ?? prisma;
+  const found = await loadBatchItems(direct, itemIds);
   const items = found.filter((i) => i.status !== 'sent' && i.status !== 'cancelled');
   const outcomes = new Map<string, ItemOutcome>();
   const queued = await queueEmails(
-    { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN },
+    { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN, direct },
     items.map((i) => ({
       organizationId: i.organizationId,
       structureId: i.structureId,
@@ -53,7 +54,7 @@ export async function sendInvoiceItems(
     if ('error' in q) failures.push({ id: item.id, status: 'failed', error: q.error.message, updatedAt: now });
     else toSend.push({ item, sentEmailId: q.sentEmail.id, row: q.sentEmail });
   });
-  await bulkWrite(prisma, [{ update: 'InvoiceBatchItem', key: ['id'], rows: toSend.filter((t) => t.item.sentEmailId !== t.sentEmailId).map((t) => ({ id: t.item.id, sentEmailId: t.sentEmailId, updatedAt: now })) }]);
+  await bulkWrite(direct, [{ update: 'InvoiceBatchItem', key: ['id'], rows: toSend.filter((t) => t.item.sentEmailId !== t.sentEmailId).map((t) => ({ id: t.item.id, sentEmailId: t.sentEmailId, updatedAt: now })) }]);
 
   const deliveries = await deliverMany(toSend.map((t) => t.sentEmailId), toSend.map((t) => t.row));
   const sent: typeof items = [];
@@ -75,7 +76,7 @@ export async function sendInvoiceItems(
   });
   for (const f of failures) outcomes.set(f.id, { status: 'failed', reason: f.error });
 
-  await bulkWrite(prisma, [
+  await bulkWrite(direct, [
     { update: 'InvoiceBatchItem', key: ['id'], rows: sent.map((i) => ({ id: i.id, status: 'sent', error: null, updatedAt: now })) },
     { update: 'Invoice', key: ['id'], rows: [...new Set(sent.map((i) => i.invoiceId))].map((id) => ({ id, lastSentAt: now, updatedAt: now })) },
     { update: 'InvoiceBatchItem', key: ['id'], rows: failures },

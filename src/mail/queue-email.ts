@@ -9,7 +9,7 @@ import { resolveTemplate } from '../templates/resolve';
 import { formatAddress, parseAddress } from './addresses';
 import type { AttachmentRef } from './compose';
 import { resolveSenderAccount, type PlatformTransportConfig } from './transports';
-import { bulkInsert } from '../db/bulk';
+import { bulkInsert, type Runner } from '../db/bulk';
 
 export interface QueueEmailInput {
   organizationId: string;
@@ -50,6 +50,8 @@ export interface QueueDeps {
   secrets: SecretBox;
   platform: PlatformTransportConfig;
   messageIdDomain: string;
+  /** Runs the bulk insert (the driver on hot paths, see src/db/bulk.ts); Prisma when absent. */
+  direct?: Runner;
 }
 
 function checkRecipients(field: string, list: string[] = []): string[] {
@@ -115,7 +117,7 @@ export async function queueEmails(deps: QueueDeps, inputs: QueueEmailInput[]): P
   if (rows.length) {
     // One statement for all; a row that lost a race with an identical request is
     // skipped by the unique key, and the winner's record is read instead.
-    const inserted = new Set((await bulkInsert<{ id: string }>(prisma, 'SentEmail', rows, ['id'])).map((r) => r.id));
+    const inserted = new Set((await bulkInsert<{ id: string }>(deps.direct ?? prisma, 'SentEmail', rows, ['id'])).map((r) => r.id));
     const lost = pending.filter((_, j) => !inserted.has(rows[j]!.id));
     const winners = lost.length ? await findByKeys(prisma, lost.map((k) => [inputs[k]!.organizationId, keys[k]!])) : new Map<string, SentEmail>();
     pending.forEach((k, j) => {

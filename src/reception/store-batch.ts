@@ -25,9 +25,11 @@ export interface StoreBatchDeps {
 /**
  * Stores a batch of UIDs (ascending, above the cursor) from the open folder and
  * moves the cursor past each stored group. Bodies come in windows of at most
- * 16 MB, so memory stays bounded whatever the batch size; while one group is
- * being committed the next one is already parsing. Returns how many of the
- * UIDs were done (all of them unless the time budget ran out first).
+ * 16 MB (two at most in memory: the next one arrives while this one is
+ * parsed), so memory stays bounded whatever the batch size; a group is parsed
+ * as soon as its bodies are in, and while one group is being committed the
+ * next one is already parsing. Returns how many of the UIDs were done (all of
+ * them unless the time budget ran out first).
  */
 export async function storeBatch(
   deps: StoreBatchDeps,
@@ -39,13 +41,16 @@ export async function storeBatch(
 ): Promise<number> {
   const started = Date.now();
   const { prisma } = deps;
-  const known = new Set(
-    (await tagged('database', {}, () => prisma.receivedMail.findMany({ where: { mailboxId: box.id, uidValidity, uid: { in: batch.map(BigInt) } }, select: { uid: true } }))).map((r) => Number(r.uid)),
-  );
+  // The database's two reads run while the server answers the size FETCH.
+  const knownRows = tagged('database', {}, () => prisma.receivedMail.findMany({ where: { mailboxId: box.id, uidValidity, uid: { in: batch.map(BigInt) } }, select: { uid: true } }));
+  const matcher = tagged('database', {}, () => batchMatcher(prisma, box.organizationId));
+  knownRows.catch(() => undefined);
+  matcher.catch(() => undefined);
   const sizes = new Map<number, number>();
   for await (const msg of client.fetch(batch.join(','), { uid: true, size: true }, { uid: true })) sizes.set(msg.uid, msg.size ?? 0);
+  const known = new Set((await knownRows).map((r) => Number(r.uid)));
+  const match = await matcher;
   const inline = (uid: number) => !known.has(uid) && (sizes.get(uid) ?? 0) <= INLINE_MESSAGE_BYTES;
-  const match = await tagged('database', {}, () => batchMatcher(prisma, box.organizationId));
   const leave = box.afterFiling === 'leave';
 
   const commit = async (group: number[], prepared: PreparedMail[]) => {
@@ -63,10 +68,10 @@ export async function storeBatch(
     deps.heartbeat?.({ uid: last });
   };
 
-  let committing: Promise<void> = Promise.resolve();
+  // The next window: consecutive UIDs whose small bodies fit in the byte budget (none once the time budget is spent).
   let i = 0;
-  while (i < batch.length && (i === 0 || Date.now() - started < TIME_BUDGET_MS)) {
-    // The next window: consecutive UIDs whose small bodies fit in the byte budget.
+  const nextWindow = (): Window | undefined => {
+    if (i >= batch.length || (i > 0 && Date.now() - started >= TIME_BUDGET_MS)) return undefined;
     const window: number[] = [];
     let bytes = 0;
     for (; i < batch.length; i++) {
@@ -76,30 +81,89 @@ export async function storeBatch(
       window.push(uid);
       bytes += size;
     }
-    const wanted = window.filter(inline);
-    const bodies = new Map<number, Buffer>();
-    if (wanted.length) for await (const msg of client.fetch(wanted.join(','), { uid: true, source: true }, { uid: true })) if (msg.source) bodies.set(msg.uid, msg.source);
+    return fetchWindow(client, window, inline);
+  };
 
-    for (let g = 0; g < window.length; g += GROUP_SIZE) {
-      const group = window.slice(g, g + GROUP_SIZE);
-      const fresh = group.filter((u) => !known.has(u));
+  let committing: Promise<void> = Promise.resolve();
+  for (let current = nextWindow(); current; ) {
+    // The next window is fetched while this one is parsed, once this one's bodies are all in:
+    // one IMAP command at a time, at most two windows in memory.
+    const following = current.done.then(nextWindow, () => undefined);
+    for (const group of current.groups) {
+      await group.ready;
+      if (current.failed) throw current.failed;
+      const fresh = group.uids.filter((u) => !known.has(u));
       const prepare = (uid: number) =>
-        prepareMessage({ ...deps, match }, { mailbox: box, uidValidity, uid, body: bodies.get(uid), open: () => download(client, uid) });
-      const prepared = await Promise.all(fresh.filter((u) => bodies.has(u)).map(prepare));
+        prepareMessage({ ...deps, match }, { mailbox: box, uidValidity, uid, body: current!.bodies.get(uid), open: () => download(client, uid) });
+      const prepared = await Promise.all(fresh.filter((u) => current!.bodies.has(u)).map(prepare));
       // Large messages share the one IMAP connection: one download at a time.
-      for (const u of fresh.filter((u) => !bodies.has(u))) prepared.push(await prepare(u));
-      for (const u of group) bodies.delete(u);
+      for (const u of fresh.filter((u) => !current!.bodies.has(u))) prepared.push(await prepare(u));
+      for (const u of group.uids) current.bodies.delete(u);
       await committing;
-      committing = commit(group, prepared);
+      committing = commit(group.uids, prepared);
       // Leave mode commits to the database only, so the next group's fetch and parsing overlap it;
       // marking or moving uses the IMAP connection, so it finishes first.
       if (!leave) await committing;
       // Awaited before the next commit or at the end; marked handled so a failure is not reported twice.
       committing.catch(() => undefined);
     }
+    await current.done;
+    current = await following;
   }
   await committing;
   return i;
+}
+
+interface Window {
+  /** Groups of GROUP_SIZE consecutive UIDs; `ready` once the group's small bodies have arrived (or the fetch ended). */
+  groups: { uids: number[]; ready: Promise<void> }[];
+  bodies: Map<number, Buffer>;
+  /** Settles when the FETCH command has ended. */
+  done: Promise<void>;
+  failed?: unknown;
+}
+
+/**
+ * Fetches a window's small bodies in one FETCH, in the background: each group
+ * is ready as soon as its own bodies are in, so parsing starts while the rest
+ * of the window is still arriving (as the plain fetch-and-parse loop does).
+ */
+function fetchWindow(client: ImapFlow, window: number[], inline: (uid: number) => boolean): Window {
+  const bodies = new Map<number, Buffer>();
+  const waiting = new Map<number, { left: number; resolve: () => void }>();
+  const resolvers: (() => void)[] = [];
+  const groups = [];
+  for (let g = 0; g < window.length; g += GROUP_SIZE) {
+    const uids = window.slice(g, g + GROUP_SIZE);
+    let resolve!: () => void;
+    const ready = new Promise<void>((r) => (resolve = r));
+    const wanted = uids.filter(inline);
+    const state = { left: wanted.length, resolve };
+    for (const u of wanted) waiting.set(u, state);
+    if (!wanted.length) resolve();
+    resolvers.push(resolve);
+    groups.push({ uids, ready });
+  }
+  const result: Window = { groups, bodies, done: Promise.resolve() };
+  const wanted = window.filter(inline);
+  result.done = (async () => {
+    try {
+      if (!wanted.length) return;
+      for await (const msg of client.fetch(wanted.join(','), { uid: true, source: true }, { uid: true })) {
+        if (msg.source) bodies.set(msg.uid, msg.source);
+        const state = waiting.get(msg.uid);
+        if (state && --state.left === 0) state.resolve();
+      }
+    } catch (err) {
+      result.failed = err;
+      throw err;
+    } finally {
+      // A body the server did not send is downloaded on its own, as a large one is.
+      for (const resolve of resolvers) resolve();
+    }
+  })();
+  result.done.catch(() => undefined);
+  return result;
 }
 
 async function download(client: ImapFlow, uid: number): Promise<Readable> {

@@ -49,4 +49,16 @@ describe.each([
     expect(rows.map((r) => [r.category, r.memberId])).toEqual([['filed', member.id], ['report', null]]);
     expect(await db.prisma.document.count({ where: { id: 'doc-1' } })).toBe(1);
   });
+
+  it('runs the same statements through the driver (db.sql), as the sending path does', async () => {
+    const inserted = await bulkInsert<{ id: string }>(db.sql, 'ReceivedMail', [mail(5, '<e@x>'), mail(1, '<f@x>')], ['id']);
+    expect(inserted.map((r) => r.id)).toEqual(['mail-5-<e@x>']);
+    await bulkWrite(db.sql, [
+      { update: 'ReceivedMail', key: ['id'], rows: [{ id: 'mail-5-<e@x>', category: 'report', subject: 'Réponse', receivedAt: new Date('2026-12-01T08:30:00.000Z') }] },
+      { insert: 'Document', rows: [{ id: 'doc-2', organizationId, memberId: null, kind: 'other', filename: 'b.pdf', contentType: 'application/pdf', size: 2, sha256: 't', storageKey: 'k2', source: 'received', createdAt: new Date() }] },
+    ]);
+    const row = await db.prisma.receivedMail.findUniqueOrThrow({ where: { id: 'mail-5-<e@x>' } });
+    expect(row).toMatchObject({ category: 'report', subject: 'Réponse', receivedAt: new Date('2026-12-01T08:30:00.000Z'), to: ['a@example.org', 'b@example.org'] });
+    expect(await db.prisma.document.count({ where: { id: 'doc-2' } })).toBe(1);
+  });
 });

@@ -72,7 +72,7 @@ export async function startFirstNotices(deps: Deps, organizationId: string, book
     await deps.temporal.workflow.start('bookingNoticesWorkflow', {
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
       workflowId: workflowIds.bookingNotices(uuidv7()),
-      args: [{ organizationId, bookingIds } satisfies BookingNoticesInput],
+      args: [{ organizationId, bookingIds, heartbeatSeconds: deps.config.SEND_HEARTBEAT_SECONDS } satisfies BookingNoticesInput],
       typedSearchAttributes: startAttributes(deps.config, organizationId),
       staticSummary: `First notices of ${bookingIds.length} booking(s)`,
     });

@@ -27,6 +27,8 @@ export interface BookingWorkflowInput {
 export interface BookingNoticesInput {
   organizationId: string;
   bookingIds: string[];
+  /** A worker that dies mid-group is noticed after this long (SEND_HEARTBEAT_SECONDS). */
+  heartbeatSeconds?: number;
 }
 
 export interface BookingNoticesResult {

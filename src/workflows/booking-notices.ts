@@ -2,13 +2,6 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BookingNoticesInput, BookingNoticesResult } from '../shared/booking';
 
-const { sendFirstBookingNotices } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  // A worker that dies mid-group is noticed in seconds; the retry skips what was sent.
-  heartbeatTimeout: '30 seconds',
-  retry: { maximumAttempts: 20, initialInterval: '2 seconds', maximumInterval: '1 minute' },
-});
-
 // Bookings per activity: the bookkeeping (reads, one insert, one update) is shared by all of them.
 const GROUP = 100;
 const PARALLEL = 2;
@@ -21,6 +14,12 @@ const PARALLEL = 2;
  * started, for its reminder.
  */
 export async function bookingNoticesWorkflow(input: BookingNoticesInput): Promise<BookingNoticesResult> {
+  const { sendFirstBookingNotices } = proxyActivities<Activities>({
+    startToCloseTimeout: '5 minutes',
+    // A worker that dies mid-group is noticed after one missed heartbeat; the retry skips what was sent.
+    heartbeatTimeout: `${input.heartbeatSeconds ?? 30} seconds`,
+    retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '1 minute' },
+  });
   const groups: string[][] = [];
   for (let i = 0; i < input.bookingIds.length; i += GROUP) groups.push(input.bookingIds.slice(i, i + GROUP));
   const total: BookingNoticesResult = { sent: 0, deferred: 0, failed: 0 };

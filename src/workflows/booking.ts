@@ -39,17 +39,20 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<stri
   let decidedAt: number | null = delayedStart && input.madeAt ? Date.parse(input.madeAt) : null;
 
   for (;;) {
-    if (state.status === 'cancelled') return 'cancelled';
     const now = Date.now();
     const start = Date.parse(state.startAt);
-    if (start <= now) return 'started';
+    // Woken early by a change (delayed start): the member is told of it first, even when the
+    // state it loaded says cancelled or past — the old shape had loaded before the change.
+    const woken = delayedStart && changes.length > 0;
+    if (!woken && state.status === 'cancelled') return 'cancelled';
+    if (!woken && start <= now) return 'started';
     const reminderAt = state.reminderAt ? Date.parse(state.reminderAt) : null;
     // A booking made (or moved) inside the reminder lead gets no separate reminder.
     if (reminderAt !== null && reminderAt <= (decidedAt ?? now) && remindedFor !== state.startAt && state.status === 'confirmed') remindedFor = state.startAt;
     decidedAt = null;
     const needReminder = state.status === 'confirmed' && reminderAt !== null && remindedFor !== state.startAt;
     const wakeAt = needReminder ? reminderAt! : start;
-    const changed = await condition(() => changes.length > 0, Math.max(1, wakeAt - now));
+    const changed = woken || (await condition(() => changes.length > 0, Math.max(1, wakeAt - now)));
     if (changed) {
       const change = changes.shift()!;
       state = await loadBookingForWorkflow(input.bookingId);

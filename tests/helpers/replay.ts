@@ -20,11 +20,9 @@ export async function replayWorkflow(client: Client, workflowId: string): Promis
  * `historyFromJSON` fails when npm installs a second copy for @temporalio/common.
  */
 export function loadHistoryJson(file: string): unknown {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const proto = require('@temporalio/proto');
   const { patchProtobufRoot } = require('@temporalio/proto/lib/patch-protobuf-root');
   const protojson = require(require.resolve('protobufjs/ext/protojson', { paths: [path.dirname(require.resolve('@temporalio/proto'))] }));
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const type = patchProtobufRoot(proto).lookupType('temporal.api.history.v1.History');
   return protojson.fromJson(type, JSON.parse(fs.readFileSync(file, 'utf8')), { ignoreUnknownFields: true });
 }

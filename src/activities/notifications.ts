@@ -1,10 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { startSendWorkflow } from '../mail/start-send';
 import { bookingNoticeMails, managersOnce, noticeBookingInclude, type BookingNoticeKind, type PreviousSlot } from '../notifications/booking-notices';
-import { reminderTimes } from '../notifications/booking-start';
+import { reminderTimes, startBookingWorkflows } from '../notifications/booking-start';
 import { notifyMember, queueNotices } from '../notifications/notify';
 import { sendBookingDigests } from '../notifications/booking-digest';
 import { scanValidities } from '../notifications/validities';
+import type { SentEmail } from '../generated/prisma/client';
 import type { BookingNoticesResult } from '../shared/booking';
 import type { ActivityDeps } from './deps';
 import { createDelivery } from './mail';
@@ -42,14 +43,26 @@ export function createNotificationActivities(deps: ActivityDeps) {
    * and sends only those not yet sent.
    */
   async function sendFirstBookingNotices(bookingIds: string[]): Promise<BookingNoticesResult> {
-    const bookings = await deps.prisma.booking.findMany({ where: { id: { in: bookingIds }, sequence: 0, status: { in: ['confirmed', 'waitlisted'] } }, include: noticeBookingInclude });
-    const managers = managersOnce(deps.prisma);
-    const mails = (await Promise.all(bookings.map((b) => bookingNoticeMails(deps, b, b.status === 'confirmed' ? 'confirmation' : 'waitlisted', undefined, managers)))).flat();
-    const { queued, errors } = await queueNotices(notifyDeps, mails);
+    const ctx = Context.current();
+    // Beat while preparing too: an attempt taken for dead while it still runs would be retried
+    // beside it, and both would send the same messages.
+    const beat = setInterval(() => ctx.heartbeat(), Math.max(200, (ctx.info.heartbeatTimeoutMs ?? 30_000) / 4));
+    let mine: SentEmail[];
+    let errors: Awaited<ReturnType<typeof queueNotices>>['errors'];
+    try {
+      const bookings = await deps.prisma.booking.findMany({ where: { id: { in: bookingIds }, sequence: 0, status: { in: ['confirmed', 'waitlisted'] } }, include: noticeBookingInclude });
+      const managers = managersOnce(deps.prisma);
+      const mails = (await Promise.all(bookings.map((b) => bookingNoticeMails(deps, b, b.status === 'confirmed' ? 'confirmation' : 'waitlisted', undefined, managers)))).flat();
+      const recorded = await queueNotices(notifyDeps, mails);
+      errors = recorded.errors;
+      // A message already handed to its own send workflow (an earlier try's refusal) is that workflow's.
+      mine = recorded.queued.filter((r) => !r.workflowId);
+    } finally {
+      clearInterval(beat);
+    }
     for (const e of errors) deps.logger.error({ err: e.error, idempotencyKey: e.idempotencyKey }, 'booking notice could not be recorded');
-    // A message already handed to its own send workflow (an earlier try's refusal) is that workflow's.
-    const mine = queued.filter((r) => !r.workflowId);
-    Context.current().heartbeat();
+    // This attempt was given up (it missed its heartbeats): another one sends these.
+    if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
     const results = await deliverMany(mine.map((r) => r.id), FIRST_NOTICE_CONCURRENCY, mine);
     const outcome: BookingNoticesResult = { sent: 0, deferred: 0, failed: errors.length };
     for (const r of results) {
@@ -66,6 +79,14 @@ export function createNotificationActivities(deps: ActivityDeps) {
     return outcome;
   }
 
+  /** Each booking's own workflow, delayed to its reminder (cancelled ones need none; one already started is left). */
+  async function startBookingWorkflowsFor(bookingIds: string[]): Promise<{ started: number }> {
+    if (!deps.temporal) throw new Error('startBookingWorkflowsFor needs a Temporal client');
+    const bookings = await deps.prisma.booking.findMany({ where: { id: { in: bookingIds }, status: { not: 'cancelled' } } });
+    await startBookingWorkflows({ prisma: deps.prisma, temporal: deps.temporal, config: deps.config }, bookings, undefined, () => Context.current().heartbeat());
+    return { started: bookings.length };
+  }
+
   async function scanValidityAlerts(): Promise<{ alerts: number; digests: number }> {
     return scanValidities(notifyDeps, new Date());
   }
@@ -74,5 +95,5 @@ export function createNotificationActivities(deps: ActivityDeps) {
     return sendBookingDigests(notifyDeps, new Date());
   }
 
-  return { loadBookingForWorkflow, sendBookingNotice, sendFirstBookingNotices, scanValidityAlerts, sendDailyBookingDigests };
+  return { loadBookingForWorkflow, sendBookingNotice, sendFirstBookingNotices, startBookingWorkflowsFor, scanValidityAlerts, sendDailyBookingDigests };
 }

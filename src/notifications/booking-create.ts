@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Booking, PrismaClient } from '../generated/prisma/client';
 import { AppError, type FieldError } from '../shared/errors';
-import { noticeWithOthers, startBookingWorkflows, startFirstNotices } from './booking-start';
+import { noticeWithOthers, startFirstNotices } from './booking-start';
 
 interface Deps {
   prisma: PrismaClient;
@@ -34,9 +34,9 @@ export const MAX_BULK_BOOKINGS = 1000;
  * item whose `externalId` exists already creates nothing and returns the
  * recorded booking (`created: false`), as a repeated single call does.
  *
- * Then, before answering: each booking's workflow is started, delayed to its
- * reminder, and the first notices of the new ones go out together
- * (`booking-notices`), or with other single creations of the moment.
+ * Then, before answering, one `booking-notices` workflow is started for the new
+ * ones (shared with other single creations of the moment): it sends their first
+ * notices together, then starts each booking's workflow delayed to its reminder.
  */
 export async function createBookings(deps: Deps, organizationId: string, items: NewBooking[], at: (i: number) => string = (i) => `body.bookings.${i}`): Promise<{ booking: Booking; created: boolean }[]> {
   const { prisma } = deps;
@@ -76,14 +76,11 @@ export async function createBookings(deps: Deps, organizationId: string, items: 
     return booking ? { booking, created: true } : { booking: known.get(it.externalId!)!, created: false };
   });
 
-  // A repeated call (after a crash between recording and starting) starts the workflows it
-  // finds missing; the first notices stay with the creation that recorded the booking.
-  const live = results.map((r) => r.booking).filter((b) => b.status !== 'cancelled');
-  const toNotice = results.filter((r) => r.created).map((r) => r.booking.id);
-  await Promise.all([
-    startBookingWorkflows(deps, live),
-    items.length === 1 && toNotice.length === 1 ? noticeWithOthers(deps, organizationId, toNotice[0]!) : startFirstNotices(deps, organizationId, toNotice),
-  ]);
+  // The new ones' notices and workflows go to one `booking-notices` workflow; the creation
+  // answers once it is started. A repeated call's bookings stay with the creation that made them.
+  const made = results.filter((r) => r.created).map((r) => r.booking.id);
+  if (items.length === 1 && made.length === 1) await noticeWithOthers(deps, organizationId, made[0]!);
+  else await startFirstNotices(deps, organizationId, made);
   return results;
 }
 

@@ -14,24 +14,27 @@ const PARALLEL = 2;
  * started, for its reminder.
  */
 export async function bookingNoticesWorkflow(input: BookingNoticesInput): Promise<BookingNoticesResult> {
-  const { sendFirstBookingNotices } = proxyActivities<Activities>({
+  const { sendFirstBookingNotices, startBookingWorkflowsFor } = proxyActivities<Activities>({
     startToCloseTimeout: '5 minutes',
     // A worker that dies mid-group is noticed after one missed heartbeat; the retry skips what was sent.
     heartbeatTimeout: `${input.heartbeatSeconds ?? 30} seconds`,
     retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '1 minute' },
   });
-  const groups: string[][] = [];
-  for (let i = 0; i < input.bookingIds.length; i += GROUP) groups.push(input.bookingIds.slice(i, i + GROUP));
+  const groupsOf = () => Array.from({ length: Math.ceil(input.bookingIds.length / GROUP) }, (_, i) => input.bookingIds.slice(i * GROUP, (i + 1) * GROUP));
+  const inParallel = async (run: (ids: string[]) => Promise<void>) => {
+    const groups = groupsOf();
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, groups.length) }, async () => {
+      for (let g = groups.shift(); g; g = groups.shift()) await run(g);
+    }));
+  };
   const total: BookingNoticesResult = { sent: 0, deferred: 0, failed: 0 };
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL, groups.length) }, async () => {
-      for (let g = groups.shift(); g; g = groups.shift()) {
-        const r = await sendFirstBookingNotices(g);
-        total.sent += r.sent;
-        total.deferred += r.deferred;
-        total.failed += r.failed;
-      }
-    }),
-  );
+  // What members wait for first; then each booking's own workflow, delayed to its reminder.
+  await inParallel(async (ids) => {
+    const r = await sendFirstBookingNotices(ids);
+    total.sent += r.sent;
+    total.deferred += r.deferred;
+    total.failed += r.failed;
+  });
+  await inParallel(async (ids) => void (await startBookingWorkflowsFor(ids)));
   return total;
 }

@@ -78,8 +78,8 @@ describeIfServer('Temporal dev server', temporalAvailable())('bookings in bulk (
     expect(subjects.filter((s) => s?.startsWith('Liste d’attente'))).toHaveLength(1);
     expect(new Set(smtp.messages.map((m) => uidOf(m)).filter(Boolean))).toEqual(new Set([res.body.bookings[0].id, res.body.bookings[2].id]));
 
-    // Each booking's workflow exists and waits, not yet started, for its reminder.
-    const described = await mr.app.temporal.workflow.getHandle(res.body.bookings[0].workflowId).describe();
+    // Each booking's workflow is started after the confirmations, and waits, delayed, for its reminder.
+    const described = await eventually(() => mr.app.temporal.workflow.getHandle(res.body.bookings[0].workflowId).describe().catch(() => undefined));
     expect(described.status.name).toBe('RUNNING');
     expect(described.raw.workflowExecutionInfo?.historyLength?.toString()).toBe('1');
 

@@ -14,10 +14,35 @@ export type { BookingNoticeKind };
 
 // Messages of one group sent at the same time (connections of the transport's pool).
 const FIRST_NOTICE_CONCURRENCY = 5;
+// Groups a worker works on at once, whatever the number of imports under way: each holds its
+// hundred messages in memory, and PGlite answers one query at a time anyway.
+const GROUPS_AT_ONCE = 2;
+
+/** At most `n` at a time; those waiting keep heartbeating so they are not taken for dead. */
+function limiter(n: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(run: () => Promise<T>): Promise<T> => {
+    if (running >= n) {
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat(), Math.max(200, (ctx.info.heartbeatTimeoutMs ?? 30_000) / 4));
+      await new Promise<void>((resolve) => waiting.push(resolve)).finally(() => clearInterval(beat));
+    } else running += 1;
+    try {
+      return await run();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
 
 export function createNotificationActivities(deps: ActivityDeps) {
   const notifyDeps = { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN };
   const { deliverMany, markEmailFailed } = createDelivery(deps);
+  const noticeSlots = limiter(GROUPS_AT_ONCE);
+  const startSlots = limiter(GROUPS_AT_ONCE);
 
   /** What the booking workflow needs to decide (ids and instants only). */
   async function loadBookingForWorkflow(bookingId: string): Promise<{ status: string; startAt: string; endAt: string; sequence: number; reminderAt: string | null }> {
@@ -43,6 +68,10 @@ export function createNotificationActivities(deps: ActivityDeps) {
    * and sends only those not yet sent.
    */
   async function sendFirstBookingNotices(bookingIds: string[]): Promise<BookingNoticesResult> {
+    return noticeSlots(() => sendFirstNoticesNow(bookingIds));
+  }
+
+  async function sendFirstNoticesNow(bookingIds: string[]): Promise<BookingNoticesResult> {
     const ctx = Context.current();
     // Beat while preparing too: an attempt taken for dead while it still runs would be retried
     // beside it, and both would send the same messages.
@@ -81,10 +110,13 @@ export function createNotificationActivities(deps: ActivityDeps) {
 
   /** Each booking's own workflow, delayed to its reminder (cancelled ones need none; one already started is left). */
   async function startBookingWorkflowsFor(bookingIds: string[]): Promise<{ started: number }> {
-    if (!deps.temporal) throw new Error('startBookingWorkflowsFor needs a Temporal client');
-    const bookings = await deps.prisma.booking.findMany({ where: { id: { in: bookingIds }, status: { not: 'cancelled' } } });
-    await startBookingWorkflows({ prisma: deps.prisma, temporal: deps.temporal, config: deps.config }, bookings, undefined, () => Context.current().heartbeat());
-    return { started: bookings.length };
+    const temporal = deps.temporal;
+    if (!temporal) throw new Error('startBookingWorkflowsFor needs a Temporal client');
+    return startSlots(async () => {
+      const bookings = await deps.prisma.booking.findMany({ where: { id: { in: bookingIds }, status: { not: 'cancelled' } } });
+      await startBookingWorkflows({ prisma: deps.prisma, temporal, config: deps.config }, bookings, undefined, () => Context.current().heartbeat());
+      return { started: bookings.length };
+    });
   }
 
   async function scanValidityAlerts(): Promise<{ alerts: number; digests: number }> {

@@ -22,7 +22,7 @@ const GROUPS_AT_ONCE = 2;
 function limiter(n: number) {
   let running = 0;
   const waiting: (() => void)[] = [];
-  return async <T>(run: () => Promise<T>): Promise<T> => {
+  const run = async <T>(run: () => Promise<T>): Promise<T> => {
     if (running >= n) {
       const ctx = Context.current();
       const beat = setInterval(() => ctx.heartbeat(), Math.max(200, (ctx.info.heartbeatTimeoutMs ?? 30_000) / 4));
@@ -36,6 +36,17 @@ function limiter(n: number) {
       else running -= 1;
     }
   };
+  return Object.assign(run, { busy: () => running > 0 || waiting.length > 0 });
+}
+
+/** Waits (heartbeating) while `busy()`: workflow starts give way to confirmations, which members wait for. */
+async function giveWay(busy: () => boolean): Promise<void> {
+  if (!busy()) return;
+  const ctx = Context.current();
+  while (busy()) {
+    ctx.heartbeat();
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export function createNotificationActivities(deps: ActivityDeps) {
@@ -113,6 +124,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
     const temporal = deps.temporal;
     if (!temporal) throw new Error('startBookingWorkflowsFor needs a Temporal client');
     return startSlots(async () => {
+      await giveWay(noticeSlots.busy);
       const bookings = await deps.prisma.booking.findMany({ where: { id: { in: bookingIds }, status: { not: 'cancelled' } } });
       await startBookingWorkflows({ prisma: deps.prisma, temporal, config: deps.config }, bookings, undefined, () => Context.current().heartbeat());
       return { started: bookings.length };

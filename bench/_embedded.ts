@@ -1,5 +1,5 @@
 /**
- * The embedded default as a user runs it (`node scripts/start.js`: compiled
+ * The embedded default as a user runs it (`npm start`: compiled
  * JavaScript, PGlite and the Temporal dev server in a fresh data folder), in a
  * child process the benchmark talks to over HTTP, so what is measured is that
  * process alone — not the benchmark's own code, TypeScript loader or bundler.
@@ -62,11 +62,17 @@ export async function embeddedSetup(dataDir: string, env: Record<string, string>
   return { dataDir, env: { MAILROOM_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort), LOG_LEVEL: 'warn', ...env } };
 }
 
+/** The Node flags `npm start` gives the process (package.json), so the benchmark runs the same thing. */
+function startFlags(): string[] {
+  const script = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
+  return script.split(/\s+/).filter((w) => w.startsWith('--'));
+}
+
 /** Starts the embedded default; the admin key is read from its first start's output (or given). */
 export async function startEmbedded(setup: EmbeddedSetup, knownKey?: string): Promise<Embedded> {
   const env = { ...process.env, ...setup.env };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['scripts/start.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...startFlags(), 'scripts/start.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

@@ -1,13 +1,11 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Booking, PrismaClient } from '../generated/prisma/client';
 import { Prisma } from '../generated/prisma/client';
 import { AppError, notFound } from '../shared/errors';
-import { bookingChangedSignal } from '../shared/booking';
-import { workflowIds } from '../shared/names';
-import { startAttributes } from '../temporal/search-attributes';
-import type { BookingWorkflowInput } from '../workflows/booking';
+import type { BookingChange } from '../shared/booking';
+import { createBookings, type NewBooking } from './booking-create';
+import { signalBooking } from './booking-start';
 
 interface Deps {
   prisma: PrismaClient;
@@ -21,45 +19,14 @@ async function slotTaken(prisma: PrismaClient | Prisma.TransactionClient, b: { i
   return Boolean(clash);
 }
 
-async function startBookingWorkflow(deps: Deps, b: Booking): Promise<void> {
-  try {
-    await deps.temporal.workflow.start('bookingWorkflow', {
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      workflowId: workflowIds.booking(b.id),
-      args: [{ bookingId: b.id, organizationId: b.organizationId } satisfies BookingWorkflowInput],
-      typedSearchAttributes: startAttributes(deps.config, b.organizationId),
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
-}
-
-async function signal(deps: Deps, bookingId: string, change: { kind: 'modified' | 'promoted' | 'cancelled'; previous?: { startAt: string; endAt: string; resourceName: string } }) {
-  await deps.temporal.workflow.getHandle(workflowIds.booking(bookingId)).signal(bookingChangedSignal, change).catch(() => undefined);
+async function signal(deps: Deps, b: Pick<Booking, 'id' | 'organizationId'>, change: BookingChange) {
+  await signalBooking(deps, b, change);
 }
 
 /** A new booking: confirmed if the slot is free, waitlisted if not. Repeating the host's call (same externalId) creates nothing. */
-export async function createBooking(deps: Deps, organizationId: string, input: { memberId: string; resourceId: string; startAt: Date; endAt: Date; externalId?: string }): Promise<{ booking: Booking; created: boolean }> {
-  if (input.endAt <= input.startAt) throw new AppError('VALIDATION_FAILED', 'end must be after start', { errors: [{ field: 'body.end', reason: 'must be after start' }] });
-  const [member, resource] = await Promise.all([
-    deps.prisma.member.findFirst({ where: { id: input.memberId, organizationId } }),
-    deps.prisma.resource.findFirst({ where: { id: input.resourceId, organizationId } }),
-  ]);
-  if (!member) throw new AppError('VALIDATION_FAILED', 'memberId: no such member', { errors: [{ field: 'body.memberId', reason: 'no such member in this organisation' }] });
-  if (!resource) throw new AppError('VALIDATION_FAILED', 'resourceId: no such resource', { errors: [{ field: 'body.resourceId', reason: 'no such resource in this organisation' }] });
-  if (input.externalId) {
-    const existing = await deps.prisma.booking.findUnique({ where: { organizationId_externalId: { organizationId, externalId: input.externalId } } });
-    if (existing) {
-      await startBookingWorkflow(deps, existing);
-      return { booking: existing, created: false };
-    }
-  }
-  const booking = await deps.prisma.$transaction(async (tx) => {
-    const taken = await slotTaken(tx, input);
-    return tx.booking.create({ data: { organizationId, structureId: member.structureId, memberId: member.id, resourceId: resource.id, startAt: input.startAt, endAt: input.endAt, status: taken ? 'waitlisted' : 'confirmed', externalId: input.externalId ?? null } });
-  });
-  await startBookingWorkflow(deps, booking);
-  return { booking, created: true };
+export async function createBooking(deps: Deps, organizationId: string, input: NewBooking): Promise<{ booking: Booking; created: boolean }> {
+  const [result] = await createBookings(deps, organizationId, [input], () => 'body');
+  return result!;
 }
 
 export async function getBooking(prisma: PrismaClient, organizationId: string, id: string) {
@@ -78,7 +45,7 @@ export async function updateBooking(deps: Deps, organizationId: string, id: stri
   if (next.resourceId === before.resourceId && +next.startAt === +before.startAt && +next.endAt === +before.endAt) return before;
   const status = before.status === 'confirmed' && (await slotTaken(deps.prisma, { id, ...next })) ? 'waitlisted' : before.status;
   const updated = await deps.prisma.booking.update({ where: { id }, data: { ...next, status, sequence: { increment: 1 } } });
-  await signal(deps, id, { kind: 'modified', previous: { startAt: before.startAt.toISOString(), endAt: before.endAt.toISOString(), resourceName: before.resource.name } });
+  await signal(deps, updated, { kind: 'modified', previous: { startAt: before.startAt.toISOString(), endAt: before.endAt.toISOString(), resourceName: before.resource.name } });
   if (before.status === 'confirmed') await promoteWaitlist(deps, before.resourceId);
   if (updated.status === 'waitlisted') await promoteWaitlist(deps, updated.resourceId);
   return updated;
@@ -88,7 +55,7 @@ export async function cancelBooking(deps: Deps, organizationId: string, id: stri
   const before = await getBooking(deps.prisma, organizationId, id);
   if (before.status === 'cancelled') return before; // a repeated call changes nothing
   const updated = await deps.prisma.booking.update({ where: { id }, data: { status: 'cancelled', sequence: { increment: 1 } } });
-  await signal(deps, id, { kind: 'cancelled' });
+  await signal(deps, updated, { kind: 'cancelled' });
   if (before.status === 'confirmed') await promoteWaitlist(deps, before.resourceId);
   return updated;
 }
@@ -99,6 +66,6 @@ export async function promoteWaitlist(deps: Deps, resourceId: string): Promise<v
   for (const w of waiting) {
     if (await slotTaken(deps.prisma, w)) continue;
     const { count } = await deps.prisma.booking.updateMany({ where: { id: w.id, status: 'waitlisted' }, data: { status: 'confirmed', sequence: { increment: 1 } } });
-    if (count) await signal(deps, w.id, { kind: 'promoted' });
+    if (count) await signal(deps, w, { kind: 'promoted' });
   }
 }

@@ -9,6 +9,7 @@ export const workflowIds = {
   mailboxPoll: (mailboxId: string) => `mailbox-poll:${mailboxId}`,
   invoiceBatch: (batchId: string) => `invoice-batch:${batchId}`,
   booking: (bookingId: string) => `booking:${bookingId}`,
+  bookingNotices: (groupId: string) => `booking-notices:${groupId}`,
   deliverySync: (organizationId: string) => `delivery-sync:${organizationId}`,
   alertWebhook: (alertEventId: string) => `alert-webhook:${alertEventId}`,
   alertDigest: (hour: string) => `alert-digest:${hour}`,

@@ -96,6 +96,10 @@ async function launch(executable: TemporalExecutable, opts: DevServerOptions): P
       namespace: opts.namespace ?? 'default',
       searchAttributes: [ORGANIZATION_ID],
       log: { format: 'json', level: 'error' },
+      // SQLite's defaults (rollback journal, a full sync per commit) make every workflow start,
+      // timer and activity wait for the disk. A write-ahead log synced at checkpoints survives
+      // a crash of Mailroom or of the server; only a power cut may lose the last transactions.
+      extraArgs: opts.dbFile ? ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'] : [],
     },
   });
   return {

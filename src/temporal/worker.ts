@@ -21,7 +21,9 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     activities: opts.activities,
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 50,
-    // Workflows are cheap to keep in memory; many waiting bookings should not be evicted and replayed constantly.
-    maxCachedWorkflows: 2000,
+    // Waiting bookings are no longer in the cache (their start is delayed to the reminder), so it
+    // holds only what runs: 500 bounds its memory; an evicted workflow is replayed from its
+    // (short) history when its next task comes. Sticky queues stay on (the SDK's default).
+    maxCachedWorkflows: 500,
   });
 }

@@ -7,3 +7,4 @@ export { mailboxPollWorkflow } from './mailbox-poll';
 export { invoiceBatchWorkflow } from './invoice-batch';
 export { invoiceBatchChunkWorkflow } from './invoice-batch-chunk';
 export { bookingWorkflow } from './booking';
+export { bookingNoticesWorkflow } from './booking-notices';

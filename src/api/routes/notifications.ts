@@ -1,5 +1,6 @@
 import type { Booking } from '../../generated/prisma/client';
 import { setBalance } from '../../notifications/balance';
+import { createBookings, MAX_BULK_BOOKINGS } from '../../notifications/booking-create';
 import { cancelBooking, createBooking, getBooking, updateBooking } from '../../notifications/bookings';
 import { declareMaintenance } from '../../notifications/maintenance';
 import { DEFAULT_PREFERENCES } from '../../notifications/notify';
@@ -12,6 +13,7 @@ import { currency, idParam, isoDateTime, money, z, uuid } from '../zod';
 
 const when = isoDateTime();
 const bookingSchema = z.object({ id: z.string(), memberId: z.string(), resourceId: z.string(), start: z.string(), end: z.string(), status: z.string(), sequence: z.number(), workflowId: z.string() }).openapi('Booking');
+const newBooking = z.object({ memberId: uuid(), resourceId: uuid(), start: when, end: when, externalId: z.string().max(200).optional().openapi({ description: "the host application's id: repeating the call creates nothing" }) }).openapi('NewBooking');
 const presentBooking = (b: Booking) => ({ id: b.id, memberId: b.memberId, resourceId: b.resourceId, start: b.startAt.toISOString(), end: b.endAt.toISOString(), status: b.status, sequence: b.sequence, workflowId: workflowIds.booking(b.id) });
 
 const prefsBody = z.object({
@@ -39,11 +41,22 @@ export function registerNotificationRoutes(r: ApiRouter, ctx: AppContext): void 
 
   r.add({
     method: 'post', path: '/bookings', summary: 'A booking: confirmation (or waiting list) now, reminder before it, calendar invitation attached', tags, status: 201,
-    body: z.object({ memberId: uuid(), resourceId: uuid(), start: when, end: when, externalId: z.string().max(200).optional().openapi({ description: "the host application's id: repeating the call creates nothing" }) }),
-    response: bookingSchema.extend({ created: z.boolean() }),
+    body: newBooking, response: bookingSchema.extend({ created: z.boolean() }),
     handler: async ({ auth, body }) => {
       const { booking, created } = await createBooking(deps, auth.organizationId, { memberId: body.memberId, resourceId: body.resourceId, startAt: body.start, endAt: body.end, externalId: body.externalId });
       return { ...presentBooking(booking), created };
+    },
+  });
+  r.add({
+    method: 'post', path: '/bookings/bulk', summary: `Up to ${MAX_BULK_BOOKINGS} bookings at once (imports): all or none`, tags, status: 201,
+    description: 'Every item is checked before any is recorded: one fault refuses the whole request (422) and `errors` names each, e.g. `body.bookings.3.memberId`. '
+      + 'Items are confirmed or waitlisted in order (an item may take the slot of an earlier one). An item whose `externalId` is already recorded creates nothing and comes back with `created: false`. '
+      + 'The confirmations go out together in the following seconds; each booking\'s workflow waits, not yet started, for its reminder.',
+    body: z.object({ bookings: z.array(newBooking).min(1).max(MAX_BULK_BOOKINGS) }),
+    response: z.object({ created: z.number().int().openapi({ description: 'how many of the items were new' }), bookings: z.array(bookingSchema.extend({ created: z.boolean() })) }).openapi('BookingBulkResult'),
+    handler: async ({ auth, body }) => {
+      const results = await createBookings(deps, auth.organizationId, body.bookings.map((b) => ({ memberId: b.memberId, resourceId: b.resourceId, startAt: b.start, endAt: b.end, externalId: b.externalId })));
+      return { created: results.filter((r) => r.created).length, bookings: results.map(({ booking, created }) => ({ ...presentBooking(booking), created })) };
     },
   });
   r.add({ method: 'get', path: '/bookings/:id', summary: 'A booking', tags, params: idParam, response: bookingSchema, handler: async ({ auth, params }) => presentBooking(await getBooking(ctx.prisma, auth.organizationId, params.id)) });

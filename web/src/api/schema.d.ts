@@ -785,24 +785,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** Format: date-time */
-                        end: string;
-                        /** @description the host application's id: repeating the call creates nothing */
-                        externalId?: string;
-                        /**
-                         * Format: uuid
-                         * @description a UUID
-                         */
-                        memberId: string;
-                        /**
-                         * Format: uuid
-                         * @description a UUID
-                         */
-                        resourceId: string;
-                        /** Format: date-time */
-                        start: string;
-                    };
+                    "application/json": components["schemas"]["NewBooking"];
                 };
             };
             responses: {
@@ -993,6 +976,69 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Booking"];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Up to 1000 bookings at once (imports): all or none
+         * @description Every item is checked before any is recorded: one fault refuses the whole request (422) and `errors` names each, e.g. `body.bookings.3.memberId`. Items are confirmed or waitlisted in order (an item may take the slot of an earlier one). An item whose `externalId` is already recorded creates nothing and comes back with `created: false`. The confirmations go out together in the following seconds; each booking's workflow waits, not yet started, for its reminder.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        bookings: components["schemas"]["NewBooking"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description Problem details (RFC 9457) */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BookingBulkResult"];
                     };
                 };
                 /** @description Problem details (RFC 9457) */
@@ -7364,6 +7410,13 @@ export interface components {
             status: string;
             workflowId: string;
         };
+        BookingBulkResult: {
+            bookings: (components["schemas"]["Booking"] & {
+                created: boolean;
+            })[];
+            /** @description how many of the items were new */
+            created: number;
+        };
         BookingListItem: {
             createdAt: string;
             end: string;
@@ -7721,6 +7774,24 @@ export interface components {
              * @description a UUID
              */
             structureId?: string | null;
+        };
+        NewBooking: {
+            /** Format: date-time */
+            end: string;
+            /** @description the host application's id: repeating the call creates nothing */
+            externalId?: string;
+            /**
+             * Format: uuid
+             * @description a UUID
+             */
+            memberId: string;
+            /**
+             * Format: uuid
+             * @description a UUID
+             */
+            resourceId: string;
+            /** Format: date-time */
+            start: string;
         };
         NotificationManager: {
             member: {

@@ -112,7 +112,8 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   const keys = spec.order.map((o, i) => `p."_o${i}"::text AS "_k${i}"`);
   const inner =
     `SELECT ${[...cols.map((c, i) => `${c} AS "_o${i}"`), ...spec.columns].join(', ')} FROM ${spec.table} WHERE ${where.join(' AND ')}` +
-    ` ORDER BY ${cols.map((c) => `${c} ${dir}`).join(', ')} LIMIT ${req.pageSize + 1}${req.cursor ? '' : ` OFFSET ${offset}`}`;
+    // Qualified: an item column may bear a key's name (as an instant), and ORDER BY would take that one.
+    ` ORDER BY ${cols.map((c) => `${spec.table}.${c} ${dir}`).join(', ')} LIMIT ${req.pageSize + 1}${req.cursor ? '' : ` OFFSET ${offset}`}`;
   // One row more than the page tells whether a next page exists.
   const total = req.cursor ? count : `CASE WHEN count(*) OVER () > ${req.pageSize} THEN ${count} END`;
   const text =

@@ -22,7 +22,14 @@ export interface BenchMailroom {
   stop(): Promise<void>;
 }
 
-export async function startBenchMailroom(env: Record<string, string> = {}, roles = { api: true, worker: true }): Promise<BenchMailroom> {
+export interface BenchDatabaseOptions {
+  /** A named PostgreSQL schema instead of a fresh random one (e.g. a filled database to reuse). */
+  schema?: string;
+  /** Leave the schema in place at stop, for the next run. */
+  keep?: boolean;
+}
+
+export async function startBenchMailroom(env: Record<string, string> = {}, roles = { api: true, worker: true }, dbOpts: BenchDatabaseOptions = {}): Promise<BenchMailroom> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-bench-'));
   const devServer: DevServer = await startDevServer({});
   const bundle = path.join(dir, 'workflows.js');
@@ -30,7 +37,7 @@ export async function startBenchMailroom(env: Record<string, string> = {}, roles
   let url: string | undefined;
   let schema: string | undefined;
   if (process.env.DATABASE_URL) {
-    schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
+    schema = dbOpts.schema ?? `bench_${crypto.randomBytes(4).toString('hex')}`;
     const u = new URL(process.env.DATABASE_URL);
     u.searchParams.set('schema', schema);
     url = u.toString();
@@ -47,7 +54,7 @@ export async function startBenchMailroom(env: Record<string, string> = {}, roles
     app, db, organizationId, apiKey: key,
     async stop() {
       await app.stop();
-      if (schema) await db.sql.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      if (schema && !dbOpts.keep) await db.sql.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
       await db.close();
       await devServer.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -6,9 +6,12 @@
  * searches, a deep cursor — p50 / p99 / max, beside the same query's plain
  * indexed SQL (the page's ids alone, straight to the database) as the floor.
  * Run it on PostgreSQL (DATABASE_URL); PGlite works but is not the target.
+ * `--reuse` keeps the filled schema (`bench_search_<count>`) for the next run
+ * with `--reuse`, which skips the fill; `--only <text>` times the kinds whose
+ * name contains the text.
  */
 import os from 'node:os';
-import { createOrganization } from '../src/auth/api-keys';
+import { createApiKey, createOrganization } from '../src/auth/api-keys';
 import { encodeCursor } from '../src/db/keyset';
 import { likeContains } from '../src/db/keyset';
 import { searchable } from '../src/reception/classify';
@@ -31,19 +34,31 @@ const stats = (xs: number[]) => {
 };
 const fmt = (n: number) => n.toFixed(1).padStart(6);
 
-export default async function search({ count, iterations = 200 }: { count: number; iterations?: number }): Promise<void> {
-  const mr = await startBenchMailroom({}, { api: true, worker: false });
+export default async function search({ count, iterations = 200, reuse = false, only }: { count: number; iterations?: number; reuse?: boolean; only?: string }): Promise<void> {
+  // --reuse: a named schema kept between runs, filled once (new migrations still apply to it).
+  const schema = reuse && process.env.DATABASE_URL ? `bench_search_${count}` : undefined;
+  const mr = await startBenchMailroom({}, { api: true, worker: false }, { schema, keep: Boolean(schema) });
   try {
     const { sql } = mr.db;
-    const org = mr.organizationId;
-    const other = await createOrganization(mr.db.prisma, 'Other club');
-    const t0 = Date.now();
-    await withoutIndexes(sql, async (s) => {
-      await fillLists(s, { organizationId: org, count });
-      await fillLists(s, { organizationId: other.organizationId, count: Math.max(1, Math.floor(count / 10)) });
-    });
-    await settle(sql);
-    process.stdout.write(`search: filled ${count} received mails, sent emails, members and documents (+ ${Math.floor(count / 10)} each in another organisation) in ${((Date.now() - t0) / 1000).toFixed(0)} s on ${mr.db.kind}\n`);
+    await sql.exec(`CREATE TABLE IF NOT EXISTS "BenchFill" (count INT PRIMARY KEY, org TEXT NOT NULL, other TEXT NOT NULL)`);
+    const [filled] = await sql.query<{ org: string }>(`SELECT org FROM "BenchFill" WHERE count = $1`, [count]);
+    let org = mr.organizationId;
+    let apiKey = mr.apiKey;
+    if (filled) {
+      org = filled.org;
+      apiKey = (await createApiKey(mr.db.prisma, { organizationId: org, role: 'admin', name: 'bench' })).key;
+      process.stdout.write(`search: reusing the ${count} rows of schema ${schema}\n`);
+    } else {
+      const other = await createOrganization(mr.db.prisma, 'Other club');
+      const t0 = Date.now();
+      await withoutIndexes(sql, async (s) => {
+        await fillLists(s, { organizationId: org, count });
+        await fillLists(s, { organizationId: other.organizationId, count: Math.max(1, Math.floor(count / 10)) });
+      }, (line) => process.stdout.write(`search: fill: ${line}\n`));
+      await settle(sql);
+      await sql.query(`INSERT INTO "BenchFill" (count, org, other) VALUES ($1, $2, $3)`, [count, org, other.organizationId]);
+      process.stdout.write(`search: filled ${count} received mails, sent emails, members and documents (+ ${Math.floor(count / 10)} each in another organisation) in ${((Date.now() - t0) / 1000).toFixed(0)} s on ${mr.db.kind}\n`);
+    }
 
     const members = count;
     const cursorAt = async (table: string, time: string, where: string, offset: number) => {
@@ -101,12 +116,12 @@ export default async function search({ count, iterations = 200 }: { count: numbe
       { name: "documents: a member's", path: (i) => `/members/${member(i)}/documents`, floor: (i) => [`SELECT id FROM "Document" WHERE "organizationId" = $1 AND "memberId" = $2 ORDER BY "createdAt" DESC, id DESC LIMIT 10`, [org, member(i)]] },
     ];
 
-    const headers = { Authorization: `Bearer ${mr.apiKey}` };
+    const headers = { Authorization: `Bearer ${apiKey}` };
     const base = `${mr.app.apiUrl}/api/v1`;
     process.stdout.write(`search: ${iterations} requests per kind, one at a time; machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     process.stdout.write(`search: ${'query'.padEnd(34)}  API p50    p99    max (ms) | SQL p50    p99    max (ms) | total\n`);
     const worst = { p99: 0, name: '' };
-    for (const kind of kinds) {
+    for (const kind of kinds.filter((k) => !only || k.name.includes(String(only)))) {
       const api: number[] = [];
       const floor: number[] = [];
       let total = '';

@@ -58,8 +58,18 @@ function buildIfStale() {
 
 const compiled = buildIfStale();
 if (process.argv[2] === '--build') process.exit(0);
+// The embedded default (everything in one process, PGlite) is meant for a small server: trade
+// a little speed for memory (see the README's "Memory at rest"). Flags set here, before any
+// module is loaded, apply to every heap the process creates (the workflow thread's too).
+const embedded = (process.argv[2] ?? 'all') === 'all' && !process.env.DATABASE_URL;
+if (embedded) {
+  // Smaller heap growth steps and less eager optimisation: ~30 MB less at rest.
+  require('node:v8').setFlagsFromString('--optimize-for-size');
+}
 if (compiled) {
-  process.setSourceMapsEnabled(true);
+  // Source maps for stack traces in the TypeScript sources; Node keeps every loaded module's
+  // map in memory (~12 MB), so the embedded default leaves them to NODE_OPTIONS=--enable-source-maps.
+  if (!embedded) process.setSourceMapsEnabled(true);
   process.env.MAILROOM_WORKFLOW_BUNDLE ??= bundle;
   require(path.join(dist, 'src/main.js'));
 } else {

@@ -101,7 +101,7 @@ export function createApp(ctx: AppContext): Express {
     operatorAuthenticate(ctx.operator ?? null),
     operators.router,
     refuseOperatorOnTenantRoutes,
-    authenticate(ctx.prisma, sessionTimes(ctx.config)),
+    authenticate(ctx.prisma, ctx.sql, sessionTimes(ctx.config)),
     api.router,
   );
   mountConsole(app);

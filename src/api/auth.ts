@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { findActiveApiKey } from '../auth/api-keys';
 import { findSession, type SessionTimes } from '../auth/sessions';
 import { sameToken } from '../auth/tokens';
+import type { SqlRunner } from '../db/sql';
 import type { PrismaClient } from '../generated/prisma/client';
 import { CSRF_HEADER, SUSPENDED_MESSAGE } from '../shared/auth';
 import { AppError } from '../shared/errors';
@@ -38,7 +39,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * them on their own. A bad or expired cookie is ignored here (public routes
  * still work); routes that need a user then answer 401.
  */
-export function authenticate(prisma: PrismaClient, times: SessionTimes) {
+export function authenticate(prisma: PrismaClient, sql: SqlRunner, times: SessionTimes) {
   const touched = new Map<string, number>();
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
@@ -46,9 +47,9 @@ export function authenticate(prisma: PrismaClient, times: SessionTimes) {
       if (header) {
         const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
         if (!match) throw new AppError('UNAUTHENTICATED', 'Use "Authorization: Bearer <api key>"');
-        const key = await findActiveApiKey(prisma, match[1]!);
+        const key = await findActiveApiKey(sql, match[1]!);
         if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
-        if (key.organization.suspendedAt) throw new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
+        if (key.suspended) throw new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
         req.auth = { organizationId: key.organizationId, role: key.role, keyId: key.id, userId: null, sessionId: null, memberId: key.memberId };
         // lastUsedAt at most once a minute per key, off the request path.
         const now = Date.now();

@@ -1,10 +1,11 @@
-import { COUNT_LIMIT, MAX_OFFSET } from '../db/keyset';
+import { COUNT_LIMIT, MAX_OFFSET, SEARCH_COUNT_LIMIT } from '../db/keyset';
 import { pageQuery, z } from './zod';
 
 /**
  * Query and response of the big lists (received mail, sent log, members,
  * documents): `?page=` for the first pages, `?cursor=` (the previous page's
- * `next`) for any depth, and a total that is exact up to COUNT_LIMIT.
+ * `next`) for any depth, and a total that is exact up to COUNT_LIMIT
+ * (SEARCH_COUNT_LIMIT for a search).
  */
 export const listQuery = pageQuery.extend({
   cursor: z.string().max(2000).regex(/^[A-Za-z0-9_-]+$/, 'the `next` value of a previous page').optional().openapi({
@@ -17,8 +18,8 @@ export function listSchema<T extends z.ZodTypeAny>(item: T) {
     items: z.array(item),
     page: z.number().int().nullable().openapi({ description: 'the page number asked for; null when the page was reached by cursor' }),
     pageSize: z.number().int(),
-    total: z.number().int().openapi({ description: `matching items, counted up to ${COUNT_LIMIT}` }),
-    totalIsLowerBound: z.boolean().openapi({ description: `true when more than ${COUNT_LIMIT} items match: \`total\` is then a lower bound` }),
+    total: z.number().int().openapi({ description: `matching items, counted up to ${COUNT_LIMIT} (${SEARCH_COUNT_LIMIT} for a search, \`q\`)` }),
+    totalIsLowerBound: z.boolean().openapi({ description: `true when more items match than were counted (${COUNT_LIMIT}, or ${SEARCH_COUNT_LIMIT} for a search): \`total\` is then a lower bound` }),
     next: z.string().nullable().openapi({ description: 'cursor of the following page (`?cursor=`), null on the last page' }),
   });
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { ApiKey, PrismaClient } from '../generated/prisma/client';
 import type { ApiKeyRole } from '../generated/prisma/enums';
+import type { SqlRunner } from '../db/sql';
 
 /**
  * API keys: `mr_` + 32 random bytes. Only their sha256 is stored; the key is
@@ -22,12 +23,29 @@ export async function createApiKey(
   return { key, record };
 }
 
-/** The key's record with its organisation's suspension (one query per request), or null when unknown or revoked. */
-export async function findActiveApiKey(prisma: PrismaClient, key: string): Promise<(ApiKey & { organization: { suspendedAt: Date | null } }) | null> {
+export interface ActiveApiKey {
+  id: string;
+  organizationId: string;
+  role: ApiKeyRole;
+  memberId: string | null;
+  /** The organisation is suspended: the key is known but refused. */
+  suspended: boolean;
+}
+
+/**
+ * The key with its organisation's suspension, or null when unknown or revoked:
+ * one indexed statement per request, read fresh each time, so a revocation or
+ * a suspension holds from the next request on in every process (no cache to
+ * expire). Plain SQL, as the key is looked up on every API call.
+ */
+export async function findActiveApiKey(sql: SqlRunner, key: string): Promise<ActiveApiKey | null> {
   if (!key.startsWith(PREFIX) || key.length > 200) return null;
-  const record = await prisma.apiKey.findUnique({ where: { hash: hashApiKey(key) }, include: { organization: { select: { suspendedAt: true } } } });
-  if (!record || record.revokedAt) return null;
-  return record;
+  const [row] = await sql.query<ActiveApiKey>(
+    `SELECT k."id", k."organizationId", k."role"::text AS "role", k."memberId", o."suspendedAt" IS NOT NULL AS "suspended"
+       FROM "ApiKey" k JOIN "Organization" o ON o."id" = k."organizationId" WHERE k."hash" = $1 AND k."revokedAt" IS NULL`,
+    [hashApiKey(key)],
+  );
+  return row ?? null;
 }
 
 export async function revokeApiKey(prisma: PrismaClient, organizationId: string, id: string): Promise<boolean> {

@@ -6,13 +6,16 @@ import type { SqlRunner } from './sql';
  * range of an index ordered like the list, `(k1, k2, id) < (…)`, so page
  * 50,000 costs what page 1 costs. `?page=` (OFFSET) stays for the first pages;
  * beyond MAX_OFFSET rows the caller is told to follow the `next` cursor.
- * Totals are counted up to COUNT_LIMIT matching rows: exact below, a lower
- * bound above (`totalIsLowerBound`), so no request ever counts a million rows.
- * (A common search word matches one row in ten or twenty: counting 10,000 of
- * them reads 100,000+ rows, counting 1,000 — a hundred pages — reads a tenth.)
+ * Totals are counted up to COUNT_LIMIT matching rows (SEARCH_COUNT_LIMIT for a
+ * search): exact below, a lower bound above (`totalIsLowerBound`), so no
+ * request ever counts a million rows. A list's order and filters are index
+ * prefixes, so counting 1,000 of them reads a few index pages; a search's
+ * matches are found by reading rows (a common word matches one row in
+ * twenty: 1,000 matches read 20,000 rows, 15 ms), so a search counts to 100.
  */
 export const MAX_OFFSET = 10_000;
 export const COUNT_LIMIT = 1_000;
+export const SEARCH_COUNT_LIMIT = 100;
 
 export type KeyType = 'timestamp' | 'text';
 
@@ -25,6 +28,12 @@ export interface ListSpec {
   /** The list's order, the unique `"id"` last; every key sorted the same way. */
   order: { column: string; type: KeyType }[];
   descending: boolean;
+  /** The items' columns: select-list expressions over the table, each with a distinct name (`"id"` among them). */
+  columns: string[];
+  /** Columns computed for the page's rows only (after the limit), over the page row `p`, e.g. a count of related rows. */
+  related?: string[];
+  /** Matching rows counted at most (default COUNT_LIMIT). */
+  countLimit?: number;
 }
 
 export interface PageRequest {
@@ -33,9 +42,9 @@ export interface PageRequest {
   cursor?: string;
 }
 
-export interface KeysetPage {
-  /** Ids of the page's rows, in list order. */
-  ids: string[];
+export interface KeysetPage<T> {
+  /** The page's rows, in list order. */
+  items: T[];
   total: number;
   totalIsLowerBound: boolean;
   /** Opaque cursor of the following page, null on the last one. */
@@ -68,7 +77,18 @@ export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageRequest): Promise<KeysetPage> {
+/** A timestamp(3) column as an instant (the driver reads `timestamp without time zone` in the process's zone). */
+export const utc = (column: string, as: string) => `(${column} AT TIME ZONE 'UTC') AS "${as}"`;
+
+/**
+ * One page of a list in one statement: the page's rows with their columns
+ * (no second query to load them), the cursor's keys, and the bounded count,
+ * which runs only when it tells something: on a full page (a partial first
+ * page is its own total) or a page reached by cursor (position unknown).
+ * PostgreSQL evaluates the count's sub-plan lazily, on the first row that
+ * asks for it, so a partial page never pays for it.
+ */
+export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageRequest): Promise<KeysetPage<Record<string, unknown>>> {
   const offset = (req.page - 1) * req.pageSize;
   if (!req.cursor && offset > MAX_OFFSET) {
     throw new AppError('VALIDATION_FAILED', `query.page: pages beyond row ${MAX_OFFSET} are reached with the cursor`, {
@@ -87,29 +107,30 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
     });
     where.push(`(${cols.join(', ')}) ${spec.descending ? '<' : '>'} (${placeholders.join(', ')})`);
   }
-  const keys = spec.order.map((o, i) => `${o.column}::text AS k${i}`).join(', ');
-  // One row more than the page tells whether a next page exists without counting.
-  const itemsSql =
-    `SELECT ${keys} FROM ${spec.table} WHERE ${where.join(' AND ')} ORDER BY ${cols.map((c) => `${c} ${dir}`).join(', ')}` +
-    ` LIMIT ${req.pageSize + 1}${req.cursor ? '' : ` OFFSET ${offset}`}`;
-  const countSql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${spec.table} WHERE ${spec.where.join(' AND ')} LIMIT ${COUNT_LIMIT + 1}) s`;
-  const [rows, counted] = await Promise.all([
-    sql.query<Record<string, string>>(itemsSql, params),
-    sql.query<{ n: number }>(countSql, spec.params),
-  ]);
+  const limit = spec.countLimit ?? COUNT_LIMIT;
+  const count = `(SELECT count(*)::int FROM (SELECT 1 FROM ${spec.table} WHERE ${spec.where.join(' AND ')} LIMIT ${limit + 1}) c)`;
+  const keys = spec.order.map((o, i) => `p."_o${i}"::text AS "_k${i}"`);
+  const inner =
+    `SELECT ${[...cols.map((c, i) => `${c} AS "_o${i}"`), ...spec.columns].join(', ')} FROM ${spec.table} WHERE ${where.join(' AND ')}` +
+    // Qualified: an item column may bear a key's name (as an instant), and ORDER BY would take that one.
+    ` ORDER BY ${cols.map((c) => `${spec.table}.${c} ${dir}`).join(', ')} LIMIT ${req.pageSize + 1}${req.cursor ? '' : ` OFFSET ${offset}`}`;
+  // One row more than the page tells whether a next page exists.
+  const total = req.cursor ? count : `CASE WHEN count(*) OVER () > ${req.pageSize} THEN ${count} END`;
+  const text =
+    `SELECT p.*, ${[...keys, ...(spec.related ?? [])].join(', ')}, ${total} AS "_total" FROM (${inner}) p` +
+    ` ORDER BY ${cols.map((_, i) => `p."_o${i}" ${dir}`).join(', ')}`;
+  const rows = await sql.query<Record<string, unknown>>(text, params);
   const page = rows.slice(0, req.pageSize);
   const last = page[page.length - 1];
-  const n = Number(counted[0]?.n ?? 0);
+  let n: number;
+  if (rows[0]?._total != null) n = Number(rows[0]._total);
+  else if (rows.length || (!req.cursor && offset === 0)) n = offset + rows.length;
+  else n = Number((await sql.query<{ n: number }>(`SELECT ${count} AS n`, spec.params))[0]?.n ?? 0); // past the end
+  const lowerBound = n > limit;
   return {
-    ids: page.map((r) => r[`k${spec.order.length - 1}`]!),
-    total: Math.min(n, COUNT_LIMIT),
-    totalIsLowerBound: n > COUNT_LIMIT,
-    next: rows.length > req.pageSize && last ? encodeCursor(spec.order.map((_, i) => last[`k${i}`]!)) : null,
+    items: page,
+    total: Math.max(Math.min(n, limit), lowerBound ? offset + page.length : 0),
+    totalIsLowerBound: lowerBound,
+    next: rows.length > req.pageSize && last ? encodeCursor(spec.order.map((_, i) => String(last[`_k${i}`]))) : null,
   };
-}
-
-/** Rows loaded by id (with Prisma, for their relations), put back in the page's order. */
-export function inOrder<T extends { id: string }>(ids: string[], rows: T[]): T[] {
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)).filter((r): r is T => r !== undefined);
 }

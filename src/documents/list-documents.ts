@@ -1,22 +1,18 @@
-import type { Document, PrismaClient } from '../generated/prisma/client';
-import { inOrder, keysetPage, type KeysetPage, type PageRequest } from '../db/keyset';
+import type { Document } from '../generated/prisma/client';
+import { keysetPage, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 
+const COLUMNS = [...['id', 'organizationId', 'memberId', 'kind', 'filename', 'contentType', 'size', 'sha256', 'storageKey', 'source'].map((c) => `"${c}"`), utc('"createdAt"', 'createdAt')];
+
 /** A member's documents, newest first: one range of the (organisation, member, createdAt, id) index per page. */
-export async function listMemberDocuments(
-  db: { prisma: PrismaClient; sql: SqlRunner },
-  organizationId: string,
-  memberId: string,
-  page: PageRequest,
-): Promise<KeysetPage & { items: Document[] }> {
+export async function listMemberDocuments(db: { sql: SqlRunner }, organizationId: string, memberId: string, page: PageRequest): Promise<KeysetPage<Document>> {
   const found = await keysetPage(
     db.sql,
     {
       table: '"Document"', where: ['"organizationId" = $1', '"memberId" = $2'], params: [organizationId, memberId], descending: true,
-      order: [{ column: '"createdAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }],
+      order: [{ column: '"createdAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], columns: COLUMNS,
     },
     page,
   );
-  const rows = found.ids.length ? await db.prisma.document.findMany({ where: { id: { in: found.ids } } }) : [];
-  return { ...found, items: inOrder(found.ids, rows) };
+  return found as KeysetPage<unknown> as KeysetPage<Document>;
 }

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 import { formatAmount, periodInWords, personName } from './format';
 
 export interface InvoiceLine {
@@ -23,6 +23,9 @@ export interface InvoicePdfInput {
 /** A clean one-page invoice: structure, resident, period, lines and totals. */
 export function renderInvoicePdf(inv: InvoicePdfInput): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // pdfkit (and its fonts) loaded on first use: an idle process does not carry it (README, Memory at rest).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const PDFDocument = require('pdfkit') as typeof PDFKitDocument;
     const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Facture ${inv.number}`, Author: inv.structureName } });
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));

@@ -1,4 +1,4 @@
-import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 import type { SmtpSecurity } from '../generated/prisma/enums';
 import { guardImap } from '../net/guarded';
 import { AppError } from '../shared/errors';
@@ -22,8 +22,18 @@ export function imapOptions(a: { host: string; port: number; security: SmtpSecur
   };
 }
 
+/**
+ * ImapFlow, loaded on first use: a process without a mailbox (most of the time at rest)
+ * does not carry it (see the README's "Memory at rest").
+ */
+export function newImapFlow(options: ImapFlowOptions): ImapFlow {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ImapFlow: Client } = require('imapflow') as typeof import('imapflow');
+  return new Client(options);
+}
+
 export async function withImap<T>(options: ImapFlowOptions, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow(await guardImap(options));
+  const client = newImapFlow(await guardImap(options));
   client.on('error', () => undefined); // surfaced through the failing command instead
   await client.connect();
   try {

@@ -19,7 +19,12 @@ export interface MemberInput {
 export const memberInclude = { emails: { orderBy: { position: 'asc' } } } as const satisfies Prisma.MemberInclude;
 export type MemberWithEmails = Prisma.MemberGetPayload<{ include: typeof memberInclude }>;
 
-export function presentMember(m: MemberWithEmails) {
+/** What a member's answer shows (the list reads it by SQL, the other routes through Prisma). */
+export type MemberView = Pick<MemberWithEmails, 'id' | 'firstName' | 'lastName' | 'licenceNumber' | 'structureId' | 'roles' | 'createdAt' | 'updatedAt'> & {
+  emails: (Pick<MemberWithEmails['emails'][number], 'address' | 'label' | 'position' | 'invalidReason'> & { invalidAt: Date | string | null })[];
+};
+
+export function presentMember(m: MemberView) {
   return {
     id: m.id,
     firstName: m.firstName,

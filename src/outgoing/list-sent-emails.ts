@@ -1,5 +1,5 @@
-import type { PrismaClient, SentEmail, SentEmailStatus } from '../generated/prisma/client';
-import { inOrder, keysetPage, likeContains, type KeysetPage, type PageRequest } from '../db/keyset';
+import type { SentEmail, SentEmailStatus } from '../generated/prisma/client';
+import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 
 export interface SentEmailFilter {
@@ -15,7 +15,17 @@ export interface SentEmailFilter {
   q?: string;
 }
 
-export type SentEmailRow = Omit<SentEmail, 'textBody' | 'htmlBody'>;
+/** What the log shows of a message: no bodies, headers or attachments. */
+export type SentEmailRow = Pick<
+  SentEmail,
+  | 'id' | 'status' | 'templateKey' | 'fromAddress' | 'to' | 'cc' | 'subject' | 'attempts' | 'lastError' | 'smtpResponse' | 'messageId' | 'memberId' | 'documentId'
+  | 'relatedType' | 'relatedId' | 'workflowId' | 'bounceReason' | 'queuedAt' | 'sentAt' | 'failedAt'
+>;
+
+const COLUMNS = [
+  ...['id', 'status', 'templateKey', 'fromAddress', 'to', 'cc', 'subject', 'attempts', 'lastError', 'smtpResponse', 'messageId', 'memberId', 'documentId', 'relatedType', 'relatedId', 'workflowId', 'bounceReason'].map((c) => `"${c}"`),
+  utc('"queuedAt"', 'queuedAt'), utc('"sentAt"', 'sentAt'), utc('"failedAt"', 'failedAt'),
+];
 
 /**
  * The sent log, newest first. Status, template and member are each the prefix
@@ -25,11 +35,11 @@ export type SentEmailRow = Omit<SentEmail, 'textBody' | 'htmlBody'>;
  * same function in the query and both sides always agree.
  */
 export async function listSentEmails(
-  db: { prisma: PrismaClient; sql: SqlRunner },
+  db: { sql: SqlRunner },
   organizationId: string,
   filter: SentEmailFilter,
   page: PageRequest,
-): Promise<KeysetPage & { items: SentEmailRow[] }> {
+): Promise<KeysetPage<SentEmailRow>> {
   const params: unknown[] = [organizationId];
   const where = ['"organizationId" = $1'];
   const add = (sql: (n: string) => string, value: unknown) => {
@@ -47,9 +57,11 @@ export async function listSentEmails(
 
   const found = await keysetPage(
     db.sql,
-    { table: '"SentEmail"', where, params, order: [{ column: '"queuedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true },
+    {
+      table: '"SentEmail"', where, params, order: [{ column: '"queuedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true,
+      columns: COLUMNS, countLimit: words ? SEARCH_COUNT_LIMIT : undefined,
+    },
     page,
   );
-  const rows = found.ids.length ? await db.prisma.sentEmail.findMany({ where: { id: { in: found.ids } }, omit: { textBody: true, htmlBody: true } }) : [];
-  return { ...found, items: inOrder(found.ids, rows) };
+  return found as KeysetPage<unknown> as KeysetPage<SentEmailRow>;
 }

@@ -1,5 +1,5 @@
-import type { PrismaClient, ReceivedMail } from '../generated/prisma/client';
-import { inOrder, keysetPage, likeContains, type KeysetPage, type PageRequest } from '../db/keyset';
+import type { ReceivedMail } from '../generated/prisma/client';
+import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 import { searchable } from './classify';
 
@@ -15,7 +15,13 @@ export interface ReceivedMailFilter {
   to?: Date;
 }
 
-export type ReceivedMailRow = Omit<ReceivedMail, 'textBody' | 'htmlBody'> & { attachments: { id: string }[] };
+/** What a list shows of a mail: no bodies, the number of attachments. */
+export type ReceivedMailRow = Pick<ReceivedMail, 'id' | 'category' | 'reason' | 'fromAddress' | 'fromName' | 'to' | 'subject' | 'date' | 'receivedAt' | 'memberId' | 'candidates' | 'size'> & {
+  attachmentCount: number;
+};
+
+const COLUMNS = ['"id"', '"category"', '"reason"', '"fromAddress"', '"fromName"', '"to"', '"subject"', utc('"date"', 'date'), utc('"receivedAt"', 'receivedAt'), '"memberId"', '"candidates"', '"size"'];
+const RELATED = ['(SELECT count(*)::int FROM "ReceivedAttachment" a WHERE a."receivedMailId" = p."id") AS "attachmentCount"'];
 
 /**
  * Received mail, newest first. Each filter is a prefix of an index ordered like
@@ -24,11 +30,11 @@ export type ReceivedMailRow = Omit<ReceivedMail, 'textBody' | 'htmlBody'> & { at
  * filing, and the words here the same way).
  */
 export async function listReceivedMails(
-  db: { prisma: PrismaClient; sql: SqlRunner },
+  db: { sql: SqlRunner },
   organizationId: string,
   filter: ReceivedMailFilter,
   page: PageRequest,
-): Promise<KeysetPage & { items: ReceivedMailRow[] }> {
+): Promise<KeysetPage<ReceivedMailRow>> {
   const params: unknown[] = [organizationId];
   const where = ['"organizationId" = $1'];
   const add = (sql: (n: string) => string, value: unknown) => {
@@ -46,11 +52,11 @@ export async function listReceivedMails(
 
   const found = await keysetPage(
     db.sql,
-    { table: '"ReceivedMail"', where, params, order: [{ column: '"receivedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true },
+    {
+      table: '"ReceivedMail"', where, params, order: [{ column: '"receivedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true,
+      columns: COLUMNS, related: RELATED, countLimit: words ? SEARCH_COUNT_LIMIT : undefined,
+    },
     page,
   );
-  const rows = found.ids.length
-    ? await db.prisma.receivedMail.findMany({ where: { id: { in: found.ids } }, omit: { textBody: true, htmlBody: true }, include: { attachments: { select: { id: true } } } })
-    : [];
-  return { ...found, items: inOrder(found.ids, rows) };
+  return found as KeysetPage<unknown> as KeysetPage<ReceivedMailRow>;
 }

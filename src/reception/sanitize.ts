@@ -1,4 +1,4 @@
-import sanitizeHtml from 'sanitize-html';
+import type SanitizeHtml from 'sanitize-html';
 
 /**
  * Received HTML made safe to show staff: no scripts, styles or event handlers,
@@ -52,6 +52,9 @@ export function sanitizeReceivedHtml(html: string, opts: { cidUrl: (cid: string)
   let blockedImages = 0;
   // <style> bodies are dropped with the element; what they would have loaded is still counted.
   for (const m of html.matchAll(/<style[^>]*>([\s\S]*?)<\/style\s*>/gi)) blockedImages += countCss(m[1] ?? '');
+  // Loaded on first use, as it is needed only when a mail's HTML is shown (Memory at rest, README).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sanitizeHtml = require('sanitize-html') as typeof SanitizeHtml;
   const clean = sanitizeHtml(html, {
     allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'font', 'center', 'span'],
     allowedAttributes: {

@@ -1,5 +1,5 @@
-import { ImapFlow } from 'imapflow';
-import { imapOptions, type ImapSecret } from '../mail/imap';
+import type { ImapFlow } from 'imapflow';
+import { imapOptions, newImapFlow, type ImapSecret } from '../mail/imap';
 import { guardImap } from '../net/guarded';
 import { AppError } from '../shared/errors';
 
@@ -33,7 +33,7 @@ export async function verifyMailbox(
 ): Promise<MailboxVerifyResult> {
   let client: ImapFlow;
   try {
-    client = new ImapFlow(await guardImap({ ...imapOptions(a, password, opts.rejectUnauthorized), connectionTimeout: opts.timeoutMs, greetingTimeout: opts.timeoutMs }));
+    client = newImapFlow(await guardImap({ ...imapOptions(a, password, opts.rejectUnauthorized), connectionTimeout: opts.timeoutMs, greetingTimeout: opts.timeoutMs }));
   } catch (err) {
     return withCode(explainImap(err, a), err, a);
   }

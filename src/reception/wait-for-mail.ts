@@ -1,8 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import { imapFailure, imapOptions } from '../mail/imap';
+import { imapFailure, imapOptions, newImapFlow } from '../mail/imap';
 import type { SecretBox } from '../secrets';
 import { AppError } from '../shared/errors';
-import { ImapFlow } from 'imapflow';
 import { mailboxSecret, type MailboxAuthDeps } from './mailbox-auth';
 
 export interface WaitResult {
@@ -35,7 +34,7 @@ const REISSUE_IDLE_MS = 4 * 60_000;
 export async function waitForMail(deps: WaitDeps, mailboxId: string, maxSeconds: number): Promise<WaitResult> {
   const box = await deps.prisma.mailboxAccount.findUnique({ where: { id: mailboxId } });
   if (!box || box.disconnectedAt) throw new AppError('NOT_FOUND', `mailbox ${mailboxId} is no longer connected`);
-  const client = new ImapFlow({
+  const client = newImapFlow({
     ...imapOptions(box, await mailboxSecret(deps, box), deps.rejectUnauthorized),
     // IDLE at once (not after ImapFlow's quiet delay), re-issued every few minutes.
     disableAutoIdle: true,

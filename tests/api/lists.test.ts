@@ -162,6 +162,20 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     expect(docs.length).toBeGreaterThan(1);
   });
 
+  it('shows each row in a list as its own route shows it (dates, addresses, counts)', async () => {
+    // The lists read their rows by SQL, the single routes through Prisma: both must agree, in any time zone.
+    const mail = (await a.staff.get('/api/v1/received-mails?pageSize=1')).body.items[0];
+    const { cc: _cc, replyTo: _r, messageId: _m, text: _t, html: _h, blockedImages: _b, attachmentList: _a, rawUrl: _u, assignedAt: _s, ...mailSummary } = (await a.staff.get(`/api/v1/received-mails/${mail.id}`)).body;
+    expect(mail).toEqual(mailSummary);
+    const sentRow = (await a.staff.get('/api/v1/sent-emails?pageSize=1')).body.items[0];
+    const detail = (await a.staff.get(`/api/v1/sent-emails/${sentRow.id}`)).body;
+    expect(detail).toMatchObject(sentRow);
+    const member = (await a.staff.get('/api/v1/members?q=planeur')).body.items[0];
+    expect(member).toEqual((await a.staff.get(`/api/v1/members/${member.id}`)).body);
+    const doc = (await a.staff.get(`/api/v1/members/${memberIdOf(a.organizationId, 5)}/documents?pageSize=1`)).body.items[0];
+    expect(doc).toEqual((await a.staff.get(`/api/v1/documents/${doc.id}`)).body);
+  });
+
   it('documents cursors and bounded totals in the OpenAPI document', async () => {
     const doc = (await a.staff.get('/api/openapi.json')).body;
     const params = doc.paths['/api/v1/sent-emails'].get.parameters.map((p: { name: string }) => p.name);

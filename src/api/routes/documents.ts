@@ -66,7 +66,7 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
     method: 'get', path: '/members/:id/documents', summary: "A member's documents, newest first", tags,
     params: idParam, query: listQuery, response: listSchema(documentSchema),
     handler: async ({ auth, params, query }) => {
-      const member = await ctx.prisma.member.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, select: { id: true } });
+      const [member] = await ctx.sql.query('SELECT 1 FROM "Member" WHERE "id" = $1 AND "organizationId" = $2', [params.id, auth.organizationId]);
       if (!member) throw notFound(`Member ${params.id}`);
       const { items, total, totalIsLowerBound, next } = await listMemberDocuments(ctx, auth.organizationId, params.id, query);
       return { items: items.map(presentDocument), page: query.cursor ? null : query.page, pageSize: query.pageSize, total, totalIsLowerBound, next };

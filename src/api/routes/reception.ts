@@ -65,7 +65,7 @@ type MailWithParts = ReceivedMail & { attachments: (ReceivedAttachment & { docum
 
 const presentSummary = (m: ReceivedMailRow) => ({
   id: m.id, category: m.category, reason: m.reason, reasonCode: reasonCode(m.reason)?.code ?? null, reasonParams: reasonCode(m.reason)?.params ?? null, from: m.fromAddress, fromName: m.fromName, to: m.to, subject: m.subject, date: m.date?.toISOString() ?? null,
-  receivedAt: m.receivedAt.toISOString(), memberId: m.memberId, candidates: m.candidates, attachments: m.attachments.length, size: m.size,
+  receivedAt: m.receivedAt.toISOString(), memberId: m.memberId, candidates: m.candidates, attachments: m.attachmentCount, size: m.size,
 });
 
 export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
@@ -221,7 +221,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
       const byCid = new Map(m.attachments.filter((a) => a.contentId).map((a) => [a.contentId!.replace(/^<|>$/g, ''), a.documentId]));
       const sanitized = m.htmlBody ? sanitizeReceivedHtml(m.htmlBody, { cidUrl: (cid) => (byCid.has(cid) ? `/api/v1/documents/${byCid.get(cid)}/content` : null), allowRemoteImages: query.remoteImages === 'true' }) : null;
       return {
-        ...presentSummary(m), cc: m.cc, replyTo: m.replyTo, messageId: m.messageId, text: m.textBody, html: sanitized?.html ?? null, blockedImages: sanitized?.blockedImages ?? 0,
+        ...presentSummary({ ...m, attachmentCount: m.attachments.length }), cc: m.cc, replyTo: m.replyTo, messageId: m.messageId, text: m.textBody, html: sanitized?.html ?? null, blockedImages: sanitized?.blockedImages ?? 0,
         attachmentList: m.attachments.map((a) => ({ ...presentDocument(a.document), inline: a.inline, contentId: a.contentId })), rawUrl: `/api/v1/received-mails/${m.id}/raw`, assignedAt: m.assignedAt?.toISOString() ?? null,
       };
     },

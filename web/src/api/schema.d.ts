@@ -2507,9 +2507,9 @@ export interface paths {
                             /** @description the page number asked for; null when the page was reached by cursor */
                             page: number | null;
                             pageSize: number;
-                            /** @description matching items, counted up to 1000 */
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
-                            /** @description true when more than 1000 items match: `total` is then a lower bound */
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
                             totalIsLowerBound: boolean;
                         };
                     };
@@ -2899,9 +2899,9 @@ export interface paths {
                             /** @description the page number asked for; null when the page was reached by cursor */
                             page: number | null;
                             pageSize: number;
-                            /** @description matching items, counted up to 1000 */
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
-                            /** @description true when more than 1000 items match: `total` is then a lower bound */
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
                             totalIsLowerBound: boolean;
                         };
                     };
@@ -3159,9 +3159,9 @@ export interface paths {
                             pageSize: number;
                             /** @description the previous page number (page-number paging only) */
                             previous: number | null;
-                            /** @description matching items, counted up to 1000 */
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
-                            /** @description true when more than 1000 items match: `total` is then a lower bound */
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
                             totalIsLowerBound: boolean;
                         };
                     };
@@ -3833,9 +3833,9 @@ export interface paths {
                             pageSize: number;
                             /** @description the previous page number (page-number paging only) */
                             previous: number | null;
-                            /** @description matching items, counted up to 1000 */
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
-                            /** @description true when more than 1000 items match: `total` is then a lower bound */
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
                             totalIsLowerBound: boolean;
                         };
                     };
@@ -4408,9 +4408,9 @@ export interface paths {
                             /** @description the page number asked for; null when the page was reached by cursor */
                             page: number | null;
                             pageSize: number;
-                            /** @description matching items, counted up to 1000 */
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
-                            /** @description true when more than 1000 items match: `total` is then a lower bound */
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
                             totalIsLowerBound: boolean;
                         };
                     };

@@ -10,6 +10,7 @@ import { PagedTable, type Column } from '../../ui/PagedTable';
 import { LIVE_STATES, useBatch, useBatchAction, type BatchItem, type ItemStatus } from './api';
 import { monthName } from './month';
 import { ItemStatusBadge, BatchStatusBadge } from './badges';
+import { ReasonDetails, useReasons } from '../../ui/reasons/Reasons';
 
 function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -33,6 +34,7 @@ export function BatchPage() {
   const resume = useBatchAction('resume');
   const cancel = useBatchAction('cancel');
   const resend = useBatchAction('resend-failed');
+  const reasons = useReasons();
   const actionError = pause.error ?? resume.error ?? cancel.error ?? resend.error;
 
   if (q.isPending) return <Center py="xl"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center>;
@@ -52,7 +54,7 @@ export function BatchPage() {
     { key: 'status', header: t('items.status'), render: (i) => <ItemStatusBadge status={i.status} /> },
     {
       key: 'detail', header: t('items.detail'),
-      render: (i) => i.error ? <Text size="sm" c="red">{i.error}</Text> : i.sentEmailId ? <Anchor component={Link} to={`/sent/${i.sentEmailId}`} size="sm">{t('items.openMessage')}</Anchor> : '—',
+      render: (i) => i.error ? <><Text size="sm" c="red">{i.errorReason ? reasons.bounce(i.errorReason) : i.error}</Text>{i.errorReason ? <ReasonDetails details={i.error} /> : null}</> : i.sentEmailId ? <Anchor component={Link} to={`/sent/${i.sentEmailId}`} size="sm">{t('items.openMessage')}</Anchor> : '—',
     },
   ];
 
@@ -93,7 +95,7 @@ export function BatchPage() {
         {p.recentFailures.length ? (
           <>
             <Text size="sm" fw={500} mt="md">{t('progress.recentFailures')}</Text>
-            <List size="sm">{p.recentFailures.map((f) => <List.Item key={f.itemId}>{f.reason}</List.Item>)}</List>
+            <List size="sm">{p.recentFailures.map((f) => <List.Item key={f.itemId}>{reasons.bounce(f.reasonKey)}<ReasonDetails details={f.reason} /></List.Item>)}</List>
           </>
         ) : null}
       </Paper>

@@ -13,6 +13,7 @@ import { CandidatesTable } from './CandidatesTable';
 import { monthName } from './month';
 import { PreviewModal } from './PreviewModal';
 import { notify } from '../../ui/notify';
+import { useReasons } from '../../ui/reasons/Reasons';
 
 /** Rows a page; the table pages through the API, never loads the whole period. */
 const PAGE_SIZE = 50;
@@ -20,6 +21,7 @@ const PAGE_SIZE = 50;
 /** Structure and period → who will receive the invoice (tick them), who will not and why, preview, send. */
 export function NewBatchPage() {
   const { t } = useTranslation('invoices');
+  const reasons = useReasons();
   const fmt = useFormat();
   const navigate = useNavigate();
   const structures = useStructures();
@@ -125,7 +127,7 @@ export function NewBatchPage() {
                     <Text span fw={500} size="sm">{c.name}</Text> ({c.number}) —{' '}
                     {c.invalidAddresses.length === 0
                       ? t('excluded.noAddress')
-                      : t('excluded.allInvalid', { list: c.invalidAddresses.map((a) => (a.reason ? `${a.address} : ${a.reason}` : a.address)).join(' ; ') })}
+                      : t('excluded.allInvalid', { list: c.invalidAddresses.map((a) => (a.because ? `${a.address} : ${reasons.address(a.because)}` : a.address)).join(' ; ') })}
                   </List.Item>
                 ))}
               </List>

@@ -39,6 +39,7 @@ const mailboxBody = z
 const mailboxSchema = z
   .object({
     id: z.string(), host: z.string(), port: z.number(), security: z.string(), username: z.string(), passwordSet: z.boolean(), folder: z.string(),
+    oauthProvider: z.enum(['gmail', 'microsoft']).nullable().openapi({ description: 'connected by the provider’s sign-in (OAuth2) rather than a password; DELETE /settings/mailbox/{provider} revokes it' }),
     pollIntervalSeconds: z.number(), startMode: z.string(), afterFiling: z.string(), moveToFolder: z.string().nullable(), paused: z.boolean(),
   })
   .openapi('Mailbox');
@@ -71,6 +72,7 @@ const presentSummary = (m: ReceivedMailRow) => ({
 export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
   const presentMailbox = (b: NonNullable<Awaited<ReturnType<typeof ctx.prisma.mailboxAccount.findUnique>>>) => ({
     id: b.id, host: b.host, port: b.port, security: b.security, username: b.username, passwordSet: Boolean(b.passwordEnc), folder: b.folder,
+    oauthProvider: b.oauthProvider === 'gmail' || b.oauthProvider === 'microsoft' ? (b.oauthProvider as 'gmail' | 'microsoft') : null,
     pollIntervalSeconds: b.pollIntervalSeconds, startMode: b.startMode, afterFiling: b.afterFiling, moveToFolder: b.moveToFolder, paused: b.paused,
   });
   const requireMailbox = async (organizationId: string) => {

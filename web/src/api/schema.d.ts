@@ -7659,6 +7659,11 @@ export interface components {
             host: string;
             id: string;
             moveToFolder: string | null;
+            /**
+             * @description connected by the provider’s sign-in (OAuth2) rather than a password; DELETE /settings/mailbox/{provider} revokes it
+             * @enum {string|null}
+             */
+            oauthProvider: "gmail" | "microsoft" | null;
             passwordSet: boolean;
             paused: boolean;
             pollIntervalSeconds: number;

@@ -67,12 +67,12 @@ export function BatchPage() {
       </Group>
       <Paper withBorder p="md" component="section" aria-labelledby="progress-title">
         <Title order={2} size="h4" id="progress-title" mb="sm">{t('progress.title')}</Title>
-        <Progress.Root size="xl" aria-label={t('progress.label', { done, total: p.total })}>
+        <Progress.Root size="xl" aria-label={t('progress.label', { done: fmt.count(done), total: fmt.count(p.total) })}>
           <Progress.Section value={pct(p.sent)} color="green" aria-label={t('progress.sent')} />
           <Progress.Section value={pct(p.failed)} color="red" aria-label={t('progress.failed')} />
           <Progress.Section value={pct(p.cancelled)} color="gray" aria-label={t('progress.cancelled')} />
         </Progress.Root>
-        <Text size="sm" mt="xs" aria-live="polite" data-testid="progress-summary">{t('progress.summary', { done, total: p.total })}</Text>
+        <Text size="sm" mt="xs" aria-live="polite" data-testid="progress-summary">{t('progress.summary', { done: fmt.count(done), total: fmt.count(p.total) })}</Text>
         <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} mt="sm">
           <Figure label={t('progress.sent')} value={fmt.number(p.sent)} testId="progress-sent" />
           <Figure label={t('progress.failed')} value={fmt.number(p.failed)} testId="progress-failed" />
@@ -87,7 +87,7 @@ export function BatchPage() {
           {live ? <Button color="red.9" leftSection={<IconPlayerStop size={16} />} loading={cancel.isPending} onClick={() => cancel.mutate(params)}>{t('actions.cancel')}</Button> : null}
           {!live && p.failed > 0 ? (
             <Button leftSection={<IconRepeat size={16} />} loading={resend.isPending} onClick={() => resend.mutate(params, { onSuccess: (r) => void navigate(`/invoices/batches/${r.id}`) })}>
-              {t('actions.resendFailed', { count: p.failed })}
+              {t('actions.resendFailed', { count: p.failed, n: fmt.count(p.failed) })}
             </Button>
           ) : null}
         </Group>

@@ -105,10 +105,10 @@ export function NewBatchPage() {
           <Paper withBorder p="md" component="section" aria-labelledby="candidates-title">
             <Group justify="space-between" mb="sm" wrap="wrap">
               <Title order={2} size="h4" id="candidates-title">
-                {t('candidates.title', { count: total, period: monthName(fmt.locale, period!) })}
+                {t('candidates.title', { count: total, n: fmt.count(total), period: monthName(fmt.locale, period!) })}
               </Title>
               <Button leftSection={<IconSend size={16} />} disabled={count === 0} onClick={() => setConfirming(true)}>
-                {t('send.button', { count })}
+                {t('send.button', { count, n: fmt.count(count) })}
               </Button>
             </Group>
             {candidates.data?.secondAddressInCc ? <Text size="sm" c="gray.7" mb="xs">{t('candidates.ccNote')}</Text> : null}
@@ -118,7 +118,7 @@ export function NewBatchPage() {
           </Paper>
           <ProblemAlert problem={problem} />
           <Paper withBorder p="md" component="section" aria-labelledby="excluded-title">
-            <Title order={2} size="h4" id="excluded-title" mb="sm">{t('excluded.title', { count: candidates.data?.withoutAddressTotal ?? 0 })}</Title>
+            <Title order={2} size="h4" id="excluded-title" mb="sm">{t('excluded.title', { count: candidates.data?.withoutAddressTotal ?? 0, n: fmt.count(candidates.data?.withoutAddressTotal ?? 0) })}</Title>
             <Text size="sm" c="gray.7" mb="xs">{t('excluded.explain')}</Text>
             {(excluded.data?.total ?? 0) === 0 ? <Text size="sm">{t('excluded.none')}</Text> : (
               <List size="sm" spacing={4}>

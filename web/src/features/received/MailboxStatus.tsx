@@ -59,7 +59,7 @@ export function MailboxStatus() {
             {s.lastPollAt ? t('mailbox.lastPoll', { when: fmt.dateTime(s.lastPollAt) }) : t('mailbox.neverPolled')}
           </Text>
           <Text size="sm" c="dimmed">
-            {t('mailbox.unassigned', { count: s.unassigned })}
+            {t('mailbox.unassigned', { count: s.unassigned, n: fmt.count(s.unassigned) })}
           </Text>
         </Group>
         <Group gap="xs">

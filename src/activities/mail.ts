@@ -10,7 +10,7 @@ import { signMessage } from '../outgoing/dkim';
 import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
 import { classifyReason } from '../delivery/bounce/classify';
 import { statusIn } from '../delivery/bounce/text-readers';
-import { REASONS } from '../delivery/reasons';
+import { bounceInvalidText, REASONS } from '../delivery/reasons';
 import { acceptedRecipient, flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
 import { bulkWrite } from '../db/bulk';
 import { groupCommit } from '../db/group-commit';
@@ -261,7 +261,7 @@ export function createDelivery(deps: ActivityDeps) {
     const bounceReason = classifyReason({ action: 'failed', status: statusIn(reason ?? ''), diagnostic: reason });
     for (const r of rejected) {
       await setRecipientStatus(prisma, row.id, r, 'rejected', reason, bounceReason);
-      if (REASONS[bounceReason].deadAddress) await flagInvalidAddress(prisma, row.organizationId, r, reason ?? 'refused by the mail server');
+      if (REASONS[bounceReason].deadAddress) await flagInvalidAddress(prisma, row.organizationId, r, bounceInvalidText(bounceReason, reason));
       const status = bounceReason === 'auth-failure' ? 'sending-setup' : 'bounced';
       if (!isAlertTemplate(row.templateKey)) await raiseAlert(alertDeps, { organizationId: row.organizationId, sentEmailId: row.id, recipient: r, status, reason, bounceReason });
     }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { normalizeAddress, parseAddress } from '../mail/addresses';
 import { flagInvalidAddress } from './recipients';
-import { REASONS, SOFT_BOUNCE_RULE, type Reason } from './reasons';
+import { bounceInvalidText, REASONS, softBouncesInvalidText, SOFT_BOUNCE_RULE, type Reason } from './reasons';
 
 /**
  * What a delivery outcome does to the member's address, by reason:
@@ -19,7 +19,7 @@ const keyOf = (address: string) => normalizeAddress(parseAddress(address)?.addre
 export async function applyAddressOutcome(prisma: PrismaClient, organizationId: string, address: string, reason: Reason, words: string, now = new Date()): Promise<'flagged' | 'streak' | 'reset' | 'none'> {
   const normalized = keyOf(address);
   if (REASONS[reason].deadAddress) {
-    await flagInvalidAddress(prisma, organizationId, address, `${REASONS[reason].label}${words ? ` — ${words}` : ''}`);
+    await flagInvalidAddress(prisma, organizationId, address, bounceInvalidText(reason, words));
     return 'flagged';
   }
   if (reason === 'delivered') {
@@ -37,7 +37,7 @@ export async function applyAddressOutcome(prisma: PrismaClient, organizationId: 
     if (!e.invalidAt && count >= SOFT_BOUNCE_RULE.count && days >= SOFT_BOUNCE_RULE.days) {
       await prisma.memberEmail.update({
         where: { id: e.id },
-        data: { invalidAt: now, invalidReason: `${count} soft bounces in a row over ${Math.floor(days)} days (last: ${REASONS[reason].label}${words ? ` — ${words}` : ''})`.slice(0, 1000) },
+        data: { invalidAt: now, invalidReason: softBouncesInvalidText(count, Math.floor(days), reason, words) },
       });
       flagged = true;
     }

@@ -59,3 +59,40 @@ export const isDeadAddress = (r: Reason): boolean => REASONS[r].deadAddress;
  * between) spread over at least this many days.
  */
 export const SOFT_BOUNCE_RULE = { count: 4, days: 21, reasons: ['mailbox-full', 'suspended', 'undetermined', 'expired'] as Reason[] } as const;
+
+/**
+ * Why a member's address is flagged invalid. The database keeps the English
+ * sentence (built here, read back here); the API also gives its code and values
+ * so the console words it in the reader's language, the server's own words
+ * (`details`) shown as they came. A sentence written otherwise (older rows,
+ * by hand) is OTHER with the text as `details`.
+ */
+export const ADDRESS_REASON_CODES = ['BOUNCE', 'SOFT_BOUNCES', 'OTHER'] as const;
+export type AddressReasonCode = (typeof ADDRESS_REASON_CODES)[number];
+export type AddressReasonParams = { reason?: Reason; count?: number; days?: number; details?: string };
+
+const withWords = (reason: Reason, words?: string | null) => `${REASONS[reason].label}${words ? ` — ${words}` : ''}`;
+/** A dead address: "the mailbox does not exist — 550 5.1.1 …". */
+export const bounceInvalidText = (reason: Reason, words?: string | null): string => withWords(reason, words).slice(0, 1000);
+/** Soft bounces in a row: "4 soft bounces in a row over 21 days (last: the mailbox is full — …)". */
+export const softBouncesInvalidText = (count: number, days: number, reason: Reason, words?: string | null): string =>
+  `${count} soft bounces in a row over ${days} days (last: ${withWords(reason, words)})`.slice(0, 1000);
+
+function labelled(text: string): { reason: Reason; details?: string } | null {
+  for (const reason of REASON_KEYS) {
+    const label = REASONS[reason].label;
+    if (text === label) return { reason };
+    if (text.startsWith(`${label} — `)) return { reason, details: text.slice(label.length + 3) };
+  }
+  return null;
+}
+
+export function addressReasonCode(text: string | null): { code: AddressReasonCode; params: AddressReasonParams } | null {
+  if (text === null) return null;
+  const soft = /^(\d+) soft bounces in a row over (\d+) days \(last: ([\s\S]*)\)$/.exec(text);
+  const last = soft ? labelled(soft[3]!) : null;
+  if (soft && last) return { code: 'SOFT_BOUNCES', params: { count: Number(soft[1]), days: Number(soft[2]), ...last } };
+  const bounce = labelled(text);
+  if (bounce) return { code: 'BOUNCE', params: bounce };
+  return { code: 'OTHER', params: { details: text } };
+}

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
+import { addressReasonCode } from './reasons';
 
 /** What happened to the organisation's mail over a period, and which addresses are known bad. */
 export async function deliveryStats(prisma: PrismaClient, organizationId: string, range: { from?: Date; to?: Date }) {
@@ -32,6 +33,6 @@ export async function deliveryStats(prisma: PrismaClient, organizationId: string
     byReason,
     // Bounced among the messages that left: what providers watch for sender reputation.
     bounceRate: delivered ? Math.round(((byStatus.bounced ?? 0) / delivered) * 10_000) / 10_000 : 0,
-    invalidAddresses: invalid.map((e) => ({ memberId: e.memberId, name: `${e.member.lastName.toUpperCase()} ${e.member.firstName}`, address: e.address, reason: e.invalidReason, since: e.invalidAt!.toISOString() })),
+    invalidAddresses: invalid.map((e) => ({ memberId: e.memberId, name: `${e.member.lastName.toUpperCase()} ${e.member.firstName}`, address: e.address, reason: e.invalidReason, because: addressReasonCode(e.invalidReason), since: e.invalidAt!.toISOString() })),
   };
 }

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { addressReasonCode } from '../delivery/reasons';
 import { normalizeAddress, parseAddress } from '../mail/addresses';
 import { AppError, notFound } from '../shared/errors';
 
@@ -38,6 +39,7 @@ export function presentMember(m: MemberView) {
       position: e.position,
       invalid: e.invalidAt !== null,
       invalidReason: e.invalidReason,
+      invalidBecause: addressReasonCode(e.invalidReason),
     })),
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { imapFailure, imapOptions, withImap } from '../mail/imap';
 import type { SecretBox } from '../secrets';
 import { AppError } from '../shared/errors';
@@ -7,6 +7,7 @@ import { dbText } from './db-safe';
 import { mailboxSecret, type MailboxAuthDeps } from './mailbox-auth';
 import { ReceptionFailure, tagged } from './failure';
 import { storeBatch } from './store-batch';
+import { explainMailboxError } from './verify-mailbox';
 import type { StoreOutcome } from './store-message';
 
 export interface PollResult {
@@ -58,19 +59,24 @@ export async function pollMailbox(deps: PollDeps, mailboxId: string): Promise<Po
       if (done) cursor = batch[done - 1]!;
       return { fetched: done, more: uids.length > done, lastUid: cursor, uidValidity: uidValidity.toString() };
     });
-    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastPollAt: new Date(), lastError: null, lastErrorKind: null, troubleUid: null, troubleMessageId: null } });
+    await prisma.mailboxAccount.update({ where: { id: box.id }, data: { lastPollAt: new Date(), lastError: null, lastErrorKind: null, lastErrorCode: null, lastErrorParams: Prisma.DbNull, troubleUid: null, troubleMessageId: null } });
     return { ...result, outcomes };
   } catch (err) {
     if (err instanceof AppError) throw err;
     // Said truthfully: the database or the storage refusing a message is not a connection problem.
     const failure = err instanceof ReceptionFailure ? err.toAppError() : imapFailure(err);
     const where = err instanceof ReceptionFailure ? err.where : {};
+    // Also kept as a stable code and values, so the console explains it in the reader's language.
+    const explained =
+      err instanceof ReceptionFailure && err.kind !== 'imap'
+        ? { code: err.kind.toUpperCase(), params: { detail: err.message.slice(0, 500), ...(where.uid !== undefined ? { uid: where.uid } : {}), ...(where.messageId ? { messageId: where.messageId.slice(0, 200) } : {}) } }
+        : explainMailboxError(err instanceof ReceptionFailure ? (err.cause ?? err) : err, box);
     // An attempt that started before the last successful poll (a stale retry) does not bring its old error back.
     await prisma.mailboxAccount
       .updateMany({
         where: { id: box.id, OR: [{ lastPollAt: null }, { lastPollAt: { lt: startedAt } }] },
         data: {
-          lastError: failure.message.slice(0, 2000), lastErrorKind: err instanceof ReceptionFailure ? err.kind : 'imap', lastPollAt: new Date(),
+          lastError: failure.message.slice(0, 2000), lastErrorKind: err instanceof ReceptionFailure ? err.kind : 'imap', lastErrorCode: explained.code, lastErrorParams: explained.params, lastPollAt: new Date(),
           troubleUid: where.uid !== undefined ? BigInt(where.uid) : null, troubleMessageId: dbText(where.messageId, 200),
         },
       })

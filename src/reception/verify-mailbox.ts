@@ -58,6 +58,17 @@ export async function verifyMailbox(
   }
 }
 
+/** Codes of a failing poll that are not about the connection: the database, the document storage or reading a mail refused it. */
+export const MAILBOX_POLL_CODES = ['DATABASE', 'STORAGE', 'PARSE'] as const;
+export const MAILBOX_ERROR_CODES = [...MAILBOX_VERIFY_CODES.filter((c) => c !== 'FOLDER_OPENED'), ...MAILBOX_POLL_CODES] as const;
+export type MailboxErrorCode = Exclude<MailboxVerifyCode, 'FOLDER_OPENED'> | (typeof MAILBOX_POLL_CODES)[number];
+
+/** A failing poll's connection error, explained as the connection test would: its code, values and English sentence. */
+export function explainMailboxError(err: unknown, a: { host: string; port: number; security: string }): { code: MailboxVerifyCode; params: Record<string, string | number>; message: string } {
+  const r = withCode(explainImap(err, a), err, a);
+  return { code: r.code, params: r.params, message: r.message };
+}
+
 function withCode(r: Explained, err: unknown, a: { host: string; port: number }): MailboxVerifyResult {
   const e = err as Error & { responseText?: string };
   // A refused destination answers the same whatever the port: nothing may tell whether something listens there.

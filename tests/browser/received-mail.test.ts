@@ -8,6 +8,7 @@ import { eventually } from '../helpers/http';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { describeIfServer } from '../helpers/require-server';
 import * as m from '../reception/mails';
+import { bounceInvalidText } from '../../src/delivery/reasons';
 import { axeViolations, chromiumAvailable, ensureConsoleBuilt, launchBrowser, openConsole, screenshot, signIn } from './console';
 
 const PASSWORD = 'correct horse battery';
@@ -219,6 +220,22 @@ describeIfServer('Temporal dev server, Dovecot and Chromium', temporalAvailable(
     await eventually(() => pdfViewerShown(page).then((shown) => shown || undefined), 15_000, 200);
     expect(await docs.getByRole('button', { name: 'Aperçu de dessin.svg' }).count()).toBe(0);
     expect(downloads).toEqual([]);
+
+    // A bounce flagged Paul's address: his record says why in French, the server's own words below.
+    const words = '550 5.1.1 <paul@example.org>: Recipient address rejected';
+    await mr.db.prisma.memberEmail.updateMany({ where: { organizationId: org.organizationId, normalized: 'paul@example.org' }, data: { invalidAt: new Date(), invalidReason: bounceInvalidText('user-unknown', words) } });
+    await page.reload();
+    await page.getByText('invalide : la boîte aux lettres n’existe pas').waitFor();
+    await page.getByText(`Réponse du serveur : ${words}`).waitFor();
+
+    // The provider changed the mailbox's password: the panel explains the failing poll in French.
+    dovecot.addUser(USER, 'changed-at-the-provider');
+    await org.staff.post('/api/v1/mailbox/poll');
+    await eventually(async () => ((await org.staff.get('/api/v1/mailbox/status')).body.lastErrorCode === 'AUTH_REJECTED' ? true : undefined), 30_000, 250);
+    await page.goto(`${mr.url}/`);
+    await page.getByText('Dernière erreur : La boîte refuse l’identifiant ou le mot de passe : le mot de passe a peut-être changé.').waitFor();
+    await page.getByText(/^Détail : /).waitFor(); // the server's own words, second
+    dovecot.addUser(USER, PASS);
     expect(errors).toEqual([]);
   });
 

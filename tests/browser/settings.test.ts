@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { addUser, TEST_SCRYPT_N } from '../auth/browser';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
@@ -15,11 +17,20 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
   let org: TestOrg;
   let browser: Browser;
   let smtp: RecordingSmtpServer;
+  // Stands in for Google's consent page: the console must send the browser there.
+  let consent: http.Server;
+  let consentUrl = '';
 
   beforeAll(async () => {
     ensureConsoleBuilt();
     smtp = await startRecordingSmtpServer();
-    mr = await startTestMailroom({ roles: { api: true, worker: false }, env: { PASSWORD_SCRYPT_N: TEST_SCRYPT_N } });
+    consent = http.createServer((_req, res) => res.end('<html lang="en"><title>Consent</title><h1>Consent</h1></html>'));
+    await new Promise<void>((resolve) => consent.listen(0, '127.0.0.1', resolve));
+    consentUrl = `http://127.0.0.1:${(consent.address() as AddressInfo).port}/o/oauth2/v2/auth`;
+    mr = await startTestMailroom({
+      roles: { api: true, worker: false },
+      env: { PASSWORD_SCRYPT_N: TEST_SCRYPT_N, GMAIL_OAUTH_CLIENT_ID: 'console-test-client', GMAIL_OAUTH_CLIENT_SECRET: 'console-test-secret', GMAIL_OAUTH_AUTHORIZE_URL: consentUrl },
+    });
     org = await mr.newOrganization('Résidence Les Tilleuls');
     await addUser(mr.db.prisma, org.organizationId, { email: 'admin@tilleuls.example', password: PASSWORD, role: 'admin', name: 'Sophie' });
     browser = await launchBrowser();
@@ -28,6 +39,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     await browser?.close();
     await mr?.stop();
     await smtp?.close();
+    await new Promise((resolve) => consent?.close(resolve));
   });
 
   it('fills the SMTP form from a preset, explains a failed test, passes against a real server, and saves', async () => {
@@ -116,6 +128,9 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     await page.getByRole('option', { name: 'Gmail / Google Workspace' }).click();
     expect(await page.getByLabel(/^Serveur IMAP/).inputValue()).toBe('imap.gmail.com');
     expect(await page.getByTestId('preset-note').textContent()).toContain('mot de passe d’application');
+    // The Gmail preset offers Google's sign-in (and only it).
+    await page.getByRole('button', { name: 'Connecter Gmail' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Connecter Microsoft 365' }).count()).toBe(0);
 
     const closed = await freePort();
     await page.getByLabel(/^Serveur IMAP/).fill('127.0.0.1');
@@ -131,7 +146,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'settings-mailbox');
 
-    await page.getByRole('button', { name: 'Connecter' }).click();
+    await page.getByRole('button', { name: 'Connecter', exact: true }).click();
     await page.getByText('Boîte enregistrée ; elle est relevée dès maintenant.').waitFor();
     expect((await org.admin.get('/api/v1/settings/mailbox')).body).toMatchObject({ host: '127.0.0.1', port: closed, username: 'documents', passwordSet: true });
     await page.getByRole('button', { name: 'Déconnecter la boîte' }).click();
@@ -146,6 +161,16 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     expect((await org.admin.get('/api/v1/settings/mailbox')).status).toBe(404);
     expect(await page.getByLabel(/^Serveur IMAP/).inputValue()).toBe('');
     expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+
+    // "Connecter Gmail" runs the mailbox consent: the browser leaves for the provider with the IMAP scope.
+    await page.getByRole('combobox', { name: 'Fournisseur' }).click();
+    await page.getByRole('option', { name: 'Gmail / Google Workspace' }).click();
+    await page.getByRole('button', { name: 'Connecter Gmail' }).click();
+    await page.waitForURL((u) => u.href.startsWith(consentUrl));
+    const asked = new URL(page.url());
+    expect(asked.searchParams.get('client_id')).toBe('console-test-client');
+    expect(asked.searchParams.get('scope')).toContain('https://mail.google.com/');
+    expect(asked.searchParams.get('redirect_uri')).toBe(`${mr.url}/api/v1/settings/gmail/callback`);
   });
 
   it('deletes a structure after confirmation, refusing in plain words while its invoices are being sent; resets a template', async () => {

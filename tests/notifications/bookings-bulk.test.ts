@@ -37,7 +37,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('bookings in bulk (
       { memberId: member.id, resourceId: resource.id, start: at(t), end: at(t + 3600_000), externalId: 'imp-1' },
       { memberId: foreignMember.id, resourceId: resource.id, start: at(t), end: at(t + 3600_000) },
       { memberId: member.id, resourceId: resource.id, start: at(t + 3600_000), end: at(t) },
-      { memberId: member.id, resourceId: 'nope', start: at(t), end: at(t + 3600_000), externalId: 'imp-1' },
+      { memberId: member.id, resourceId: '0190f5a2-7c3e-7d41-9b0a-3c5e8f1d2a4b', start: at(t), end: at(t + 3600_000), externalId: 'imp-1' },
       { memberId: member.id, resourceId: resource.id, start: 'tomorrow', end: at(t) },
     ] });
     expect(res.status).toBe(422);
@@ -49,7 +49,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('bookings in bulk (
       { memberId: member.id, resourceId: resource.id, start: at(t), end: at(t + 3600_000), externalId: 'imp-1' },
       { memberId: foreignMember.id, resourceId: resource.id, start: at(t), end: at(t + 3600_000) },
       { memberId: member.id, resourceId: resource.id, start: at(t + 3600_000), end: at(t) },
-      { memberId: member.id, resourceId: 'nope', start: at(t), end: at(t + 3600_000), externalId: 'imp-1' },
+      { memberId: member.id, resourceId: '0190f5a2-7c3e-7d41-9b0a-3c5e8f1d2a4b', start: at(t), end: at(t + 3600_000), externalId: 'imp-1' },
     ] });
     expect(second.status).toBe(422);
     expect((second.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['body.bookings.1.memberId', 'body.bookings.2.end', 'body.bookings.3.externalId', 'body.bookings.3.resourceId']);

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { VERIFY_CODES } from '../../src/outgoing/verify';
 import { RECEIVED_REASON_CODES } from '../../src/reception/reasons';
-import { MAILBOX_VERIFY_CODES } from '../../src/reception/verify-mailbox';
+import { MAILBOX_ERROR_CODES, MAILBOX_VERIFY_CODES } from '../../src/reception/verify-mailbox';
+import { ADDRESS_REASON_CODES, REASON_KEYS } from '../../src/delivery/reasons';
+import { templateRegistry } from '../../src/templates/registry';
 
 const web = path.resolve(__dirname, '../../web/src');
 const LANGUAGES = ['fr', 'en'] as const;
@@ -39,6 +41,20 @@ describe('console translations', () => {
         expect({ lng, code, message: Boolean(node && Object.keys(node).some((k) => k.startsWith('message'))) }).toEqual({ lng, code, message: true });
       }
       for (const code of RECEIVED_REASON_CODES) expect({ lng, code, reason: typeof lookup(received, `reason.${code}`) }).toEqual({ lng, code, reason: 'string' });
+    }
+  });
+
+  it('words every mailbox error, delivery reason, flagged-address reason and template the API names, in both languages', () => {
+    for (const lng of LANGUAGES) {
+      const received = read('features/received', lng);
+      const settings = read('features/settings', lng);
+      const reasons = read('ui/reasons', lng);
+      for (const code of MAILBOX_ERROR_CODES) expect({ lng, code, error: typeof lookup(received, `mailbox.error.${code}`) }).toEqual({ lng, code, error: 'string' });
+      for (const key of REASON_KEYS) expect({ lng, key, bounce: typeof (lookup(reasons, 'bounce') as Tree)[key] }).toEqual({ lng, key, bounce: 'string' });
+      const address = lookup(reasons, 'address') as Tree;
+      for (const code of ADDRESS_REASON_CODES) expect({ lng, code, address: Object.keys(address).some((k) => k === code || k.startsWith(`${code}_`)) }).toEqual({ lng, code, address: true });
+      const descriptions = lookup(settings, 'templates.description') as Tree;
+      for (const key of templateRegistry.keys()) expect({ lng, key, description: typeof descriptions[key] }).toEqual({ lng, key, description: 'string' });
     }
   });
 });

@@ -46,6 +46,11 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
   return <SessionContext.Provider value={{ session, setSession }}>{children}</SessionContext.Provider>;
 }
 
+/** The session when inside SessionProvider, else null (components also rendered on their own, such as the paged table). */
+export function useOptionalSession(): SessionInfo | null {
+  return useContext(SessionContext)?.session ?? null;
+}
+
 export function useSessionState(): SessionState {
   const state = useContext(SessionContext);
   if (!state) throw new Error('useSessionState outside SessionProvider');

@@ -41,4 +41,11 @@ describe('formatters in the organisation’s locale and time zone', () => {
     expect(paris.amount('')).toBe('');
     expect(paris.number(undefined)).toBe('');
   });
+
+  it('writes counts in summaries with the locale’s grouping, and a lower bound with a plus', () => {
+    expect(plain(paris.count(1000, true))).toBe('1 000+');
+    expect(plain(paris.count(12345))).toBe('12 345');
+    expect(makeFormat('en').count(1000, true)).toBe('1,000+');
+    expect(makeFormat('en').count(7)).toBe('7');
+  });
 });

@@ -8,6 +8,7 @@ import { secretOnUpdate } from '../../secret-binding';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { isoDateTime, z } from '../zod';
+import { addressReasonSchema } from './members';
 
 const alertSettingsSchema = z
   .object({
@@ -152,7 +153,7 @@ export function registerDeliveryRoutes(r: ApiRouter, ctx: AppContext): void {
       from: z.string().nullable(), to: z.string().nullable(), total: z.number(), byStatus: z.record(z.string(), z.number()),
       byTemplate: z.array(z.object({ template: z.string(), total: z.number(), byStatus: z.record(z.string(), z.number()) })),
       byReason: z.record(z.string(), z.number()).openapi({ description: 'bounced messages by reason (reasons table)' }),
-      bounceRate: z.number(), invalidAddresses: z.array(z.object({ memberId: z.string(), name: z.string(), address: z.string(), reason: z.string().nullable(), since: z.string() })),
+      bounceRate: z.number(), invalidAddresses: z.array(z.object({ memberId: z.string(), name: z.string(), address: z.string(), reason: z.string().nullable(), because: addressReasonSchema.nullable(), since: z.string() })),
     }).openapi('DeliveryStats'),
     handler: ({ auth, query }) => deliveryStats(ctx.prisma, auth.organizationId, query),
   });

@@ -5,6 +5,9 @@ import { listCandidates } from '../../invoices/list-candidates';
 import { startInvoiceBatch } from '../../invoices/start-batch';
 import { AppError, notFound } from '../../shared/errors';
 import { workflowIds } from '../../shared/names';
+import { failureReason } from '../../delivery/bounce/classify';
+import { addressReasonCode, REASON_KEYS } from '../../delivery/reasons';
+import { addressReasonSchema } from './members';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { currency, idParam, money, pagedSchema, pageQuery, paging, z, uuid } from '../zod';
@@ -37,7 +40,7 @@ const candidateSchema = z
     currency: z.string(),
     lastActivity: z.object({ at: z.string(), kind: z.enum(['sent', 'edited']) }).openapi({ description: 'when it was last sent, or edited if never sent' }),
     addresses: z.array(z.string()),
-    invalidAddresses: z.array(z.object({ address: z.string(), reason: z.string().nullable() })),
+    invalidAddresses: z.array(z.object({ address: z.string(), reason: z.string().nullable(), because: addressReasonSchema.nullable() })),
     preview: z.object({ subject: z.string(), text: z.string() }).optional().openapi({ description: 'with ?preview=true: the message this resident will get' }),
   })
   .openapi('InvoiceCandidate');
@@ -52,7 +55,7 @@ const batchProgressSchema = z
     pending: z.number().int(),
     ratePerMinute: z.number().nullable(),
     etaSeconds: z.number().nullable(),
-    recentFailures: z.array(z.object({ itemId: z.string(), reason: z.string() })),
+    recentFailures: z.array(z.object({ itemId: z.string(), reason: z.string(), reasonKey: z.enum(REASON_KEYS).openapi({ description: '`reason` read as a reason of the bounce reasons table (undetermined when it says nothing known)' }) })),
   })
   .openapi('InvoiceBatchProgress');
 
@@ -68,6 +71,7 @@ const batchItemSchema = z
     cc: z.string().nullable(),
     status: z.enum(ITEM_STATUSES),
     error: z.string().nullable(),
+    errorReason: z.enum(REASON_KEYS).nullable().openapi({ description: '`error` read as a reason of the bounce reasons table, for the console to word it in the reader’s language' }),
     sentEmailId: z.string().nullable(),
     lastSentAt: z.string().nullable(),
   })
@@ -106,7 +110,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
     handler: async ({ auth, query }) => {
       const res = await listCandidates(ctx.prisma, auth.organizationId, { ...query, preview: query.preview === 'true' });
       if (!res) throw notFound(`Structure ${query.structureId}`);
-      return res;
+      return { ...res, items: res.items.map((c) => ({ ...c, invalidAddresses: c.invalidAddresses.map((a) => ({ ...a, because: addressReasonCode(a.reason) })) })) };
     },
   });
 
@@ -145,14 +149,14 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
       if (b.status === 'running' || b.status === 'paused') live = await ctx.temporal.workflow.getHandle(workflowIds.invoiceBatch(b.id)).query(batchProgressQuery).catch(() => null);
       const progress = {
         state: live?.state ?? b.status, total: b.total, sent: counts.sent ?? 0, failed: counts.failed ?? 0, cancelled: counts.cancelled ?? 0, pending: counts.pending ?? 0,
-        ratePerMinute: live?.ratePerMinute ?? null, etaSeconds: live?.etaSeconds ?? null, recentFailures: live?.recentFailures ?? [],
+        ratePerMinute: live?.ratePerMinute ?? null, etaSeconds: live?.etaSeconds ?? null, recentFailures: (live?.recentFailures ?? []).map((f) => ({ ...f, reasonKey: failureReason(f.reason) })),
       };
       const where = { batchId: b.id, ...(query.status ? { status: query.status } : {}) };
       const [rows, total] = await Promise.all([
         ctx.prisma.invoiceBatchItem.findMany({ where, include: { invoice: { include: { member: true } } }, orderBy: { position: 'asc' }, ...paging(query) }),
         ctx.prisma.invoiceBatchItem.count({ where }),
       ]);
-      const items = rows.map((i) => ({ invoiceId: i.invoiceId, number: i.invoice.number, name: `${i.invoice.member.lastName.toUpperCase()} ${i.invoice.member.firstName}`, address: i.address, cc: i.cc, status: i.status as (typeof ITEM_STATUSES)[number], error: i.error, sentEmailId: i.sentEmailId, lastSentAt: i.invoice.lastSentAt?.toISOString() ?? null }));
+      const items = rows.map((i) => ({ invoiceId: i.invoiceId, number: i.invoice.number, name: `${i.invoice.member.lastName.toUpperCase()} ${i.invoice.member.firstName}`, address: i.address, cc: i.cc, status: i.status as (typeof ITEM_STATUSES)[number], error: i.error, errorReason: i.error ? failureReason(i.error) : null, sentEmailId: i.sentEmailId, lastSentAt: i.invoice.lastSentAt?.toISOString() ?? null }));
       return { id: b.id, status: b.status, period: b.period, structureId: b.structureId, progress, items: { items, page: query.page, pageSize: query.pageSize, total } };
     },
   });

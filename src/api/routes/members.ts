@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { listQuery, listSchema } from '../list';
 import { idParam, z, uuid } from '../zod';
+import { ADDRESS_REASON_CODES, REASON_KEYS } from '../../delivery/reasons';
 
 const emailInput = z.object({
   address: z.string().min(3).max(320).openapi({ example: 'jeanne.martin@example.org' }),
@@ -21,6 +22,19 @@ const memberBody = z
   })
   .openapi('MemberInput');
 
+/** `invalidReason` as a stable code and its values, for the console to word in the reader's language. */
+export const addressReasonSchema = z
+  .object({
+    code: z.enum(ADDRESS_REASON_CODES).openapi({ description: 'BOUNCE: a bounce proving the address dead; SOFT_BOUNCES: `count` soft bounces in a row over `days` days; OTHER: only `details`' }),
+    params: z.object({
+      reason: z.enum(REASON_KEYS).optional().openapi({ description: 'the bounce reason (reasons table), the last one for SOFT_BOUNCES' }),
+      count: z.number().int().optional(),
+      days: z.number().int().optional(),
+      details: z.string().optional().openapi({ description: 'the receiving server’s own words, as they came' }),
+    }),
+  })
+  .openapi('AddressInvalidReason');
+
 export const memberSchema = z
   .object({
     id: z.string(),
@@ -30,7 +44,7 @@ export const memberSchema = z
     structureId: z.string().nullable(),
     roles: z.array(z.string()),
     emails: z.array(
-      z.object({ address: z.string(), label: z.string().nullable(), position: z.number(), invalid: z.boolean(), invalidReason: z.string().nullable() }),
+      z.object({ address: z.string(), label: z.string().nullable(), position: z.number(), invalid: z.boolean(), invalidReason: z.string().nullable(), invalidBecause: addressReasonSchema.nullable() }),
     ),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -5,7 +5,7 @@ import { assignReceivedMail } from '../../reception/assign';
 import { listReceivedMails, type ReceivedMailRow } from '../../reception/list-mails';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { sanitizeReceivedHtml } from '../../reception/sanitize';
-import { MAILBOX_VERIFY_CODES, verifyMailbox } from '../../reception/verify-mailbox';
+import { MAILBOX_ERROR_CODES, MAILBOX_VERIFY_CODES, verifyMailbox, type MailboxErrorCode } from '../../reception/verify-mailbox';
 import { IMAP_PRESETS } from '../../reception/imap-presets';
 import { reasonCode, RECEIVED_REASON_CODES } from '../../reception/reasons';
 import { sameBinding, secretForUse, secretOnUpdate } from '../../secret-binding';
@@ -39,6 +39,7 @@ const mailboxBody = z
 const mailboxSchema = z
   .object({
     id: z.string(), host: z.string(), port: z.number(), security: z.string(), username: z.string(), passwordSet: z.boolean(), folder: z.string(),
+    oauthProvider: z.enum(['gmail', 'microsoft']).nullable().openapi({ description: 'connected by the provider’s sign-in (OAuth2) rather than a password; DELETE /settings/mailbox/{provider} revokes it' }),
     pollIntervalSeconds: z.number(), startMode: z.string(), afterFiling: z.string(), moveToFolder: z.string().nullable(), paused: z.boolean(),
   })
   .openapi('Mailbox');
@@ -71,6 +72,7 @@ const presentSummary = (m: ReceivedMailRow) => ({
 export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
   const presentMailbox = (b: NonNullable<Awaited<ReturnType<typeof ctx.prisma.mailboxAccount.findUnique>>>) => ({
     id: b.id, host: b.host, port: b.port, security: b.security, username: b.username, passwordSet: Boolean(b.passwordEnc), folder: b.folder,
+    oauthProvider: b.oauthProvider === 'gmail' || b.oauthProvider === 'microsoft' ? (b.oauthProvider as 'gmail' | 'microsoft') : null,
     pollIntervalSeconds: b.pollIntervalSeconds, startMode: b.startMode, afterFiling: b.afterFiling, moveToFolder: b.moveToFolder, paused: b.paused,
   });
   const requireMailbox = async (organizationId: string) => {
@@ -155,6 +157,8 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
       connected: z.boolean(), workflowRunning: z.boolean(), paused: z.boolean(), lastPollAt: z.string().nullable(), lastUid: z.string().nullable(), uidValidity: z.string().nullable(),
       lastError: z.string().nullable(), counts: z.record(z.string(), z.number()), unassigned: z.number(), nextPollInSeconds: z.number().nullable(),
       lastErrorKind: z.enum(['imap', 'database', 'storage', 'parse']).nullable().openapi({ description: 'where the last failure happened: the mail server, the database, the document storage or reading a mail' }),
+      lastErrorCode: z.enum(MAILBOX_ERROR_CODES).nullable().openapi({ description: 'the last error as a stable code: a connection-test code (GET …/mailbox/verify) for the mail server, DATABASE, STORAGE or PARSE otherwise; UNKNOWN with `detail` for an error recorded before codes existed' }),
+      lastErrorParams: z.record(z.string(), z.union([z.string(), z.number()])).nullable().openapi({ description: 'the values of `lastErrorCode` (host, port, serverResponse, detail, uid…)' }),
       trouble: z.object({ uid: z.string(), messageId: z.string().nullable() }).nullable().openapi({ description: 'the message the failing poll is stuck on' }),
       lastQuarantined: z.object({ id: z.string(), uid: z.string(), messageId: z.string().nullable(), reason: z.string().nullable(), receivedAt: z.string() }).nullable(),
       duplicatesSkipped: z.number().openapi({ description: 'true duplicates (same Message-ID and content) not stored again: GET /mailbox/duplicates' }),
@@ -168,13 +172,17 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
         ctx.prisma.receivedDuplicate.count({ where: { mailboxId: box.id } }),
         ctx.prisma.receivedMail.findFirst({ where: { organizationId: auth.organizationId, mailboxId: box.id, category: 'quarantined' }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }] }),
       ]);
+      const lastError = box.lastError ?? wf?.lastError ?? null;
+      const stored = box.lastError && box.lastErrorCode && (MAILBOX_ERROR_CODES as readonly string[]).includes(box.lastErrorCode);
       return {
+        lastErrorCode: lastError === null ? null : stored ? (box.lastErrorCode as MailboxErrorCode) : 'UNKNOWN',
+        lastErrorParams: lastError === null ? null : stored ? ((box.lastErrorParams ?? {}) as Record<string, string | number>) : { detail: lastError },
         lastErrorKind: (box.lastErrorKind as 'imap' | 'database' | 'storage' | 'parse' | null) ?? null,
         trouble: box.troubleUid !== null ? { uid: box.troubleUid.toString(), messageId: box.troubleMessageId } : null,
         lastQuarantined: q ? { id: q.id, uid: q.uid.toString(), messageId: q.messageId, reason: q.reason, receivedAt: q.receivedAt.toISOString() } : null,
         duplicatesSkipped,
         connected: true, workflowRunning: Boolean(wf), paused: wf?.paused ?? box.paused, lastPollAt: box.lastPollAt?.toISOString() ?? null, lastUid: box.lastUid?.toString() ?? null,
-        uidValidity: box.uidValidity?.toString() ?? null, lastError: box.lastError ?? wf?.lastError ?? null, counts, unassigned: counts.unassigned ?? 0, nextPollInSeconds: wf?.nextPollInSeconds ?? null,
+        uidValidity: box.uidValidity?.toString() ?? null, lastError, counts, unassigned: counts.unassigned ?? 0, nextPollInSeconds: wf?.nextPollInSeconds ?? null,
       };
     },
   });

@@ -1,4 +1,5 @@
 import type { Reason } from '../reasons';
+import { statusIn } from './text-readers';
 
 /**
  * Reason of one failed recipient, from the remote server's words first (they
@@ -92,4 +93,9 @@ export function classifyReason({ action, status, diagnostic }: ClassifyInput): R
   }
   if (status?.startsWith('4.') || act === 'delayed') return 'delayed';
   return 'undetermined';
+}
+
+/** A failure recorded as words only (an SMTP reply, a refused RCPT TO) read as a reason of the table, so it can be worded in any language. */
+export function failureReason(text: string): Reason {
+  return classifyReason({ action: 'failed', status: statusIn(text), diagnostic: text });
 }

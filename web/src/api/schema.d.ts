@@ -2344,10 +2344,19 @@ export interface paths {
                             duplicatesSkipped: number;
                             lastError: string | null;
                             /**
+                             * @description the last error as a stable code: a connection-test code (GET …/mailbox/verify) for the mail server, DATABASE, STORAGE or PARSE otherwise; UNKNOWN with `detail` for an error recorded before codes existed
+                             * @enum {string|null}
+                             */
+                            lastErrorCode: "NOT_ALLOWED" | "DNS_NOT_FOUND" | "CONNECTION_REFUSED" | "TIMEOUT" | "TLS_MISMATCH_USE_STARTTLS_OR_NONE" | "TLS_MISMATCH_USE_SSL" | "CERTIFICATE_INVALID" | "AUTH_REJECTED" | "APP_PASSWORD_REQUIRED" | "WEB_LOGIN_REQUIRED" | "MICROSOFT_IMAP_REFUSED" | "FOLDER_NOT_FOUND" | "UNKNOWN" | "DATABASE" | "STORAGE" | "PARSE" | null;
+                            /**
                              * @description where the last failure happened: the mail server, the database, the document storage or reading a mail
                              * @enum {string|null}
                              */
                             lastErrorKind: "imap" | "database" | "storage" | "parse" | null;
+                            /** @description the values of `lastErrorCode` (host, port, serverResponse, detail, uid…) */
+                            lastErrorParams: {
+                                [key: string]: string | number;
+                            } | null;
                             lastPollAt: string | null;
                             lastQuarantined: {
                                 id: string;
@@ -7359,6 +7368,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AddressInvalidReason: {
+            /**
+             * @description BOUNCE: a bounce proving the address dead; SOFT_BOUNCES: `count` soft bounces in a row over `days` days; OTHER: only `details`
+             * @enum {string}
+             */
+            code: "BOUNCE" | "SOFT_BOUNCES" | "OTHER";
+            params: {
+                count?: number;
+                days?: number;
+                /** @description the receiving server’s own words, as they came */
+                details?: string;
+                /**
+                 * @description the bounce reason (reasons table), the last one for SOFT_BOUNCES
+                 * @enum {string}
+                 */
+                reason?: "user-unknown" | "host-unknown" | "moved" | "not-accepting-mail" | "mailbox-full" | "message-too-big" | "filtered" | "blocked" | "spam-detected" | "policy-violation" | "auth-failure" | "rejected" | "expired" | "system-error" | "network-error" | "rate-limited" | "suspended" | "delayed" | "undetermined" | "delivered" | "out-of-office" | "complaint";
+            };
+        } | null;
         AlertSettings: {
             /** @enum {string} */
             emailMode: "immediate" | "hourly";
@@ -7493,6 +7520,7 @@ export interface components {
             from: string | null;
             invalidAddresses: {
                 address: string;
+                because: components["schemas"]["AddressInvalidReason"];
                 memberId: string;
                 name: string;
                 reason: string | null;
@@ -7584,6 +7612,11 @@ export interface components {
             address: string;
             cc: string | null;
             error: string | null;
+            /**
+             * @description `error` read as a reason of the bounce reasons table, for the console to word it in the reader’s language
+             * @enum {string|null}
+             */
+            errorReason: "user-unknown" | "host-unknown" | "moved" | "not-accepting-mail" | "mailbox-full" | "message-too-big" | "filtered" | "blocked" | "spam-detected" | "policy-violation" | "auth-failure" | "rejected" | "expired" | "system-error" | "network-error" | "rate-limited" | "suspended" | "delayed" | "undetermined" | "delivered" | "out-of-office" | "complaint" | null;
             invoiceId: string;
             lastSentAt: string | null;
             name: string;
@@ -7601,6 +7634,11 @@ export interface components {
             recentFailures: {
                 itemId: string;
                 reason: string;
+                /**
+                 * @description `reason` read as a reason of the bounce reasons table (undetermined when it says nothing known)
+                 * @enum {string}
+                 */
+                reasonKey: "user-unknown" | "host-unknown" | "moved" | "not-accepting-mail" | "mailbox-full" | "message-too-big" | "filtered" | "blocked" | "spam-detected" | "policy-violation" | "auth-failure" | "rejected" | "expired" | "system-error" | "network-error" | "rate-limited" | "suspended" | "delayed" | "undetermined" | "delivered" | "out-of-office" | "complaint";
             }[];
             sent: number;
             state: string;
@@ -7630,6 +7668,7 @@ export interface components {
             currency: string;
             invalidAddresses: {
                 address: string;
+                because: components["schemas"]["AddressInvalidReason"];
                 reason: string | null;
             }[];
             invoiceId: string;
@@ -7673,6 +7712,11 @@ export interface components {
             host: string;
             id: string;
             moveToFolder: string | null;
+            /**
+             * @description connected by the provider’s sign-in (OAuth2) rather than a password; DELETE /settings/mailbox/{provider} revokes it
+             * @enum {string|null}
+             */
+            oauthProvider: "gmail" | "microsoft" | null;
             passwordSet: boolean;
             paused: boolean;
             pollIntervalSeconds: number;
@@ -7744,6 +7788,7 @@ export interface components {
             emails: {
                 address: string;
                 invalid: boolean;
+                invalidBecause: components["schemas"]["AddressInvalidReason"];
                 invalidReason: string | null;
                 label: string | null;
                 position: number;

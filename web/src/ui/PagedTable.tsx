@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from './forms';
 import { asProblem } from '../api/problem';
+import { useFormat } from './format';
 
 export interface Column<T> {
   key: string;
@@ -46,6 +47,7 @@ interface Props<T> {
 /** The list pattern of every screen: 10 a page, previous/next, the total, loading and empty states. */
 export function PagedTable<T>({ label, columns, query, page, onPage, rowKey, empty, rowProps, ...props }: Props<T>) {
   const { t } = useTranslation('ui');
+  const fmt = useFormat();
   const data = query ? query.data : props.data;
   const loading = query ? query.isFetching : props.loading;
   const error = query ? query.error : props.error;
@@ -96,7 +98,7 @@ export function PagedTable<T>({ label, columns, query, page, onPage, rowKey, emp
       ) : null}
       <Group justify="space-between" mt="sm" wrap="nowrap">
         <Text size="sm" c="dimmed" aria-live="polite" data-testid="page-summary">
-          {t('pageSummary', { from, to, total: more ? `${total}+` : total })}
+          {t('pageSummary', { from: fmt.count(from), to: fmt.count(to), total: fmt.count(total, more) })}
         </Text>
         <Group gap="xs" wrap="nowrap">
           <Button variant="default" size="xs" leftSection={<IconChevronLeft size={16} />} disabled={page <= 1 || loading} onClick={() => onPage(page - 1)}>

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useSessionState } from '../session';
+import { useOptionalSession } from '../session';
 
 type When = string | number | Date | null | undefined;
 
@@ -15,6 +15,8 @@ export function makeFormat(locale: string, timeZone?: string) {
     dateTime: (v: When) => (v == null ? '' : dateTime.format(toDate(v))),
     date: (v: When) => (v == null ? '' : date.format(toDate(v))),
     number: (v: number | null | undefined) => (v == null ? '' : number.format(v)),
+    /** A count in a summary; `orMore` when the API only knows a lower bound ("1 000+" in French, "1,000+" in English). */
+    count: (v: number, orMore = false) => `${number.format(v)}${orMore ? '+' : ''}`,
     amount: (v: number | string | null | undefined, currency = 'EUR') => (v == null || v === '' ? '' : new Intl.NumberFormat(locale, { style: 'currency', currency }).format(Number(v))),
     bytes: (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${number.format(Math.round(n / 102.4) / 10)} KB` : `${number.format(Math.round(n / 104857.6) / 10)} MB`),
   };
@@ -22,7 +24,7 @@ export function makeFormat(locale: string, timeZone?: string) {
 
 /** Dates, times and amounts in the organisation's locale and time zone (from the session). */
 export function useFormat() {
-  const { session } = useSessionState();
+  const session = useOptionalSession();
   const locale = session?.organization.language ?? navigator.language;
   const timeZone = session?.organization.timeZone;
   return useMemo(() => makeFormat(locale, timeZone), [locale, timeZone]);

@@ -10,6 +10,7 @@ import { PagedTable, type Column } from '../../ui/PagedTable';
 import { LIVE_STATES, useBatch, useBatchAction, type BatchItem, type ItemStatus } from './api';
 import { monthName } from './month';
 import { ItemStatusBadge, BatchStatusBadge } from './badges';
+import { ReasonDetails, useReasons } from '../../ui/reasons/Reasons';
 
 function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -33,6 +34,7 @@ export function BatchPage() {
   const resume = useBatchAction('resume');
   const cancel = useBatchAction('cancel');
   const resend = useBatchAction('resend-failed');
+  const reasons = useReasons();
   const actionError = pause.error ?? resume.error ?? cancel.error ?? resend.error;
 
   if (q.isPending) return <Center py="xl"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center>;
@@ -52,7 +54,7 @@ export function BatchPage() {
     { key: 'status', header: t('items.status'), render: (i) => <ItemStatusBadge status={i.status} /> },
     {
       key: 'detail', header: t('items.detail'),
-      render: (i) => i.error ? <Text size="sm" c="red">{i.error}</Text> : i.sentEmailId ? <Anchor component={Link} to={`/sent/${i.sentEmailId}`} size="sm">{t('items.openMessage')}</Anchor> : '—',
+      render: (i) => i.error ? <><Text size="sm" c="red">{i.errorReason ? reasons.bounce(i.errorReason) : i.error}</Text>{i.errorReason ? <ReasonDetails details={i.error} /> : null}</> : i.sentEmailId ? <Anchor component={Link} to={`/sent/${i.sentEmailId}`} size="sm">{t('items.openMessage')}</Anchor> : '—',
     },
   ];
 
@@ -65,12 +67,12 @@ export function BatchPage() {
       </Group>
       <Paper withBorder p="md" component="section" aria-labelledby="progress-title">
         <Title order={2} size="h4" id="progress-title" mb="sm">{t('progress.title')}</Title>
-        <Progress.Root size="xl" aria-label={t('progress.label', { done, total: p.total })}>
+        <Progress.Root size="xl" aria-label={t('progress.label', { done: fmt.count(done), total: fmt.count(p.total) })}>
           <Progress.Section value={pct(p.sent)} color="green" aria-label={t('progress.sent')} />
           <Progress.Section value={pct(p.failed)} color="red" aria-label={t('progress.failed')} />
           <Progress.Section value={pct(p.cancelled)} color="gray" aria-label={t('progress.cancelled')} />
         </Progress.Root>
-        <Text size="sm" mt="xs" aria-live="polite" data-testid="progress-summary">{t('progress.summary', { done, total: p.total })}</Text>
+        <Text size="sm" mt="xs" aria-live="polite" data-testid="progress-summary">{t('progress.summary', { done: fmt.count(done), total: fmt.count(p.total) })}</Text>
         <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} mt="sm">
           <Figure label={t('progress.sent')} value={fmt.number(p.sent)} testId="progress-sent" />
           <Figure label={t('progress.failed')} value={fmt.number(p.failed)} testId="progress-failed" />
@@ -85,7 +87,7 @@ export function BatchPage() {
           {live ? <Button color="red.9" leftSection={<IconPlayerStop size={16} />} loading={cancel.isPending} onClick={() => cancel.mutate(params)}>{t('actions.cancel')}</Button> : null}
           {!live && p.failed > 0 ? (
             <Button leftSection={<IconRepeat size={16} />} loading={resend.isPending} onClick={() => resend.mutate(params, { onSuccess: (r) => void navigate(`/invoices/batches/${r.id}`) })}>
-              {t('actions.resendFailed', { count: p.failed })}
+              {t('actions.resendFailed', { count: p.failed, n: fmt.count(p.failed) })}
             </Button>
           ) : null}
         </Group>
@@ -93,7 +95,7 @@ export function BatchPage() {
         {p.recentFailures.length ? (
           <>
             <Text size="sm" fw={500} mt="md">{t('progress.recentFailures')}</Text>
-            <List size="sm">{p.recentFailures.map((f) => <List.Item key={f.itemId}>{f.reason}</List.Item>)}</List>
+            <List size="sm">{p.recentFailures.map((f) => <List.Item key={f.itemId}>{reasons.bounce(f.reasonKey)}<ReasonDetails details={f.reason} /></List.Item>)}</List>
           </>
         ) : null}
       </Paper>

@@ -19,7 +19,7 @@ export function HistoryPage() {
     { key: 'period', header: t('period'), render: (b) => monthName(fmt.locale, b.period) },
     { key: 'structure', header: t('structure'), visibleFrom: 'sm', render: (b) => b.structureName },
     { key: 'status', header: t('items.status'), render: (b) => <BatchStatusBadge status={b.status} /> },
-    { key: 'counts', header: t('history.counts'), render: (b) => <Text size="sm">{t('history.countsValue', { sent: b.counts.sent, total: b.total, failed: b.counts.failed })}</Text> },
+    { key: 'counts', header: t('history.counts'), render: (b) => <Text size="sm">{t('history.countsValue', { sent: fmt.count(b.counts.sent), total: fmt.count(b.total), failed: fmt.count(b.counts.failed) })}</Text> },
     { key: 'resend', header: t('history.kind'), visibleFrom: 'md', render: (b) => (b.parentBatchId ? t('history.resend') : t('history.first')) },
   ];
   return <PagedTable label={t('history.title')} columns={columns} data={q.data} page={page} onPage={setPage} rowKey={(b) => b.id} loading={q.isFetching} error={q.error} empty={t('history.empty')} />;

@@ -13,6 +13,7 @@ import { CandidatesTable } from './CandidatesTable';
 import { monthName } from './month';
 import { PreviewModal } from './PreviewModal';
 import { notify } from '../../ui/notify';
+import { useReasons } from '../../ui/reasons/Reasons';
 
 /** Rows a page; the table pages through the API, never loads the whole period. */
 const PAGE_SIZE = 50;
@@ -20,6 +21,7 @@ const PAGE_SIZE = 50;
 /** Structure and period → who will receive the invoice (tick them), who will not and why, preview, send. */
 export function NewBatchPage() {
   const { t } = useTranslation('invoices');
+  const reasons = useReasons();
   const fmt = useFormat();
   const navigate = useNavigate();
   const structures = useStructures();
@@ -103,10 +105,10 @@ export function NewBatchPage() {
           <Paper withBorder p="md" component="section" aria-labelledby="candidates-title">
             <Group justify="space-between" mb="sm" wrap="wrap">
               <Title order={2} size="h4" id="candidates-title">
-                {t('candidates.title', { count: total, period: monthName(fmt.locale, period!) })}
+                {t('candidates.title', { count: total, n: fmt.count(total), period: monthName(fmt.locale, period!) })}
               </Title>
               <Button leftSection={<IconSend size={16} />} disabled={count === 0} onClick={() => setConfirming(true)}>
-                {t('send.button', { count })}
+                {t('send.button', { count, n: fmt.count(count) })}
               </Button>
             </Group>
             {candidates.data?.secondAddressInCc ? <Text size="sm" c="gray.7" mb="xs">{t('candidates.ccNote')}</Text> : null}
@@ -116,7 +118,7 @@ export function NewBatchPage() {
           </Paper>
           <ProblemAlert problem={problem} />
           <Paper withBorder p="md" component="section" aria-labelledby="excluded-title">
-            <Title order={2} size="h4" id="excluded-title" mb="sm">{t('excluded.title', { count: candidates.data?.withoutAddressTotal ?? 0 })}</Title>
+            <Title order={2} size="h4" id="excluded-title" mb="sm">{t('excluded.title', { count: candidates.data?.withoutAddressTotal ?? 0, n: fmt.count(candidates.data?.withoutAddressTotal ?? 0) })}</Title>
             <Text size="sm" c="gray.7" mb="xs">{t('excluded.explain')}</Text>
             {(excluded.data?.total ?? 0) === 0 ? <Text size="sm">{t('excluded.none')}</Text> : (
               <List size="sm" spacing={4}>
@@ -125,7 +127,7 @@ export function NewBatchPage() {
                     <Text span fw={500} size="sm">{c.name}</Text> ({c.number}) —{' '}
                     {c.invalidAddresses.length === 0
                       ? t('excluded.noAddress')
-                      : t('excluded.allInvalid', { list: c.invalidAddresses.map((a) => (a.reason ? `${a.address} : ${a.reason}` : a.address)).join(' ; ') })}
+                      : t('excluded.allInvalid', { list: c.invalidAddresses.map((a) => (a.because ? `${a.address} : ${reasons.address(a.because)}` : a.address)).join(' ; ') })}
                   </List.Item>
                 ))}
               </List>

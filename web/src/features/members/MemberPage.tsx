@@ -9,12 +9,14 @@ import { ProblemAlert } from '../../ui/forms';
 import { MemberForm } from './MemberForm';
 import { BalanceTab, PreferencesTab, ValiditiesTab } from './MemberSettingsTabs';
 import { DocumentsTab, ReceivedTab, SentTab } from './MemberListTabs';
+import { ReasonDetails, useReasons } from '../../ui/reasons/Reasons';
 
 const TABS = ['received', 'documents', 'sent', 'preferences', 'balance', 'validities'] as const;
 
 /** A member's record: details, addresses (invalid ones flagged with why), and one tab per kind of history. */
 export function MemberPage() {
   const { t } = useTranslation('members');
+  const reasons = useReasons();
   const { id = '', '*': rest = '' } = useParams();
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
@@ -74,9 +76,10 @@ export function MemberPage() {
                   {e.invalid && (
                     <Text span c="red.8" size="sm">
                       {' '}
-                      — {t('invalidBecause', { reason: e.invalidReason ?? t('invalid') })}
+                      — {t('invalidBecause', { reason: reasons.address(e.invalidBecause) ?? t('invalid') })}
                     </Text>
                   )}
+                  {e.invalid && <ReasonDetails details={e.invalidBecause?.params.details} />}
                 </List.Item>
               ))}
             </List>

@@ -9,11 +9,13 @@ import type { components } from '../../api/schema';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { MemberForm } from './MemberForm';
 import { STATUS_COLORS } from '../../ui/colors';
+import { useReasons } from '../../ui/reasons/Reasons';
 
 type Member = components['schemas']['Member'];
 
 export function MembersPage() {
   const { t } = useTranslation('members');
+  const reasons = useReasons();
   const [page, setPage] = useState(1);
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 300);
@@ -38,7 +40,7 @@ export function MembersPage() {
       render: (m) => (
         <Group gap={4}>
           {m.emails.map((e) => (
-            <Badge key={e.address} variant="outline" color={e.invalid ? STATUS_COLORS.error : STATUS_COLORS.neutral} tt="none" title={e.invalid ? (e.invalidReason ?? t('invalid')) : undefined}>
+            <Badge key={e.address} variant="outline" color={e.invalid ? STATUS_COLORS.error : STATUS_COLORS.neutral} tt="none" title={e.invalid ? (reasons.address(e.invalidBecause) ?? t('invalid')) : undefined}>
               {e.address}
             </Badge>
           ))}

@@ -1,12 +1,12 @@
-import { ActionIcon, Badge, Button, Group, Modal, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
-import { useForm } from '@mantine/form';
 import { IconArrowsMove, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { components } from '../../api/schema';
-import type { Problem } from '../../api/problem';
-import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { asProblem } from '../../api/problem';
+import { Dialog } from '../../ui/Dialog';
+import { FormActions, ProblemAlert, useApiForm } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { toInstant, useAllResources, useBookings, useCancelBooking, useCreateBooking, useCreateResource, useMoveBooking, type BookingFilter } from './api';
@@ -19,11 +19,10 @@ const STATUS_COLOR: Record<string, string> = { confirmed: 'green', waitlisted: '
 function NewResource() {
   const { t } = useTranslation('notifications');
   const create = useCreateResource();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const form = useForm({ mode: 'uncontrolled', initialValues: { name: '', kind: 'aircraft' } });
-  const submit = form.onSubmit((body) => {
-    setProblem(null);
-    create.mutate({ body }, { onSuccess: () => { form.reset(); notify('green', t('resources.created')); }, onError: (e) => setProblem(applyProblem(form, e)) });
+  const { form, problem, onSubmit: submit } = useApiForm({ initialValues: { name: '', kind: 'aircraft' } }, async (body, f) => {
+    await create.mutateAsync({ body });
+    f.reset();
+    notify('green', t('resources.created'));
   });
   return (
     <form onSubmit={submit} noValidate aria-labelledby="new-resource">
@@ -32,7 +31,7 @@ function NewResource() {
       <Group align="flex-end" wrap="wrap">
         <TextInput label={t('resources.name')} required key={form.key('name')} {...form.getInputProps('name')} />
         <Select label={t('resources.kind')} data={['aircraft', 'room', 'instructor', 'vehicle', 'other'].map((k) => ({ value: k, label: t(`resources.kinds.${k}`) }))} allowDeselect={false} key={form.key('kind')} {...form.getInputProps('kind')} />
-        <Button type="submit" loading={create.isPending}>{t('create', { ns: 'ui' })}</Button>
+        <Button type="submit" loading={form.submitting}>{t('create', { ns: 'ui' })}</Button>
       </Group>
     </form>
   );
@@ -41,17 +40,10 @@ function NewResource() {
 function NewBooking({ resourceId }: { resourceId: string | null }) {
   const { t } = useTranslation('notifications');
   const create = useCreateBooking();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const form = useForm<{ memberId: string | null; start: string | null; end: string | null }>({ mode: 'controlled', initialValues: { memberId: null, start: null, end: null } });
-  const submit = form.onSubmit((v) => {
-    setProblem(null);
-    create.mutate(
-      { body: { memberId: v.memberId ?? '', resourceId: resourceId ?? '', start: toInstant(v.start), end: toInstant(v.end) } },
-      {
-        onSuccess: (b) => { form.reset(); notify('green', t(b.status === 'waitlisted' ? 'bookings.waitlistedMsg' : 'bookings.createdMsg')); },
-        onError: (e) => setProblem(applyProblem(form, e)),
-      },
-    );
+  const { form, problem, onSubmit: submit } = useApiForm<{ memberId: string | null; start: string | null; end: string | null }>({ mode: 'controlled', initialValues: { memberId: null, start: null, end: null } }, async (v, f) => {
+    const b = await create.mutateAsync({ body: { memberId: v.memberId ?? '', resourceId: resourceId ?? '', start: toInstant(v.start), end: toInstant(v.end) } });
+    f.reset();
+    notify('green', t(b.status === 'waitlisted' ? 'bookings.waitlistedMsg' : 'bookings.createdMsg'));
   });
   return (
     <form onSubmit={submit} noValidate aria-labelledby="new-booking">
@@ -61,36 +53,33 @@ function NewBooking({ resourceId }: { resourceId: string | null }) {
         <MemberSelect label={t('bookings.member')} required value={form.values.memberId} onChange={(id) => form.setFieldValue('memberId', id)} error={form.errors.memberId as string | undefined} />
         <DateTimePicker label={t('bookings.start')} required {...form.getInputProps('start')} />
         <DateTimePicker label={t('bookings.end')} required {...form.getInputProps('end')} />
-        <Button type="submit" loading={create.isPending} disabled={!resourceId}>{t('bookings.book')}</Button>
+        <Button type="submit" loading={form.submitting} disabled={!resourceId}>{t('bookings.book')}</Button>
       </SimpleGrid>
     </form>
   );
 }
 
-function MoveModal({ booking, onClose }: { booking: Booking | null; onClose(): void }) {
+/** Mounted while open (`{moving && <MoveDialog …>}`): a fresh form each time, and the focus goes back to the row's button. */
+function MoveDialog({ booking, onClose }: { booking: Booking; onClose(): void }) {
   const { t } = useTranslation('notifications');
   const move = useMoveBooking();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const form = useForm<{ start: string | null; end: string | null }>({ mode: 'controlled', initialValues: { start: null, end: null } });
-  const submit = form.onSubmit((v) => {
-    setProblem(null);
-    move.mutate(
-      { params: { path: { id: booking!.id } }, body: { ...(v.start ? { start: toInstant(v.start) } : {}), ...(v.end ? { end: toInstant(v.end) } : {}) } },
-      { onSuccess: () => { notify('green', t('bookings.movedMsg')); form.reset(); onClose(); }, onError: (e) => setProblem(applyProblem(form, e)) },
-    );
+  const { form, problem, onSubmit: submit } = useApiForm<{ start: string | null; end: string | null }>({ mode: 'controlled', initialValues: { start: null, end: null } }, async (v) => {
+    await move.mutateAsync({ params: { path: { id: booking.id } }, body: { ...(v.start ? { start: toInstant(v.start) } : {}), ...(v.end ? { end: toInstant(v.end) } : {}) } });
+    notify('green', t('bookings.movedMsg'));
+    onClose();
   });
   return (
-    <Modal opened={booking !== null} onClose={onClose} title={t('bookings.moveTitle', { name: booking?.member.name ?? '' })} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
+    <Dialog onClose={onClose} title={t('bookings.moveTitle', { name: booking.member.name })} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <ProblemAlert problem={problem} />
           <DateTimePicker label={t('bookings.newStart')} {...form.getInputProps('start')} />
           <DateTimePicker label={t('bookings.newEnd')} {...form.getInputProps('end')} />
           <Text size="sm">{t('bookings.moveNote')}</Text>
-          <Group justify="flex-end"><Button variant="default" onClick={onClose}>{t('cancel', { ns: 'ui' })}</Button><Button type="submit" loading={move.isPending}>{t('bookings.move')}</Button></Group>
+          <FormActions onCancel={onClose} submitLabel={t('bookings.move')} submitting={form.submitting} />
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -117,7 +106,7 @@ export function BookingsTab() {
       render: (b) => b.status === 'cancelled' ? '—' : (
         <Group gap={4} wrap="nowrap">
           <Tooltip label={t('bookings.moveOf', { name: b.member.name })}><ActionIcon variant="subtle" aria-label={t('bookings.moveOf', { name: b.member.name })} onClick={() => setMoving(b)}><IconArrowsMove size={18} /></ActionIcon></Tooltip>
-          <Tooltip label={t('bookings.cancelOf', { name: b.member.name })}><ActionIcon variant="subtle" color="red.9" aria-label={t('bookings.cancelOf', { name: b.member.name })} onClick={() => setCancelling(b)}><IconX size={18} /></ActionIcon></Tooltip>
+          <Tooltip label={t('bookings.cancelOf', { name: b.member.name })}><ActionIcon variant="subtle" color="red.9" aria-label={t('bookings.cancelOf', { name: b.member.name })} onClick={() => { cancel.reset(); setCancelling(b); }}><IconX size={18} /></ActionIcon></Tooltip>
         </Group>
       ),
     },
@@ -138,17 +127,19 @@ export function BookingsTab() {
         <PagedTable label={t('bookings.title')} columns={columns} query={bookings} page={page} onPage={setPage} rowKey={(b) => b.id} empty={t('bookings.empty')} rowProps={(b) => ({ 'data-testid': 'booking-row', 'data-status': b.status })} />
       </Paper>
       <Paper withBorder p="md">{resourceId ? <NewBooking resourceId={resourceId} /> : <Text size="sm">{t('bookings.pickResource')}</Text>}</Paper>
-      <MoveModal booking={moving} onClose={() => setMoving(null)} />
-      <Modal opened={cancelling !== null} onClose={() => setCancelling(null)} title={t('bookings.cancelTitle')} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
-        <Stack>
-          <Text size="sm">{cancelling ? t('bookings.cancelText', { name: cancelling.member.name, resource: cancelling.resource.name, when: fmt.dateTime(cancelling.start) }) : ''}</Text>
-          {cancel.error ? <ProblemAlert problem={cancel.error as Problem} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setCancelling(null)}>{t('bookings.keep')}</Button>
-            <Button color="red.9" loading={cancel.isPending} onClick={() => cancel.mutate({ params: { path: { id: cancelling!.id } } }, { onSuccess: () => { setCancelling(null); notify('green', t('bookings.cancelledMsg')); } })}>{t('bookings.confirmCancel')}</Button>
-          </Group>
-        </Stack>
-      </Modal>
+      {moving && <MoveDialog booking={moving} onClose={() => setMoving(null)} />}
+      {cancelling && (
+        <Dialog onClose={() => setCancelling(null)} title={t('bookings.cancelTitle')} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
+          <Stack>
+            <Text size="sm">{t('bookings.cancelText', { name: cancelling.member.name, resource: cancelling.resource.name, when: fmt.dateTime(cancelling.start) })}</Text>
+            {cancel.error ? <ProblemAlert problem={asProblem(cancel.error)} /> : null}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setCancelling(null)}>{t('bookings.keep')}</Button>
+              <Button color="red.9" loading={cancel.isPending} onClick={() => cancel.mutate({ params: { path: { id: cancelling.id } } }, { onSuccess: () => { setCancelling(null); notify('green', t('bookings.cancelledMsg')); } })}>{t('bookings.confirmCancel')}</Button>
+            </Group>
+          </Stack>
+        </Dialog>
+      )}
     </Stack>
   );
 }

@@ -1,11 +1,9 @@
 import { Button, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
-import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { components } from '../../api/schema';
-import type { Problem } from '../../api/problem';
-import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { ProblemAlert, useApiForm } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { toInstant, useAllResources, useDeclareMaintenance, useMaintenance } from './api';
@@ -21,18 +19,14 @@ export function MaintenanceTab() {
   const [page, setPage] = useState(1);
   const list = useMaintenance(page);
   const declare = useDeclareMaintenance();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const form = useForm<{ resourceId: string | null; start: string | null; end: string | null; reason: string }>({ mode: 'controlled', initialValues: { resourceId: null, start: null, end: null, reason: '' } });
-  const submit = form.onSubmit((v) => {
-    setProblem(null);
-    declare.mutate(
-      { params: { path: { id: v.resourceId ?? '' } }, body: { start: toInstant(v.start), end: toInstant(v.end), reason: v.reason } },
-      {
-        onSuccess: (r) => { form.reset(); notify('green', t('maintenance.declared', { bookings: r.affectedBookings.length, members: r.notifiedMembers.length })); },
-        onError: (e) => setProblem(applyProblem(form, e)),
-      },
-    );
-  });
+  const { form, problem, onSubmit: submit } = useApiForm<{ resourceId: string | null; start: string | null; end: string | null; reason: string }>(
+    { mode: 'controlled', initialValues: { resourceId: null, start: null, end: null, reason: '' } },
+    async (v, f) => {
+      const r = await declare.mutateAsync({ params: { path: { id: v.resourceId ?? '' } }, body: { start: toInstant(v.start), end: toInstant(v.end), reason: v.reason } });
+      f.reset();
+      notify('green', t('maintenance.declared', { bookings: r.affectedBookings.length, members: r.notifiedMembers.length }));
+    },
+  );
   const columns: Column<Period>[] = [
     { key: 'resource', header: t('bookings.resource'), render: (m) => m.resource.name },
     { key: 'from', header: t('maintenance.from'), render: (m) => fmt.dateTime(m.start) },
@@ -50,7 +44,7 @@ export function MaintenanceTab() {
             <DateTimePicker label={t('maintenance.from')} required {...form.getInputProps('start')} />
             <DateTimePicker label={t('maintenance.to')} required {...form.getInputProps('end')} />
             <TextInput label={t('maintenance.reason')} required {...form.getInputProps('reason')} />
-            <Button type="submit" loading={declare.isPending}>{t('maintenance.declare')}</Button>
+            <Button type="submit" loading={form.submitting}>{t('maintenance.declare')}</Button>
           </SimpleGrid>
           <Text size="sm" mt="xs">{t('maintenance.note')}</Text>
         </form>

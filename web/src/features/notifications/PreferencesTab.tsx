@@ -1,9 +1,7 @@
 import { Button, Center, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
-import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Problem } from '../../api/problem';
-import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { ProblemAlert, useApiForm } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { useBalance, usePreferences, useSaveBalance, useSavePreferences } from './api';
 import { MemberSelect } from './MemberSelect';
@@ -16,8 +14,13 @@ function PreferencesForm({ memberId }: { memberId: string }) {
   const { t } = useTranslation('notifications');
   const prefs = usePreferences(memberId);
   const save = useSavePreferences();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const form = useForm({ mode: 'controlled', initialValues: { bookings: true, reminders: true, maintenance: true, validity: true, balance: true, reminderLeadMinutes: null as number | null, subscribeBookings: 'none', subscribeMaintenance: false, subscribeValidities: 'none' } });
+  const { form, problem, onSubmit: submit } = useApiForm(
+    { mode: 'controlled', initialValues: { bookings: true, reminders: true, maintenance: true, validity: true, balance: true, reminderLeadMinutes: null as number | null, subscribeBookings: 'none', subscribeMaintenance: false, subscribeValidities: 'none' } },
+    async (v) => {
+      await save.mutateAsync({ params: { path: { id: memberId } }, body: { ...v, subscribeBookings: v.subscribeBookings as (typeof MODES)[number], subscribeValidities: v.subscribeValidities as (typeof MODES)[number] } });
+      notify('green', t('saved', { ns: 'ui' }));
+    },
+  );
   // Mantine's setValues and resetDirty are stable callbacks (the form object itself is new each render).
   const { setValues, resetDirty } = form;
   useEffect(() => {
@@ -28,13 +31,6 @@ function PreferencesForm({ memberId }: { memberId: string }) {
     }
   }, [prefs.data, setValues, resetDirty]);
   if (prefs.isPending) return <Center py="md"><Loader size="sm" aria-label={t('loading', { ns: 'ui' })} /></Center>;
-  const submit = form.onSubmit((v) => {
-    setProblem(null);
-    save.mutate(
-      { params: { path: { id: memberId } }, body: { ...v, subscribeBookings: v.subscribeBookings as (typeof MODES)[number], subscribeValidities: v.subscribeValidities as (typeof MODES)[number] } },
-      { onSuccess: () => notify('green', t('saved', { ns: 'ui' })), onError: (e) => setProblem(applyProblem(form, e)) },
-    );
-  });
   return (
     <form onSubmit={submit} noValidate aria-labelledby="prefs-title">
       <Title order={3} size="h5" id="prefs-title" mb="xs">{t('prefs.title')}</Title>
@@ -50,7 +46,7 @@ function PreferencesForm({ memberId }: { memberId: string }) {
           <Switch mt="lg" label={t('managers.maintenance')} {...form.getInputProps('subscribeMaintenance', { type: 'checkbox' })} />
           <Select label={t('managers.validities')} data={MODES.map((m) => ({ value: m, label: t(`prefs.modes.${m}`) }))} allowDeselect={false} {...form.getInputProps('subscribeValidities')} />
         </SimpleGrid>
-        <Button type="submit" w="fit-content" loading={save.isPending}>{t('save', { ns: 'ui' })}</Button>
+        <Button type="submit" w="fit-content" loading={form.submitting}>{t('save', { ns: 'ui' })}</Button>
       </Stack>
     </form>
   );
@@ -61,20 +57,15 @@ function BalanceForm({ memberId }: { memberId: string }) {
   const fmt = useFormat();
   const balance = useBalance(memberId);
   const save = useSaveBalance();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const form = useForm<{ balance: number | string; threshold: number | string }>({ mode: 'controlled', initialValues: { balance: '', threshold: '' } });
+  const { form, problem, onSubmit: submit } = useApiForm<{ balance: number | string; threshold: number | string }>({ mode: 'controlled', initialValues: { balance: '', threshold: '' } }, async (v) => {
+    const r = await save.mutateAsync({ params: { path: { id: memberId } }, body: { balance: Number(v.balance || 0), threshold: v.threshold === '' ? null : Number(v.threshold) } });
+    notify(r.alerted ? 'orange' : 'green', r.alerted ? t('balance.alerted') : t('saved', { ns: 'ui' }));
+  });
   const { setValues } = form;
   useEffect(() => {
     if (balance.data) setValues({ balance: balance.data.balance ?? '', threshold: balance.data.threshold ?? '' });
   }, [balance.data, setValues]);
   if (balance.isPending) return <Center py="md"><Loader size="sm" aria-label={t('loading', { ns: 'ui' })} /></Center>;
-  const submit = form.onSubmit((v) => {
-    setProblem(null);
-    save.mutate(
-      { params: { path: { id: memberId } }, body: { balance: Number(v.balance || 0), threshold: v.threshold === '' ? null : Number(v.threshold) } },
-      { onSuccess: (r) => notify(r.alerted ? 'orange' : 'green', r.alerted ? t('balance.alerted') : t('saved', { ns: 'ui' })), onError: (e) => setProblem(applyProblem(form, e)) },
-    );
-  });
   return (
     <form onSubmit={submit} noValidate aria-labelledby="balance-title">
       <Title order={3} size="h5" id="balance-title" mb="xs">{t('balance.title')}</Title>
@@ -83,7 +74,7 @@ function BalanceForm({ memberId }: { memberId: string }) {
       <Group align="flex-end" wrap="wrap">
         <NumberInput label={t('balance.balance')} decimalScale={2} {...form.getInputProps('balance')} />
         <NumberInput label={t('balance.threshold')} description={t('balance.thresholdHelp')} decimalScale={2} {...form.getInputProps('threshold')} />
-        <Button type="submit" loading={save.isPending}>{t('save', { ns: 'ui' })}</Button>
+        <Button type="submit" loading={form.submitting}>{t('save', { ns: 'ui' })}</Button>
       </Group>
     </form>
   );

@@ -1,11 +1,9 @@
 import { Badge, Button, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
-import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { components } from '../../api/schema';
-import type { Problem } from '../../api/problem';
-import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { ProblemAlert, useApiForm } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { toInstant, useCreateValidity, useValidities } from './api';
@@ -21,11 +19,10 @@ export function ValiditiesTab() {
   const [page, setPage] = useState(1);
   const list = useValidities(page);
   const create = useCreateValidity();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const form = useForm<{ memberId: string | null; kind: string; expiresAt: string | null }>({ mode: 'controlled', initialValues: { memberId: null, kind: '', expiresAt: null } });
-  const submit = form.onSubmit((v) => {
-    setProblem(null);
-    create.mutate({ body: { memberId: v.memberId ?? '', kind: v.kind, expiresAt: toInstant(v.expiresAt) } }, { onSuccess: () => { form.reset(); notify('green', t('validities.created')); }, onError: (e) => setProblem(applyProblem(form, e)) });
+  const { form, problem, onSubmit: submit } = useApiForm<{ memberId: string | null; kind: string; expiresAt: string | null }>({ mode: 'controlled', initialValues: { memberId: null, kind: '', expiresAt: null } }, async (v, f) => {
+    await create.mutateAsync({ body: { memberId: v.memberId ?? '', kind: v.kind, expiresAt: toInstant(v.expiresAt) } });
+    f.reset();
+    notify('green', t('validities.created'));
   });
   // "Expired" is judged against when the tab opened (a render must not read the clock).
   const [now] = useState(Date.now);

@@ -59,7 +59,7 @@ export function MailboxStatus() {
             {s.lastPollAt ? t('mailbox.lastPoll', { when: fmt.dateTime(s.lastPollAt) }) : t('mailbox.neverPolled')}
           </Text>
           <Text size="sm" c="dimmed">
-            {t('mailbox.unassigned', { count: s.unassigned })}
+            {t('mailbox.unassigned', { count: s.unassigned, n: fmt.count(s.unassigned) })}
           </Text>
         </Group>
         <Group gap="xs">
@@ -79,9 +79,22 @@ export function MailboxStatus() {
         </Group>
       </Group>
       {s.lastError && (
-        <Text size="sm" c="red.8" mt="xs" role="status">
-          {t('mailbox.lastError', { error: s.lastError })}
-        </Text>
+        <div role="status">
+          <Text size="sm" c="red.8" mt="xs">
+            {t('mailbox.lastError', { error: t(`mailbox.error.${s.lastErrorCode ?? 'UNKNOWN'}`, { ...s.lastErrorParams }) })}
+            {isAdmin && (
+              <>
+                {' '}
+                <Anchor component={Link} to="/settings/mailbox" size="sm">
+                  {t('mailbox.fixSettings')}
+                </Anchor>
+              </>
+            )}
+          </Text>
+          <Text size="xs" c="gray.7" style={{ overflowWrap: 'anywhere' }}>
+            {t('mailbox.errorDetails', { details: s.lastErrorParams?.serverResponse ?? s.lastErrorParams?.detail ?? s.lastError })}
+          </Text>
+        </div>
       )}
     </Paper>
   );

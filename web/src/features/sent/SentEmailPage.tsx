@@ -8,6 +8,7 @@ import { ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { useSentEmail } from './api';
 import { StatusBadge } from './StatusBadge';
+import { ReasonDetails, useReasons } from '../../ui/reasons/Reasons';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -26,6 +27,7 @@ export function SentEmailPage() {
   const { t } = useTranslation('sent');
   const fmt = useFormat();
   const q = useSentEmail(id);
+  const reasons = useReasons();
   if (q.isPending) return <Center py="xl"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center>;
   if (q.error) return <ProblemAlert problem={asProblem(q.error)} />;
   const m = q.data;
@@ -53,7 +55,7 @@ export function SentEmailPage() {
             {m.cc.length ? <Table.Tr><Table.Th>{t('detail.cc')}</Table.Th><Table.Td>{m.cc.join(', ')}</Table.Td></Table.Tr> : null}
             <Table.Tr><Table.Th>{t('detail.queuedAt')}</Table.Th><Table.Td>{fmt.dateTime(m.queuedAt)}</Table.Td></Table.Tr>
             {m.sentAt ? <Table.Tr><Table.Th>{t('detail.sentAt')}</Table.Th><Table.Td>{fmt.dateTime(m.sentAt)}</Table.Td></Table.Tr> : null}
-            {m.lastError ? <Table.Tr><Table.Th>{t('detail.lastError')}</Table.Th><Table.Td><Text c="red" size="sm">{m.lastError}</Text></Table.Td></Table.Tr> : null}
+            {m.lastError ? <Table.Tr><Table.Th>{t('detail.lastError')}</Table.Th><Table.Td>{m.bounce ? <><Text c="red" size="sm">{reasons.bounce(m.bounce.reason)}</Text><ReasonDetails details={m.lastError} /></> : <Text c="red" size="sm">{m.lastError}</Text>}</Table.Td></Table.Tr> : null}
             <Table.Tr>
               <Table.Th>{t('col.member')}</Table.Th>
               <Table.Td>
@@ -70,7 +72,7 @@ export function SentEmailPage() {
         {m.recipients.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noRecipientOutcome')}</Text> : (
           <Table aria-labelledby="sent-recipients">
             <Table.Thead><Table.Tr><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('col.status')}</Table.Th><Table.Th>{t('detail.reason')}</Table.Th></Table.Tr></Table.Thead>
-            <Table.Tbody>{m.recipients.map((r) => <Table.Tr key={r.address}><Table.Td>{r.address}</Table.Td><Table.Td>{t(`recipientStatus.${r.status}`, { defaultValue: r.status })}</Table.Td><Table.Td>{r.reason ?? '—'}</Table.Td></Table.Tr>)}</Table.Tbody>
+            <Table.Tbody>{m.recipients.map((r) => <Table.Tr key={r.address}><Table.Td>{r.address}</Table.Td><Table.Td>{t(`recipientStatus.${r.status}`, { defaultValue: r.status })}</Table.Td><Table.Td>{r.bounce ? <><Text size="sm">{reasons.bounce(r.bounce.reason)}</Text><ReasonDetails details={r.reason} /></> : (r.reason ?? '—')}</Table.Td></Table.Tr>)}</Table.Tbody>
           </Table>
         )}
       </Section>
@@ -104,7 +106,7 @@ export function SentEmailPage() {
           <ScrollArea type="auto">
             <Table aria-labelledby="sent-reports">
               <Table.Thead><Table.Tr><Table.Th>{t('detail.receivedAt')}</Table.Th><Table.Th>{t('detail.kind')}</Table.Th><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('detail.diagnostic')}</Table.Th></Table.Tr></Table.Thead>
-              <Table.Tbody>{m.reports.map((r, i) => <Table.Tr key={i}><Table.Td>{fmt.dateTime(r.receivedAt)}</Table.Td><Table.Td>{t(`reportKind.${r.kind}`, { defaultValue: r.kind })}</Table.Td><Table.Td>{r.recipient ?? '—'}</Table.Td><Table.Td>{[r.status, r.diagnostic].filter(Boolean).join(' ') || '—'}</Table.Td></Table.Tr>)}</Table.Tbody>
+              <Table.Tbody>{m.reports.map((r, i) => <Table.Tr key={i}><Table.Td>{fmt.dateTime(r.receivedAt)}</Table.Td><Table.Td>{t(`reportKind.${r.kind}`, { defaultValue: r.kind })}</Table.Td><Table.Td>{r.recipient ?? '—'}</Table.Td><Table.Td>{r.bounce ? <><Text size="sm">{reasons.bounce(r.bounce.reason)}</Text><ReasonDetails details={[r.status, r.diagnostic].filter(Boolean).join(' ')} /></> : [r.status, r.diagnostic].filter(Boolean).join(' ') || '—'}</Table.Td></Table.Tr>)}</Table.Tbody>
             </Table>
           </ScrollArea>
         )}

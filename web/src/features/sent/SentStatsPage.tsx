@@ -13,6 +13,7 @@ import { useFormat } from '../../ui/format';
 import { SENT_STATUSES, useDeliveryStats, useTimeline } from './api';
 import { endOfDay, startOfDay } from './dates';
 import { statusColor } from './StatusBadge';
+import { useReasons } from '../../ui/reasons/Reasons';
 
 /** Every day of the range, with zeros where nothing was sent, so the chart's time axis is regular. */
 function fillDays(from: string, to: string, days: { day: string; byStatus: Record<string, number> }[]) {
@@ -28,6 +29,7 @@ function fillDays(from: string, to: string, days: { day: string; byStatus: Recor
 /** Delivery statistics: counts by status and template, bounce rate, addresses flagged invalid, a chart over time. */
 export function SentStatsPage() {
   const { t } = useTranslation('sent');
+  const reasons = useReasons();
   const fmt = useFormat();
   const [range, setRange] = useState<[string | null, string | null]>([dayjs().subtract(29, 'day').format('YYYY-MM-DD'), dayjs().format('YYYY-MM-DD')]);
   const query = { ...(range[0] ? { from: startOfDay(range[0]) } : {}), ...(range[1] ? { to: endOfDay(range[1]) } : {}) };
@@ -83,7 +85,7 @@ export function SentStatsPage() {
           {s && s.invalidAddresses.length === 0 ? <Text c="gray.7" size="sm">{t('stats.noInvalid')}</Text> : (
             <Table aria-labelledby="stats-invalid">
               <Table.Thead><Table.Tr><Table.Th>{t('col.member')}</Table.Th><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('detail.reason')}</Table.Th></Table.Tr></Table.Thead>
-              <Table.Tbody>{s?.invalidAddresses.map((a) => <Table.Tr key={a.address + a.memberId}><Table.Td><Anchor component={Link} to={`/members/${a.memberId}`}>{a.name}</Anchor></Table.Td><Table.Td>{a.address}</Table.Td><Table.Td>{a.reason ?? '—'} <Text span size="xs" c="gray.7">({fmt.date(a.since)})</Text></Table.Td></Table.Tr>)}</Table.Tbody>
+              <Table.Tbody>{s?.invalidAddresses.map((a) => <Table.Tr key={a.address + a.memberId}><Table.Td><Anchor component={Link} to={`/members/${a.memberId}`}>{a.name}</Anchor></Table.Td><Table.Td>{a.address}</Table.Td><Table.Td>{reasons.address(a.because) ?? '—'} <Text span size="xs" c="gray.7">({fmt.date(a.since)})</Text></Table.Td></Table.Tr>)}</Table.Tbody>
             </Table>
           )}
         </Paper>

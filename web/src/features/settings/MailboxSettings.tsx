@@ -10,6 +10,7 @@ import { asProblem, type Problem } from '../../api/problem';
 import type { components } from '../../api/schema';
 import { ProblemAlert } from '../../ui/forms';
 import { Loading } from '../../ui/Loading';
+import { OAuthButtons } from './OAuthButtons';
 import { PresetPicker, ServerFields, ServerFormFooter, useServerForm } from './ServerSettings';
 
 type Mailbox = components['schemas']['Mailbox'];
@@ -25,6 +26,9 @@ function MailboxForm({ mailbox, onDisconnect }: { mailbox: Mailbox | null; onDis
   const queryClient = useQueryClient();
   const presets = $api.useQuery('get', '/api/v1/settings/mailbox/presets');
   const [preset, setPreset] = useState<string | null>(null);
+  // Gmail and Microsoft 365 point to their sign-in: picking one offers just its button.
+  const picked = presets.data?.find((p) => p.id === preset)?.oauthProvider;
+  const oauthPreset = picked === 'gmail' || picked === 'microsoft' ? picked : null;
   const form = useForm({
     mode: 'controlled',
     initialValues: {
@@ -74,6 +78,12 @@ function MailboxForm({ mailbox, onDisconnect }: { mailbox: Mailbox | null; onDis
             setPreset(id);
             if (p) form.setValues({ host: p.host, port: p.port, security: p.security });
           }}
+        />
+        <OAuthButtons
+          target="mailbox"
+          folder={form.values.folder}
+          providers={oauthPreset ? [oauthPreset] : undefined}
+          connected={mailbox?.oauthProvider ? { provider: mailbox.oauthProvider, address: mailbox.username } : null}
         />
         <ServerFields form={form} kind="imap" usernameRequired passwordDescription={mailbox?.passwordSet ? t('smtp.passwordKept') : t('mailbox.gmailHint')} />
         <Group grow align="start">

@@ -1,8 +1,7 @@
-import { Alert, Button, Code, CopyButton, Divider, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Code, CopyButton, Divider, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconBrandGoogle, IconBrandWindows, IconCheck } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
@@ -10,6 +9,7 @@ import { asProblem, type Problem } from '../../api/problem';
 import type { components } from '../../api/schema';
 import { applyProblem, ProblemAlert } from '../../ui/forms';
 import { Loading } from '../../ui/Loading';
+import { OAuthButtons } from './OAuthButtons';
 import { PresetPicker, ServerFields, ServerFormFooter, useServerForm, type Security } from './ServerSettings';
 
 type Account = components['schemas']['SmtpAccount'];
@@ -75,49 +75,6 @@ function SmtpForm({ account }: { account: Account | null }) {
         <ServerFormFooter kind="smtp" state={state} submitting={form.submitting} saveLabel={t('save', { ns: 'ui' })} />
       </Stack>
     </form>
-  );
-}
-
-function OAuthButtons({ account }: { account: Account | null }) {
-  const { t } = useTranslation('settings');
-  const queryClient = useQueryClient();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const connect = async (provider: 'gmail' | 'microsoft') => {
-    setProblem(null);
-    const res = provider === 'gmail' ? await fetchClient.POST('/api/v1/settings/gmail/authorize', { body: {} }) : await fetchClient.POST('/api/v1/settings/microsoft/authorize', { body: {} });
-    if (res.error) return setProblem(asProblem(res.error));
-    window.location.assign(res.data.authorizationUrl);
-  };
-  const revoke = async () => {
-    const provider = account?.provider === 'microsoft' ? 'microsoft' : 'gmail';
-    const res = provider === 'gmail' ? await fetchClient.DELETE('/api/v1/settings/gmail') : await fetchClient.DELETE('/api/v1/settings/microsoft');
-    if (res.error) return setProblem(asProblem(res.error));
-    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/settings/smtp'] });
-    notifications.show({ message: t('oauth.revoked') });
-  };
-  return (
-    <Stack>
-      <Text size="sm">{t('oauth.help')}</Text>
-      <ProblemAlert problem={problem} />
-      {account?.oauthConnected && (
-        <Alert color="green" icon={<IconCheck />}>
-          {t('oauth.connected', { address: account.fromAddress })}
-        </Alert>
-      )}
-      <Group>
-        <Button variant="default" leftSection={<IconBrandGoogle size={16} />} onClick={() => void connect('gmail')}>
-          {t('oauth.gmail')}
-        </Button>
-        <Button variant="default" leftSection={<IconBrandWindows size={16} />} onClick={() => void connect('microsoft')}>
-          {t('oauth.microsoft')}
-        </Button>
-        {account?.oauthConnected && (
-          <Button color="red" variant="light" onClick={() => void revoke()}>
-            {t('oauth.revoke')}
-          </Button>
-        )}
-      </Group>
-    </Stack>
   );
 }
 
@@ -199,7 +156,7 @@ export function SmtpSettings() {
         <Title order={3} size="h4" mb="sm">
           {t('oauth.title')}
         </Title>
-        <OAuthButtons account={q.data.account} />
+        <OAuthButtons target="smtp" connected={q.data.account?.oauthConnected ? { provider: q.data.account.provider === 'microsoft' ? 'microsoft' : 'gmail', address: q.data.account.fromAddress } : null} />
       </Paper>
       <Divider />
       <Paper withBorder p="md">

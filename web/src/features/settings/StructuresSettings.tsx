@@ -1,14 +1,14 @@
-import { Alert, Button, Checkbox, Group, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { Alert, Button, Checkbox, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
-import { asProblem, type Problem } from '../../api/problem';
+import { asProblem, unwrap, type Problem } from '../../api/problem';
 import type { components } from '../../api/schema';
-import { applyProblem, ProblemAlert } from '../../ui/forms';
+import { Dialog } from '../../ui/Dialog';
+import { FormActions, ProblemAlert, useApiForm } from '../../ui/forms';
 import { Loading } from '../../ui/Loading';
 import { PagedTable } from '../../ui/PagedTable';
 import { TemplateEditor } from './TemplateEditor';
@@ -19,38 +19,27 @@ const INVOICE_TEMPLATE = 'invoice';
 function StructureForm({ structure, onClose }: { structure: Structure | null; onClose(): void }) {
   const { t } = useTranslation('settings');
   const queryClient = useQueryClient();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const form = useForm({
-    mode: 'uncontrolled',
-    initialValues: { name: structure?.name ?? '', senderName: structure?.senderName ?? '', senderEmail: structure?.senderEmail ?? '', replyTo: structure?.replyTo ?? '', invoiceSecondAddressCc: structure?.invoiceSecondAddressCc ?? false },
-  });
-  const submit = form.onSubmit(async (v) => {
-    setProblem(null);
-    const body = { name: v.name, senderName: v.senderName || null, senderEmail: v.senderEmail || null, replyTo: v.replyTo || null, invoiceSecondAddressCc: v.invoiceSecondAddressCc };
-    const res = structure ? await fetchClient.PATCH('/api/v1/structures/{id}', { params: { path: { id: structure.id } }, body }) : await fetchClient.POST('/api/v1/structures', { body });
-    if (res.error) return setProblem(applyProblem(form, res.error));
-    await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/structures'] });
-    onClose();
-  });
+  const { form, problem, onSubmit } = useApiForm(
+    { initialValues: { name: structure?.name ?? '', senderName: structure?.senderName ?? '', senderEmail: structure?.senderEmail ?? '', replyTo: structure?.replyTo ?? '', invoiceSecondAddressCc: structure?.invoiceSecondAddressCc ?? false } },
+    async (v) => {
+      const body = { name: v.name, senderName: v.senderName || null, senderEmail: v.senderEmail || null, replyTo: v.replyTo || null, invoiceSecondAddressCc: v.invoiceSecondAddressCc };
+      unwrap(structure ? await fetchClient.PATCH('/api/v1/structures/{id}', { params: { path: { id: structure.id } }, body }) : await fetchClient.POST('/api/v1/structures', { body }));
+      await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/structures'] });
+      onClose();
+    },
+  );
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <Stack>
         <ProblemAlert problem={problem} />
-        <TextInput label={t('structures.name')} required data-autofocus {...form.getInputProps('name')} />
+        <TextInput label={t('structures.name')} required data-autofocus key={form.key('name')} {...form.getInputProps('name')} />
         <Group grow align="start">
-          <TextInput label={t('structures.senderName')} {...form.getInputProps('senderName')} />
-          <TextInput label={t('structures.senderEmail')} type="email" {...form.getInputProps('senderEmail')} />
+          <TextInput label={t('structures.senderName')} key={form.key('senderName')} {...form.getInputProps('senderName')} />
+          <TextInput label={t('structures.senderEmail')} type="email" key={form.key('senderEmail')} {...form.getInputProps('senderEmail')} />
         </Group>
-        <TextInput label={t('smtp.replyTo')} type="email" {...form.getInputProps('replyTo')} />
-        <Checkbox label={t('structures.secondAddressCc')} {...form.getInputProps('invoiceSecondAddressCc', { type: 'checkbox' })} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('cancel', { ns: 'ui' })}
-          </Button>
-          <Button type="submit" loading={form.submitting}>
-            {t('save', { ns: 'ui' })}
-          </Button>
-        </Group>
+        <TextInput label={t('smtp.replyTo')} type="email" key={form.key('replyTo')} {...form.getInputProps('replyTo')} />
+        <Checkbox label={t('structures.secondAddressCc')} key={form.key('invoiceSecondAddressCc')} {...form.getInputProps('invoiceSecondAddressCc', { type: 'checkbox' })} />
+        <FormActions onCancel={onClose} submitLabel={t('save', { ns: 'ui' })} submitting={form.submitting} />
       </Stack>
     </form>
   );
@@ -74,7 +63,7 @@ function DeleteStructure({ structure, onClose, onDeleted }: { structure: Structu
   };
   const running = problem?.reason === 'BATCH_RUNNING';
   return (
-    <Modal opened onClose={onClose} title={t('structures.deleteTitle', { name: structure.name })} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
+    <Dialog onClose={onClose} title={t('structures.deleteTitle', { name: structure.name })} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
       <Stack>
         <Text size="sm">{t('structures.deleteText')}</Text>
         {running ? (
@@ -93,7 +82,7 @@ function DeleteStructure({ structure, onClose, onDeleted }: { structure: Structu
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -177,9 +166,9 @@ export function StructuresSettings() {
         />
       )}
       {editing && (
-        <Modal opened onClose={() => setEditing(null)} title={editing === 'new' ? t('structures.new') : t('structures.edit')}>
+        <Dialog onClose={() => setEditing(null)} title={editing === 'new' ? t('structures.new') : t('structures.edit')} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
           <StructureForm structure={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
-        </Modal>
+        </Dialog>
       )}
     </Stack>
   );

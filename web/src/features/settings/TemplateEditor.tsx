@@ -56,7 +56,7 @@ export function TemplateEditor({ template, structureId }: { template: TemplateIn
     <form onSubmit={submit} noValidate>
       <Stack>
         <Group justify="space-between" align="start" wrap="nowrap">
-          <Text size="sm">{template.description}</Text>
+          <Text size="sm">{t(`templates.description.${template.key}`, { defaultValue: template.description })}</Text>
           <Badge variant="outline" color="gray" tt="none" data-testid="template-source">
             {t(`templates.source.${template.source}`, { defaultValue: template.source })}
           </Badge>

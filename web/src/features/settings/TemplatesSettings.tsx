@@ -19,7 +19,7 @@ export function TemplatesSettings() {
       <Title order={2} size="h3">
         {t('section.templates')}
       </Title>
-      <Select label={t('templates.choose')} searchable allowDeselect={false} value={current?.key ?? null} onChange={setKey} data={q.data.map((x) => ({ value: x.key, label: `${x.key} — ${x.description}` }))} />
+      <Select label={t('templates.choose')} searchable allowDeselect={false} value={current?.key ?? null} onChange={setKey} data={q.data.map((x) => ({ value: x.key, label: `${x.key} — ${t(`templates.description.${x.key}`, { defaultValue: x.description })}` }))} />
       {current && (
         <Paper withBorder p="md">
           <TemplateEditor key={`${current.key}:${current.source}`} template={current} />

@@ -13,7 +13,7 @@ export { z };
  * refused naming the field instead of being looked up. Any 8-4-4-4-12 hex form
  * is accepted (not only RFC 9562 versions), as PostgreSQL's own uuid type does.
  */
-export const uuid = () => z.guid().openapi({ description: 'a UUID' });
+export const uuid = () => z.guid('not a UUID').openapi({ description: 'a UUID' });
 export const idParam = z.object({ id: uuid() });
 
 /** Free-form template data (placeholders): a flat-ish JSON object, at most 64 KB. */

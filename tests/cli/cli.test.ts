@@ -67,9 +67,12 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
   });
 
   it("prints the API's problem as one line and exits non-zero", async () => {
-    const again = await failure(asOperator('key:revoke', 'no-such-key', '--org', 'no-such-org'));
+    const unknownOrg = '0190f5a2-7c3e-7d41-9b0a-3c5e8f1d2a4b';
+    const again = await failure(asOperator('key:revoke', '0190f5a2-7c3e-7d41-9b0a-3c5e8f1d2a4c', '--org', unknownOrg));
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe('error: 404 Not found: Organization no-such-org not found\n');
+    expect(again.stderr).toBe(`error: 404 Not found: Organization ${unknownOrg} not found\n`);
+    const malformed = await failure(asOperator('key:revoke', 'no-such-key', '--org', 'no-such-org'));
+    expect(malformed.stderr).toBe('error: 400 Bad request: path.id: not a UUID; path.keyId: not a UUID\n');
     const invalid = await failure(asOperator('org:create', '--name', 'X', '--time-zone', 'Mars/Olympus'));
     expect(invalid.stderr).toBe('error: 422 Validation failed: body.timeZone: not an IANA time zone\n');
     // An organisation's key is not the operator's.

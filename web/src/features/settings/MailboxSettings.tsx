@@ -74,10 +74,8 @@ function MailboxForm({ mailbox, onDisconnect }: { mailbox: Mailbox | null; onDis
         <PresetPicker
           presets={presets.data ?? []}
           value={preset}
-          onPick={(p, id) => {
-            setPreset(id);
-            if (p) form.setValues({ host: p.host, port: p.port, security: p.security });
-          }}
+          onChange={setPreset}
+          form={form}
         />
         <OAuthButtons
           target="mailbox"

@@ -45,7 +45,13 @@ export interface VerifyOutcome {
 }
 
 /** Picks a provider and fills host, port and security; says what the provider asks for (app password, OAuth2...). */
-export function PresetPicker({ presets, value, onPick }: { presets: Preset[]; value: string | null; onPick(preset: Preset | null, id: string | null): void }) {
+/** Picking a provider fills the form's host, port and security; the choice itself is kept by the caller (`onChange`). */
+export function PresetPicker({ presets, value, onChange, form }: {
+  presets: Preset[];
+  value: string | null;
+  onChange(id: string | null): void;
+  form: { setValues(values: Pick<Preset, 'host' | 'port' | 'security'>): void };
+}) {
   const { t, i18n } = useTranslation('settings');
   const preset = presets.find((p) => p.id === value);
   // The providers' notes are written in French (they quote French help pages): French readers get the note, others
@@ -62,7 +68,11 @@ export function PresetPicker({ presets, value, onPick }: { presets: Preset[]; va
         clearable
         data={presets.map((p) => ({ value: p.id, label: p.name }))}
         value={value}
-        onChange={(id) => onPick(presets.find((p) => p.id === id) ?? null, id)}
+        onChange={(id) => {
+          onChange(id);
+          const picked = presets.find((p) => p.id === id);
+          if (picked) form.setValues({ host: picked.host, port: picked.port, security: picked.security });
+        }}
       />
       {preset && (note || preset.doc) && (
         <Alert color="blue" role="note" data-testid="preset-note">

@@ -61,10 +61,8 @@ function SmtpForm({ account }: { account: Account | null }) {
         <PresetPicker
           presets={presets.data ?? []}
           value={preset}
-          onPick={(p, id) => {
-            setPreset(id);
-            if (p) form.setValues({ host: p.host, port: p.port, security: p.security });
-          }}
+          onChange={setPreset}
+          form={form}
         />
         <ServerFields form={form} kind="smtp" passwordDescription={account?.passwordSet ? t('smtp.passwordKept') : undefined} />
         <Group grow align="start">

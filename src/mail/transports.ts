@@ -5,7 +5,7 @@ import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { PrismaClient, SmtpAccount } from '../generated/prisma/client';
 import type { Config } from '../config';
-import { oauthProvider, smtpTokenProvisioner } from '../outgoing/oauth';
+import { isOAuthProviderId, oauthProvider, smtpTokenProvisioner } from '../outgoing/oauth';
 import { guardSmtp } from '../net/guarded';
 import type { SecretBox } from '../secrets';
 
@@ -54,7 +54,7 @@ export async function resolveSenderAccount(
     where: { organizationId, OR: [{ structureId: null }, ...(structureId ? [{ structureId }] : [])] },
   });
   const account = (structureId && accounts.find((a) => a.structureId === structureId)) || accounts.find((a) => a.structureId === null);
-  if (account && (account.provider === 'gmail' || account.provider === 'microsoft') && account.oauthRefreshTokenEnc) {
+  if (account && isOAuthProviderId(account.provider) && account.oauthRefreshTokenEnc) {
     // Callers that only need the sender (queueing) pass no config; the worker always does.
     if (!deps.config) return { cacheKey: account.id, kind: 'account', from: account.fromAddress, fromName: account.fromName, replyTo: account.replyTo, label: account.provider };
     const p = oauthProvider(deps.config, account.provider);

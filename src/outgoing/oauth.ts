@@ -9,7 +9,9 @@ import { AppError } from '../shared/errors';
  * parameter is signed and expiring, so a callback can only complete a flow this
  * server started, for the organisation that started it.
  */
-export type OAuthProviderId = 'gmail' | 'microsoft';
+export const OAUTH_PROVIDER_IDS = ['gmail', 'microsoft'] as const;
+export type OAuthProviderId = (typeof OAUTH_PROVIDER_IDS)[number];
+export const isOAuthProviderId = (v: string | null | undefined): v is OAuthProviderId => (OAUTH_PROVIDER_IDS as readonly (string | null | undefined)[]).includes(v);
 
 export interface OAuthProvider {
   id: OAuthProviderId;

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { MailboxAccount } from '../../generated/prisma/client';
-import { authorizationUrl, oauthProvider, revokeToken, signState, type OAuthProviderId } from '../../outgoing/oauth';
+import { authorizationUrl, OAUTH_PROVIDER_IDS, oauthProvider, revokeToken, signState, type OAuthProviderId } from '../../outgoing/oauth';
 import { stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../context';
@@ -19,7 +19,7 @@ export const presentOAuthMailbox = (b: MailboxAccount) => ({ id: b.id, provider:
 export function registerMailboxOAuthRoutes(r: ApiRouter, ctx: AppContext): void {
   const stateKey = ctx.secrets.deriveKey('oauth-state');
   const redirectUri = (req: Request, provider: OAuthProviderId) => `${ctx.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`}/api/v1/settings/${provider}/callback`;
-  for (const provider of ['gmail', 'microsoft'] as const) {
+  for (const provider of OAUTH_PROVIDER_IDS) {
     const label = provider === 'gmail' ? 'Google' : 'Microsoft 365';
     r.add({
       method: 'post', path: `/settings/mailbox/${provider}/authorize`, summary: `Start connecting a ${label} mailbox (returns the consent URL)`, tags: ['mailbox'], role: 'admin',

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { findAccount, presentAccount, requireAccount, saveAccount } from '../../outgoing/accounts';
-import { authorizationUrl, exchangeCode, oauthProvider, revokeToken, signState, verifyState, type OAuthProviderId } from '../../outgoing/oauth';
+import { authorizationUrl, exchangeCode, OAUTH_PROVIDER_IDS, oauthProvider, revokeToken, signState, verifyState, type OAuthProviderId } from '../../outgoing/oauth';
 import { connectOAuthMailbox } from '../../reception/connect-oauth-mailbox';
 import { AppError } from '../../shared/errors';
 import { presentOAuthMailbox } from './mailbox-oauth';
@@ -18,7 +18,7 @@ export function registerOAuthRoutes(r: ApiRouter, ctx: AppContext): void {
   const stateKey = ctx.secrets.deriveKey('oauth-state');
   const redirectUri = (req: Request, provider: OAuthProviderId) => `${ctx.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`}/api/v1/settings/${provider}/callback`;
 
-  for (const provider of ['gmail', 'microsoft'] as const) {
+  for (const provider of OAUTH_PROVIDER_IDS) {
     const tags = ['outgoing account'];
     const label = provider === 'gmail' ? 'Google' : 'Microsoft 365';
 

@@ -1,7 +1,7 @@
 import { recipientSchema } from '../../mail/addresses';
 import { resolveSenderAccount } from '../../mail/transports';
 import { findAccount, presentAccount, requireAccount, saveAccount } from '../../outgoing/accounts';
-import { oauthProvider } from '../../outgoing/oauth';
+import { isOAuthProviderId, oauthProvider } from '../../outgoing/oauth';
 import { SMTP_PRESETS } from '../../outgoing/presets';
 import { VERIFY_CODES, verifySmtp } from '../../outgoing/verify';
 import { secretForUse, secretOnUpdate } from '../../secret-binding';
@@ -123,7 +123,7 @@ export function registerOutgoingRoutes(r: ApiRouter, ctx: AppContext): void {
         return verifySmtp({ host, port, security: sec, username: body.settings.username, password, fromAddress: body.settings.fromAddress, testTo: body.testTo, rejectUnauthorized, timeoutMs });
       }
       const account = requireAccount(await findAccount(ctx.prisma, auth.organizationId, body.structureId ?? null));
-      if (account.provider === 'gmail' || account.provider === 'microsoft') {
+      if (isOAuthProviderId(account.provider)) {
         const sender = await resolveSenderAccount({ ...ctx, config: ctx.config }, auth.organizationId, body.structureId ?? null);
         const p = oauthProvider(ctx.config, account.provider);
         return verifySmtp({ host: p.smtp.host, port: p.smtp.port, security: p.smtp.security, fromAddress: account.fromAddress, testTo: body.testTo, rejectUnauthorized, timeoutMs, auth: sender.smtp?.auth });

@@ -10,7 +10,7 @@ import { IMAP_PRESETS } from '../../reception/imap-presets';
 import { reasonCode, RECEIVED_REASON_CODES } from '../../reception/reasons';
 import { sameBinding, secretForUse, secretOnUpdate } from '../../secret-binding';
 import { mailboxSecret } from '../../reception/mailbox-auth';
-import { oauthProvider } from '../../outgoing/oauth';
+import { isOAuthProviderId, OAUTH_PROVIDER_IDS, oauthProvider } from '../../outgoing/oauth';
 import { ignoreClientGone } from '../client-gone';
 import { AppError, notFound } from '../../shared/errors';
 import type { AppContext } from '../context';
@@ -39,7 +39,7 @@ const mailboxBody = z
 const mailboxSchema = z
   .object({
     id: z.string(), host: z.string(), port: z.number(), security: z.string(), username: z.string(), passwordSet: z.boolean(), folder: z.string(),
-    oauthProvider: z.enum(['gmail', 'microsoft']).nullable().openapi({ description: 'connected by the provider’s sign-in (OAuth2) rather than a password; DELETE /settings/mailbox/{provider} revokes it' }),
+    oauthProvider: z.enum(OAUTH_PROVIDER_IDS).nullable().openapi({ description: 'connected by the provider’s sign-in (OAuth2) rather than a password; DELETE /settings/mailbox/{provider} revokes it' }),
     pollIntervalSeconds: z.number(), startMode: z.string(), afterFiling: z.string(), moveToFolder: z.string().nullable(), paused: z.boolean(),
   })
   .openapi('Mailbox');
@@ -47,7 +47,7 @@ const mailboxSchema = z
 const imapPresetSchema = z
   .object({
     id: z.string(), name: z.string(), host: z.string(), port: z.number(), security: z.enum(['ssl', 'starttls']),
-    auth: z.enum(['password', 'app-password', 'oauth2', 'app-password-or-oauth2']), oauthProvider: z.enum(['gmail', 'microsoft']).optional(),
+    auth: z.enum(['password', 'app-password', 'oauth2', 'app-password-or-oauth2']), oauthProvider: z.enum(OAUTH_PROVIDER_IDS).optional(),
     note: z.string().optional().openapi({ description: 'what the user must know (in French)' }), doc: z.string().optional().openapi({ description: "the provider's help page" }),
   })
   .openapi('ImapPreset');
@@ -64,15 +64,18 @@ const mailSummary = z
 
 type MailWithParts = ReceivedMail & { attachments: (ReceivedAttachment & { document: Document })[] };
 
-const presentSummary = (m: ReceivedMailRow) => ({
-  id: m.id, category: m.category, reason: m.reason, reasonCode: reasonCode(m.reason)?.code ?? null, reasonParams: reasonCode(m.reason)?.params ?? null, from: m.fromAddress, fromName: m.fromName, to: m.to, subject: m.subject, date: m.date?.toISOString() ?? null,
-  receivedAt: m.receivedAt.toISOString(), memberId: m.memberId, candidates: m.candidates, attachments: m.attachmentCount, size: m.size,
-});
+const presentSummary = (m: ReceivedMailRow) => {
+  const read = reasonCode(m.reason);
+  return {
+    id: m.id, category: m.category, reason: m.reason, reasonCode: read?.code ?? null, reasonParams: read?.params ?? null, from: m.fromAddress, fromName: m.fromName, to: m.to, subject: m.subject, date: m.date?.toISOString() ?? null,
+    receivedAt: m.receivedAt.toISOString(), memberId: m.memberId, candidates: m.candidates, attachments: m.attachmentCount, size: m.size,
+  };
+};
 
 export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
   const presentMailbox = (b: NonNullable<Awaited<ReturnType<typeof ctx.prisma.mailboxAccount.findUnique>>>) => ({
     id: b.id, host: b.host, port: b.port, security: b.security, username: b.username, passwordSet: Boolean(b.passwordEnc), folder: b.folder,
-    oauthProvider: b.oauthProvider === 'gmail' || b.oauthProvider === 'microsoft' ? (b.oauthProvider as 'gmail' | 'microsoft') : null,
+    oauthProvider: isOAuthProviderId(b.oauthProvider) ? b.oauthProvider : null,
     pollIntervalSeconds: b.pollIntervalSeconds, startMode: b.startMode, afterFiling: b.afterFiling, moveToFolder: b.moveToFolder, paused: b.paused,
   });
   const requireMailbox = async (organizationId: string) => {

@@ -203,7 +203,11 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     await page.getByTestId('user-menu').focus();
     await page.keyboard.press('Enter');
     await page.getByRole('menu').waitFor();
+    // The menu takes the focus once its opening transition ends; an arrow pressed before that
+    // lands on the button, so wait for the focus to move in as a user waits for the menu to show.
+    await page.waitForFunction("!!document.activeElement?.closest('[role=menu]')");
     await page.keyboard.press('ArrowDown');
+    await page.waitForFunction("document.activeElement?.getAttribute('role') === 'menuitem'");
     expect(await focused(page)).toMatchObject({ region: 'menu', shown: true });
     await page.keyboard.press('Escape');
     await page.getByRole('menu').waitFor({ state: 'hidden' });

@@ -94,6 +94,16 @@ export function hostileHtml(from: string) {
   ].join('\r\n');
 }
 
+/** An HTML-only newsletter of about `mb` MiB (quoted-printable, as mailers send it). */
+export function hugeHtml(from: string, mb: number) {
+  const row = '<tr><td style=3D"color:red"><a href=3D"https://shop.example/p">Promotion</a> <b>=C3=A9t=C3=A9</b></td></tr>\r\n';
+  return [
+    `From: ${from}`, 'To: documents@aeroclub.example', 'Subject: Catalogue complet', `Message-ID: ${mid('huge')}`, 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable', '',
+    `<html><body><p>Notre catalogue d=E2=80=99hiver</p><table>\r\n${row.repeat(Math.ceil((mb * 1024 * 1024) / 70))}</table></body></html>`,
+    '',
+  ].join('\r\n');
+}
+
 export function autoReply(from: string) {
   return [`From: ${from}`, 'To: documents@aeroclub.example', 'Subject: Absent du bureau', 'Auto-Submitted: auto-replied', `Message-ID: ${mid('auto')}`, 'Content-Type: text/plain', '', 'Je suis absent.', ''].join('\r\n');
 }

@@ -273,6 +273,21 @@ describeIfServer('Temporal dev server and Dovecot', temporalAvailable() && dovec
     expect((await flags('accueil', 'INBOX')).map((f) => f.subject).sort()).toEqual(['Lu 1', 'Lu 2', 'Lu 3']);
   });
 
+  it('shows the text of a mail whose HTML is too large to show safely, and keeps the original', async () => {
+    const box = await mr.db.prisma.mailboxAccount.findFirstOrThrow({ where: { organizationId: org.organizationId } });
+    const before = await total();
+    await append(m.hugeHtml('catalogue@shop.example', 3), box.folder);
+    await pollUntil(before + 1);
+    const mail = await find('Catalogue complet');
+    expect(mail).toMatchObject({ html: null, htmlTooLarge: true, blockedImages: 0 });
+    expect(mail.text).toMatch(/^Notre catalogue d’hiver/); // the text mailparser derives from the HTML
+    expect(mail.text).toContain('été');
+    const raw = await org.staff.raw('GET', mail.rawUrl);
+    expect(raw.status).toBe(200);
+    // A mail of ordinary size still has its HTML shown.
+    expect(await find('Newsletter piégée')).toMatchObject({ htmlTooLarge: false, html: expect.stringContaining('Bonjour') });
+  });
+
   it("keeps every reception route to its own organisation", async () => {
     const mail = await mr.db.prisma.receivedMail.findFirstOrThrow({ where: { organizationId: org.organizationId } });
     for (const [method, path, body] of [

@@ -4,7 +4,7 @@ import { contentDisposition, presentDocument } from '../../documents/documents';
 import { assignReceivedMail } from '../../reception/assign';
 import { listReceivedMails, type ReceivedMailRow } from '../../reception/list-mails';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
-import { sanitizeReceivedHtml } from '../../reception/sanitize';
+import { receivedHtmlForDisplay } from '../../reception/sanitize';
 import { MAILBOX_ERROR_CODES, MAILBOX_VERIFY_CODES, verifyMailbox, type MailboxErrorCode } from '../../reception/verify-mailbox';
 import { IMAP_PRESETS } from '../../reception/imap-presets';
 import { reasonCode, RECEIVED_REASON_CODES } from '../../reception/reasons';
@@ -225,14 +225,15 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     query: z.object({ remoteImages: z.enum(['true', 'false']).optional() }),
     response: mailSummary.extend({
       cc: z.array(z.string()), replyTo: z.string().nullable(), messageId: z.string().nullable(), text: z.string().nullable(), html: z.string().nullable(), blockedImages: z.number(),
+      htmlTooLarge: z.boolean().describe('The HTML part is too large to be shown safely (over 2 MiB): `html` is null; read `text` or download the original'),
       attachmentList: z.array(z.any()), rawUrl: z.string(), assignedAt: z.string().nullable(),
     }),
     handler: async ({ auth, params, query }) => {
       const m = await getMail(auth.organizationId, params.id);
       const byCid = new Map(m.attachments.filter((a) => a.contentId).map((a) => [a.contentId!.replace(/^<|>$/g, ''), a.documentId]));
-      const sanitized = m.htmlBody ? sanitizeReceivedHtml(m.htmlBody, { cidUrl: (cid) => (byCid.has(cid) ? `/api/v1/documents/${byCid.get(cid)}/content` : null), allowRemoteImages: query.remoteImages === 'true' }) : null;
+      const shown = receivedHtmlForDisplay(m.htmlBody, { cidUrl: (cid) => (byCid.has(cid) ? `/api/v1/documents/${byCid.get(cid)}/content` : null), allowRemoteImages: query.remoteImages === 'true' });
       return {
-        ...presentSummary({ ...m, attachmentCount: m.attachments.length }), cc: m.cc, replyTo: m.replyTo, messageId: m.messageId, text: m.textBody, html: sanitized?.html ?? null, blockedImages: sanitized?.blockedImages ?? 0,
+        ...presentSummary({ ...m, attachmentCount: m.attachments.length }), cc: m.cc, replyTo: m.replyTo, messageId: m.messageId, text: m.textBody, html: shown.html, blockedImages: shown.blockedImages, htmlTooLarge: shown.tooLarge,
         attachmentList: m.attachments.map((a) => ({ ...presentDocument(a.document), inline: a.inline, contentId: a.contentId })), rawUrl: `/api/v1/received-mails/${m.id}/raw`, assignedAt: m.assignedAt?.toISOString() ?? null,
       };
     },

@@ -3911,6 +3911,8 @@ export interface paths {
                             blockedImages: number;
                             cc: string[];
                             html: string | null;
+                            /** @description The HTML part is too large to be shown safely (over 2 MiB): `html` is null; read `text` or download the original */
+                            htmlTooLarge: boolean;
                             messageId: string | null;
                             rawUrl: string;
                             replyTo: string | null;

@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { IconArrowLeft, IconDownload, IconEye, IconPencil } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -97,6 +97,12 @@ export function ReceivedMailPage() {
           </Tabs.Panel>
         )}
         <Tabs.Panel value="text" pt="sm">
+          {m.htmlTooLarge && (
+            <Alert color="yellow" mb="xs" title={t('htmlTooLarge.title')}>
+              {t('htmlTooLarge.body')}{' '}
+              <Anchor href={m.rawUrl}>{t('downloadEml')}</Anchor>
+            </Alert>
+          )}
           <Card withBorder>
             <Text component="pre" size="sm" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit', margin: 0 }}>
               {m.text || t('noText')}

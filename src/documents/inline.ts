@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /**
  * Which stored files a browser may show inline (`?disposition=inline`): PDFs and
@@ -45,17 +45,34 @@ export function inlineType(declared: string, head: Buffer): InlineType | null {
   return claimed === 'unknown' || claimed === proven ? proven : null;
 }
 
-/** The first bytes of a stream (the stream is closed after). */
-export async function readHead(stream: Readable, n = 16): Promise<Buffer> {
+/**
+ * The first bytes of a stream, and the whole stream again (those bytes included) to send on:
+ * the file is opened once, whether it is then served or refused.
+ */
+export async function peekHead(stream: Readable, n = 16): Promise<{ head: Buffer; stream: Readable }> {
   const chunks: Buffer[] = [];
   let length = 0;
-  for await (const chunk of stream) {
-    chunks.push(chunk as Buffer);
-    length += (chunk as Buffer).length;
-    if (length >= n) break;
+  const rest = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let done = false;
+  while (length < n) {
+    const next = await rest.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value);
+    length += next.value.length;
   }
-  stream.destroy();
-  return Buffer.concat(chunks).subarray(0, n);
+  const read = Buffer.concat(chunks);
+  async function* replay() {
+    if (read.length) yield read;
+    if (done) return;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  }
+  const again = Readable.from(replay(), { objectMode: false });
+  // A refused or abandoned answer must still close the file.
+  again.once('close', () => void rest.return?.());
+  return { head: read.subarray(0, n), stream: again };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { safeContentType } from '../../documents/safe-name';
 import { ignoreClientGone } from '../client-gone';
 import { contentDisposition, DOCUMENT_KINDS, presentDocument, saveDocument } from '../../documents/documents';
-import { inlineHeaders, inlineType, mayShowInline, readHead } from '../../documents/inline';
+import { inlineHeaders, inlineType, mayShowInline, peekHead, type InlineType } from '../../documents/inline';
 import { sendDocument } from '../../documents/send-document';
 import { recipientSchema } from '../../mail/addresses';
 import { AppError, notFound, validationError } from '../../shared/errors';
@@ -94,9 +95,16 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
         // Stored bytes are user-supplied: never let a browser sniff them into HTML.
         'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; sandbox",
       };
+      let body: Readable | null = null;
       if (query.disposition === 'inline') {
-        const type = mayShowInline(doc.contentType) ? inlineType(doc.contentType, await readHead(ctx.storage.get(doc.storageKey))) : null;
+        let type: InlineType | null = null;
+        if (mayShowInline(doc.contentType)) {
+          const peeked = await peekHead(ctx.storage.get(doc.storageKey));
+          body = peeked.stream;
+          type = inlineType(doc.contentType, peeked.head);
+        }
         if (!type) {
+          body?.destroy();
           throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${doc.filename} cannot be shown in the browser: only PDFs and PNG, JPEG, GIF or WebP images are; download it instead`, {
             errors: [{ field: 'query.disposition', reason: 'inline only for PDFs and PNG, JPEG, GIF or WebP images' }],
           });
@@ -105,7 +113,7 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
       }
       for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       res.setHeader('Content-Length', String(doc.size));
-      await pipeline(ctx.storage.get(doc.storageKey), res).catch(ignoreClientGone);
+      await pipeline(body ?? ctx.storage.get(doc.storageKey), res).catch(ignoreClientGone);
       return HANDLED;
     },
   });

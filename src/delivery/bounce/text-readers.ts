@@ -80,12 +80,13 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
   const found = new Map<string, TextRecipient>();
   const hits: { index: number; address: string; rest: string }[] = [];
   const exchangeTo: { index: number; address: string; rest: string }[] = [];
-  const exchange2003 = /did not reach the following recipient|could not be reached|n'ont pu être atteints/i.test(section);
+  // Exchange 2003, and Yahoo's "wasn't able to deliver the following message" above a Subject:/To:
+  // summary of the returned mail, name the recipient only in that summary's "To:" line.
+  const toSummary = /did not reach the following recipient|could not be reached|n'ont pu être atteints|(?:wasn't|was not) able to deliver the following message/i.test(section);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (QUOTED_HEADERS.test(line)) {
-      // Exchange 2003 names the recipient only in its own "To:" summary when the address line is a display name.
-      const to = exchange2003 && new RegExp(String.raw`^\s*To:\s*.*?<?(${ADDR})>?`, 'i').exec(line);
+      const to = toSummary && new RegExp(String.raw`^\s*To:\s*.*?<?(${ADDR})>?`, 'i').exec(line);
       if (to) exchangeTo.push({ index: i, address: cleanAddress(to[1])!, rest: '' });
       continue;
     }

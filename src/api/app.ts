@@ -107,6 +107,14 @@ export function createApp(ctx: AppContext): Express {
   mountConsole(app);
 
   app.use((req, res) => {
+    // RFC 9110 §15.5.6: a known resource asked with a method it does not support is a 405 naming the ones it does.
+    const allowed = [...api.methodsFor(req.path), ...operators.methodsFor(req.path)];
+    if (allowed.length) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      res.setHeader('Allow', [...new Set(allowed)].join(', '));
+      sendProblem(res, new AppError('METHOD_NOT_ALLOWED', `${req.method} is not supported on ${req.path}; use ${[...new Set(allowed)].join(', ')}`), req.originalUrl);
+      return;
+    }
     sendProblem(res, new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`), req.originalUrl);
   });
   app.use(errorMiddleware(ctx.logger));

@@ -55,21 +55,34 @@ export class ApiRouter {
   // strict: `/structures/` (an empty id) is not `/structures` (the list).
   readonly router: Router = express.Router({ strict: true });
 
+  /** Each route's path as a pattern, to tell "no such method here" (405) from "no such path" (404). */
+  private readonly shapes: { method: string; pattern: RegExp }[] = [];
+
   constructor(readonly registry: OpenAPIRegistry, readonly base = '/api/v1') {}
+
+  /** The methods this router answers on `path` (under base), upper case; empty when the path is unknown. */
+  methodsFor(path: string): string[] {
+    if (!path.startsWith(`${this.base}/`)) return [];
+    const rest = path.slice(this.base.length);
+    return [...new Set(this.shapes.filter((r) => r.pattern.test(rest)).map((r) => r.method))];
+  }
 
   add<P extends AnyObject, Q extends AnyObject, B extends z.ZodTypeAny, R extends z.ZodTypeAny>(spec: RouteSpec<P, Q, B, R>): void {
     this.document(spec);
+    const segments = spec.path.split('/').map((p) => (p.startsWith(':') ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    this.shapes.push({ method: spec.method.toUpperCase(), pattern: new RegExp(`^${segments.join('/')}$`) });
     const role = spec.role ?? 'staff';
     this.router[spec.method](spec.path, async (req, res, next) => {
       try {
         if (role === 'operator') requireOperator(req);
         const auth = role === 'public' || role === 'operator' ? (req.auth as AuthContext) : requireRole(req, role);
-        assertCleanInput(req.params, 'path');
-        assertCleanInput(req.query, 'query');
-        if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) assertCleanInput(req.body, 'body');
-        const params = parse(spec.params, req.params, 'path', 'BAD_REQUEST');
-        const query = parse(spec.query, req.query, 'query', 'BAD_REQUEST');
-        const body = parse(spec.body, req.body ?? {}, 'body', 'VALIDATION_FAILED');
+        const jsonBody = req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body);
+        // Depth first (recursive code must never see a 10,000-deep array), text after the schema
+        // has dropped what it does not know: a stray key nobody stores is no reason to refuse.
+        if (jsonBody) assertDepth(req.body, 'body');
+        const params = assertCleanInput(parse(spec.params, req.params, 'path', 'BAD_REQUEST'), 'path');
+        const query = assertCleanInput(parse(spec.query, req.query, 'query', 'BAD_REQUEST'), 'query');
+        const body = assertCleanInput(parse(spec.body, req.body ?? {}, 'body', 'VALIDATION_FAILED'), 'body');
         const result = await spec.handler({ params, query, body, auth, req, res } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>>);
         if (result === HANDLED) return;
         if (result === undefined) {
@@ -116,29 +129,41 @@ export class ApiRouter {
 export const MAX_JSON_DEPTH = 32;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+const refuse = (path: string, reason: string): never => {
+  throw new AppError('VALIDATION_FAILED', `${path}: ${reason}`, { errors: [{ field: path, reason }] });
+};
+
+/** Absurdly deep JSON is refused before any schema or domain code walks it. */
+export function assertDepth(value: unknown, where: string): void {
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (depth > MAX_JSON_DEPTH) refuse(path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    for (const [k, child] of Object.entries(v)) walk(child, `${path}.${k.slice(0, 50)}`, depth + 1);
+  };
+  walk(value, where, 0);
+}
+
 /**
  * Text the database cannot store (U+0000) or that is not Unicode (lone UTF-16
- * surrogates, e.g. "\ud800" in JSON) and absurdly deep nesting are refused
- * here, for every route, before any schema or domain code sees them.
+ * surrogates, e.g. "\ud800" in JSON) is refused, in values and in the keys of
+ * free-form objects (template data), for every route; returns the value checked.
  */
-export function assertCleanInput(value: unknown, where: string): void {
-  const fail = (path: string, reason: string) => {
-    throw new AppError('VALIDATION_FAILED', `${path}: ${reason}`, { errors: [{ field: path, reason }] });
-  };
+export function assertCleanInput<T>(value: T, where: string): T {
   const checkText = (s: string, path: string) => {
-    if (s.includes('\u0000')) fail(path, 'contains the NUL character (U+0000)');
-    if (LONE_SURROGATE.test(s)) fail(path, 'is not valid Unicode text (lone surrogate)');
+    if (s.includes('\u0000')) refuse(path, 'contains the NUL character (U+0000)');
+    if (LONE_SURROGATE.test(s)) refuse(path, 'is not valid Unicode text (lone surrogate)');
   };
   const walk = (v: unknown, path: string, depth: number): void => {
     if (typeof v === 'string') return checkText(v, path);
     if (v === null || typeof v !== 'object') return;
-    if (depth > MAX_JSON_DEPTH) fail(path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (depth > MAX_JSON_DEPTH) refuse(path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
     for (const [k, child] of Object.entries(v)) {
       checkText(k, `${path}.${k.slice(0, 50)}`);
       walk(child, `${path}.${k}`, depth + 1);
     }
   };
   walk(value, where, 0);
+  return value;
 }
 
 function parse<T extends z.ZodTypeAny | undefined>(schema: T, value: unknown, where: string, code: 'BAD_REQUEST' | 'VALIDATION_FAILED') {

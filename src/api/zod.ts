@@ -1,6 +1,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { MEDIA_TYPE } from '../documents/safe-name';
+import { isEmailAddress } from '../mail/addresses';
 
 // One zod instance with `.openapi()` for every route schema, so the same
 // schemas validate requests and describe them in /api/openapi.json.
@@ -13,7 +14,10 @@ export { z };
  * refused naming the field instead of being looked up. Any 8-4-4-4-12 hex form
  * is accepted (not only RFC 9562 versions), as PostgreSQL's own uuid type does.
  */
-export const uuid = () => z.guid('not a UUID').openapi({ description: 'a UUID' });
+export const uuid = () => z.guid('not a UUID').openapi({ description: 'a UUID', pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$' });
+
+/** A bare address (sign-in, invitations, an organisation's admin): trimmed, as isEmailAddress says. */
+export const emailAddress = () => z.string().trim().max(254).refine(isEmailAddress, 'not a valid email address').openapi({ format: 'email' });
 export const idParam = z.object({ id: uuid() });
 
 /** Free-form template data (placeholders): a flat-ish JSON object, at most 64 KB. */
@@ -70,12 +74,12 @@ export const CURRENCIES = Intl.supportedValuesOf('currency') as [string, ...stri
 export const currency = () => z.enum(CURRENCIES).openapi({ description: 'ISO 4217 currency code' });
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|z|[+-]\d{2}:?\d{2})?)?$/;
-export const MIN_YEAR = 1900;
+export const MIN_YEAR = 1;
 export const MAX_YEAR = 9999;
 
 /**
- * An ISO 8601 date or date-time, years 1900–9999 (what PostgreSQL and every
- * calendar around it handle); "0.5" or "1e308" are not dates.
+ * An ISO 8601 date or date-time, years 1–9999: what RFC 3339 writes (four digits), less year 0,
+ * which PostgreSQL does not have (1 BC comes before AD 1); "0.5" or "1e308" are not dates.
  */
 export const isoDateTime = () =>
   z

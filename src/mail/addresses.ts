@@ -1,7 +1,19 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 
-const emailSchema = z.email();
+/**
+ * An address as RFC 5321 §4.1.2 lets a mailer write it without quoting: a dot-atom local part
+ * (letters, digits and !#$%&'*+/=?^_`{|}~- with single dots between, RFC 5322 §3.2.3), `@`, and a
+ * domain of letter-digit-hyphen labels (RFC 1035 §2.3.1), at least two of them, the last one
+ * alphabetic or punycode. `o'brien@`, `a&b@` and `x+tag@` are real members' addresses; quoted
+ * local parts and address literals (`[192.0.2.1]`) are refused, as no member has one and header
+ * tricks hide there.
+ */
+export const EMAIL_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+
+/** RFC 5321 §4.5.3.1: at most 64 octets before the @, 254 in all (a path of 256 with its brackets). */
+export const isEmailAddress = (a: string) => a.length <= 254 && a.indexOf('@') <= 64 && EMAIL_ADDRESS.test(a);
+
 
 export interface ParsedAddress {
   name: string;
@@ -17,7 +29,7 @@ export function parseAddress(input: string): ParsedAddress | null {
   const parsed = addressparser(input.trim(), { flatten: true });
   if (parsed.length !== 1) return null;
   const { name, address } = parsed[0]!;
-  if (!address || !emailSchema.safeParse(address).success) return null;
+  if (!address || !isEmailAddress(address)) return null;
   return { name: name ?? '', address };
 }
 

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { status: 401, title: 'Authentication required', retryable: false },
   FORBIDDEN: { status: 403, title: 'Forbidden', retryable: false },
   NOT_FOUND: { status: 404, title: 'Not found', retryable: false },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed', retryable: false },
   CONFLICT: { status: 409, title: 'Conflict', retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large', retryable: false },
   HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large', retryable: false },

@@ -165,7 +165,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
   it('shows each row in a list as its own route shows it (dates, addresses, counts)', async () => {
     // The lists read their rows by SQL, the single routes through Prisma: both must agree, in any time zone.
     const mail = (await a.staff.get('/api/v1/received-mails?pageSize=1')).body.items[0];
-    const { cc: _cc, replyTo: _r, messageId: _m, text: _t, html: _h, blockedImages: _b, attachmentList: _a, rawUrl: _u, assignedAt: _s, ...mailSummary } = (await a.staff.get(`/api/v1/received-mails/${mail.id}`)).body;
+    const { cc: _cc, replyTo: _r, messageId: _m, text: _t, html: _h, blockedImages: _b, htmlTooLarge: _l, attachmentList: _a, rawUrl: _u, assignedAt: _s, ...mailSummary } = (await a.staff.get(`/api/v1/received-mails/${mail.id}`)).body;
     expect(mail).toEqual(mailSummary);
     const sentRow = (await a.staff.get('/api/v1/sent-emails?pageSize=1')).body.items[0];
     const detail = (await a.staff.get(`/api/v1/sent-emails/${sentRow.id}`)).body;

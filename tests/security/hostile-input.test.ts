@@ -41,8 +41,40 @@ describeIfServer('Temporal dev server', temporalAvailable())('no input yields a 
     expectProblem(await org.staff.post('/api/v1/members', { firstName: 'Je\u0000anne', lastName: 'M' }), 422, 'body.firstName');
     expectProblem(await org.staff.raw('POST', '/api/v1/members', '{"firstName":"\\ud800","lastName":"M"}', { 'Content-Type': 'application/json' }), 422, 'body.firstName');
     expectProblem(await org.staff.get('/api/v1/members?q=%00'), 422, 'query.q');
-    expectProblem(await org.staff.get('/api/v1/members/%00'), 422, 'path.id');
+    expectProblem(await org.staff.get('/api/v1/members/%00'), 400, 'path.id'); // not a UUID, before anything else
+    expectProblem(await org.staff.post('/api/v1/templates/a%00b/preview', {}), 422, 'path.key');
     expectProblem(await org.staff.get('/api/v1/sent-emails?q=a%00b'), 422, 'query.q');
+  });
+
+  test('a key the schema drops is no reason to refuse; a kept one with a NUL is refused', async () => {
+    const created = await org.staff.raw('POST', '/api/v1/members', '{"firstName":"Stray","lastName":"Key","x\\u0000y":"\\u0000","\\ud800":1}', { 'Content-Type': 'application/json' });
+    expect(created.status).toBe(201);
+    expect(created.body).not.toHaveProperty('x\u0000y');
+    const preview = await org.staff.post('/api/v1/templates/document.other/preview', { data: { 'nom\u0000': 'x' } });
+    expectProblem(preview, 422, 'body.data.nom\u0000');
+  });
+
+  test('a known path asked with a method it does not have answers 405 with the methods it has', async () => {
+    const res = await org.staff.raw('PUT', '/api/v1/members', {});
+    expectProblem(res, 405);
+    expect(res.body.code).toBe('METHOD_NOT_ALLOWED');
+    expect(res.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'POST']);
+    const put = await org.staff.raw('PUT', `/api/v1/members/${memberId}`, {});
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toContain('PATCH');
+    expectProblem(await org.staff.raw('PUT', '/api/v1/no-such-thing', {}), 404);
+  });
+
+  test('addresses as RFC 5322 writes them are taken; years from 1 to 9999 are dates', async () => {
+    for (const email of ["o'brien+club@example.org", 'a&b{c}@club.example', 'x`~!#$%^*=?|@sub.club-example.fr']) {
+      expect({ email, status: (await org.admin.post('/api/v1/users/invitations', { email, role: 'staff' })).status }).toEqual({ email, status: 201 });
+    }
+    for (const email of ['a@b', 'a..b@club.example', '.a@club.example', 'a@-club.example', '"quoted"@club.example', 'a@[192.0.2.1]', `${'x'.repeat(65)}@club.example`]) {
+      expectProblem(await org.admin.post('/api/v1/users/invitations', { email, role: 'staff' }), 422, 'body.email');
+    }
+    expect((await org.staff.post('/api/v1/validities', { memberId, kind: 'archive', expiresAt: '0566-06-15T00:58:25Z' })).status).toBe(201);
+    expect((await org.staff.get('/api/v1/sent-emails/stats/timeline?from=1343-11-24T17:59:49Z&to=1343-12-07T00:00:00Z')).status).toBe(200);
+    expectProblem(await org.staff.post('/api/v1/validities', { memberId, kind: 'archive', expiresAt: '0000-01-01T00:00:00Z' }), 422, 'body.expiresAt');
   });
 
   test('numbers and dates are bounded to what the database holds', async () => {

@@ -9,10 +9,10 @@ import { requireUser } from '../auth';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie';
-import { z } from '../zod';
+import { emailAddress, z } from '../zod';
 
 const password = z.string().min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`).max(200);
-const email = z.string().trim().email('not a valid email address').max(320);
+const email = emailAddress();
 const tokenParam = z.object({ token: z.string().min(10).max(200) });
 
 export const sessionInfoSchema = z

@@ -2,7 +2,7 @@ import type { ApiKey, Organization } from '../../generated/prisma/client';
 import { createOrganizationKey, onboardOrganization, requireOrganization, revokeOrganizationKey, updateOrganization } from '../../operators/organizations';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, paging, z, uuid } from '../zod';
+import { emailAddress, idParam, pagedSchema, pageQuery, paging, z, uuid } from '../zod';
 
 /**
  * The platform operators' API: organisations (tenants) and their keys, behind
@@ -34,7 +34,7 @@ export function registerOrganizationRoutes(r: ApiRouter, ctx: AppContext): void 
     description: 'With `adminEmail` the invitation is mailed to that address (an address that already has an account answers 409); without it, `adminInvitationUrl` is a setup link: whoever opens it first gives their email and becomes the admin.',
     body: z.object({
       name: z.string().trim().min(1).max(200), timeZone: timeZone.optional(), locale: z.enum(['fr', 'en']).optional(),
-      adminEmail: z.string().trim().email('not a valid email address').max(320).optional(), adminName: z.string().trim().min(1).max(200).optional(),
+      adminEmail: emailAddress().optional(), adminName: z.string().trim().min(1).max(200).optional(),
     }).openapi('OrganizationInput'),
     response: z.object({ organization: organizationSchema, adminApiKey: z.object({ id: z.string(), key: z.string().openapi({ description: 'shown once' }) }), adminInvitationUrl: z.string() }),
     handler: async ({ body }) => {

@@ -3,7 +3,7 @@ import { findUser, presentUser, removeUser, updateUser } from '../../auth/users'
 import { USER_ROLES } from '../../shared/auth';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+import { emailAddress, idParam, pagedSchema, pageQuery, paging, z } from '../zod';
 
 export const userSchema = z
   .object({
@@ -31,7 +31,7 @@ export function registerUserRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'post', path: '/users/invitations', role: 'admin', tags, status: 201, summary: 'Invite someone by email: the link (also mailed to them) lets them set their password',
     description: 'Emails are unique across the platform (they sign in): an address that already has an account answers 409. Inviting an invited user again sends a fresh link.',
-    body: z.object({ email: z.string().trim().email('not a valid email address').max(320), role: z.enum(USER_ROLES), name: z.string().trim().min(1).max(200).optional() }),
+    body: z.object({ email: emailAddress(), role: z.enum(USER_ROLES), name: z.string().trim().min(1).max(200).optional() }),
     response: z.object({ user: userSchema, invitationUrl: z.string() }),
     handler: async ({ auth, body }) => {
       const { user, invitationUrl } = await inviteUser(deps, { organizationId: auth.organizationId, email: body.email, role: body.role, name: body.name });

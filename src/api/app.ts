@@ -7,7 +7,7 @@ import { operatorAuthenticate, refuseOperatorOnTenantRoutes } from './operator-a
 import type { AppContext } from './context';
 import { buildOpenApiDocument, createRegistry, DOCS_HTML, DOCS_INIT_JS } from './openapi';
 import { errorMiddleware, sendProblem } from './problem';
-import { ApiRouter } from './router';
+import { allowHeader, ApiRouter } from './router';
 import { metricsGuard, mountDocs, rateLimits, securityHeaders } from './security';
 import { registerDeliveryRoutes } from './routes/delivery';
 import { registerDocumentRoutes } from './routes/documents';
@@ -110,9 +110,8 @@ export function createApp(ctx: AppContext): Express {
     // RFC 9110 §15.5.6: a known resource asked with a method it does not support is a 405 naming the ones it does.
     const allowed = [...api.methodsFor(req.path), ...operators.methodsFor(req.path)];
     if (allowed.length) {
-      if (allowed.includes('GET')) allowed.push('HEAD');
-      res.setHeader('Allow', [...new Set(allowed)].join(', '));
-      sendProblem(res, new AppError('METHOD_NOT_ALLOWED', `${req.method} is not supported on ${req.path}; use ${[...new Set(allowed)].join(', ')}`), req.originalUrl);
+      res.setHeader('Allow', allowHeader(allowed));
+      sendProblem(res, new AppError('METHOD_NOT_ALLOWED', `${req.method} is not supported on ${req.path}; use ${allowHeader(allowed)}`), req.originalUrl);
       return;
     }
     sendProblem(res, new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`), req.originalUrl);

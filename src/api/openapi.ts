@@ -9,7 +9,7 @@ export function createRegistry(): OpenAPIRegistry {
 }
 
 export function buildOpenApiDocument(registry: OpenAPIRegistry) {
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  return documentNoNul(new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Mailroom API',
@@ -17,7 +17,39 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry) {
       description: 'Email back office for member-based organisations. Errors are RFC 9457 problem+json; lists are paged with `?page=` (10 a page).',
     },
     servers: [{ url: '/' }],
-  });
+  }));
+}
+
+/** What every request string must match: PostgreSQL text holds no U+0000 (src/api/router.ts refuses it). */
+const NO_NUL = '^[^\\u0000]*$';
+type Node = Record<string, unknown>;
+
+/**
+ * Says in the document what the router enforces for every input: no NUL in any string a request
+ * carries (parameters, bodies, the keys of free-form objects). Strings already bounded by a
+ * pattern, a format or a list of values need no more.
+ */
+function documentNoNul<D extends { paths?: unknown; components?: unknown }>(doc: D): D {
+  const components = ((doc.components as Node | undefined)?.schemas ?? {}) as Record<string, Node>;
+  const seen = new Set<Node>();
+  const visit = (schema: unknown): void => {
+    if (!schema || typeof schema !== 'object' || seen.has(schema as Node)) return;
+    const node = schema as Node;
+    seen.add(node);
+    if (typeof node.$ref === 'string') visit(components[node.$ref.replace('#/components/schemas/', '')]);
+    const types = Array.isArray(node.type) ? node.type : [node.type];
+    if (types.includes('string') && !node.pattern && !node.format && !node.enum && node.const === undefined) node.pattern = NO_NUL;
+    for (const key of ['items', 'additionalProperties', 'propertyNames']) visit(node[key]);
+    for (const key of ['anyOf', 'oneOf', 'allOf', 'prefixItems']) for (const s of (node[key] as unknown[] | undefined) ?? []) visit(s);
+    for (const s of Object.values((node.properties as Node | undefined) ?? {})) visit(s);
+  };
+  for (const item of Object.values((doc.paths ?? {}) as Record<string, Record<string, Node>>)) {
+    for (const op of Object.values(item)) {
+      for (const p of (op.parameters as Node[] | undefined) ?? []) visit(p.schema);
+      for (const media of Object.values(((op.requestBody as Node | undefined)?.content ?? {}) as Record<string, Node>)) visit(media.schema);
+    }
+  }
+  return doc;
 }
 
 /** A self-contained Swagger UI page: assets come from the swagger-ui-dist package, not a CDN. */

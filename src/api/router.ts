@@ -56,23 +56,43 @@ export class ApiRouter {
   readonly router: Router = express.Router({ strict: true });
 
   /** Each route's path as a pattern, to tell "no such method here" (405) from "no such path" (404). */
-  private readonly shapes: { method: string; pattern: RegExp }[] = [];
+  private readonly shapes: { method: string; pattern: RegExp; params: number }[] = [];
 
-  constructor(readonly registry: OpenAPIRegistry, readonly base = '/api/v1') {}
+  constructor(readonly registry: OpenAPIRegistry, readonly base = '/api/v1') {
+    // OPTIONS names the methods of the resource itself: `/sent-emails/sync` is not `/sent-emails/:id`.
+    this.router.use((req, res, next) => {
+      if (req.method !== 'OPTIONS') return next();
+      const methods = this.resourceMethods(req.path);
+      if (!methods.length) return next();
+      res.setHeader('Allow', allowHeader(methods));
+      res.status(204).end();
+    });
+  }
 
   /** The methods this router answers on `path` (under base), upper case; empty when the path is unknown. */
   methodsFor(path: string): string[] {
-    if (!path.startsWith(`${this.base}/`)) return [];
-    const rest = path.slice(this.base.length);
-    return [...new Set(this.shapes.filter((r) => r.pattern.test(rest)).map((r) => r.method))];
+    return path.startsWith(`${this.base}/`) ? this.resourceMethods(path.slice(this.base.length)) : [];
+  }
+
+  /**
+   * The methods of the route shapes that fit `path` best: a literal segment beats a parameter
+   * (`/bookings/bulk` is never the booking whose id is "bulk", ids being UUIDs).
+   */
+  private resourceMethods(path: string): string[] {
+    const fits = this.shapes.filter((r) => r.pattern.test(path));
+    const fewest = Math.min(...fits.map((r) => r.params));
+    return [...new Set(fits.filter((r) => r.params === fewest).map((r) => r.method))];
   }
 
   add<P extends AnyObject, Q extends AnyObject, B extends z.ZodTypeAny, R extends z.ZodTypeAny>(spec: RouteSpec<P, Q, B, R>): void {
     this.document(spec);
     const segments = spec.path.split('/').map((p) => (p.startsWith(':') ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    this.shapes.push({ method: spec.method.toUpperCase(), pattern: new RegExp(`^${segments.join('/')}$`) });
+    const params = spec.path.split('/').filter((p) => p.startsWith(':')).length;
+    this.shapes.push({ method: spec.method.toUpperCase(), pattern: new RegExp(`^${segments.join('/')}$`), params });
     const role = spec.role ?? 'staff';
     this.router[spec.method](spec.path, async (req, res, next) => {
+      // A literal route of another method owns this path (PATCH /bookings/bulk): not ours, a 405 follows.
+      if (params && this.shapes.some((r) => r.params < params && r.pattern.test(req.path))) return next();
       try {
         if (role === 'operator') requireOperator(req);
         const auth = role === 'public' || role === 'operator' ? (req.auth as AuthContext) : requireRole(req, role);
@@ -124,6 +144,9 @@ export class ApiRouter {
     });
   }
 }
+
+/** An Allow header (RFC 9110 §10.2.1): GET brings HEAD along, as Express answers it. */
+export const allowHeader = (methods: string[]) => [...new Set(methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])))].join(', ');
 
 /** Deepest JSON accepted: far beyond any real document, far below what recursive code (templates, Prisma) survives. */
 export const MAX_JSON_DEPTH = 32;

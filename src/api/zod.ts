@@ -1,7 +1,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { MEDIA_TYPE } from '../documents/safe-name';
-import { isEmailAddress } from '../mail/addresses';
+import { isEmailAddress, parseAddress } from '../mail/addresses';
 
 // One zod instance with `.openapi()` for every route schema, so the same
 // schemas validate requests and describe them in /api/openapi.json.
@@ -15,6 +15,15 @@ export { z };
  * is accepted (not only RFC 9562 versions), as PostgreSQL's own uuid type does.
  */
 export const uuid = () => z.guid('not a UUID').openapi({ description: 'a UUID', pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$' });
+
+/** A recipient: an address, or `Name <address>` as people write it (documented as an email, the plain form). */
+export const recipient = () =>
+  z
+    .string()
+    .min(3)
+    .max(320)
+    .refine((v) => parseAddress(v) !== null, 'not a valid email address')
+    .openapi({ format: 'email', description: 'an address, or "Name <address>"' });
 
 /** A bare address (sign-in, invitations, an organisation's admin): trimmed, as isEmailAddress says. */
 export const emailAddress = () => z.string().trim().max(254).refine(isEmailAddress, 'not a valid email address').openapi({ format: 'email' });
@@ -97,6 +106,24 @@ export const isoDateTime = () =>
       return d;
     });
 
+/** The IANA zones this runtime knows by their canonical names (aliases such as Europe/Kyiv are accepted too). */
+const TIME_ZONES = [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])];
+
+/** An IANA time zone Intl can format with; the document lists the canonical names. */
+export const timeZone = () =>
+  z
+    .string()
+    .max(64)
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not an IANA time zone')
+    .openapi({ enum: TIME_ZONES, description: 'IANA time zone, e.g. Europe/Paris' });
+
 /** A BCP 47 language tag Intl can format with (fr, fr-FR, en-GB…). */
 export const locale = () =>
   z
@@ -109,6 +136,8 @@ export const locale = () =>
       } catch {
         return false;
       }
-    }, 'a BCP 47 language tag such as fr or en-GB');
+    }, 'a BCP 47 language tag such as fr or en-GB')
+    // Documented as language[-script][-region] (RFC 5646 §2.1), the tags people use; variants are accepted too.
+    .openapi({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$' });
 
 export const contentType = () => z.string().min(3).max(200).regex(MEDIA_TYPE, 'a MIME type such as application/pdf (RFC 2045)');

@@ -1,5 +1,4 @@
 import addressparser from 'nodemailer/lib/addressparser';
-import { z } from 'zod';
 
 /**
  * An address as RFC 5321 §4.1.2 lets a mailer write it without quoting: a dot-atom local part
@@ -43,10 +42,3 @@ export function formatAddress(a: ParsedAddress): string {
   // Quote display names with specials so they survive as one phrase (RFC 5322 §3.4).
   return /[()<>[\]:;@\\,."]/.test(a.name) ? `"${a.name.replace(/(["\\])/g, '\\$1')}" <${a.address}>` : `${a.name} <${a.address}>`;
 }
-
-/** Zod refinement for API inputs: a recipient string that must parse as one address. */
-export const recipientSchema = z
-  .string()
-  .min(3)
-  .max(320)
-  .refine((v) => parseAddress(v) !== null, { message: 'not a valid email address' });

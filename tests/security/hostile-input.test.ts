@@ -63,6 +63,13 @@ describeIfServer('Temporal dev server', temporalAvailable())('no input yields a 
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')).toContain('PATCH');
     expectProblem(await org.staff.raw('PUT', '/api/v1/no-such-thing', {}), 404);
+    // A literal path is its own resource, not an id: PATCH /bookings/bulk is not the booking "bulk".
+    const bulk = await org.staff.raw('PATCH', '/api/v1/bookings/bulk', {});
+    expect(bulk.status).toBe(405);
+    expect(bulk.headers.get('allow')).toBe('POST');
+    const options = await org.staff.raw('OPTIONS', '/api/v1/sent-emails/sync');
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('POST');
   });
 
   test('addresses as RFC 5322 writes them are taken; years from 1 to 9999 are dates', async () => {
@@ -75,6 +82,8 @@ describeIfServer('Temporal dev server', temporalAvailable())('no input yields a 
     expect((await org.staff.post('/api/v1/validities', { memberId, kind: 'archive', expiresAt: '0566-06-15T00:58:25Z' })).status).toBe(201);
     expect((await org.staff.get('/api/v1/sent-emails/stats/timeline?from=1343-11-24T17:59:49Z&to=1343-12-07T00:00:00Z')).status).toBe(200);
     expectProblem(await org.staff.post('/api/v1/validities', { memberId, kind: 'archive', expiresAt: '0000-01-01T00:00:00Z' }), 422, 'body.expiresAt');
+    // A webhook is a URI (RFC 3986): ASCII, an internationalised host in punycode.
+    expectProblem(await org.admin.put('/api/v1/settings/alerts', { webhookUrl: 'https://Ïle.example/hook' }), 422, 'body.webhookUrl');
   });
 
   test('numbers and dates are bounded to what the database holds', async () => {

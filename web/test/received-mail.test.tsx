@@ -11,7 +11,7 @@ const mail = (over: Record<string, unknown>) => ({
   attachments: 0, size: 4_400_000, cc: [], replyTo: null, messageId: '<huge@shop.example>', text: 'Notre catalogue d’hiver', html: null, blockedImages: 0, htmlTooLarge: false,
   attachmentList: [], rawUrl: `/api/v1/received-mails/${ID}/raw`, assignedAt: null, ...over,
 });
-const open = (over: Record<string, unknown>, language = 'en') => {
+const open = (over: Record<string, unknown>, language: 'en' | 'fr' = 'en') => {
   onApi(`GET /api/v1/received-mails/${ID}`, () => json(200, mail(over)));
   renderConsole(<ReceivedMailPage />, { path: `/received/${ID}`, route: '/received/:id', session: { ...SESSION, user: { ...SESSION.user, language } } });
 };

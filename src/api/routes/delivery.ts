@@ -1,13 +1,12 @@
 import { postWebhook } from '../../alerts/webhook';
 import { queueEmail } from '../../mail/queue-email';
 import { startSendWorkflow } from '../../mail/start-send';
-import { recipientSchema } from '../../mail/addresses';
 import { ensureDeliverySyncSchedule, removeDeliverySyncSchedule, startDeliverySync } from '../../delivery/schedule';
 import { deliveryStats } from '../../delivery/stats';
 import { secretOnUpdate } from '../../secret-binding';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { isoDateTime, z } from '../zod';
+import { isoDateTime, recipient, z } from '../zod';
 import { addressReasonSchema } from './members';
 
 const alertSettingsSchema = z
@@ -21,9 +20,14 @@ const alertSettingsSchema = z
 
 const alertSettingsBody = z
   .object({
-    emails: z.array(recipientSchema).max(20).default([]).openapi({ description: 'staff addresses told about failed and bounced messages' }),
+    emails: z.array(recipient()).max(20).default([]).openapi({ description: 'staff addresses told about failed and bounced messages' }),
     emailMode: z.enum(['immediate', 'hourly']).default('immediate').openapi({ description: 'one mail per failure, or one digest per hour' }),
-    webhookUrl: z.url({ protocol: /^https?$/ }).nullish(),
+    webhookUrl: z
+      .url({ protocol: /^https?$/ })
+      // A URI (RFC 3986) is ASCII: an internationalised host is written in punycode (xn--…).
+      .regex(/^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/, 'an http(s) URL in ASCII (a host such as xn--…)')
+      .nullish()
+      .openapi({ pattern: "^https?://[A-Za-z0-9\\-._~:/?#[\\]@!$&'()*+,;=%]+$", description: 'an http(s) URL' }),
     webhookSecret: z.string().min(16).max(200).nullish().openapi({ description: 'HMAC-SHA256 signing secret; write-only. null removes it, absent keeps it' }),
   })
   .openapi('AlertSettingsInput');

@@ -5,13 +5,12 @@ import { ignoreClientGone } from '../client-gone';
 import { contentDisposition, DOCUMENT_KINDS, presentDocument, saveDocument } from '../../documents/documents';
 import { inlineHeaders, inlineType, mayShowInline, peekHead, type InlineType } from '../../documents/inline';
 import { sendDocument } from '../../documents/send-document';
-import { recipientSchema } from '../../mail/addresses';
 import { AppError, notFound, validationError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
 import { listMemberDocuments } from '../../documents/list-documents';
 import { listQuery, listSchema } from '../list';
-import { contentType, idParam, templateData, z } from '../zod';
+import { contentType, idParam, recipient, templateData, z } from '../zod';
 
 export const documentSchema = z
   .object({
@@ -121,8 +120,8 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'post', path: '/documents/:id/send', summary: "Send a document as an attachment (to the member's addresses unless given)", tags, status: 202, params: idParam,
     body: z.object({
-      to: z.array(recipientSchema).max(20).optional(),
-      cc: z.array(recipientSchema).max(20).optional(),
+      to: z.array(recipient()).max(20).optional(),
+      cc: z.array(recipient()).max(20).optional(),
       template: z.string().optional().openapi({ description: 'template key; default by document kind: document.quote, document.order, document.invoice, document.other' }),
       data: templateData().optional(),
       idempotencyKey: z.string().max(200).optional(),

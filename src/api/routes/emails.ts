@@ -1,20 +1,19 @@
-import { recipientSchema } from '../../mail/addresses';
 import { queueEmail } from '../../mail/queue-email';
 import { startSendWorkflow } from '../../mail/start-send';
 import { emailsQueued } from '../../metrics';
 import { validationError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { templateData, z, uuid } from '../zod';
+import { recipient, templateData, uuid, z } from '../zod';
 
-const recipients = z.union([recipientSchema, z.array(recipientSchema).max(100)]).transform((v) => (Array.isArray(v) ? v : [v]));
+const recipients = z.union([recipient(), z.array(recipient()).max(100)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 const sendBody = z
   .object({
     to: recipients.openapi({ example: ['jeanne.martin@example.org'] }),
     cc: recipients.optional(),
     bcc: recipients.optional(),
-    replyTo: recipientSchema.optional(),
+    replyTo: recipient().optional(),
     subject: z.string().min(1).max(998).optional().openapi({ description: 'required unless the template gives one' }),
     text: z.string().max(1_000_000).optional(),
     html: z.string().max(2_000_000).optional(),

@@ -7,7 +7,7 @@ import { idParam, z, uuid } from '../zod';
 import { ADDRESS_REASON_CODES, REASON_KEYS } from '../../delivery/reasons';
 
 const emailInput = z.object({
-  address: z.string().min(3).max(320).openapi({ example: 'jeanne.martin@example.org' }),
+  address: z.string().min(3).max(320).openapi({ format: 'email', example: 'jeanne.martin@example.org' }),
   label: z.string().max(100).nullish().openapi({ example: 'personal' }),
 });
 

@@ -1,4 +1,3 @@
-import { recipientSchema } from '../../mail/addresses';
 import { resolveSenderAccount } from '../../mail/transports';
 import { findAccount, presentAccount, requireAccount, saveAccount } from '../../outgoing/accounts';
 import { isOAuthProviderId, oauthProvider } from '../../outgoing/oauth';
@@ -8,7 +7,7 @@ import { secretForUse, secretOnUpdate } from '../../secret-binding';
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { z, uuid } from '../zod';
+import { recipient, uuid, z } from '../zod';
 
 const security = z.enum(['none', 'ssl', 'starttls']).openapi({ description: 'none, ssl (implicit TLS, usually 465) or starttls (usually 587)' });
 
@@ -28,9 +27,9 @@ const accountBody = z
     security: security.optional(),
     username: z.string().max(320).nullish(),
     password: z.string().max(1000).nullish().openapi({ description: 'write-only; absent keeps the stored password (only if host, port, security and username are unchanged: otherwise it is required again), null removes it' }),
-    fromAddress: recipientSchema,
+    fromAddress: recipient(),
     fromName: z.string().max(200).nullish(),
-    replyTo: recipientSchema.nullish(),
+    replyTo: recipient().nullish(),
   })
   .openapi('SmtpAccountInput');
 
@@ -40,7 +39,7 @@ const verifyBody = z
   .object({
     structureId: uuid().optional(),
     settings: accountBody.optional().openapi({ description: 'unsaved settings to test; without it the saved account is tested' }),
-    testTo: recipientSchema.optional().openapi({ description: 'also send a test message to this address' }),
+    testTo: recipient().optional().openapi({ description: 'also send a test message to this address' }),
   })
   .openapi('SmtpVerifyInput');
 

@@ -2,7 +2,7 @@ import { checkPrivateKey, dkimDnsRecord, generateDkimKey } from '../../outgoing/
 import { AppError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { locale, z } from '../zod';
+import { locale, timeZone, z } from '../zod';
 
 const orgSchema = z
   .object({ id: z.string(), name: z.string(), timeZone: z.string(), locale: z.string(), retentionDays: z.number().int(), sendRatePerMinute: z.number().int().nullable() })
@@ -22,7 +22,7 @@ export function registerSettingsRoutes(r: ApiRouter, ctx: AppContext): void {
     method: 'patch', path: '/settings/organization', summary: 'Change organisation settings', tags: ['settings'], role: 'admin', response: orgSchema,
     body: z.object({
       name: z.string().min(1).max(200).optional(),
-      timeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('fr', { timeZone: tz }); return true; } catch { return false; } }, 'not an IANA time zone').optional(),
+      timeZone: timeZone().optional(),
       locale: locale().optional(),
       retentionDays: z.number().int().min(1).max(3650).optional().openapi({ description: 'sent-log entries older than this are purged daily' }),
       sendRatePerMinute: z.number().int().min(1).max(10_000).nullable().optional(),

@@ -1,16 +1,15 @@
 import { AppError, notFound } from '../../shared/errors';
-import { recipientSchema } from '../../mail/addresses';
 import type { Structure } from '../../generated/prisma/client';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+import { idParam, pagedSchema, pageQuery, paging, recipient, z } from '../zod';
 
 const structureBody = z
   .object({
     name: z.string().trim().min(1).max(200),
     senderName: z.string().max(200).nullish().openapi({ description: 'display name on mail sent for this structure' }),
-    senderEmail: recipientSchema.nullish().openapi({ description: 'From address for this structure' }),
-    replyTo: recipientSchema.nullish(),
+    senderEmail: recipient().nullish().openapi({ description: 'From address for this structure' }),
+    replyTo: recipient().nullish(),
     invoiceSecondAddressCc: z.boolean().optional().openapi({ description: 'invoice batches: one message with the second address in Cc instead of one message each' }),
   })
   .openapi('StructureInput');

@@ -6,12 +6,15 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
 import { asProblem, type Problem } from '../../api/problem';
-import type { components } from '../../api/schema';
+import type { components, paths } from '../../api/schema';
 import { SESSION_KEY } from '../../session';
 import { applyProblem, ProblemAlert } from '../../ui/forms';
 import { Loading } from '../../ui/Loading';
 
 type Org = components['schemas']['OrganizationSettings'];
+/** The zones the API documents (its list may differ a little from this browser's). */
+type TimeZone = NonNullable<NonNullable<paths['/api/v1/settings/organization']['patch']['requestBody']>['content']['application/json']['timeZone']>;
+
 const zones = (): string[] => (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['Europe/Paris'];
 
 function OrgForm({ org }: { org: Org }) {
@@ -25,7 +28,7 @@ function OrgForm({ org }: { org: Org }) {
   const submit = form.onSubmit(async (v) => {
     setProblem(null);
     const res = await fetchClient.PATCH('/api/v1/settings/organization', {
-      body: { name: v.name, locale: v.locale, timeZone: v.timeZone, retentionDays: Number(v.retentionDays), sendRatePerMinute: v.sendRatePerMinute === '' ? null : Number(v.sendRatePerMinute) },
+      body: { name: v.name, locale: v.locale, timeZone: v.timeZone as TimeZone, retentionDays: Number(v.retentionDays), sendRatePerMinute: v.sendRatePerMinute === '' ? null : Number(v.sendRatePerMinute) },
     });
     if (res.error) return setProblem(applyProblem(form, res.error));
     // Dates everywhere follow the organisation's time zone and language: reload the session.

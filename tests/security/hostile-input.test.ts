@@ -42,7 +42,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('no input yields a 
     expectProblem(await org.staff.raw('POST', '/api/v1/members', '{"firstName":"\\ud800","lastName":"M"}', { 'Content-Type': 'application/json' }), 422, 'body.firstName');
     expectProblem(await org.staff.get('/api/v1/members?q=%00'), 422, 'query.q');
     expectProblem(await org.staff.get('/api/v1/members/%00'), 400, 'path.id'); // not a UUID, before anything else
-    expectProblem(await org.staff.post('/api/v1/templates/a%00b/preview', {}), 422, 'path.key');
+    expectProblem(await org.staff.post('/api/v1/templates/a%00b/preview', {}), 400, 'path.key');
     expectProblem(await org.staff.get('/api/v1/sent-emails?q=a%00b'), 422, 'query.q');
   });
 

@@ -7,7 +7,10 @@ import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { templateData, z, uuid } from '../zod';
 
-const keyParam = z.object({ key: z.string().min(1).max(100) });
+// The templates are the product's own (src/templates/registry.ts): any other key is no template.
+const TEMPLATE_KEYS = [...templateRegistry.keys()] as [string, ...string[]];
+const templateKey = z.enum(TEMPLATE_KEYS, { error: `not a template; one of ${TEMPLATE_KEYS.join(', ')}` });
+const keyParam = z.object({ key: templateKey });
 const content = z.object({ subject: z.string().min(1).max(998), text: z.string().min(1).max(100_000), html: z.string().max(500_000).nullish() });
 
 /** Templates of every feature: list, override per organisation or structure, preview. */
@@ -23,7 +26,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'get', path: '/templates', summary: 'Every template with its placeholders and the content in force', tags,
     query: z.object({ structureId: uuid().optional() }),
-    response: z.array(z.object({ key: z.string(), description: z.string(), placeholders: z.record(z.string(), z.string()), source: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable() })),
+    response: z.array(z.object({ key: templateKey, description: z.string(), placeholders: z.record(z.string(), z.string()), source: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable() })),
     handler: async ({ auth, query }) => {
       await checkStructure(auth.organizationId, query.structureId);
       return Promise.all(

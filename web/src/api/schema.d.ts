@@ -6790,7 +6790,8 @@ export interface paths {
                         "application/json": {
                             description: string;
                             html: string | null;
-                            key: string;
+                            /** @enum {string} */
+                            key: "message" | "document.quote" | "document.order" | "document.invoice" | "document.other" | "invoice" | "booking.confirmation" | "booking.waitlisted" | "booking.reminder" | "booking.modification" | "booking.promoted" | "booking.cancellation" | "booking.manager" | "booking.digest" | "validity.expiring" | "validity.manager" | "validity.digest" | "balance.low" | "maintenance.notice" | "password.reset" | "alert.failure" | "alert.digest" | "staff.invitation" | "staff.password-reset";
                             placeholders: {
                                 [key: string]: string;
                             };
@@ -6833,7 +6834,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    key: string;
+                    key: "message" | "document.quote" | "document.order" | "document.invoice" | "document.other" | "invoice" | "booking.confirmation" | "booking.waitlisted" | "booking.reminder" | "booking.modification" | "booking.promoted" | "booking.cancellation" | "booking.manager" | "booking.digest" | "validity.expiring" | "validity.manager" | "validity.digest" | "balance.low" | "maintenance.notice" | "password.reset" | "alert.failure" | "alert.digest" | "staff.invitation" | "staff.password-reset";
                 };
                 cookie?: never;
             };
@@ -6897,7 +6898,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    key: string;
+                    key: "message" | "document.quote" | "document.order" | "document.invoice" | "document.other" | "invoice" | "booking.confirmation" | "booking.waitlisted" | "booking.reminder" | "booking.modification" | "booking.promoted" | "booking.cancellation" | "booking.manager" | "booking.digest" | "validity.expiring" | "validity.manager" | "validity.digest" | "balance.low" | "maintenance.notice" | "password.reset" | "alert.failure" | "alert.digest" | "staff.invitation" | "staff.password-reset";
                 };
                 cookie?: never;
             };
@@ -6950,7 +6951,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    key: string;
+                    key: "message" | "document.quote" | "document.order" | "document.invoice" | "document.other" | "invoice" | "booking.confirmation" | "booking.waitlisted" | "booking.reminder" | "booking.modification" | "booking.promoted" | "booking.cancellation" | "booking.manager" | "booking.digest" | "validity.expiring" | "validity.manager" | "validity.digest" | "balance.low" | "maintenance.notice" | "password.reset" | "alert.failure" | "alert.digest" | "staff.invitation" | "staff.password-reset";
                 };
                 cookie?: never;
             };

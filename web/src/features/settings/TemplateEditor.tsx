@@ -7,10 +7,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
 import { asProblem, type Problem } from '../../api/problem';
+import type { paths } from '../../api/schema';
 import { applyProblem, ProblemAlert } from '../../ui/forms';
 
+/** The product's template keys, as the API lists them. */
+type TemplateKey = paths['/api/v1/templates']['get']['responses'][200]['content']['application/json'][number]['key'];
+
 export interface TemplateInfo {
-  key: string;
+  key: TemplateKey;
   description: string;
   placeholders: Record<string, string>;
   source: string;

@@ -1,7 +1,8 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
-import { AppError } from '../shared/errors';
+import { AppError, invalid } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 import { requireRole, type AuthContext } from './auth';
 import { requireOperator } from './operator-auth';
 import { zodToFieldErrors } from './problem';
@@ -122,17 +123,17 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * here, for every route, before any schema or domain code sees them.
  */
 export function assertCleanInput(value: unknown, where: string): void {
-  const fail = (path: string, reason: string) => {
-    throw new AppError('VALIDATION_FAILED', `${path}: ${reason}`, { errors: [{ field: path, reason }] });
+  const fail = (error: ReturnType<typeof fieldError>) => {
+    throw invalid([error]);
   };
   const checkText = (s: string, path: string) => {
-    if (s.includes('\u0000')) fail(path, 'contains the NUL character (U+0000)');
-    if (LONE_SURROGATE.test(s)) fail(path, 'is not valid Unicode text (lone surrogate)');
+    if (s.includes('\u0000')) fail(fieldError(path, 'NUL_CHARACTER'));
+    if (LONE_SURROGATE.test(s)) fail(fieldError(path, 'LONE_SURROGATE'));
   };
   const walk = (v: unknown, path: string, depth: number): void => {
     if (typeof v === 'string') return checkText(v, path);
     if (v === null || typeof v !== 'object') return;
-    if (depth > MAX_JSON_DEPTH) fail(path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (depth > MAX_JSON_DEPTH) fail(fieldError(path, 'TOO_DEEP', { levels: MAX_JSON_DEPTH }));
     for (const [k, child] of Object.entries(v)) {
       checkText(k, `${path}.${k.slice(0, 50)}`);
       walk(child, `${path}.${k}`, depth + 1);

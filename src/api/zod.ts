@@ -1,6 +1,9 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { MEDIA_TYPE } from '../documents/safe-name';
+import { ERROR_CODES, type ErrorCode } from '../shared/errors';
+import { FIELD_REASON_CODES, fieldReasonText } from '../shared/field-reasons';
+import { DETAIL_CODES } from '../shared/problem-details';
 
 // One zod instance with `.openapi()` for every route schema, so the same
 // schemas validate requests and describe them in /api/openapi.json.
@@ -13,7 +16,7 @@ export { z };
  * refused naming the field instead of being looked up. Any 8-4-4-4-12 hex form
  * is accepted (not only RFC 9562 versions), as PostgreSQL's own uuid type does.
  */
-export const uuid = () => z.guid('not a UUID').openapi({ description: 'a UUID' });
+export const uuid = () => z.guid(fieldReasonText('NOT_UUID')).openapi({ description: 'a UUID' });
 export const idParam = z.object({ id: uuid() });
 
 /** Free-form template data (placeholders): a flat-ish JSON object, at most 64 KB. */
@@ -21,7 +24,7 @@ export const TEMPLATE_DATA_MAX_BYTES = 64 * 1024;
 export const templateData = () =>
   z
     .record(z.string().max(200), z.unknown())
-    .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= TEMPLATE_DATA_MAX_BYTES, `at most ${TEMPLATE_DATA_MAX_BYTES / 1024} KB of JSON`)
+    .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= TEMPLATE_DATA_MAX_BYTES, fieldReasonText('TEMPLATE_DATA_TOO_BIG', { kb: TEMPLATE_DATA_MAX_BYTES / 1024 }))
     .openapi({ description: `placeholder values (JSON object, at most ${TEMPLATE_DATA_MAX_BYTES / 1024} KB)` });
 
 export const pageQuery = z.object({
@@ -49,8 +52,19 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    code: z.string(),
-    errors: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).openapi({ description: 'what kind of problem, as a stable code of the error table (its `title` in English)' }),
+    detailCode: z.enum(DETAIL_CODES).optional().openapi({ description: 'which situation, as a stable code (with `params`): what `detail` says in English, for a client to word in its own language' }),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional().openapi({ description: 'the values `detailCode` is worded with' }),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().openapi({ description: 'dotted path of the refused input, e.g. body.emails.0.address' }),
+          reason: z.string().openapi({ description: 'why, in English' }),
+          code: z.enum(FIELD_REASON_CODES).openapi({ description: 'why, as a stable code: REQUIRED, TOO_SHORT (minimum), TOO_LONG (maximum), TOO_SMALL/TOO_BIG (minimum/maximum), BAD_FORMAT (format), NOT_ONE_OF (values)… or one of Mailroom’s own reasons; OTHER (detail) for a reason without a code' }),
+          params: z.record(z.string(), z.union([z.string(), z.number()])).openapi({ description: 'the values of `code` (minimum, maximum, format, values…)' }),
+        }),
+      )
+      .optional(),
   })
   .openapi('Problem');
 
@@ -81,13 +95,13 @@ export const isoDateTime = () =>
   z
     .string()
     .max(40)
-    .regex(ISO_DATE, 'an ISO 8601 date-time such as 2026-05-01T09:00:00Z')
+    .regex(ISO_DATE, fieldReasonText('DATE_TIME'))
     .openapi({ format: 'date-time' })
     .transform((s, ctx) => {
       const d = new Date(s);
       const year = d.getUTCFullYear();
       if (Number.isNaN(d.getTime()) || year < MIN_YEAR || year > MAX_YEAR) {
-        ctx.addIssue({ code: 'custom', message: `a valid date between ${MIN_YEAR} and ${MAX_YEAR}` });
+        ctx.addIssue({ code: 'custom', message: fieldReasonText('DATE_OUT_OF_RANGE', { min: MIN_YEAR, max: MAX_YEAR }) });
         return z.NEVER;
       }
       return d;
@@ -105,6 +119,6 @@ export const locale = () =>
       } catch {
         return false;
       }
-    }, 'a BCP 47 language tag such as fr or en-GB');
+    }, fieldReasonText('LANGUAGE_TAG'));
 
-export const contentType = () => z.string().min(3).max(200).regex(MEDIA_TYPE, 'a MIME type such as application/pdf (RFC 2045)');
+export const contentType = () => z.string().min(3).max(200).regex(MEDIA_TYPE, fieldReasonText('MIME_TYPE'));

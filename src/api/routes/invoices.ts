@@ -3,7 +3,7 @@ import { createInvoices, presentInvoice } from '../../invoices/create-invoices';
 import { PERIOD } from '../../invoices/format';
 import { listCandidates } from '../../invoices/list-candidates';
 import { startInvoiceBatch } from '../../invoices/start-batch';
-import { AppError, notFound } from '../../shared/errors';
+import { notFound, problem } from '../../shared/errors';
 import { workflowIds } from '../../shared/names';
 import { failureReason } from '../../delivery/bounce/classify';
 import { addressReasonCode, REASON_KEYS } from '../../delivery/reasons';
@@ -167,7 +167,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
       response: z.object({ id: z.string(), requested: z.string() }),
       handler: async ({ auth, params }) => {
         const b = await getBatch(auth.organizationId, params.id);
-        if (b.status !== 'running' && b.status !== 'paused') throw new AppError('CONFLICT', `The batch is already ${b.status}`);
+        if (b.status !== 'running' && b.status !== 'paused') throw problem('CONFLICT', 'BATCH_ALREADY', { status: b.status });
         await ctx.temporal.workflow.getHandle(workflowIds.invoiceBatch(b.id)).signal(signal as typeof cancelBatchSignal);
         return { id: b.id, requested: action };
       },
@@ -180,7 +180,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
     handler: async ({ auth, params }) => {
       const b = await getBatch(auth.organizationId, params.id);
       const failed = await ctx.prisma.invoiceBatchItem.findMany({ where: { batchId: b.id, status: 'failed' }, orderBy: { position: 'asc' } });
-      if (!failed.length) throw new AppError('CONFLICT', 'No failed message to resend');
+      if (!failed.length) throw problem('CONFLICT', 'NOTHING_TO_RESEND');
       const { batch, workflowId } = await startInvoiceBatch(ctx, { organizationId: auth.organizationId, structureId: b.structureId, period: b.period, pairs: failed.map((f) => ({ invoiceId: f.invoiceId, address: f.address, cc: f.cc })), parentBatchId: b.id, createdByKeyId: auth.keyId ?? undefined });
       return { id: batch.id, workflowId, total: batch.total };
     },

@@ -6,7 +6,7 @@ import { ignoreClientGone } from '../client-gone';
 import { contentDisposition } from '../../documents/documents';
 import { isReason, REASON_KEYS, REASONS } from '../../delivery/reasons';
 import { listSentEmails, type SentEmailRow } from '../../outgoing/list-sent-emails';
-import { AppError, notFound } from '../../shared/errors';
+import { notFound, problem } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
 import { listQuery, listSchema } from '../list';
@@ -110,7 +110,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
       const e = await ctx.prisma.sentEmail.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, select: { id: true } });
       if (!e) throw notFound(`Sent email ${params.id}`);
       const key = sentMessageKey(e.id);
-      if (!(await ctx.storage.exists(key))) throw new AppError('NOT_FOUND', 'This message has not been built yet (still queued)');
+      if (!(await ctx.storage.exists(key))) throw problem('NOT_FOUND', 'MESSAGE_NOT_BUILT');
       res.setHeader('Content-Type', 'message/rfc822');
       res.setHeader('Content-Disposition', contentDisposition(`${e.id}.eml`));
       await pipeline(ctx.storage.get(key), res).catch(ignoreClientGone);

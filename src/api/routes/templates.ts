@@ -1,5 +1,5 @@
 import { invoiceTemplateData } from '../../invoices/list-candidates';
-import { AppError, notFound } from '../../shared/errors';
+import { notFound, problem } from '../../shared/errors';
 import { renderTemplate, requireTemplate, validateTemplate } from '../../templates/render';
 import { templateRegistry } from '../../templates/registry';
 import { resolveTemplate } from '../../templates/resolve';
@@ -57,7 +57,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
     method: 'delete', path: '/templates/:key', summary: 'Back to the default (or the organisation’s) template', tags, role: 'admin', params: keyParam, query: z.object({ structureId: uuid().optional() }),
     handler: async ({ auth, params, query }) => {
       const { count } = await ctx.prisma.template.deleteMany({ where: { organizationId: auth.organizationId, key: params.key, structureId: query.structureId ?? null } });
-      if (!count) throw new AppError('NOT_FOUND', 'No override to remove');
+      if (!count) throw problem('NOT_FOUND', 'NO_OVERRIDE');
     },
   });
 

@@ -11,10 +11,12 @@ import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
 import { classifyReason } from '../delivery/bounce/classify';
 import { statusIn } from '../delivery/bounce/text-readers';
 import { bounceInvalidText, REASONS } from '../delivery/reasons';
+import type { Params } from '../shared/coded-text';
+import { detailText, readFailure } from '../shared/problem-details';
 import { acceptedRecipient, flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
 import { bulkWrite } from '../db/bulk';
 import { groupCommit } from '../db/group-commit';
-import { AppError, toActivityFailure } from '../shared/errors';
+import { AppError, storedFailure, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
 
 export const sentMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml`;
@@ -53,7 +55,9 @@ export function createDelivery(deps: ActivityDeps) {
     await bulkWrite(direct, [
       { update: 'SentEmail', key: ['id'], rows: items.map(({ row, account, result, at }) => ({
         id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: account.label,
-        lastError: result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null,
+        ...(result.rejected.length
+          ? { lastError: detailText('RECIPIENTS_REFUSED', { addresses: result.rejected.join(', ') }), lastErrorCode: 'RECIPIENTS_REFUSED', lastErrorParams: { addresses: result.rejected.join(', ') } }
+          : { lastError: null, lastErrorCode: null, lastErrorParams: null }),
       })) },
       { update: 'SendAttempt', key: ['sentEmailId', 'number'], rows: items.map(({ row, number, result, at }) => ({
         sentEmailId: row.id, number, finishedAt: at, outcome: 'sent', smtpResponse: result.response,
@@ -238,6 +242,7 @@ export function createDelivery(deps: ActivityDeps) {
     const failure = err instanceof AppError ? err : classifySmtpError(err);
     if (failure.code === 'SMTP_CONNECTION') deps.transports.evict(account);
     const permanent = !failure.retryable;
+    const stored = storedFailure(failure);
     // Every recipient refused at RCPT TO (5xx): each address is a hard bounce.
     const refused = (err as { rejected?: string[] }).rejected;
     if (permanent && refused?.length) await recordRefused(row, refused, failure.message);
@@ -245,8 +250,8 @@ export function createDelivery(deps: ActivityDeps) {
       prisma.sentEmail.update({
         where: { id: row.id },
         data: permanent
-          ? { status: 'failed', failedAt: new Date(), lastError: failure.message, transport: account.label }
-          : { status: 'queued', lastError: failure.message, transport: account.label },
+          ? { status: 'failed', failedAt: new Date(), lastError: failure.message, lastErrorCode: stored.code, lastErrorParams: stored.params, transport: account.label }
+          : { status: 'queued', lastError: failure.message, lastErrorCode: stored.code, lastErrorParams: stored.params, transport: account.label },
       }),
       prisma.sendAttempt.update({
         where: { sentEmailId_number: { sentEmailId: row.id, number } },
@@ -274,11 +279,21 @@ export function createDelivery(deps: ActivityDeps) {
     return result!.outcome;
   }
 
-  /** Called by the workflow when the message will not be sent (permanent refusal or retries exhausted): record it and tell staff. */
-  async function markEmailFailed(sentEmailId: string, reason: string): Promise<void> {
+  /**
+   * Called by the workflow when the message will not be sent (permanent refusal or retries
+   * exhausted): record it and tell staff. The workflow passes the words only: the code is the
+   * failure's own when given, else the one recorded with the same words by the last attempt.
+   */
+  async function markEmailFailed(sentEmailId: string, reason: string, failure?: AppError): Promise<void> {
+    const before = failure ? null : await prisma.sentEmail.findUnique({ where: { id: sentEmailId }, select: { lastError: true, lastErrorCode: true, lastErrorParams: true } });
+    const stored = failure
+      ? storedFailure(failure)
+      : before?.lastErrorCode && before.lastError === reason
+        ? { code: before.lastErrorCode, params: before.lastErrorParams as Params }
+        : readFailure(reason);
     await prisma.sentEmail.updateMany({
       where: { id: sentEmailId, status: { in: ['queued', 'sending'] } },
-      data: { status: 'failed', failedAt: new Date(), lastError: reason },
+      data: { status: 'failed', failedAt: new Date(), lastError: reason, lastErrorCode: stored.code, lastErrorParams: stored.params },
     });
     const row = await prisma.sentEmail.findUnique({ where: { id: sentEmailId } });
     if (row?.status === 'failed' && !isAlertTemplate(row.templateKey)) {

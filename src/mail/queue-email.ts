@@ -218,6 +218,8 @@ async function buildRecord(
     // Filled by the database (trigger of migration 20261207150000) from subject and addresses.
     searchText: '',
     lastError: null,
+    lastErrorCode: null,
+    lastErrorParams: null,
     smtpResponse: null,
     transport: null,
     relatedType: input.relatedType ?? null,

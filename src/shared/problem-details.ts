@@ -50,7 +50,7 @@ export const PROBLEM_DETAILS = {
   NO_OVERRIDE: coded(() => 'No override to remove'),
   NOT_PUBLIC_ADDRESS: coded((p) => `Connections to ${p.host} are not allowed: it is not a public Internet address`, { host: 'text' }),
   DOCUMENT_TOO_LARGE: coded((p) => `The document is larger than ${p.limit} bytes`, { limit: 'number' }),
-  NOT_SHOWABLE_INLINE: coded((p) => `${p.filename} cannot be shown in the browser: only PDFs and PNG, JPEG, GIF or WebP images are; download it instead`, { filename: 'text' }),
+  CANNOT_SHOW_INLINE: coded((p) => `${p.filename} cannot be shown in the browser: only PDFs and PNG, JPEG, GIF or WebP images are; download it instead`, { filename: 'text' }),
   MESSAGE_NOT_BUILT: coded(() => 'This message has not been built yet (still queued)'),
   QUARANTINED_NOT_FILED: coded(() => 'A quarantined mail cannot be filed: download it raw instead'),
   NOT_QUARANTINED: coded(() => 'Only a quarantined mail can be retried or discarded'),
@@ -68,7 +68,7 @@ export const PROBLEM_DETAILS = {
   RECIPIENTS_REFUSED: coded((p) => `refused recipients: ${p.addresses}`, { addresses: 'text' }),
   MESSAGE_SETTLED: coded((p) => `message ${p.status}`, { status: 'text' }),
   STILL_THROTTLED: coded((p) => `still throttled after ${p.tries} tries: ${p.detail}`, { tries: 'number', detail: 'text' }),
-  SEND_ABANDONED: coded((p) => `${p.detail}`, { detail: 'text' }),
+  SEND_FAILED: coded((p) => `${p.detail}`, { detail: 'text' }),
 };
 
 export type DetailCode = keyof typeof PROBLEM_DETAILS;
@@ -82,8 +82,13 @@ export type DetailArgs<C extends DetailCode, Rest extends unknown[] = []> = Reco
 export const detailText = <C extends DetailCode>(code: C, ...params: DetailArgs<C>): string => sentence(PROBLEM_DETAILS, code, (params[0] ?? {}) as never);
 
 const readDetail = reader(PROBLEM_DETAILS);
-/** Our own sentences read back (older rows, a workflow's words); SEND_ABANDONED matches anything, so it is tried last by callers. */
+/** Our own sentences read back (older rows, a workflow's words); SEND_FAILED matches anything, so it is left to readFailure. */
 export function readDetailText(text: string): { code: DetailCode; params: Params } | null {
   const found = readDetail(text);
-  return found && found.code !== 'SEND_ABANDONED' ? found : null;
+  return found && found.code !== 'SEND_FAILED' ? found : null;
+}
+
+/** A failure known only by its words (recorded before codes, or said by a workflow): its code when the words are ours, else SEND_FAILED with them. */
+export function readFailure(text: string): { code: DetailCode; params: Params } {
+  return readDetailText(text) ?? { code: 'SEND_FAILED', params: { detail: text } };
 }

@@ -5,6 +5,7 @@ import { recipientSchema } from '../../mail/addresses';
 import { ensureDeliverySyncSchedule, removeDeliverySyncSchedule, startDeliverySync } from '../../delivery/schedule';
 import { deliveryStats } from '../../delivery/stats';
 import { secretOnUpdate } from '../../secret-binding';
+import { MAILBOX_ERROR_CODES, storedMailboxError } from '../../reception/verify-mailbox';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { isoDateTime, z } from '../zod';
@@ -50,7 +51,11 @@ const deliverySchema = z
     bounceDomain: z.string().nullable(),
     syncIntervalMinutes: z.number().int(),
     mailbox: z
-      .object({ host: z.string(), port: z.number(), security: z.string(), username: z.string(), folder: z.string(), passwordSet: z.boolean(), lastSyncAt: z.string().nullable(), lastError: z.string().nullable() })
+      .object({
+        host: z.string(), port: z.number(), security: z.string(), username: z.string(), folder: z.string(), passwordSet: z.boolean(), lastSyncAt: z.string().nullable(), lastError: z.string().nullable(),
+        lastErrorCode: z.enum(MAILBOX_ERROR_CODES).nullable().openapi({ description: 'the last error as a connection-test code (as for the mailbox, GET /mailbox/status); UNKNOWN with `detail` for one recorded before codes existed' }),
+        lastErrorParams: z.record(z.string(), z.union([z.string(), z.number()])).nullable().openapi({ description: 'the values of `lastErrorCode` (host, port, serverResponse, detail…)' }),
+      })
       .nullable(),
   })
   .openapi('DeliverySettings');
@@ -66,7 +71,7 @@ export function registerDeliveryRoutes(r: ApiRouter, ctx: AppContext): void {
     return {
       bounceDomain: org.bounceDomain,
       syncIntervalMinutes: org.deliverySyncMinutes,
-      mailbox: m ? { host: m.host, port: m.port, security: m.security, username: m.username, folder: m.folder, passwordSet: Boolean(m.passwordEnc), lastSyncAt: m.lastSyncAt?.toISOString() ?? null, lastError: m.lastError } : null,
+      mailbox: m ? { host: m.host, port: m.port, security: m.security, username: m.username, folder: m.folder, passwordSet: Boolean(m.passwordEnc), lastSyncAt: m.lastSyncAt?.toISOString() ?? null, lastError: m.lastError, ...storedMailboxError(m.lastError, m) } : null,
     };
   };
 

@@ -98,7 +98,7 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
       if (query.disposition === 'inline') {
         const type = mayShowInline(doc.contentType) ? inlineType(doc.contentType, await readHead(ctx.storage.get(doc.storageKey))) : null;
         if (!type) {
-          throw problem('UNSUPPORTED_MEDIA_TYPE', 'NOT_SHOWABLE_INLINE', { filename: doc.filename }, { errors: [fieldError('query.disposition', 'NOT_SHOWABLE_INLINE')] });
+          throw problem('UNSUPPORTED_MEDIA_TYPE', 'CANNOT_SHOW_INLINE', { filename: doc.filename }, { errors: [fieldError('query.disposition', 'NOT_SHOWABLE_INLINE')] });
         }
         headers = { ...inlineHeaders(type), 'Content-Type': type, 'Content-Disposition': contentDisposition(doc.filename, 'inline') };
       }

@@ -5,7 +5,7 @@ import { assignReceivedMail } from '../../reception/assign';
 import { listReceivedMails, type ReceivedMailRow } from '../../reception/list-mails';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { sanitizeReceivedHtml } from '../../reception/sanitize';
-import { MAILBOX_ERROR_CODES, MAILBOX_VERIFY_CODES, verifyMailbox, type MailboxErrorCode } from '../../reception/verify-mailbox';
+import { MAILBOX_ERROR_CODES, MAILBOX_VERIFY_CODES, storedMailboxError, verifyMailbox } from '../../reception/verify-mailbox';
 import { IMAP_PRESETS } from '../../reception/imap-presets';
 import { reasonCode, RECEIVED_REASON_CODES } from '../../reception/reasons';
 import { sameBinding, secretForUse, secretOnUpdate } from '../../secret-binding';
@@ -176,10 +176,8 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
         ctx.prisma.receivedMail.findFirst({ where: { organizationId: auth.organizationId, mailboxId: box.id, category: 'quarantined' }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }] }),
       ]);
       const lastError = box.lastError ?? wf?.lastError ?? null;
-      const stored = box.lastError && box.lastErrorCode && (MAILBOX_ERROR_CODES as readonly string[]).includes(box.lastErrorCode);
       return {
-        lastErrorCode: lastError === null ? null : stored ? (box.lastErrorCode as MailboxErrorCode) : 'UNKNOWN',
-        lastErrorParams: lastError === null ? null : stored ? ((box.lastErrorParams ?? {}) as Record<string, string | number>) : { detail: lastError },
+        ...storedMailboxError(lastError, box),
         lastErrorKind: (box.lastErrorKind as 'imap' | 'database' | 'storage' | 'parse' | null) ?? null,
         trouble: box.troubleUid !== null ? { uid: box.troubleUid.toString(), messageId: box.troubleMessageId } : null,
         lastQuarantined: q ? { id: q.id, uid: q.uid.toString(), messageId: q.messageId, reason: q.reason, receivedAt: q.receivedAt.toISOString() } : null,

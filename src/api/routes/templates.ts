@@ -2,6 +2,7 @@ import { invoiceTemplateData } from '../../invoices/list-candidates';
 import { notFound, problem } from '../../shared/errors';
 import { renderTemplate, requireTemplate, validateTemplate } from '../../templates/render';
 import { templateRegistry } from '../../templates/registry';
+import { PLACEHOLDER_KEYS, PLACEHOLDER_MEANINGS } from '../../templates/placeholders';
 import { resolveTemplate } from '../../templates/resolve';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
@@ -23,13 +24,13 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'get', path: '/templates', summary: 'Every template with its placeholders and the content in force', tags,
     query: z.object({ structureId: uuid().optional() }),
-    response: z.array(z.object({ key: z.string(), description: z.string(), placeholders: z.record(z.string(), z.string()), source: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable() })),
+    response: z.array(z.object({ key: z.string(), description: z.string(), placeholders: z.record(z.string(), z.string()).openapi({ description: 'placeholder name (without &) → what it stands for, in English' }), placeholderKeys: z.record(z.string(), z.enum(PLACEHOLDER_KEYS)).openapi({ description: 'placeholder name → the stable key of what it stands for, for a client to word it in its own language' }), source: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable() })),
     handler: async ({ auth, query }) => {
       await checkStructure(auth.organizationId, query.structureId);
       return Promise.all(
         [...templateRegistry.values()].map(async (def) => {
           const t = await resolveTemplate(ctx.prisma, auth.organizationId, def.key, query.structureId);
-          return { key: def.key, description: def.description, placeholders: def.placeholders, source: t.source, subject: t.content.subject, text: t.content.text, html: t.content.html ?? null };
+          return { key: def.key, description: def.description, placeholders: Object.fromEntries(Object.entries(def.placeholders).map(([name, meaning]) => [name, PLACEHOLDER_MEANINGS[meaning]])), placeholderKeys: def.placeholders, source: t.source, subject: t.content.subject, text: t.content.text, html: t.content.html ?? null };
         }),
       );
     },

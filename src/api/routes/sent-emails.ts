@@ -8,7 +8,7 @@ import { isReason, REASON_KEYS, REASONS } from '../../delivery/reasons';
 import { listSentEmails, type SentEmailRow } from '../../outgoing/list-sent-emails';
 import { notFound, problem } from '../../shared/errors';
 import type { AppContext } from '../context';
-import { failureCode, failureParams, presentFailure } from '../failures';
+import { failureCode, failureParams, presentFailure, serverReason } from '../failures';
 import { HANDLED, type ApiRouter } from '../router';
 import { listQuery, listSchema } from '../list';
 import { idParam, isoDateTime, z, uuid } from '../zod';
@@ -21,7 +21,8 @@ const bounceOf = (reason: string | null) => (isReason(reason) ? { reason, label:
 const summarySchema = z
   .object({
     id: z.string(), status: z.enum(SENT_STATUSES), templateKey: z.string().nullable(), from: z.string(), to: z.array(z.string()), cc: z.array(z.string()),
-    subject: z.string(), attempts: z.number().int(), lastError: z.string().nullable(), lastErrorCode: failureCode(), lastErrorParams: failureParams(), smtpResponse: z.string().nullable(), messageId: z.string(),
+    subject: z.string(), attempts: z.number().int(), lastError: z.string().nullable(), lastErrorCode: failureCode(), lastErrorParams: failureParams(),
+    lastErrorReason: z.enum(REASON_KEYS).nullable().openapi({ description: 'when `lastError` is the mail server’s reply: read as a reason of the bounce reasons table' }), smtpResponse: z.string().nullable(), messageId: z.string(),
     memberId: z.string().nullable(), documentId: z.string().nullable(), related: z.object({ type: z.string(), id: z.string() }).nullable(),
     workflowId: z.string().nullable(), queuedAt: z.string(), sentAt: z.string().nullable(), failedAt: z.string().nullable(),
     bounce: bounceSchema.nullable().openapi({ description: 'why the message bounced (reasons table), when it did' }),
@@ -44,7 +45,7 @@ const detailSchema = summarySchema
 /** The last error's words and, beside them, its code and values (none once the message bounced: `bounce` says why). */
 function lastErrorOf(e: Pick<SentEmailRow, 'lastError' | 'lastErrorCode' | 'lastErrorParams' | 'bounceReason'>) {
   const failure = e.bounceReason ? null : presentFailure(e.lastError, e.lastErrorCode, e.lastErrorParams);
-  return { lastError: e.lastError, lastErrorCode: failure?.code ?? null, lastErrorParams: failure?.params ?? null };
+  return { lastError: e.lastError, lastErrorCode: failure?.code ?? null, lastErrorParams: failure?.params ?? null, lastErrorReason: serverReason(failure) };
 }
 
 export function presentSentEmail(e: SentEmailRow) {

@@ -9,6 +9,7 @@ import { useFormat } from '../../ui/format';
 import { useSentEmail } from './api';
 import { StatusBadge } from './StatusBadge';
 import { ReasonDetails, useReasons } from '../../ui/reasons/Reasons';
+import { Failure } from '../../ui/problems/Failure';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -55,7 +56,7 @@ export function SentEmailPage() {
             {m.cc.length ? <Table.Tr><Table.Th>{t('detail.cc')}</Table.Th><Table.Td>{m.cc.join(', ')}</Table.Td></Table.Tr> : null}
             <Table.Tr><Table.Th>{t('detail.queuedAt')}</Table.Th><Table.Td>{fmt.dateTime(m.queuedAt)}</Table.Td></Table.Tr>
             {m.sentAt ? <Table.Tr><Table.Th>{t('detail.sentAt')}</Table.Th><Table.Td>{fmt.dateTime(m.sentAt)}</Table.Td></Table.Tr> : null}
-            {m.lastError ? <Table.Tr><Table.Th>{t('detail.lastError')}</Table.Th><Table.Td>{m.bounce ? <><Text c="red" size="sm">{reasons.bounce(m.bounce.reason)}</Text><ReasonDetails details={m.lastError} /></> : <Text c="red" size="sm">{m.lastError}</Text>}</Table.Td></Table.Tr> : null}
+            {m.lastError ? <Table.Tr><Table.Th>{t('detail.lastError')}</Table.Th><Table.Td>{m.bounce ? <><Text c="red" size="sm">{reasons.bounce(m.bounce.reason)}</Text><ReasonDetails details={m.lastError} /></> : <Failure code={m.lastErrorCode} params={m.lastErrorParams} words={m.lastError} bounce={m.lastErrorReason} />}</Table.Td></Table.Tr> : null}
             <Table.Tr>
               <Table.Th>{t('col.member')}</Table.Th>
               <Table.Td>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { asProblem } from '../../api/problem';
+import { problemMessage } from '../../ui/problems/words';
 import { useIsAdmin } from '../../session';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { useFormat } from '../../ui/format';
@@ -12,6 +13,7 @@ import { endOfDay, startOfDay } from './dates';
 import { PurgeDialog } from './PurgeDialog';
 import { NO_FILTERS, SentFiltersBar, type UiFilters } from './SentFiltersBar';
 import { StatusBadge } from './StatusBadge';
+import { BounceMailboxStatus } from './BounceMailboxStatus';
 import { notify } from '../../ui/notify';
 
 /** The sent-mail log: newest first, filters, status badges, sync now, bulk purge. */
@@ -79,7 +81,7 @@ export function SentLogPage() {
                   {},
                   {
                     onSuccess: (r) => notify('green', r.alreadyRunning ? t('sync.alreadyRunning') : t('sync.started')),
-                    onError: (e) => notify('red', asProblem(e).detail ?? t('error', { ns: 'ui' })),
+                    onError: (e) => notify('red', problemMessage(asProblem(e))),
                   },
                 )
               }
@@ -94,6 +96,7 @@ export function SentLogPage() {
           ) : null}
         </Group>
       </Group>
+      {isAdmin ? <BounceMailboxStatus /> : null}
       <SentFiltersBar
         value={filters}
         onChange={(next) => {

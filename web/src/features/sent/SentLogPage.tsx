@@ -35,14 +35,24 @@ export function SentLogPage() {
   const sync = useSyncNow();
 
   const columns: Column<SentSummary>[] = [
-    { key: 'date', header: t('col.date'), render: (m) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{fmt.dateTime(m.sentAt ?? m.queuedAt)}</Text> },
+    // At phone width: the date short and the recipients hidden (the message page has them), so the row needs no sideways scrolling.
+    {
+      key: 'date',
+      header: t('col.date'),
+      render: (m) => (
+        <>
+          <Text size="sm" style={{ whiteSpace: 'nowrap' }} visibleFrom="sm">{fmt.dateTime(m.sentAt ?? m.queuedAt)}</Text>
+          <Text size="sm" style={{ whiteSpace: 'nowrap' }} hiddenFrom="sm" title={fmt.dateTime(m.sentAt ?? m.queuedAt)}>{fmt.shortDate(m.sentAt ?? m.queuedAt)}</Text>
+        </>
+      ),
+    },
     { key: 'status', header: t('col.status'), render: (m) => <StatusBadge status={m.status} /> },
-    { key: 'to', header: t('col.to'), render: (m) => <Text size="sm">{[...m.to, ...m.cc].join(', ')}</Text> },
+    { key: 'to', header: t('col.to'), visibleFrom: 'sm', render: (m) => <Text size="sm" style={{ overflowWrap: 'anywhere' }}>{[...m.to, ...m.cc].join(', ')}</Text> },
     {
       key: 'subject',
       header: t('col.subject'),
       render: (m) => (
-        <Anchor component={Link} to={`/sent/${m.id}`} size="sm">
+        <Anchor component={Link} to={`/sent/${m.id}`} size="sm" style={{ overflowWrap: 'anywhere' }}>
           {m.subject || t('noSubject')}
         </Anchor>
       ),

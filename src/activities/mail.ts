@@ -255,7 +255,7 @@ export function createDelivery(deps: ActivityDeps) {
       }),
       prisma.sendAttempt.update({
         where: { sentEmailId_number: { sentEmailId: row.id, number } },
-        data: { finishedAt: new Date(), outcome: permanent ? 'failed' : 'retry', error: failure.message },
+        data: { finishedAt: new Date(), outcome: permanent ? 'failed' : 'retry', error: failure.message, errorCode: stored.code, errorParams: stored.params },
       }),
     ]);
     return failure;

@@ -33,7 +33,7 @@ const detailSchema = summarySchema
   .extend({
     text: z.string().nullable(), html: z.string().nullable(), replyTo: z.string().nullable(), bcc: z.array(z.string()), transport: z.string().nullable(),
     attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), size: z.number(), documentId: z.string().optional() })),
-    attemptLog: z.array(z.object({ number: z.number().int(), startedAt: z.string(), finishedAt: z.string().nullable(), outcome: z.string().nullable(), error: z.string().nullable(), smtpResponse: z.string().nullable() })),
+    attemptLog: z.array(z.object({ number: z.number().int(), startedAt: z.string(), finishedAt: z.string().nullable(), outcome: z.string().nullable(), error: z.string().nullable(), errorCode: failureCode(), errorParams: failureParams(), errorReason: z.enum(REASON_KEYS).nullable().openapi({ description: 'when `error` is the mail server’s reply: read as a reason of the bounce reasons table' }), smtpResponse: z.string().nullable() })),
     recipients: z.array(z.object({ address: z.string(), status: z.string(), reason: z.string().nullable(), bounce: bounceSchema.nullable() })).openapi({ description: 'per recipient: accepted, rejected (at RCPT TO), bounced, delayed, delivered; reason = the server’s words, bounce = the reason from the reasons table' }),
     reports: z.array(z.object({ kind: z.string(), recipient: z.string().nullable(), status: z.string().nullable(), diagnostic: z.string().nullable(), bounce: bounceSchema.nullable(), matchedBy: z.string().nullable(), receivedAt: z.string() })),
     headers: z.array(z.object({ name: z.string(), value: z.string() })).openapi({ description: 'the header block as sent (empty until the message was built)' }),
@@ -66,10 +66,13 @@ export function presentSentEmailDetail(e: SentEmail & { attemptLog: SendAttempt[
   return {
     ...presentSentEmail(e),
     text: e.textBody, html: e.htmlBody, replyTo: e.replyTo, bcc: e.bcc, transport: e.transport, attachments,
-    attemptLog: e.attemptLog.map((a) => ({
-      number: a.number, startedAt: a.startedAt.toISOString(), finishedAt: a.finishedAt?.toISOString() ?? null,
-      outcome: a.outcome, error: a.error, smtpResponse: a.smtpResponse,
-    })),
+    attemptLog: e.attemptLog.map((a) => {
+      const failure = presentFailure(a.error, a.errorCode, a.errorParams);
+      return {
+        number: a.number, startedAt: a.startedAt.toISOString(), finishedAt: a.finishedAt?.toISOString() ?? null,
+        outcome: a.outcome, error: a.error, errorCode: failure?.code ?? null, errorParams: failure?.params ?? null, errorReason: serverReason(failure), smtpResponse: a.smtpResponse,
+      };
+    }),
     recipients: e.recipients.map((r) => ({ address: r.address, status: r.status, reason: r.reason, bounce: bounceOf(r.bounceReason) })),
     reports: e.reports.map((r) => ({ kind: r.kind, recipient: r.recipient, status: r.status, diagnostic: r.diagnostic, bounce: bounceOf(r.reason), matchedBy: r.matchedBy, receivedAt: r.createdAt.toISOString() })),
   };

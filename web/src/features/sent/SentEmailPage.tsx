@@ -97,7 +97,7 @@ export function SentEmailPage() {
           <ScrollArea type="auto">
             <Table aria-labelledby="sent-attempts">
               <Table.Thead><Table.Tr><Table.Th>#</Table.Th><Table.Th>{t('detail.startedAt')}</Table.Th><Table.Th>{t('detail.outcome')}</Table.Th><Table.Th>{t('detail.serverAnswer')}</Table.Th></Table.Tr></Table.Thead>
-              <Table.Tbody>{m.attemptLog.map((a) => <Table.Tr key={a.number}><Table.Td>{a.number}</Table.Td><Table.Td>{fmt.dateTime(a.startedAt)}</Table.Td><Table.Td>{a.outcome ?? '…'}</Table.Td><Table.Td><Text size="sm">{a.error ?? a.smtpResponse ?? '—'}</Text></Table.Td></Table.Tr>)}</Table.Tbody>
+              <Table.Tbody>{m.attemptLog.map((a) => <Table.Tr key={a.number}><Table.Td>{a.number}</Table.Td><Table.Td>{fmt.dateTime(a.startedAt)}</Table.Td><Table.Td>{a.outcome ? t(`attemptOutcome.${a.outcome}`, { defaultValue: a.outcome }) : '…'}</Table.Td><Table.Td>{a.error ? <Failure code={a.errorCode} params={a.errorParams} words={a.error} bounce={a.errorReason} /> : <Text size="sm">{a.smtpResponse ?? '—'}</Text>}</Table.Td></Table.Tr>)}</Table.Tbody>
             </Table>
           </ScrollArea>
         )}

@@ -142,7 +142,8 @@ export function createDelivery(deps: ActivityDeps) {
         recordAccepted({ row, number, account, result, at: new Date() }).then(async () => {
           results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
           const words = result.rejectedResponses?.filter(Boolean).join(' ; ');
-          await recordRefused(row, result.rejected, result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}${words ? ` — ${words}` : ''}` : null);
+          // Each refused recipient keeps the server's own words (the message's lastError says which were refused).
+          await recordRefused(row, result.rejected, words || null);
         }).catch((err: unknown) => void (unexpected ??= err)),
       );
     };

@@ -63,8 +63,8 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     await page.getByLabel('URL du webhook').fill('pas une adresse');
     await page.getByLabel('Secret de signature du webhook').fill('court');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
-    await page.getByText('adresse web non valable').waitFor();
-    await page.getByText('au moins 16 caractères').waitFor();
+    await page.getByText('adresse web non valable', { exact: true }).waitFor();
+    await page.getByText('au moins 16 caractères', { exact: true }).waitFor();
     const text = await main(page);
     expect(text).not.toMatch(/Invalid URL|Too small|expected string/);
     expect(await page.getByLabel('URL du webhook').getAttribute('aria-invalid')).toBe('true');
@@ -90,7 +90,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     // The invoice's own message says the same.
     const invoiceMessage = (await org.staff.get(`/api/v1/invoice-batches/${batchId}`)).body.items.items[0].sentEmailId as string;
     await page.goto(`${mr.url}/sent/${invoiceMessage}`);
-    await page.locator('[data-failure="NOT_PUBLIC_ADDRESS"]').waitFor();
+    await page.locator('[data-failure="NOT_PUBLIC_ADDRESS"]').first().waitFor();
     expect(await main(page)).not.toMatch(/Connections to|not allowed/);
 
     await page.goto(`${mr.url}/sent/${refusedId}`);

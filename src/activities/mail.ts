@@ -5,14 +5,13 @@ import type { AttachmentRef } from '../mail/compose';
 import { composeMessage } from '../mail/compose';
 import { parseAddress } from '../mail/addresses';
 import { classifySmtpError } from '../mail/smtp-errors';
+import { finalFailureCode, refusedColumns } from '../mail/failure-columns';
 import { resolveSenderAccount, type SenderAccount, type SendResult } from '../mail/transports';
 import { signMessage } from '../outgoing/dkim';
 import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
 import { classifyReason } from '../delivery/bounce/classify';
 import { statusIn } from '../delivery/bounce/text-readers';
 import { bounceInvalidText, REASONS } from '../delivery/reasons';
-import type { Params } from '../shared/coded-text';
-import { detailText, readFailure } from '../shared/problem-details';
 import { acceptedRecipient, flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
 import { bulkWrite } from '../db/bulk';
 import { groupCommit } from '../db/group-commit';
@@ -55,9 +54,7 @@ export function createDelivery(deps: ActivityDeps) {
     await bulkWrite(direct, [
       { update: 'SentEmail', key: ['id'], rows: items.map(({ row, account, result, at }) => ({
         id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: account.label,
-        ...(result.rejected.length
-          ? { lastError: detailText('RECIPIENTS_REFUSED', { addresses: result.rejected.join(', ') }), lastErrorCode: 'RECIPIENTS_REFUSED', lastErrorParams: { addresses: result.rejected.join(', ') } }
-          : { lastError: null, lastErrorCode: null, lastErrorParams: null }),
+        ...refusedColumns(result.rejected),
       })) },
       { update: 'SendAttempt', key: ['sentEmailId', 'number'], rows: items.map(({ row, number, result, at }) => ({
         sentEmailId: row.id, number, finishedAt: at, outcome: 'sent', smtpResponse: result.response,
@@ -280,18 +277,9 @@ export function createDelivery(deps: ActivityDeps) {
     return result!.outcome;
   }
 
-  /**
-   * Called by the workflow when the message will not be sent (permanent refusal or retries
-   * exhausted): record it and tell staff. The workflow passes the words only: the code is the
-   * failure's own when given, else the one recorded with the same words by the last attempt.
-   */
+  /** Called by the workflow when the message will not be sent (permanent refusal or retries exhausted): record it and tell staff. */
   async function markEmailFailed(sentEmailId: string, reason: string, failure?: AppError): Promise<void> {
-    const before = failure ? null : await prisma.sentEmail.findUnique({ where: { id: sentEmailId }, select: { lastError: true, lastErrorCode: true, lastErrorParams: true } });
-    const stored = failure
-      ? storedFailure(failure)
-      : before?.lastErrorCode && before.lastError === reason
-        ? { code: before.lastErrorCode, params: before.lastErrorParams as Params }
-        : readFailure(reason);
+    const stored = await finalFailureCode(prisma, sentEmailId, reason, failure);
     await prisma.sentEmail.updateMany({
       where: { id: sentEmailId, status: { in: ['queued', 'sending'] } },
       data: { status: 'failed', failedAt: new Date(), lastError: reason, lastErrorCode: stored.code, lastErrorParams: stored.params },

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { eventually } from '../helpers/http';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
@@ -22,6 +23,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
   let page: Page;
   let batchId = '';
   let refusedId = '';
+  let deadPort = 0;
 
   beforeAll(async () => {
     smtp = await startRecordingSmtpServer();
@@ -43,6 +45,16 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     smtp.failNext({ stage: 'rcpt', count: 1, code: 550, message: '5.1.1 <inconnu@example.org>: Recipient address rejected', recipients: ['inconnu@example.org'] });
     refusedId = (await org.staff.post('/api/v1/emails', { to: ['josiane.mailly@example.org', 'inconnu@example.org'], subject: 'Menu de la semaine', text: 'Bonjour' })).body.id;
     await eventually(async () => (await org.staff.get(`/api/v1/sent-emails/${refusedId}`)).body.status === 'sent', 60_000, 250);
+
+    // A bounce mailbox on a port where nothing listens: reading it fails, with a connection-test code.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    deadPort = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    expect((await org.admin.put('/api/v1/settings/delivery', { mailbox: { host: '127.0.0.1', port: deadPort, security: 'none', username: 'rapports', password: 'rapports-pass' } })).status).toBe(200);
+    await org.staff.post('/api/v1/sent-emails/sync', {});
+    const mailbox = await eventually(async () => (await org.admin.get('/api/v1/settings/delivery')).body.mailbox?.lastErrorCode && (await org.admin.get('/api/v1/settings/delivery')).body.mailbox, 60_000, 250);
+    expect(mailbox).toMatchObject({ lastErrorCode: 'CONNECTION_REFUSED', lastErrorParams: { host: '127.0.0.1', port: deadPort } });
 
     ensureConsoleBuilt();
     browser = await launchBrowser();
@@ -99,5 +111,14 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     expect(await refused.innerText()).toBe('Destinataires refusés par le serveur : inconnu@example.org.');
     expect(await main(page)).not.toContain('refused recipients');
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('says in French why the delivery-report mailbox could not be read', async () => {
+    await page.goto(`${mr.url}/sent`);
+    const alert = page.getByTestId('bounce-mailbox-error');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('La boîte des rapports de distribution n’a pas pu être lue');
+    expect(await alert.innerText()).toContain(`127.0.0.1 refuse la connexion sur le port ${deadPort}.`);
+    expect(await main(page)).not.toMatch(/refused the connection|Could not reach/);
   });
 });

@@ -36,10 +36,14 @@ function pattern(entry: CodedText): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+const MAX_READ = 1000;
+
 /** Reads sentences of one table back as code and values. */
 export function reader<T extends Record<string, CodedText<any>>>(table: T): (text: string) => { code: keyof T & string; params: Params } | null {
   const compiled = Object.entries(table).map(([code, entry]) => ({ code, entry, re: pattern(entry) }));
   return (text) => {
+    // Our sentences are short; a long text (a server's whole reply) is not read with patterns whose backtracking grows with it.
+    if (text.length > MAX_READ) return null;
     for (const { code, entry, re } of compiled) {
       const m = re.exec(text);
       if (!m) continue;

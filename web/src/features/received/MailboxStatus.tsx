@@ -92,9 +92,12 @@ export function MailboxStatus() {
               </>
             )}
           </Text>
-          <Text size="xs" c="gray.7" style={{ overflowWrap: 'anywhere' }}>
-            {t('mailbox.errorDetails', { details: s.lastErrorParams?.serverResponse ?? s.lastErrorParams?.detail ?? s.lastError })}
-          </Text>
+          {/* The server's own words (or a technical detail) when there are some; never Mailroom's English sentence. */}
+          {s.lastErrorParams?.serverResponse ?? s.lastErrorParams?.detail ? (
+            <Text size="xs" c="gray.7" style={{ overflowWrap: 'anywhere' }}>
+              {t('mailbox.errorDetails', { details: s.lastErrorParams?.serverResponse ?? s.lastErrorParams?.detail })}
+            </Text>
+          ) : null}
         </div>
       )}
     </Paper>

@@ -26,7 +26,6 @@ export function sameBinding(a: Binding, b: Binding): boolean {
   return x.every((v, i) => v === y[i]);
 }
 
-const reason = 'required again: the host, port, security or user name changed, and a stored password is only sent to the server it was given for';
 
 /**
  * What a PUT does with the stored secret. `given`: absent (undefined) keeps the
@@ -36,13 +35,13 @@ const reason = 'required again: the host, port, security or user name changed, a
 export function secretOnUpdate(saved: Bound | null | undefined, next: Binding, given: string | null | undefined, field: string): string | null | undefined {
   if (given !== undefined) return given;
   if (!saved?.passwordEnc || sameBinding(saved, next)) return undefined;
-  throw validationError(field, reason);
+  throw validationError(field, 'PASSWORD_AGAIN');
 }
 
 /** The password a verify request may use: the one given, else the stored one only for the very server it was saved for. */
 export function secretForUse(saved: Bound | null | undefined, next: Binding, given: string | null | undefined, field: string, decrypt: (enc: string) => string): string | undefined {
   if (given !== undefined && given !== null) return given;
   if (given === null || !saved?.passwordEnc) return undefined;
-  if (!sameBinding(saved, next)) throw validationError(field, reason);
+  if (!sameBinding(saved, next)) throw validationError(field, 'PASSWORD_AGAIN');
   return decrypt(saved.passwordEnc);
 }

@@ -5,6 +5,7 @@ import type { AttachmentRef } from '../mail/compose';
 import { composeMessage } from '../mail/compose';
 import { parseAddress } from '../mail/addresses';
 import { classifySmtpError } from '../mail/smtp-errors';
+import { finalFailureCode, refusedColumns } from '../mail/failure-columns';
 import { resolveSenderAccount, type SenderAccount, type SendResult } from '../mail/transports';
 import { signMessage } from '../outgoing/dkim';
 import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
@@ -14,7 +15,7 @@ import { bounceInvalidText, REASONS } from '../delivery/reasons';
 import { acceptedRecipient, flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
 import { bulkWrite } from '../db/bulk';
 import { groupCommit } from '../db/group-commit';
-import { AppError, toActivityFailure } from '../shared/errors';
+import { AppError, storedFailure, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
 
 export const sentMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml`;
@@ -53,7 +54,7 @@ export function createDelivery(deps: ActivityDeps) {
     await bulkWrite(direct, [
       { update: 'SentEmail', key: ['id'], rows: items.map(({ row, account, result, at }) => ({
         id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: account.label,
-        lastError: result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null,
+        ...refusedColumns(result.rejected),
       })) },
       { update: 'SendAttempt', key: ['sentEmailId', 'number'], rows: items.map(({ row, number, result, at }) => ({
         sentEmailId: row.id, number, finishedAt: at, outcome: 'sent', smtpResponse: result.response,
@@ -138,7 +139,8 @@ export function createDelivery(deps: ActivityDeps) {
         recordAccepted({ row, number, account, result, at: new Date() }).then(async () => {
           results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
           const words = result.rejectedResponses?.filter(Boolean).join(' ; ');
-          await recordRefused(row, result.rejected, result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}${words ? ` — ${words}` : ''}` : null);
+          // Each refused recipient keeps the server's own words (the message's lastError says which were refused).
+          await recordRefused(row, result.rejected, words || null);
         }).catch((err: unknown) => void (unexpected ??= err)),
       );
     };
@@ -238,6 +240,7 @@ export function createDelivery(deps: ActivityDeps) {
     const failure = err instanceof AppError ? err : classifySmtpError(err);
     if (failure.code === 'SMTP_CONNECTION') deps.transports.evict(account);
     const permanent = !failure.retryable;
+    const stored = storedFailure(failure);
     // Every recipient refused at RCPT TO (5xx): each address is a hard bounce.
     const refused = (err as { rejected?: string[] }).rejected;
     if (permanent && refused?.length) await recordRefused(row, refused, failure.message);
@@ -245,12 +248,12 @@ export function createDelivery(deps: ActivityDeps) {
       prisma.sentEmail.update({
         where: { id: row.id },
         data: permanent
-          ? { status: 'failed', failedAt: new Date(), lastError: failure.message, transport: account.label }
-          : { status: 'queued', lastError: failure.message, transport: account.label },
+          ? { status: 'failed', failedAt: new Date(), lastError: failure.message, lastErrorCode: stored.code, lastErrorParams: stored.params, transport: account.label }
+          : { status: 'queued', lastError: failure.message, lastErrorCode: stored.code, lastErrorParams: stored.params, transport: account.label },
       }),
       prisma.sendAttempt.update({
         where: { sentEmailId_number: { sentEmailId: row.id, number } },
-        data: { finishedAt: new Date(), outcome: permanent ? 'failed' : 'retry', error: failure.message },
+        data: { finishedAt: new Date(), outcome: permanent ? 'failed' : 'retry', error: failure.message, errorCode: stored.code, errorParams: stored.params },
       }),
     ]);
     return failure;
@@ -275,10 +278,11 @@ export function createDelivery(deps: ActivityDeps) {
   }
 
   /** Called by the workflow when the message will not be sent (permanent refusal or retries exhausted): record it and tell staff. */
-  async function markEmailFailed(sentEmailId: string, reason: string): Promise<void> {
+  async function markEmailFailed(sentEmailId: string, reason: string, failure?: AppError): Promise<void> {
+    const stored = await finalFailureCode(prisma, sentEmailId, reason, failure);
     await prisma.sentEmail.updateMany({
       where: { id: sentEmailId, status: { in: ['queued', 'sending'] } },
-      data: { status: 'failed', failedAt: new Date(), lastError: reason },
+      data: { status: 'failed', failedAt: new Date(), lastError: reason, lastErrorCode: stored.code, lastErrorParams: stored.params },
     });
     const row = await prisma.sentEmail.findUnique({ where: { id: sentEmailId } });
     if (row?.status === 'failed' && !isAlertTemplate(row.templateKey)) {

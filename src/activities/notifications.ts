@@ -112,7 +112,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
         await startSendWorkflow({ temporal: deps.temporal, prisma: deps.prisma, config: deps.config }, mine.find((m) => m.id === r.id)!);
         outcome.deferred += 1;
       } else {
-        await markEmailFailed(r.id, r.failure.message);
+        await markEmailFailed(r.id, r.failure.message, r.failure);
         outcome.failed += 1;
       }
     }

@@ -4,8 +4,8 @@ import { findSession, type SessionTimes } from '../auth/sessions';
 import { sameToken } from '../auth/tokens';
 import type { SqlRunner } from '../db/sql';
 import type { PrismaClient } from '../generated/prisma/client';
-import { CSRF_HEADER, SUSPENDED_MESSAGE } from '../shared/auth';
-import { AppError } from '../shared/errors';
+import { CSRF_HEADER } from '../shared/auth';
+import { AppError, problem } from '../shared/errors';
 import { readSessionCookies } from './session-cookie';
 
 export interface AuthContext {
@@ -49,7 +49,7 @@ export function authenticate(prisma: PrismaClient, sql: SqlRunner, times: Sessio
         if (!match) throw new AppError('UNAUTHENTICATED', 'Use "Authorization: Bearer <api key>"');
         const key = await findActiveApiKey(sql, match[1]!);
         if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
-        if (key.suspended) throw new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
+        if (key.suspended) throw problem('FORBIDDEN', 'ORGANIZATION_SUSPENDED');
         req.auth = { organizationId: key.organizationId, role: key.role, keyId: key.id, userId: null, sessionId: null, memberId: key.memberId };
         // lastUsedAt at most once a minute per key, off the request path.
         const now = Date.now();
@@ -67,11 +67,11 @@ export function authenticate(prisma: PrismaClient, sql: SqlRunner, times: Sessio
       if (!session) return next();
       const { user } = session;
       if (user.organization.suspendedAt) {
-        req.authRefused = new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
+        req.authRefused = problem('FORBIDDEN', 'ORGANIZATION_SUSPENDED');
         return next();
       }
       if (!SAFE_METHODS.has(req.method) && !sameToken(String(req.get(CSRF_HEADER) ?? ''), session.csrfToken)) {
-        req.authRefused = new AppError('FORBIDDEN', 'CSRF token missing or wrong');
+        req.authRefused = problem('FORBIDDEN', 'CSRF_REJECTED');
         return next();
       }
       req.auth = { organizationId: user.organizationId, role: user.role, keyId: null, userId: user.id, sessionId: session.id, memberId: null };
@@ -91,15 +91,15 @@ const RANK = { staff: 1, admin: 2 } as const;
 export function requireRole(req: Request, role: 'admin' | 'staff' | 'member'): AuthContext {
   const auth = req.auth;
   if (!auth && req.authRefused) throw req.authRefused;
-  if (!auth) throw new AppError('UNAUTHENTICATED', 'Sign in, or use an API key: "Authorization: Bearer <api key>"');
+  if (!auth) throw problem('UNAUTHENTICATED', 'SIGN_IN_OR_KEY');
   if (role === 'member') return auth;
   if (auth.memberId) throw new AppError('FORBIDDEN', 'A member key can only use member self-service routes');
-  if (RANK[auth.role] < RANK[role]) throw new AppError('FORBIDDEN', `This action needs the ${role} role`);
+  if (RANK[auth.role] < RANK[role]) throw problem('FORBIDDEN', 'ROLE_REQUIRED', { role });
   return auth;
 }
 
 /** For routes only a signed-in user can use (their own profile, password). */
 export function requireUser(auth: AuthContext): AuthContext & { userId: string } {
-  if (!auth.userId) throw new AppError('FORBIDDEN', 'This route is for signed-in staff users, not API keys');
+  if (!auth.userId) throw problem('FORBIDDEN', 'STAFF_USERS_ONLY');
   return auth as AuthContext & { userId: string };
 }

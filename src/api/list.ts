@@ -1,4 +1,5 @@
 import { COUNT_LIMIT, MAX_OFFSET, SEARCH_COUNT_LIMIT } from '../db/keyset';
+import { fieldReasonText } from '../shared/field-reasons';
 import { pageQuery, z } from './zod';
 
 /**
@@ -8,7 +9,7 @@ import { pageQuery, z } from './zod';
  * (SEARCH_COUNT_LIMIT for a search).
  */
 export const listQuery = pageQuery.extend({
-  cursor: z.string().max(2000).regex(/^[A-Za-z0-9_-]+$/, 'the `next` value of a previous page').optional().openapi({
+  cursor: z.string().max(2000).regex(/^[A-Za-z0-9_-]+$/, fieldReasonText('NOT_A_CURSOR')).optional().openapi({
     description: `the \`next\` value of the previous page; pages at any depth cost the same (\`page\` is ignored when a cursor is given; page numbers reach row ${MAX_OFFSET})`,
   }),
 });

@@ -1,7 +1,8 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
-import { AppError } from '../shared/errors';
+import { AppError, invalid } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 import { requireRole, type AuthContext } from './auth';
 import { requireOperator } from './operator-auth';
 import { zodToFieldErrors } from './problem';
@@ -152,15 +153,15 @@ export const allowHeader = (methods: string[]) => [...new Set(methods.flatMap((m
 export const MAX_JSON_DEPTH = 32;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-const refuse = (path: string, reason: string): never => {
-  throw new AppError('VALIDATION_FAILED', `${path}: ${reason}`, { errors: [{ field: path, reason }] });
+const refuse = (error: ReturnType<typeof fieldError>): never => {
+  throw invalid([error]);
 };
 
 /** Absurdly deep JSON is refused before any schema or domain code walks it. */
 export function assertDepth(value: unknown, where: string): void {
   const walk = (v: unknown, path: string, depth: number): void => {
     if (v === null || typeof v !== 'object') return;
-    if (depth > MAX_JSON_DEPTH) refuse(path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (depth > MAX_JSON_DEPTH) refuse(fieldError(path, 'TOO_DEEP', { levels: MAX_JSON_DEPTH }));
     for (const [k, child] of Object.entries(v)) walk(child, `${path}.${k.slice(0, 50)}`, depth + 1);
   };
   walk(value, where, 0);
@@ -173,13 +174,13 @@ export function assertDepth(value: unknown, where: string): void {
  */
 export function assertCleanInput<T>(value: T, where: string): T {
   const checkText = (s: string, path: string) => {
-    if (s.includes('\u0000')) refuse(path, 'contains the NUL character (U+0000)');
-    if (LONE_SURROGATE.test(s)) refuse(path, 'is not valid Unicode text (lone surrogate)');
+    if (s.includes('\u0000')) refuse(fieldError(path, 'NUL_CHARACTER'));
+    if (LONE_SURROGATE.test(s)) refuse(fieldError(path, 'LONE_SURROGATE'));
   };
   const walk = (v: unknown, path: string, depth: number): void => {
     if (typeof v === 'string') return checkText(v, path);
     if (v === null || typeof v !== 'object') return;
-    if (depth > MAX_JSON_DEPTH) refuse(path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (depth > MAX_JSON_DEPTH) refuse(fieldError(path, 'TOO_DEEP', { levels: MAX_JSON_DEPTH }));
     for (const [k, child] of Object.entries(v)) {
       checkText(k, `${path}.${k.slice(0, 50)}`);
       walk(child, `${path}.${k}`, depth + 1);

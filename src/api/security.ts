@@ -5,7 +5,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import ipaddr from 'ipaddr.js';
 import type { Config } from '../config';
-import { AppError } from '../shared/errors';
+import { AppError, problem } from '../shared/errors';
 import { sendProblem } from './problem';
 
 /**
@@ -97,7 +97,7 @@ export function rateLimits(config: Pick<Config, 'RATE_LIMIT_KEY_PER_MINUTE' | 'R
     const info = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit;
     const seconds = info?.resetTime ? Math.max(1, Math.ceil((info.resetTime.getTime() - Date.now()) / 1000)) : 60;
     res.setHeader('Retry-After', String(seconds));
-    sendProblem(res, new AppError('RATE_LIMITED', `Too many requests: try again in ${seconds} s`, { extra: { retryAfterSeconds: seconds } }), req.originalUrl);
+    sendProblem(res, problem('RATE_LIMITED', 'TOO_MANY_REQUESTS', { seconds }, { extra: { retryAfterSeconds: seconds } }), req.originalUrl);
   };
   const common = { windowMs: 60_000, standardHeaders: 'draft-7' as const, legacyHeaders: false, handler };
   const limits: RequestHandler[] = [];

@@ -2,6 +2,9 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { MEDIA_TYPE } from '../documents/safe-name';
 import { isEmailAddress, parseAddress } from '../mail/addresses';
+import { ERROR_CODES, type ErrorCode } from '../shared/errors';
+import { FIELD_REASON_CODES, fieldReasonText } from '../shared/field-reasons';
+import { DETAIL_CODES } from '../shared/problem-details';
 
 // One zod instance with `.openapi()` for every route schema, so the same
 // schemas validate requests and describe them in /api/openapi.json.
@@ -14,7 +17,7 @@ export { z };
  * refused naming the field instead of being looked up. Any 8-4-4-4-12 hex form
  * is accepted (not only RFC 9562 versions), as PostgreSQL's own uuid type does.
  */
-export const uuid = () => z.guid('not a UUID').openapi({ description: 'a UUID', pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$' });
+export const uuid = () => z.guid(fieldReasonText('NOT_UUID')).openapi({ description: 'a UUID', pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$' });
 
 /** A recipient: an address, or `Name <address>` as people write it (documented as an email, the plain form). */
 export const recipient = () =>
@@ -22,11 +25,11 @@ export const recipient = () =>
     .string()
     .min(3)
     .max(320)
-    .refine((v) => parseAddress(v) !== null, 'not a valid email address')
+    .refine((v) => parseAddress(v) !== null, fieldReasonText('EMAIL'))
     .openapi({ format: 'email', description: 'an address, or "Name <address>"' });
 
 /** A bare address (sign-in, invitations, an organisation's admin): trimmed, as isEmailAddress says. */
-export const emailAddress = () => z.string().trim().max(254).refine(isEmailAddress, 'not a valid email address').openapi({ format: 'email' });
+export const emailAddress = () => z.string().trim().max(254).refine(isEmailAddress, fieldReasonText('EMAIL')).openapi({ format: 'email' });
 export const idParam = z.object({ id: uuid() });
 
 /** Free-form template data (placeholders): a flat-ish JSON object, at most 64 KB. */
@@ -34,7 +37,7 @@ export const TEMPLATE_DATA_MAX_BYTES = 64 * 1024;
 export const templateData = () =>
   z
     .record(z.string().max(200), z.unknown())
-    .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= TEMPLATE_DATA_MAX_BYTES, `at most ${TEMPLATE_DATA_MAX_BYTES / 1024} KB of JSON`)
+    .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= TEMPLATE_DATA_MAX_BYTES, fieldReasonText('TEMPLATE_DATA_TOO_BIG', { kb: TEMPLATE_DATA_MAX_BYTES / 1024 }))
     .openapi({ description: `placeholder values (JSON object, at most ${TEMPLATE_DATA_MAX_BYTES / 1024} KB)` });
 
 export const pageQuery = z.object({
@@ -62,8 +65,19 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    code: z.string(),
-    errors: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).openapi({ description: 'what kind of problem, as a stable code of the error table (its `title` in English)' }),
+    detailCode: z.enum(DETAIL_CODES).optional().openapi({ description: 'which situation, as a stable code (with `params`): what `detail` says in English, for a client to word in its own language' }),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional().openapi({ description: 'the values `detailCode` is worded with' }),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().openapi({ description: 'dotted path of the refused input, e.g. body.emails.0.address' }),
+          reason: z.string().openapi({ description: 'why, in English' }),
+          code: z.enum(FIELD_REASON_CODES).openapi({ description: 'why, as a stable code: REQUIRED, TOO_SHORT (minimum), TOO_LONG (maximum), TOO_SMALL/TOO_BIG (minimum/maximum), BAD_FORMAT (format), NOT_ONE_OF (values)… or one of Mailroom’s own reasons; OTHER (detail) for a reason without a code' }),
+          params: z.record(z.string(), z.union([z.string(), z.number()])).openapi({ description: 'the values of `code` (minimum, maximum, format, values…)' }),
+        }),
+      )
+      .optional(),
   })
   .openapi('Problem');
 
@@ -94,13 +108,13 @@ export const isoDateTime = () =>
   z
     .string()
     .max(40)
-    .regex(ISO_DATE, 'an ISO 8601 date-time such as 2026-05-01T09:00:00Z')
+    .regex(ISO_DATE, fieldReasonText('DATE_TIME'))
     .openapi({ format: 'date-time' })
     .transform((s, ctx) => {
       const d = new Date(s);
       const year = d.getUTCFullYear();
       if (Number.isNaN(d.getTime()) || year < MIN_YEAR || year > MAX_YEAR) {
-        ctx.addIssue({ code: 'custom', message: `a valid date between ${MIN_YEAR} and ${MAX_YEAR}` });
+        ctx.addIssue({ code: 'custom', message: fieldReasonText('DATE_OUT_OF_RANGE', { min: MIN_YEAR, max: MAX_YEAR }) });
         return z.NEVER;
       }
       return d;
@@ -121,7 +135,7 @@ export const timeZone = () =>
       } catch {
         return false;
       }
-    }, 'not an IANA time zone')
+    }, fieldReasonText('TIME_ZONE'))
     .openapi({ enum: TIME_ZONES, description: 'IANA time zone, e.g. Europe/Paris' });
 
 /** A BCP 47 language tag Intl can format with (fr, fr-FR, en-GB…). */
@@ -136,8 +150,8 @@ export const locale = () =>
       } catch {
         return false;
       }
-    }, 'a BCP 47 language tag such as fr or en-GB')
+    }, fieldReasonText('LANGUAGE_TAG'))
     // Documented as language[-script][-region] (RFC 5646 §2.1), the tags people use; variants are accepted too.
     .openapi({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$' });
 
-export const contentType = () => z.string().min(3).max(200).regex(MEDIA_TYPE, 'a MIME type such as application/pdf (RFC 2045)');
+export const contentType = () => z.string().min(3).max(200).regex(MEDIA_TYPE, fieldReasonText('MIME_TYPE'));

@@ -1,8 +1,9 @@
 import { publicUrl, type Config } from '../config';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { UserRole } from '../generated/prisma/enums';
-import { consolePaths, SUSPENDED_MESSAGE } from '../shared/auth';
-import { AppError, notFound, validationError } from '../shared/errors';
+import { consolePaths } from '../shared/auth';
+import { notFound, problem, validationError } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 import { hashPassword } from './passwords';
 import type { AuthConfig } from './sign-in';
 import { mailStaff, type StaffDeps } from './staff-mail';
@@ -41,7 +42,7 @@ export async function inviteUser(
   const email = normalizeEmail(input.email);
   const existing = await deps.prisma.user.findUnique({ where: { email } });
   if (existing && (existing.organizationId !== input.organizationId || existing.passwordHash)) {
-    throw new AppError('CONFLICT', 'This address already has an account', { errors: [{ field: 'email', reason: 'already has an account' }] });
+    throw problem('CONFLICT', 'ADDRESS_HAS_ACCOUNT', {}, { errors: [fieldError('email', 'ALREADY_HAS_ACCOUNT')] });
   }
   const user = existing
     ? await deps.prisma.user.update({ where: { id: existing.id }, data: { role: input.role, ...(input.name !== undefined ? { name: input.name } : {}) } })
@@ -84,15 +85,15 @@ export async function acceptInvitation(
   input: { password: string; name?: string; email?: string },
 ): Promise<User> {
   const row = await liveInvitation(prisma, token);
-  if (row.organization.suspendedAt) throw new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
-  if (!row.userId && !input.email) throw validationError('email', 'required: this link creates the first account, give its email address');
+  if (row.organization.suspendedAt) throw problem('FORBIDDEN', 'ORGANIZATION_SUSPENDED');
+  if (!row.userId && !input.email) throw validationError('email', 'EMAIL_FOR_FIRST_ACCOUNT');
   const passwordHash = await hashPassword(input.password, config.PASSWORD_SCRYPT_N);
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.invitation.updateMany({ where: { id: row.id, acceptedAt: null }, data: { acceptedAt: new Date() } });
     if (!count) throw notFound('Invitation (unknown, used or expired)');
     if (row.userId) return tx.user.update({ where: { id: row.userId }, data: { passwordHash, ...(input.name ? { name: input.name } : {}) } });
     const email = normalizeEmail(input.email!);
-    if (await tx.user.findUnique({ where: { email } })) throw new AppError('CONFLICT', 'This address already has an account', { errors: [{ field: 'email', reason: 'already has an account' }] });
+    if (await tx.user.findUnique({ where: { email } })) throw problem('CONFLICT', 'ADDRESS_HAS_ACCOUNT', {}, { errors: [fieldError('email', 'ALREADY_HAS_ACCOUNT')] });
     return tx.user.create({ data: { organizationId: row.organizationId, email, role: row.role, name: input.name ?? null, passwordHash } });
   });
 }

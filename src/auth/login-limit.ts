@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import { AppError } from '../shared/errors';
+import { problem } from '../shared/errors';
 
 /** A counter and how many attempts it allows within the window. */
 export interface AttemptCheck {
@@ -17,7 +17,7 @@ export const attemptKeys = (email: string, ip: string) => ({ account: `account:$
  * attempt removes its rows (it tested nothing) and answers 429 with the
  * seconds until the oldest failure leaves the window.
  */
-export async function beginAttempt(prisma: PrismaClient, checks: AttemptCheck[], windowSeconds: number, message: string, now = new Date()): Promise<string[]> {
+export async function beginAttempt(prisma: PrismaClient, checks: AttemptCheck[], windowSeconds: number, refusal: 'TOO_MANY_SIGN_INS' | 'TOO_MANY_FROM_ADDRESS', now = new Date()): Promise<string[]> {
   const since = new Date(now.getTime() - windowSeconds * 1000);
   const rows = await prisma.loginAttempt.createManyAndReturn({ data: checks.map((c) => ({ key: c.key, createdAt: now })), select: { id: true } });
   const ids = rows.map((r) => r.id);
@@ -27,7 +27,7 @@ export async function beginAttempt(prisma: PrismaClient, checks: AttemptCheck[],
   await prisma.loginAttempt.deleteMany({ where: { id: { in: ids } } });
   const oldest = await prisma.loginAttempt.findFirst({ where: { key: over.key, createdAt: { gt: since } }, orderBy: { createdAt: 'asc' } });
   const retryAfter = Math.max(1, Math.ceil(((oldest?.createdAt.getTime() ?? now.getTime()) + windowSeconds * 1000 - now.getTime()) / 1000));
-  throw new AppError('RATE_LIMITED', message, { extra: { retryAfter } });
+  throw problem('RATE_LIMITED', refusal, {}, { extra: { retryAfter } });
 }
 
 /** A successful sign-in: the account's failures are forgotten, and this attempt was no failure. */

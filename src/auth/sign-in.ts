@@ -1,7 +1,6 @@
 import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
-import { AppError, validationError } from '../shared/errors';
-import { SUSPENDED_MESSAGE } from '../shared/auth';
+import { problem, validationError } from '../shared/errors';
 import { attemptKeys, attemptSucceeded, beginAttempt, sweepAttempts } from './login-limit';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { createSession, revokeUserSessions, sweepSessions } from './sessions';
@@ -14,7 +13,6 @@ export type AuthConfig = Pick<
 
 export const sessionTimes = (c: AuthConfig) => ({ idleSeconds: c.SESSION_IDLE_SECONDS, absoluteSeconds: c.SESSION_ABSOLUTE_SECONDS });
 
-const WRONG = 'Wrong email or password';
 
 /**
  * Email + password → a new session. Unknown email and wrong password get the
@@ -30,10 +28,10 @@ export async function signIn(
   await housekeeping(prisma, config);
   const keys = attemptKeys(email, input.ip);
   const checks = [{ key: keys.account, limit: config.LOGIN_MAX_FAILURES_PER_ACCOUNT }, { key: keys.ip, limit: config.LOGIN_MAX_FAILURES_PER_IP }];
-  const ids = await beginAttempt(prisma, checks, config.LOGIN_FAILURE_WINDOW_SECONDS, 'Too many failed sign-in attempts; try again later');
+  const ids = await beginAttempt(prisma, checks, config.LOGIN_FAILURE_WINDOW_SECONDS, 'TOO_MANY_SIGN_INS');
   const user = await prisma.user.findUnique({ where: { email } });
   const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await verifyAgainstDummy(input.password, config.PASSWORD_SCRYPT_N);
-  if (!user || !ok) throw new AppError('UNAUTHENTICATED', WRONG);
+  if (!user || !ok) throw problem('UNAUTHENTICATED', 'WRONG_CREDENTIALS');
   await attemptSucceeded(prisma, keys, ids);
   return startSession(prisma, config, user.id, input);
 }
@@ -50,7 +48,7 @@ async function housekeeping(prisma: PrismaClient, config: AuthConfig): Promise<v
 /** Opens a session for a user who just proved who they are (sign-in, accepted invitation). */
 export async function startSession(prisma: PrismaClient, config: AuthConfig, userId: string, client: { ip?: string; userAgent?: string }): Promise<{ token: string; info: SessionInfo }> {
   const { organization } = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { organization: { select: { suspendedAt: true } } } });
-  if (organization.suspendedAt) throw new AppError('FORBIDDEN', SUSPENDED_MESSAGE);
+  if (organization.suspendedAt) throw problem('FORBIDDEN', 'ORGANIZATION_SUSPENDED');
   const user = await prisma.user.update({ where: { id: userId }, data: { lastLoginAt: new Date() }, include: { organization: true } });
   const { token, session } = await createSession(prisma, { organizationId: user.organizationId, userId: user.id, ip: client.ip, userAgent: client.userAgent }, sessionTimes(config));
   return { token, info: sessionInfo(user, user.organization, session.csrfToken) };
@@ -59,7 +57,7 @@ export async function startSession(prisma: PrismaClient, config: AuthConfig, use
 /** Changes the password after checking the current one; every other session of the user ends. */
 export async function changePassword(prisma: PrismaClient, config: AuthConfig, input: { userId: string; sessionId: string | null; currentPassword: string; newPassword: string }): Promise<void> {
   const user = await prisma.user.findUnique({ where: { id: input.userId } });
-  if (!user?.passwordHash || !(await verifyPassword(input.currentPassword, user.passwordHash))) throw validationError('currentPassword', 'the current password is wrong');
+  if (!user?.passwordHash || !(await verifyPassword(input.currentPassword, user.passwordHash))) throw validationError('currentPassword', 'WRONG_PASSWORD');
   await setPassword(prisma, config, user.id, input.newPassword, input.sessionId ?? undefined);
 }
 

@@ -1,6 +1,6 @@
 import { publicUrl } from '../config';
 import { consolePaths } from '../shared/auth';
-import { AppError } from '../shared/errors';
+import { problem } from '../shared/errors';
 import { attemptKeys, beginAttempt } from './login-limit';
 import { setPassword, type AuthConfig } from './sign-in';
 import { mailStaff, type StaffDeps } from './staff-mail';
@@ -21,7 +21,7 @@ type Deps = StaffDeps & { config: StaffDeps['config'] & AuthConfig };
  */
 export async function requestStaffPasswordReset(deps: Deps, email: string, ip: string): Promise<void> {
   // Each request counts against the client address like a failed sign-in, so one client cannot mail everyone.
-  await beginAttempt(deps.prisma, [{ key: attemptKeys('', ip).ip, limit: deps.config.LOGIN_MAX_FAILURES_PER_IP }], deps.config.LOGIN_FAILURE_WINDOW_SECONDS, 'Too many requests from this address; try again later');
+  await beginAttempt(deps.prisma, [{ key: attemptKeys('', ip).ip, limit: deps.config.LOGIN_MAX_FAILURES_PER_IP }], deps.config.LOGIN_FAILURE_WINDOW_SECONDS, 'TOO_MANY_FROM_ADDRESS');
   const user = await deps.prisma.user.findUnique({ where: { email: normalizeEmail(email) }, include: { organization: true } });
   if (!user?.passwordHash || user.organization.suspendedAt) return;
   const now = Date.now();
@@ -44,7 +44,7 @@ export async function requestStaffPasswordReset(deps: Deps, email: string, ip: s
 /** Uses a reset token once: sets the password and ends every session of the user. */
 export async function confirmStaffPasswordReset(deps: Pick<Deps, 'prisma' | 'config'>, token: string, password: string): Promise<void> {
   const row = await deps.prisma.userPasswordReset.findUnique({ where: { tokenHash: hashToken(token) } });
-  const invalid = new AppError('NOT_FOUND', 'This link is invalid, used or expired; ask for a new one');
+  const invalid = problem('NOT_FOUND', 'LINK_INVALID');
   if (!row || row.expiresAt <= new Date()) throw invalid;
   const { count } = await deps.prisma.userPasswordReset.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
   if (!count) throw invalid;

@@ -1,6 +1,6 @@
 import type { Organization, PrismaClient, User } from '../generated/prisma/client';
 import type { UserRole } from '../generated/prisma/enums';
-import { AppError, notFound } from '../shared/errors';
+import { notFound, problem } from '../shared/errors';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -63,5 +63,5 @@ export async function removeUser(prisma: PrismaClient, organizationId: string, i
 
 async function keepAnAdmin(tx: PrismaClient, organizationId: string, exceptId: string, action: 'demote' | 'remove'): Promise<void> {
   const others = await tx.user.count({ where: { organizationId, role: 'admin', id: { not: exceptId }, passwordHash: { not: null } } });
-  if (others === 0) throw new AppError('CONFLICT', `You cannot ${action} the last admin of the organisation; make another user admin first`);
+  if (others === 0) throw problem('CONFLICT', action === 'demote' ? 'LAST_ADMIN_DEMOTE' : 'LAST_ADMIN_REMOVE');
 }

@@ -1,4 +1,5 @@
-import { AppError } from '../shared/errors';
+import { invalid } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 import type { SqlRunner } from './sql';
 
 /**
@@ -68,7 +69,7 @@ export function decodeCursor(cursor: string, order: ListSpec['order']): string[]
     Array.isArray(values) &&
     values.length === order.length &&
     values.every((v, i) => typeof v === 'string' && v.length <= 1000 && (order[i]!.type !== 'timestamp' || TIMESTAMP.test(v)));
-  if (!ok) throw new AppError('VALIDATION_FAILED', 'query.cursor: not a cursor of this list', { errors: [{ field: 'query.cursor', reason: 'not a cursor of this list (use the `next` value of a previous page)' }] });
+  if (!ok) throw invalid([fieldError('query.cursor', 'NOT_A_CURSOR')], 'query.cursor: not a cursor of this list');
   return values as string[];
 }
 
@@ -91,9 +92,7 @@ export const utc = (column: string, as: string) => `(${column} AT TIME ZONE 'UTC
 export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageRequest): Promise<KeysetPage<Record<string, unknown>>> {
   const offset = (req.page - 1) * req.pageSize;
   if (!req.cursor && offset > MAX_OFFSET) {
-    throw new AppError('VALIDATION_FAILED', `query.page: pages beyond row ${MAX_OFFSET} are reached with the cursor`, {
-      errors: [{ field: 'query.page', reason: `beyond row ${MAX_OFFSET}, follow the \`next\` cursor instead of a page number` }],
-    });
+    throw invalid([fieldError('query.page', 'PAGE_TOO_DEEP', { max: MAX_OFFSET })], `query.page: pages beyond row ${MAX_OFFSET} are reached with the cursor`);
   }
   const params = [...spec.params];
   const where = [...spec.where];

@@ -121,6 +121,6 @@ async function markBouncedIfNobodyGotIt(deps: AlertDeps, sentEmailId: string, fa
   const dead = email.recipients.filter((r) => r.status === 'bounced' || r.status === 'rejected').length;
   if (dead >= all) {
     const words = [failure.status, failure.diagnostic].filter(Boolean).join(' ');
-    await prisma.sentEmail.update({ where: { id: sentEmailId }, data: { status: 'bounced', bounceReason: failure.reason, lastError: words || REASONS[failure.reason].label, failedAt: new Date() } });
+    await prisma.sentEmail.update({ where: { id: sentEmailId }, data: { status: 'bounced', bounceReason: failure.reason, lastError: words || REASONS[failure.reason].label, lastErrorCode: null, lastErrorParams: Prisma.DbNull, failedAt: new Date() } });
   }
 }

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient, SentEmailStatus } from '../generated/prisma/client';
-import { AppError } from '../shared/errors';
+import { invalid } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 
 /**
  * Which log entries a bulk purge removes: queued before `before`, of one status
@@ -7,7 +8,7 @@ import { AppError } from '../shared/errors';
  * from under their workflow.
  */
 export function purgeWhere(organizationId: string, before: Date, status?: SentEmailStatus): Prisma.SentEmailWhereInput {
-  if (status === 'queued' || status === 'sending') throw new AppError('VALIDATION_FAILED', 'messages still being sent cannot be purged', { errors: [{ field: 'query.status', reason: 'queued and sending messages cannot be purged' }] });
+  if (status === 'queued' || status === 'sending') throw invalid([fieldError('query.status', 'PURGE_IN_FLIGHT')], 'messages still being sent cannot be purged');
   return { organizationId, queuedAt: { lt: before }, ...(status ? { status } : { status: { notIn: ['queued', 'sending'] } }) };
 }
 

@@ -3,6 +3,8 @@ import type { AlertDeps } from '../alerts/raise-alert';
 import type { SecretBox } from '../secrets';
 import { applyDeliveryReport, type AppliedReport } from './apply-report';
 import { imapFailure, imapOptions, withImap } from '../mail/imap';
+import { Prisma } from '../generated/prisma/client';
+import { explainMailboxError } from '../reception/verify-mailbox';
 
 export interface SyncResult {
   processed: number;
@@ -51,11 +53,13 @@ export async function syncDeliveryMailbox(
       }
       return { processed, more: uids.length > batch.length };
     });
-    await prisma.deliveryMailbox.update({ where: { id: box.id }, data: { lastSyncAt: new Date(), lastError: null } });
+    await prisma.deliveryMailbox.update({ where: { id: box.id }, data: { lastSyncAt: new Date(), lastError: null, lastErrorCode: null, lastErrorParams: Prisma.DbNull } });
     return { ...result, outcomes };
   } catch (err) {
     const failure = imapFailure(err);
-    await prisma.deliveryMailbox.update({ where: { id: box.id }, data: { lastError: failure.message } });
+    // Also as a connection-test code and values, for the console to word in the reader's language.
+    const explained = explainMailboxError(err, box);
+    await prisma.deliveryMailbox.update({ where: { id: box.id }, data: { lastError: failure.message, lastErrorCode: explained.code, lastErrorParams: explained.params } });
     throw failure;
   }
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Document, PrismaClient } from '../generated/prisma/client';
-import { AppError, notFound } from '../shared/errors';
+import { notFound, problem } from '../shared/errors';
 import { TooLargeError, type Storage } from '../storage';
 import { mayShowInline } from './inline';
 import { contentDisposition, safeContentType, safeFilename } from './safe-name';
@@ -29,7 +29,7 @@ export async function saveDocument(prisma: PrismaClient, storage: Storage, input
   try {
     stored = await storage.put(input.content, { maxBytes: input.maxBytes });
   } catch (err) {
-    if (err instanceof TooLargeError) throw new AppError('PAYLOAD_TOO_LARGE', `The document is larger than ${err.limit} bytes`);
+    if (err instanceof TooLargeError) throw problem('PAYLOAD_TOO_LARGE', 'DOCUMENT_TOO_LARGE', { limit: err.limit });
     throw err;
   }
   return prisma.document.create({

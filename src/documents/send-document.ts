@@ -3,7 +3,8 @@ import type { Config } from '../config';
 import type { SentEmail } from '../generated/prisma/client';
 import { queueEmail, type QueueDeps } from '../mail/queue-email';
 import { startSendWorkflow } from '../mail/start-send';
-import { AppError, notFound } from '../shared/errors';
+import { notFound, problem } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 
 export interface SendDocumentInput {
   organizationId: string;
@@ -28,7 +29,7 @@ export async function sendDocument(deps: QueueDeps & { temporal: Client; config:
   const member = doc.member;
   const to = input.to?.length ? input.to : (member?.emails.filter((e) => !e.invalidAt).map((e) => e.address) ?? []);
   if (!to.length) {
-    throw new AppError('VALIDATION_FAILED', member ? 'The member has no working email address; give one in "to"' : 'The document belongs to no member; give the recipients in "to"', { errors: [{ field: 'body.to', reason: 'no recipient' }] });
+    throw problem('VALIDATION_FAILED', member ? 'MEMBER_HAS_NO_ADDRESS' : 'DOCUMENT_HAS_NO_MEMBER', {}, { errors: [fieldError('body.to', 'NO_RECIPIENT')] });
   }
   const org = await deps.prisma.organization.findUniqueOrThrow({ where: { id: input.organizationId } });
   const structure = member?.structureId ? await deps.prisma.structure.findUnique({ where: { id: member.structureId } }) : null;

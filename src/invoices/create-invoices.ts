@@ -1,6 +1,7 @@
 import { Prisma, type Invoice, type PrismaClient } from '../generated/prisma/client';
 import { saveDocument } from '../documents/documents';
-import { AppError } from '../shared/errors';
+import { AppError, invalid } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 import type { Storage } from '../storage';
 import { renderInvoicePdf, type InvoiceLine } from './render-invoice-pdf';
 
@@ -32,15 +33,15 @@ export async function createInvoices(deps: { prisma: PrismaClient; storage: Stor
     prisma.structure.findMany({ where: { id: { in: structureIds }, organizationId } }),
   ]);
   const errors = inputs.flatMap((inv, i) => [
-    ...(members.some((m) => m.id === inv.memberId) ? [] : [{ field: `body.invoices.${i}.memberId`, reason: 'no such member in this organisation' }]),
-    ...(structures.some((s) => s.id === inv.structureId) ? [] : [{ field: `body.invoices.${i}.structureId`, reason: 'no such structure in this organisation' }]),
+    ...(members.some((m) => m.id === inv.memberId) ? [] : [fieldError(`body.invoices.${i}.memberId`, 'NO_SUCH_MEMBER')]),
+    ...(structures.some((s) => s.id === inv.structureId) ? [] : [fieldError(`body.invoices.${i}.structureId`, 'NO_SUCH_STRUCTURE')]),
   ]);
   const numbers = inputs.map((i) => i.number);
   const dupes = numbers.filter((n, i) => numbers.indexOf(n) !== i);
-  if (dupes.length) errors.push({ field: 'body.invoices', reason: `invoice numbers given twice: ${[...new Set(dupes)].join(', ')}` });
+  if (dupes.length) errors.push(fieldError('body.invoices', 'INVOICE_NUMBERS_TWICE', { numbers: [...new Set(dupes)].join(', ') }));
   const existing = await prisma.invoice.findMany({ where: { organizationId, number: { in: numbers } }, select: { number: true } });
-  if (existing.length) errors.push({ field: 'body.invoices', reason: `invoice numbers already exist: ${existing.map((e) => e.number).join(', ')}` });
-  if (errors.length) throw new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.reason}`).join('; '), { errors });
+  if (existing.length) errors.push(fieldError('body.invoices', 'INVOICE_NUMBERS_EXIST', { numbers: existing.map((e) => e.number).join(', ') }));
+  if (errors.length) throw invalid(errors);
 
   const created: Invoice[] = [];
   for (const inv of inputs) {
@@ -50,7 +51,7 @@ export async function createInvoices(deps: { prisma: PrismaClient; storage: Stor
     const pdf = inv.pdfBase64
       ? Buffer.from(inv.pdfBase64, 'base64')
       : await renderInvoicePdf({ number: inv.number, period: inv.period, structureName: structure.name, member, lines, amountExclTaxCents: cents(inv.amountExclTax), amountInclTaxCents: cents(inv.amountInclTax), currency: inv.currency, issuedAt: new Date() });
-    if (!pdf.subarray(0, 5).toString('latin1').startsWith('%PDF')) throw new AppError('VALIDATION_FAILED', `invoice ${inv.number}: pdfBase64 is not a PDF`, { errors: [{ field: 'body.invoices.pdfBase64', reason: 'not a PDF' }] });
+    if (!pdf.subarray(0, 5).toString('latin1').startsWith('%PDF')) throw new AppError('VALIDATION_FAILED', `invoice ${inv.number}: pdfBase64 is not a PDF`, { errors: [fieldError('body.invoices.pdfBase64', 'NOT_A_PDF')] });
     const doc = await saveDocument(prisma, deps.storage, { organizationId, memberId: member.id, filename: `Facture ${inv.number}.pdf`, contentType: 'application/pdf', kind: 'invoice', source: inv.pdfBase64 ? 'upload' : 'generated', content: pdf });
     created.push(
       await prisma.invoice.create({

@@ -3,6 +3,9 @@ import type { SentEmail } from '../generated/prisma/client';
 import type { ActivityDeps } from '../activities/deps';
 import type { Delivery } from '../activities/mail';
 import { bulkWrite } from '../db/bulk';
+import type { Params } from '../shared/coded-text';
+import { storedFailure } from '../shared/errors';
+import { detailText, readFailure } from '../shared/problem-details';
 import { queueEmails } from '../mail/queue-email';
 import { invoiceTemplateData } from './list-candidates';
 import { loadBatchItems } from './load-batch-items';
@@ -47,11 +50,13 @@ export async function sendInvoiceItems(
     })),
   );
   const now = new Date();
-  const failures: { id: string; status: 'failed'; error: string; updatedAt: Date }[] = [];
+  // Each failure keeps its words and, beside them, its code and values (the console words those).
+  const failures: { id: string; status: 'failed'; error: string; errorCode: string; errorParams: Params; updatedAt: Date }[] = [];
+  const fail = (id: string, error: string, coded: { code: string; params: Params }) => failures.push({ id, status: 'failed', error, errorCode: coded.code, errorParams: coded.params, updatedAt: now });
   const toSend: { item: (typeof items)[number]; sentEmailId: string; row: SentEmail }[] = [];
   items.forEach((item, k) => {
     const q = queued[k]!;
-    if ('error' in q) failures.push({ id: item.id, status: 'failed', error: q.error.message, updatedAt: now });
+    if ('error' in q) fail(item.id, q.error.message, storedFailure(q.error));
     else toSend.push({ item, sentEmailId: q.sentEmail.id, row: q.sentEmail });
   });
   await bulkWrite(direct, [{ update: 'InvoiceBatchItem', key: ['id'], rows: toSend.filter((t) => t.item.sentEmailId !== t.sentEmailId).map((t) => ({ id: t.item.id, sentEmailId: t.sentEmailId, updatedAt: now })) }]);
@@ -66,18 +71,19 @@ export async function sendInvoiceItems(
       outcomes.set(item.id, { status: 'sent' });
     } else if (d.ok) {
       // Already settled before (failed, bounced or cancelled): say why.
-      failures.push({ id: item.id, status: 'failed', error: d.row.lastError ?? `message ${d.row.status}`, updatedAt: now });
+      if (!d.row.lastError) fail(item.id, detailText('MESSAGE_SETTLED', { status: d.row.status }), { code: 'MESSAGE_SETTLED', params: { status: d.row.status } });
+      else fail(item.id, d.row.lastError, d.row.lastErrorCode ? { code: d.row.lastErrorCode, params: (d.row.lastErrorParams ?? {}) as Params } : readFailure(d.row.lastError));
     } else if (THROTTLED.includes(d.failure.code)) {
       outcomes.set(item.id, { status: 'throttled', reason: d.failure.message });
     } else {
-      failures.push({ id: item.id, status: 'failed', error: d.failure.message, updatedAt: now });
+      fail(item.id, d.failure.message, storedFailure(d.failure));
       permanent.push(d.id);
     }
   });
   for (const f of failures) outcomes.set(f.id, { status: 'failed', reason: f.error });
 
   await bulkWrite(direct, [
-    { update: 'InvoiceBatchItem', key: ['id'], rows: sent.map((i) => ({ id: i.id, status: 'sent', error: null, updatedAt: now })) },
+    { update: 'InvoiceBatchItem', key: ['id'], rows: sent.map((i) => ({ id: i.id, status: 'sent', error: null, errorCode: null, errorParams: null, updatedAt: now })) },
     { update: 'Invoice', key: ['id'], rows: [...new Set(sent.map((i) => i.invoiceId))].map((id) => ({ id, lastSentAt: now, updatedAt: now })) },
     { update: 'InvoiceBatchItem', key: ['id'], rows: failures },
   ]);

@@ -3,7 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { bulkInsert } from '../db/bulk';
 import type { Config } from '../config';
 import type { InvoiceBatch, PrismaClient } from '../generated/prisma/client';
-import { AppError } from '../shared/errors';
+import { AppError, invalid, problem } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 import { workflowIds } from '../shared/names';
 import { startAttributes } from '../temporal/search-attributes';
 import type { InvoiceBatchInput } from '../workflows/invoice-batch';
@@ -31,7 +32,7 @@ export interface StartBatchInput {
 export async function startInvoiceBatch(deps: { prisma: PrismaClient; temporal: Client; config: Config }, input: StartBatchInput): Promise<{ batch: InvoiceBatch; workflowId: string; skipped: { invoiceId: string; reason: string }[] }> {
   const { prisma } = deps;
   const structure = await prisma.structure.findFirst({ where: { id: input.structureId, organizationId: input.organizationId } });
-  if (!structure) throw new AppError('VALIDATION_FAILED', 'structureId: no such structure', { errors: [{ field: 'body.structureId', reason: 'no such structure in this organisation' }] });
+  if (!structure) throw invalid([fieldError('body.structureId', 'NO_SUCH_STRUCTURE')], 'structureId: no such structure');
   const skipped: { invoiceId: string; reason: string }[] = [];
   let items: { invoiceId: string; address: string; cc: string | null }[] = [];
   if (input.pairs) {
@@ -48,12 +49,12 @@ export async function startInvoiceBatch(deps: { prisma: PrismaClient; temporal: 
     });
     const unknown = ids.filter((id) => !invoices.some((i) => i.id === id));
     if (unknown.length) {
-      throw new AppError('VALIDATION_FAILED', `invoiceIds: not invoices of this structure and period: ${unknown.slice(0, 10).join(', ')}`, { errors: [{ field: 'body.invoiceIds', reason: `${unknown.length} unknown for this structure and period` }] });
+      throw new AppError('VALIDATION_FAILED', `invoiceIds: not invoices of this structure and period: ${unknown.slice(0, 10).join(', ')}`, { errors: [fieldError('body.invoiceIds', 'UNKNOWN_INVOICES', { count: unknown.length })] });
     }
     if (input.expectedCount !== undefined) {
       const sendable = invoices.filter((inv) => inv.member.emails.some((e) => !e.invalidAt)).length;
       if (sendable !== input.expectedCount) {
-        throw new AppError('CONFLICT', `The period's invoices changed since the list was read: ${sendable} would be sent, not ${input.expectedCount}; read the list again`, { extra: { reason: 'SELECTION_CHANGED', expectedCount: input.expectedCount, actualCount: sendable } });
+        throw problem('CONFLICT', 'SELECTION_CHANGED', { actualCount: sendable, expectedCount: input.expectedCount }, { extra: { reason: 'SELECTION_CHANGED', expectedCount: input.expectedCount, actualCount: sendable } });
       }
     }
     for (const inv of invoices) {
@@ -71,7 +72,7 @@ export async function startInvoiceBatch(deps: { prisma: PrismaClient; temporal: 
     seen.add(key);
     return true;
   });
-  if (!items.length) throw new AppError('VALIDATION_FAILED', 'nothing to send: no selected invoice has a working address', { errors: [{ field: 'body.invoiceIds', reason: 'no invoice with a working address' }], extra: { skipped } });
+  if (!items.length) throw problem('VALIDATION_FAILED', 'NOTHING_TO_SEND', {}, { errors: [fieldError('body.invoiceIds', 'NO_WORKING_ADDRESS')], extra: { skipped } });
 
   const batch = await prisma.invoiceBatch.create({ data: { organizationId: input.organizationId, structureId: structure.id, period: input.period, total: items.length, parentBatchId: input.parentBatchId ?? null, createdByKeyId: input.createdByKeyId ?? null } });
   // Bulk statements: a month of invoices is thousands of items (createMany cost ~0.5 ms of CPU a row).

@@ -3,7 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Document, PrismaClient, SentEmail } from '../generated/prisma/client';
 import { Prisma } from '../generated/prisma/client';
 import type { SecretBox } from '../secrets';
-import { AppError, notFound } from '../shared/errors';
+import { AppError, invalid, notFound } from '../shared/errors';
+import { FieldError, fieldError } from '../shared/field-reasons';
 import { renderTemplate } from '../templates/render';
 import { resolveTemplate } from '../templates/resolve';
 import { formatAddress, parseAddress } from './addresses';
@@ -55,13 +56,13 @@ export interface QueueDeps {
 }
 
 function checkRecipients(field: string, list: string[] = []): string[] {
-  const errors: { field: string; reason: string }[] = [];
+  const errors: FieldError[] = [];
   const out = list.map((raw, i) => {
     const parsed = parseAddress(raw);
-    if (!parsed) errors.push({ field: `${field}.${i}`, reason: `"${raw}" is not a valid email address` });
+    if (!parsed) errors.push(fieldError(`${field}.${i}`, 'EMAIL_GIVEN', { address: raw }));
     return parsed ? formatAddress(parsed) : raw;
   });
-  if (errors.length) throw new AppError('VALIDATION_FAILED', errors.map((e) => e.reason).join('; '), { errors });
+  if (errors.length) throw invalid(errors, errors.map((e) => e.reason).join('; '));
   return out;
 }
 
@@ -151,7 +152,7 @@ async function buildRecord(
   const to = checkRecipients('to', input.to);
   const cc = checkRecipients('cc', input.cc);
   const bcc = checkRecipients('bcc', input.bcc);
-  if (to.length + cc.length + bcc.length === 0) throw new AppError('VALIDATION_FAILED', 'at least one recipient is required', { errors: [{ field: 'to', reason: 'at least one recipient is required' }] });
+  if (to.length + cc.length + bcc.length === 0) throw invalid([fieldError('to', 'RECIPIENT_REQUIRED')], 'at least one recipient is required');
   const replyTo = input.replyTo ? checkRecipients('replyTo', [input.replyTo])[0] : undefined;
 
   let subject = input.subject;
@@ -165,8 +166,8 @@ async function buildRecord(
     text = rendered.text;
     html = rendered.html;
   }
-  if (!subject) throw new AppError('VALIDATION_FAILED', 'subject is required', { errors: [{ field: 'subject', reason: 'required unless a template gives one' }] });
-  if (!text && !html) throw new AppError('VALIDATION_FAILED', 'text or html is required', { errors: [{ field: 'text', reason: 'give text, html or a template' }] });
+  if (!subject) throw invalid([fieldError('subject', 'SUBJECT_REQUIRED')], 'subject is required');
+  if (!text && !html) throw invalid([fieldError('text', 'TEXT_HTML_OR_TEMPLATE')], 'text or html is required');
   const secrets = (input.secrets ?? []).filter((s) => s.length >= 6);
   const secretEnc = secrets.length ? deps.secrets.encrypt(JSON.stringify({ subject, text, html })) : null;
   if (secrets.length) [subject, text, html] = [mask(subject, secrets)!, mask(text, secrets), mask(html, secrets)];
@@ -217,6 +218,8 @@ async function buildRecord(
     // Filled by the database (trigger of migration 20261207150000) from subject and addresses.
     searchText: '',
     lastError: null,
+    lastErrorCode: null,
+    lastErrorParams: null,
     smtpResponse: null,
     transport: null,
     relatedType: input.relatedType ?? null,

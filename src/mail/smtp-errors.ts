@@ -1,4 +1,5 @@
 import { AppError } from '../shared/errors';
+import type { Params } from '../shared/coded-text';
 
 interface NodemailerError extends Error {
   code?: string;
@@ -18,15 +19,17 @@ export function classifySmtpError(err: unknown): AppError {
   const e = err as NodemailerError;
   const words = (e.response ?? e.message ?? String(err)).trim();
   const code = e.responseCode;
+  // The server's reply is its own words (shown as they came); anything else is our client's technical detail.
+  const params: Params = code ? { response: words } : { detail: words };
   if (e.code === 'EAUTH') {
     // 454 is "temporary authentication failure" — worth another try; 535 and friends are not.
-    if (code && code >= 400 && code < 500) return new AppError('SMTP_TRANSIENT', words, { cause: err, extra: { responseCode: code } });
-    return new AppError('SMTP_AUTH_FAILED', words, { cause: err, extra: { responseCode: code } });
+    if (code && code >= 400 && code < 500) return new AppError('SMTP_TRANSIENT', words, { cause: err, params, extra: { responseCode: code } });
+    return new AppError('SMTP_AUTH_FAILED', words, { cause: err, params, extra: { responseCode: code } });
   }
-  if (code && code >= 500) return new AppError('SMTP_PERMANENT', words, { cause: err, extra: { responseCode: code, command: e.command } });
-  if (code && code >= 400) return new AppError('SMTP_TRANSIENT', words, { cause: err, extra: { responseCode: code, command: e.command } });
-  if (e.code && CONNECTION_CODES.has(e.code)) return new AppError('SMTP_CONNECTION', words, { cause: err, extra: { errorCode: e.code } });
-  if (e.code === 'EENVELOPE') return new AppError('SMTP_PERMANENT', words, { cause: err });
-  if (e.code === 'EMESSAGE' || e.code === 'ESTREAM') return new AppError('SMTP_TRANSIENT', words, { cause: err, extra: { errorCode: e.code } });
-  return new AppError('SMTP_CONNECTION', words, { cause: err, extra: { errorCode: e.code } });
+  if (code && code >= 500) return new AppError('SMTP_PERMANENT', words, { cause: err, params, extra: { responseCode: code, command: e.command } });
+  if (code && code >= 400) return new AppError('SMTP_TRANSIENT', words, { cause: err, params, extra: { responseCode: code, command: e.command } });
+  if (e.code && CONNECTION_CODES.has(e.code)) return new AppError('SMTP_CONNECTION', words, { cause: err, params, extra: { errorCode: e.code } });
+  if (e.code === 'EENVELOPE') return new AppError('SMTP_PERMANENT', words, { cause: err, params });
+  if (e.code === 'EMESSAGE' || e.code === 'ESTREAM') return new AppError('SMTP_TRANSIENT', words, { cause: err, params, extra: { errorCode: e.code } });
+  return new AppError('SMTP_CONNECTION', words, { cause: err, params, extra: { errorCode: e.code } });
 }

@@ -1,7 +1,8 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { addressReasonCode } from '../delivery/reasons';
 import { normalizeAddress, parseAddress } from '../mail/addresses';
-import { AppError, notFound } from '../shared/errors';
+import { invalid, notFound, validationError } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 
 export interface MemberEmailInput {
   address: string;
@@ -50,9 +51,9 @@ function checkEmails(emails: MemberEmailInput[]): { address: string; normalized:
   const seen = new Set<string>();
   return emails.map((e, position) => {
     const parsed = parseAddress(e.address);
-    if (!parsed) throw new AppError('VALIDATION_FAILED', `emails.${position}.address: not a valid email address`, { errors: [{ field: `emails.${position}.address`, reason: 'not a valid email address' }] });
+    if (!parsed) throw validationError(`emails.${position}.address`, 'EMAIL');
     const normalized = normalizeAddress(parsed.address);
-    if (seen.has(normalized)) throw new AppError('VALIDATION_FAILED', `emails.${position}.address: listed twice`, { errors: [{ field: `emails.${position}.address`, reason: 'the same address is listed twice' }] });
+    if (seen.has(normalized)) throw invalid([fieldError(`emails.${position}.address`, 'ADDRESS_TWICE')], `emails.${position}.address: listed twice`);
     seen.add(normalized);
     return { address: parsed.address, normalized, label: e.label ?? null, position };
   });
@@ -61,7 +62,7 @@ function checkEmails(emails: MemberEmailInput[]): { address: string; normalized:
 async function checkStructure(prisma: PrismaClient, organizationId: string, structureId?: string | null) {
   if (!structureId) return;
   const found = await prisma.structure.findFirst({ where: { id: structureId, organizationId }, select: { id: true } });
-  if (!found) throw new AppError('VALIDATION_FAILED', 'structureId: no such structure', { errors: [{ field: 'structureId', reason: 'no such structure in this organisation' }] });
+  if (!found) throw invalid([fieldError('structureId', 'NO_SUCH_STRUCTURE')], 'structureId: no such structure');
 }
 
 export async function createMember(prisma: PrismaClient, organizationId: string, input: MemberInput): Promise<MemberWithEmails> {

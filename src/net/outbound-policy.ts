@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { AppError } from '../shared/errors';
+import { problem } from '../shared/errors';
 
 /**
  * Where Mailroom may connect on a tenant's behalf (their SMTP and IMAP servers,
@@ -74,7 +74,7 @@ export function isAddressAllowed(address: string, policy: OutboundPolicy = curre
 }
 
 export const notAllowed = (host: string) =>
-  new AppError('DESTINATION_NOT_ALLOWED', `Connections to ${host} are not allowed: it is not a public Internet address`, { extra: { host } });
+  problem('DESTINATION_NOT_ALLOWED', 'NOT_PUBLIC_ADDRESS', { host }, { extra: { host } });
 
 /**
  * Resolves `host` once and returns the address to connect to. Every address

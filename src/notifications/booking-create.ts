@@ -2,7 +2,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Booking, PrismaClient } from '../generated/prisma/client';
-import { AppError, type FieldError } from '../shared/errors';
+import { type FieldError, invalid } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 import { noticeWithOthers, startFirstNotices } from './booking-start';
 
 interface Deps {
@@ -51,17 +52,17 @@ export async function createBookings(deps: Deps, organizationId: string, items: 
   const errors: FieldError[] = [];
   const seen = new Map<string, number>();
   items.forEach((it, i) => {
-    if (it.endAt <= it.startAt) errors.push({ field: `${at(i)}.end`, reason: 'must be after start' });
-    if (!memberOf.has(it.memberId)) errors.push({ field: `${at(i)}.memberId`, reason: 'no such member in this organisation' });
-    if (!resourceIds.has(it.resourceId)) errors.push({ field: `${at(i)}.resourceId`, reason: 'no such resource in this organisation' });
+    if (it.endAt <= it.startAt) errors.push(fieldError(`${at(i)}.end`, 'END_BEFORE_START'));
+    if (!memberOf.has(it.memberId)) errors.push(fieldError(`${at(i)}.memberId`, 'NO_SUCH_MEMBER'));
+    if (!resourceIds.has(it.resourceId)) errors.push(fieldError(`${at(i)}.resourceId`, 'NO_SUCH_RESOURCE'));
     if (it.externalId) {
-      if (seen.has(it.externalId)) errors.push({ field: `${at(i)}.externalId`, reason: `the same as item ${seen.get(it.externalId)}` });
+      if (seen.has(it.externalId)) errors.push(fieldError(`${at(i)}.externalId`, 'SAME_AS_ITEM', { item: seen.get(it.externalId)! }));
       else seen.set(it.externalId, i);
     }
   });
   if (errors.length) {
     const shown = errors.slice(0, 5).map((e) => `${e.field.replace(/^body\./, '')}: ${e.reason}`).join('; ');
-    throw new AppError('VALIDATION_FAILED', errors.length > 5 ? `${shown}; and ${errors.length - 5} more` : shown, { errors });
+    throw invalid(errors, errors.length > 5 ? `${shown}; and ${errors.length - 5} more` : shown);
   }
 
   const known = new Map(existing.map((b) => [b.externalId!, b]));

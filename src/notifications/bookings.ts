@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Booking, PrismaClient } from '../generated/prisma/client';
 import { Prisma } from '../generated/prisma/client';
-import { AppError, notFound } from '../shared/errors';
+import { notFound, problem, validationError } from '../shared/errors';
 import type { BookingChange } from '../shared/booking';
 import { createBookings, type NewBooking } from './booking-create';
 import { signalBooking } from './booking-start';
@@ -38,10 +38,10 @@ export async function getBooking(prisma: PrismaClient, organizationId: string, i
 /** New times or resource: SEQUENCE + 1, the member is told old and new, the reminder moves; a freed slot may promote a waiting booking. */
 export async function updateBooking(deps: Deps, organizationId: string, id: string, input: { startAt?: Date; endAt?: Date; resourceId?: string }): Promise<Booking> {
   const before = await getBooking(deps.prisma, organizationId, id);
-  if (before.status === 'cancelled') throw new AppError('CONFLICT', 'The booking is cancelled');
-  if (input.resourceId && !(await deps.prisma.resource.findFirst({ where: { id: input.resourceId, organizationId } }))) throw new AppError('VALIDATION_FAILED', 'resourceId: no such resource', { errors: [{ field: 'body.resourceId', reason: 'no such resource' }] });
+  if (before.status === 'cancelled') throw problem('CONFLICT', 'BOOKING_CANCELLED');
+  if (input.resourceId && !(await deps.prisma.resource.findFirst({ where: { id: input.resourceId, organizationId } }))) throw validationError('body.resourceId', 'NO_SUCH_RESOURCE');
   const next = { resourceId: input.resourceId ?? before.resourceId, startAt: input.startAt ?? before.startAt, endAt: input.endAt ?? before.endAt };
-  if (next.endAt <= next.startAt) throw new AppError('VALIDATION_FAILED', 'end must be after start', { errors: [{ field: 'body.end', reason: 'must be after start' }] });
+  if (next.endAt <= next.startAt) throw validationError('body.end', 'END_BEFORE_START');
   if (next.resourceId === before.resourceId && +next.startAt === +before.startAt && +next.endAt === +before.endAt) return before;
   const status = before.status === 'confirmed' && (await slotTaken(deps.prisma, { id, ...next })) ? 'waitlisted' : before.status;
   const updated = await deps.prisma.booking.update({ where: { id }, data: { ...next, status, sequence: { increment: 1 } } });

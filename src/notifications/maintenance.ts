@@ -1,11 +1,11 @@
-import { AppError, notFound } from '../shared/errors';
+import { notFound, validationError } from '../shared/errors';
 import { formatLocal } from './ics';
 import { notifyMember, subscribedManagers, type NotifyDeps } from './notify';
 
 /** Tells the members whose bookings overlap the maintenance, and the managers subscribed to maintenance notices. */
 export async function declareMaintenance(deps: NotifyDeps, organizationId: string, resourceId: string, input: { startAt: Date; endAt: Date; reason: string }) {
   const { prisma } = deps;
-  if (input.endAt <= input.startAt) throw new AppError('VALIDATION_FAILED', 'end must be after start', { errors: [{ field: 'body.end', reason: 'must be after start' }] });
+  if (input.endAt <= input.startAt) throw validationError('body.end', 'END_BEFORE_START');
   const resource = await prisma.resource.findFirst({ where: { id: resourceId, organizationId }, include: { organization: true } });
   if (!resource) throw notFound(`Resource ${resourceId}`);
   const period = await prisma.maintenancePeriod.create({ data: { organizationId, resourceId, startAt: input.startAt, endAt: input.endAt, reason: input.reason } });

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { normalizeAddress } from '../mail/addresses';
-import { AppError } from '../shared/errors';
+import { problem } from '../shared/errors';
 import { notifyMember, type NotifyDeps } from './notify';
 
 const HOUR = 3600 * 1000;
@@ -16,7 +16,7 @@ const clients = new Map<string, number[]>();
 export async function requestPasswordReset(deps: NotifyDeps, organizationId: string, email: string, client: string): Promise<void> {
   const now = Date.now();
   const recent = (clients.get(client) ?? []).filter((t) => t > now - HOUR);
-  if (recent.length >= PER_CLIENT_PER_HOUR) throw new AppError('RATE_LIMITED', 'Too many reset requests from this client; try again later');
+  if (recent.length >= PER_CLIENT_PER_HOUR) throw problem('RATE_LIMITED', 'TOO_MANY_RESETS');
   clients.set(client, [...recent, now]);
   const row = await deps.prisma.memberEmail.findFirst({ where: { organizationId, normalized: normalizeAddress(email) }, orderBy: { createdAt: 'asc' } });
   if (!row) return;
@@ -34,8 +34,8 @@ export async function requestPasswordReset(deps: NotifyDeps, organizationId: str
 export async function consumePasswordReset(deps: Pick<NotifyDeps, 'prisma'>, organizationId: string, token: string): Promise<{ memberId: string }> {
   const tokenHash = crypto.createHash('sha256').update(token).digest('hex');
   const row = await deps.prisma.passwordResetToken.findUnique({ where: { tokenHash } });
-  if (!row || row.organizationId !== organizationId || row.expiresAt < new Date()) throw new AppError('BAD_REQUEST', 'This link is invalid or has expired; ask for a new one');
+  if (!row || row.organizationId !== organizationId || row.expiresAt < new Date()) throw problem('BAD_REQUEST', 'LINK_EXPIRED');
   const { count } = await deps.prisma.passwordResetToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
-  if (!count) throw new AppError('BAD_REQUEST', 'This link has already been used; ask for a new one');
+  if (!count) throw problem('BAD_REQUEST', 'LINK_USED');
   return { memberId: row.memberId };
 }

@@ -4,7 +4,8 @@ import { createInvitation, inviteUser } from '../auth/invitations';
 import type { StaffDeps } from '../auth/staff-mail';
 import type { ApiKey, Organization, PrismaClient } from '../generated/prisma/client';
 import type { ApiKeyRole } from '../generated/prisma/enums';
-import { AppError, notFound } from '../shared/errors';
+import { invalid, notFound } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 import { pauseOrganizationWork, resumeOrganizationWork } from './suspension';
 
 /** Platform operators' domain: organisations and their keys, across tenants (never reachable with a tenant's key). */
@@ -67,7 +68,7 @@ export async function createOrganizationKey(
 ): Promise<{ key: string; record: ApiKey }> {
   await requireOrganization(prisma, organizationId);
   if (input.memberId && !(await prisma.member.findFirst({ where: { id: input.memberId, organizationId }, select: { id: true } }))) {
-    throw new AppError('VALIDATION_FAILED', `memberId: no member ${input.memberId} in this organisation`, { errors: [{ field: 'body.memberId', reason: 'not a member of this organisation' }] });
+    throw invalid([fieldError('body.memberId', 'NO_SUCH_MEMBER')], `memberId: no member ${input.memberId} in this organisation`);
   }
   return createApiKey(prisma, { organizationId, ...input });
 }

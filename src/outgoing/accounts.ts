@@ -1,5 +1,5 @@
 import type { PrismaClient, SmtpAccount } from '../generated/prisma/client';
-import { AppError, notFound } from '../shared/errors';
+import { notFound, problem } from '../shared/errors';
 
 /** The organisation's account (structureId null) or a structure's own; the caller's organisation only. */
 export async function findAccount(prisma: PrismaClient, organizationId: string, structureId: string | null): Promise<SmtpAccount | null> {
@@ -37,6 +37,6 @@ export function presentAccount(a: SmtpAccount) {
 }
 
 export function requireAccount(a: SmtpAccount | null): SmtpAccount {
-  if (!a) throw new AppError('NOT_FOUND', 'No sending account is configured here');
+  if (!a) throw problem('NOT_FOUND', 'NO_SENDING_ACCOUNT');
   return a;
 }

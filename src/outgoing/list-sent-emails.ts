@@ -18,12 +18,12 @@ export interface SentEmailFilter {
 /** What the log shows of a message: no bodies, headers or attachments. */
 export type SentEmailRow = Pick<
   SentEmail,
-  | 'id' | 'status' | 'templateKey' | 'fromAddress' | 'to' | 'cc' | 'subject' | 'attempts' | 'lastError' | 'smtpResponse' | 'messageId' | 'memberId' | 'documentId'
+  | 'id' | 'status' | 'templateKey' | 'fromAddress' | 'to' | 'cc' | 'subject' | 'attempts' | 'lastError' | 'lastErrorCode' | 'lastErrorParams' | 'smtpResponse' | 'messageId' | 'memberId' | 'documentId'
   | 'relatedType' | 'relatedId' | 'workflowId' | 'bounceReason' | 'queuedAt' | 'sentAt' | 'failedAt'
 >;
 
 const COLUMNS = [
-  ...['id', 'status', 'templateKey', 'fromAddress', 'to', 'cc', 'subject', 'attempts', 'lastError', 'smtpResponse', 'messageId', 'memberId', 'documentId', 'relatedType', 'relatedId', 'workflowId', 'bounceReason'].map((c) => `"${c}"`),
+  ...['id', 'status', 'templateKey', 'fromAddress', 'to', 'cc', 'subject', 'attempts', 'lastError', 'lastErrorCode', 'lastErrorParams', 'smtpResponse', 'messageId', 'memberId', 'documentId', 'relatedType', 'relatedId', 'workflowId', 'bounceReason'].map((c) => `"${c}"`),
   utc('"queuedAt"', 'queuedAt'), utc('"sentAt"', 'sentAt'), utc('"failedAt"', 'failedAt'),
 ];
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Config } from '../config';
 import { guardedRequest } from '../net/guarded';
-import { AppError } from '../shared/errors';
+import { problem } from '../shared/errors';
 
 /**
  * OAuth2 authorization-code flow for sending accounts (RFC 6749 §4.1) and the
@@ -31,7 +31,7 @@ export function oauthProvider(config: Config, id: OAuthProviderId): OAuthProvide
     : { clientId: config.MICROSOFT_OAUTH_CLIENT_ID, clientSecret: config.MICROSOFT_OAUTH_CLIENT_SECRET, authorizeUrl: config.MICROSOFT_OAUTH_AUTHORIZE_URL, tokenUrl: config.MICROSOFT_OAUTH_TOKEN_URL, revokeUrl: config.MICROSOFT_OAUTH_REVOKE_URL, scope: config.MICROSOFT_OAUTH_SCOPE, smtp: { host: config.MICROSOFT_SMTP_HOST, port: config.MICROSOFT_SMTP_PORT, security: config.MICROSOFT_SMTP_SECURITY }, imap: { host: config.MICROSOFT_IMAP_HOST, port: config.MICROSOFT_IMAP_PORT, security: config.MICROSOFT_IMAP_SECURITY } };
   if (!p.clientId || !p.clientSecret) {
     const prefix = id === 'gmail' ? 'GMAIL' : 'MICROSOFT';
-    throw new AppError('NOT_CONFIGURED', `${id === 'gmail' ? 'Google' : 'Microsoft'} sign-in is not configured on this server: set ${prefix}_OAUTH_CLIENT_ID and ${prefix}_OAUTH_CLIENT_SECRET`);
+    throw problem('NOT_CONFIGURED', 'OAUTH_NOT_CONFIGURED', { provider: id === 'gmail' ? 'Google' : 'Microsoft', prefix });
   }
   return { id, ...p, clientId: p.clientId, clientSecret: p.clientSecret };
 }
@@ -61,10 +61,10 @@ export function verifyState(key: Buffer, value: string): OAuthState {
   const [body, sig] = value.split('.');
   const expected = body ? crypto.createHmac('sha256', key).update(body).digest('base64url') : '';
   if (!body || !sig || sig.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
-    throw new AppError('BAD_REQUEST', 'The sign-in link is invalid; start again from Mailroom');
+    throw problem('BAD_REQUEST', 'OAUTH_LINK_INVALID');
   }
   const state = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as OAuthState;
-  if (state.exp < Date.now() / 1000) throw new AppError('BAD_REQUEST', 'The sign-in link has expired; start again from Mailroom');
+  if (state.exp < Date.now() / 1000) throw problem('BAD_REQUEST', 'OAUTH_LINK_EXPIRED');
   return state;
 }
 
@@ -105,7 +105,7 @@ async function tokenRequest(p: OAuthProvider, params: Record<string, string>): P
 export async function exchangeCode(p: OAuthProvider, code: string, redirectUri: string): Promise<TokenSet> {
   const { ok, status, json } = await tokenRequest(p, { grant_type: 'authorization_code', code, redirect_uri: redirectUri });
   if (!ok || !json.access_token) {
-    throw new AppError('BAD_REQUEST', `The provider refused the sign-in: ${json.error_description ?? json.error ?? status}`);
+    throw problem('BAD_REQUEST', 'OAUTH_REFUSED', { detail: String(json.error_description ?? json.error ?? status) });
   }
   return { accessToken: json.access_token, refreshToken: json.refresh_token, expiresAt: new Date(Date.now() + (json.expires_in ?? 3600) * 1000), email: emailFromIdToken(json.id_token) };
 }
@@ -136,8 +136,8 @@ export async function refreshAccessToken(p: OAuthProvider, refreshToken: string,
   if (!ok || !json.access_token) {
     const permanent = status === 400 || status === 401;
     const why = json.error_description ?? json.error ?? status;
-    if (use === 'smtp') throw new AppError(permanent ? 'SMTP_AUTH_FAILED' : 'SMTP_CONNECTION', `The sign-in to the sending account is no longer valid (${why}): connect it again`);
-    throw new AppError(permanent ? 'IMAP_AUTH_FAILED' : 'IMAP_CONNECTION', `The sign-in to the mailbox is no longer valid (${why}): connect it again`);
+    if (use === 'smtp') throw problem(permanent ? 'SMTP_AUTH_FAILED' : 'SMTP_CONNECTION', 'SENDING_SIGN_IN_INVALID', { detail: String(why) });
+    throw problem(permanent ? 'IMAP_AUTH_FAILED' : 'IMAP_CONNECTION', 'MAILBOX_SIGN_IN_INVALID', { detail: String(why) });
   }
   return { accessToken: json.access_token, refreshToken: json.refresh_token, expiresAt: new Date(Date.now() + (json.expires_in ?? 3600) * 1000) };
 }

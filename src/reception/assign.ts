@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { normalizeAddress } from '../mail/addresses';
-import { AppError, notFound } from '../shared/errors';
+import { invalid, notFound, problem } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 
 /**
  * Files a received mail (and its attachments) on a member by hand; assigning
@@ -11,8 +12,8 @@ export async function assignReceivedMail(prisma: PrismaClient, input: { organiza
   const mail = await prisma.receivedMail.findFirst({ where: { id: input.mailId, organizationId: input.organizationId }, include: { attachments: true } });
   if (!mail) throw notFound(`Received mail ${input.mailId}`);
   const member = await prisma.member.findFirst({ where: { id: input.memberId, organizationId: input.organizationId }, include: { emails: true } });
-  if (!member) throw new AppError('VALIDATION_FAILED', 'memberId: no such member', { errors: [{ field: 'body.memberId', reason: 'no such member in this organisation' }] });
-  if (mail.category === 'quarantined') throw new AppError('CONFLICT', 'A quarantined mail cannot be filed: download it raw instead');
+  if (!member) throw invalid([fieldError('body.memberId', 'NO_SUCH_MEMBER')], 'memberId: no such member');
+  if (mail.category === 'quarantined') throw problem('CONFLICT', 'QUARANTINED_NOT_FILED');
   return prisma.$transaction(async (tx) => {
     await tx.document.updateMany({ where: { id: { in: mail.attachments.map((a) => a.documentId) }, organizationId: input.organizationId }, data: { memberId: member.id } });
     let addressAdded = false;

@@ -2,7 +2,7 @@ import type { MailboxAccount, PrismaClient } from '../generated/prisma/client';
 import type { ImapSecret } from '../mail/imap';
 import { refreshAccessToken, type OAuthProvider, type OAuthProviderId } from '../outgoing/oauth';
 import type { SecretBox } from '../secrets';
-import { AppError } from '../shared/errors';
+import { problem } from '../shared/errors';
 
 export interface MailboxAuthDeps {
   prisma: PrismaClient;
@@ -24,7 +24,7 @@ export async function mailboxSecret(deps: MailboxAuthDeps, box: MailboxAccount):
   if (box.oauthAccessTokenEnc && box.oauthAccessExpiresAt && box.oauthAccessExpiresAt.getTime() - EARLY_REFRESH_MS > Date.now()) {
     return { accessToken: deps.secrets.decrypt(box.oauthAccessTokenEnc) };
   }
-  if (!box.oauthRefreshTokenEnc || !deps.oauthProvider) throw new AppError('IMAP_AUTH_FAILED', 'The mailbox sign-in was revoked: connect it again');
+  if (!box.oauthRefreshTokenEnc || !deps.oauthProvider) throw problem('IMAP_AUTH_FAILED', 'MAILBOX_SIGN_IN_REVOKED');
   const tokens = await refreshAccessToken(deps.oauthProvider(box.oauthProvider as OAuthProviderId), deps.secrets.decrypt(box.oauthRefreshTokenEnc));
   await deps.prisma.mailboxAccount.update({
     where: { id: box.id },

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import { AppError, notFound } from '../shared/errors';
+import { notFound, problem } from '../shared/errors';
 import type { Storage } from '../storage';
 import { dbSafeMail, dbText } from './db-safe';
 import { firstLine } from './failure';
@@ -19,7 +19,7 @@ export interface RetryResult {
 const requireQuarantined = async (prisma: PrismaClient, organizationId: string, mailId: string) => {
   const mail = await prisma.receivedMail.findFirst({ where: { id: mailId, organizationId } });
   if (!mail) throw notFound(`Received mail ${mailId}`);
-  if (mail.category !== 'quarantined') throw new AppError('CONFLICT', 'Only a quarantined mail can be retried or discarded');
+  if (mail.category !== 'quarantined') throw problem('CONFLICT', 'NOT_QUARANTINED');
   return mail;
 };
 

@@ -63,6 +63,19 @@ export const MAILBOX_POLL_CODES = ['DATABASE', 'STORAGE', 'PARSE'] as const;
 export const MAILBOX_ERROR_CODES = [...MAILBOX_VERIFY_CODES.filter((c) => c !== 'FOLDER_OPENED'), ...MAILBOX_POLL_CODES] as const;
 export type MailboxErrorCode = Exclude<MailboxVerifyCode, 'FOLDER_OPENED'> | (typeof MAILBOX_POLL_CODES)[number];
 
+/**
+ * A mailbox's last error as the API gives it beside the words: the code and values recorded
+ * with them, else UNKNOWN with the words as `detail` (an error recorded before codes existed,
+ * or known only to the workflow).
+ */
+export function storedMailboxError(words: string | null, stored: { lastError: string | null; lastErrorCode: string | null; lastErrorParams: unknown }): { lastErrorCode: MailboxErrorCode | null; lastErrorParams: Record<string, string | number> | null } {
+  if (words === null) return { lastErrorCode: null, lastErrorParams: null };
+  if (stored.lastError !== null && stored.lastErrorCode && (MAILBOX_ERROR_CODES as readonly string[]).includes(stored.lastErrorCode)) {
+    return { lastErrorCode: stored.lastErrorCode as MailboxErrorCode, lastErrorParams: (stored.lastErrorParams ?? {}) as Record<string, string | number> };
+  }
+  return { lastErrorCode: 'UNKNOWN', lastErrorParams: { detail: words } };
+}
+
 /** A failing poll's connection error, explained as the connection test would: its code, values and English sentence. */
 export function explainMailboxError(err: unknown, a: { host: string; port: number; security: string }): { code: MailboxVerifyCode; params: Record<string, string | number>; message: string } {
   const r = withCode(explainImap(err, a), err, a);

@@ -11,4 +11,3 @@ export const consolePaths = {
   invitation: (token: string) => `/invite/${token}`,
   passwordReset: (token: string) => `/reset-password/${token}`,
 } as const;
-export const SUSPENDED_MESSAGE = 'organisation suspended';

@@ -1,4 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { Params } from './coded-text';
+import { fieldError, type FieldArgs, type FieldError, type OwnFieldReason } from './field-reasons';
+import { detailText, type DetailArgs, type DetailCode } from './problem-details';
+
+export type { FieldError } from './field-reasons';
 
 /**
  * The one table of error codes. `status` is what the API answers; `retryable`
@@ -36,23 +41,30 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export interface FieldError {
-  /** Dotted path of the offending input, e.g. `to.0` or `query.page`. */
-  field: string;
-  reason: string;
+export interface AppErrorOptions {
+  errors?: FieldError[];
+  extra?: Record<string, unknown>;
+  cause?: unknown;
+  /** Which situation (problem-details.ts), and the values its wording needs. */
+  detailCode?: DetailCode;
+  params?: Params;
 }
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly errors?: FieldError[];
   readonly extra?: Record<string, unknown>;
+  readonly detailCode?: DetailCode;
+  readonly params?: Params;
 
-  constructor(code: ErrorCode, message?: string, options: { errors?: FieldError[]; extra?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
     super(message ?? ERROR_CODES[code].title, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.errors = options.errors;
     this.extra = options.extra;
+    this.detailCode = options.detailCode;
+    this.params = options.params;
   }
 
   get status(): number {
@@ -66,8 +78,35 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 
-export function validationError(field: string, reason: string): AppError {
-  return new AppError('VALIDATION_FAILED', `${field}: ${reason}`, { errors: [{ field, reason }] });
+/**
+ * A problem of a known situation: `code` from the error table, `detailCode` from
+ * problem-details.ts, whose English sentence becomes the message (the problem's `detail`).
+ */
+export function problem<C extends DetailCode>(code: ErrorCode, detailCode: C, ...args: DetailArgs<C, [options?: Omit<AppErrorOptions, 'detailCode' | 'params'>]>): AppError {
+  const [params, options] = args as [Params | undefined, Omit<AppErrorOptions, 'detailCode' | 'params'> | undefined];
+  return new AppError(code, (detailText as (c: DetailCode, p?: Params) => string)(detailCode, params), { ...options, detailCode, params: params ?? {} });
+}
+
+/** One refused field: 422 naming it, the reason from the field reasons table. */
+export function validationError<C extends OwnFieldReason>(field: string, code: C, ...params: FieldArgs<C>): AppError {
+  return invalid([fieldError(field, code, ...params)]);
+}
+
+/** 422 naming each refused field; the message lists them (`field: reason; …`). */
+export function invalid(errors: FieldError[], message?: string, options: Omit<AppErrorOptions, 'errors'> = {}): AppError {
+  return new AppError('VALIDATION_FAILED', message ?? errors.map((e) => `${e.field}: ${e.reason}`).join('; '), { ...options, errors });
+}
+
+/**
+ * A failure as the engine stores it beside its English text (a message's
+ * lastError, an invoice item's error): the situation's code, else the first
+ * refused field's reason code (with the field), else the error table's code.
+ */
+export function storedFailure(err: AppError): { code: string; params: Params } {
+  if (err.detailCode) return { code: err.detailCode, params: err.params ?? {} };
+  const first = err.code === 'VALIDATION_FAILED' ? err.errors?.[0] : undefined;
+  if (first) return { code: first.code, params: { ...first.params, field: first.field } };
+  return { code: err.code, params: err.params ?? {} };
 }
 
 /** Converts an AppError into what Temporal understands: the code as failure type, retryability from the table. */

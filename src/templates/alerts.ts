@@ -5,7 +5,7 @@ export const alertTemplates: TemplateDefinition[] = [
   {
     key: 'alert.failure',
     description: 'To the alert addresses when a message ends failed or bounced',
-    placeholders: { destinataire: 'recipient address', statut: 'failed, bounced, complaint or sending set-up', raison: 'reason (from the reasons table) and the mail server’s words', conseil: 'what staff should do, by reason', sujet: 'subject of the message', date: 'when it was sent', identifiant: 'sent-mail id in Mailroom', lien: 'log entry URL' },
+    placeholders: { destinataire: 'recipientAddress', statut: 'alertStatus', raison: 'alertReason', conseil: 'alertAdvice', sujet: 'messageSubject', date: 'sentAt', identifiant: 'sentMailId', lien: 'logUrl' },
     defaults: {
       subject: 'Message non remis à &destinataire',
       text:
@@ -17,7 +17,7 @@ export const alertTemplates: TemplateDefinition[] = [
   {
     key: 'alert.digest',
     description: 'Hourly summary of the messages that could not be delivered',
-    placeholders: { nombre: 'number of messages', liste: 'one line per message', periode: 'the hour covered' },
+    placeholders: { nombre: 'messageCount', liste: 'messageLines', periode: 'hourCovered' },
     defaults: {
       subject: '&nombre message(s) non remis (&periode)',
       text: 'Ces messages n’ont pas pu être remis (&periode) :\n\n&liste\n\nSeules les adresses inexistantes sont marquées invalides dans les fiches des membres ; les autres refus (boîte pleine, filtre, authentification de nos envois) sont indiqués par leur raison.\n',

@@ -1,6 +1,7 @@
+import type { PlaceholderMeaning } from './placeholders';
 import type { TemplateDefinition } from './types';
 
-const placeholders = { nom: 'member full name (Firstname LASTNAME)', prenom: 'member first name', document: 'file name', organisation: 'organisation or structure name' };
+const placeholders: Record<string, PlaceholderMeaning> = { nom: 'memberFullNameFirstLast', prenom: 'memberFirstName', document: 'fileName', organisation: 'organisationOrStructure' };
 
 /** Sending a member's document as an attachment (POST /documents/:id/send): one template per kind. */
 export const documentTemplates: TemplateDefinition[] = [

@@ -5,7 +5,7 @@ export const generalTemplates: TemplateDefinition[] = [
   {
     key: 'message',
     description: 'A free message to a member, written by staff',
-    placeholders: { nom: 'member full name', prenom: 'member first name', message: 'the message body', organisation: 'organisation name' },
+    placeholders: { nom: 'memberFullName', prenom: 'memberFirstName', message: 'messageBody', organisation: 'organisationName' },
     defaults: {
       subject: 'Message de &organisation',
       text: 'Bonjour &prenom,\n\n&message\n\nCordialement,\n&organisation',

@@ -6,11 +6,11 @@ export const invoiceTemplates: TemplateDefinition[] = [
     key: 'invoice',
     description: 'Monthly invoice sent to a resident and/or their guardian (invoice batches)',
     placeholders: {
-      personne: 'the resident, as LASTNAME Firstname (e.g. MAILLY Josiane)',
-      periode: 'the period in words (e.g. septembre 2024)',
-      numero: 'invoice number',
-      montant: 'amount including tax, formatted',
-      structure: 'structure name',
+      personne: 'resident',
+      periode: 'periodInWords',
+      numero: 'invoiceNumber',
+      montant: 'amount',
+      structure: 'structureName',
     },
     defaults: {
       subject: 'Facture &numero — &periode',

@@ -1,4 +1,5 @@
-import { validationError, type FieldError, AppError } from '../shared/errors';
+import { invalid, validationError, type FieldError } from '../shared/errors';
+import { fieldError } from '../shared/field-reasons';
 import type { TemplateContent, TemplateDefinition } from './types';
 
 // A placeholder is `&` followed by a word. In HTML, `&word;` is a character
@@ -18,13 +19,10 @@ export function validateTemplate(def: TemplateDefinition, content: TemplateConte
     if (!value) continue;
     const unknown = [...new Set(placeholdersIn(value).filter((p) => !valid.includes(p)))];
     if (unknown.length) {
-      errors.push({
-        field,
-        reason: `unknown placeholder ${unknown.map((u) => `&${u}`).join(', ')}; valid placeholders: ${valid.map((v) => `&${v}`).join(', ') || 'none'}`,
-      });
+      errors.push(fieldError(field, 'UNKNOWN_PLACEHOLDER', { unknown: unknown.map((u) => `&${u}`).join(', '), valid: valid.map((v) => `&${v}`).join(', ') || 'none' }));
     }
   }
-  if (errors.length) throw new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.reason}`).join('; '), { errors });
+  if (errors.length) throw invalid(errors);
 }
 
 const escapeHtml = (s: string) =>
@@ -56,6 +54,6 @@ export function renderTemplate(def: TemplateDefinition, content: TemplateContent
 
 export function requireTemplate(registry: Map<string, TemplateDefinition>, key: string): TemplateDefinition {
   const def = registry.get(key);
-  if (!def) throw validationError('template', `unknown template "${key}"; known templates: ${[...registry.keys()].join(', ')}`);
+  if (!def) throw validationError('template', 'UNKNOWN_TEMPLATE', { key, known: [...registry.keys()].join(', ') });
   return def;
 }

@@ -1,3 +1,5 @@
+import type { PlaceholderMeaning } from './placeholders';
+
 /** A mail template: subject and text with `&placeholder` words, optional HTML. */
 export interface TemplateContent {
   subject: string;
@@ -8,7 +10,7 @@ export interface TemplateContent {
 export interface TemplateDefinition {
   key: string;
   description: string;
-  /** Placeholder name (without `&`) → what it stands for. Only these may appear. */
-  placeholders: Record<string, string>;
+  /** Placeholder name (without `&`) → what it stands for (placeholders.ts). Only these may appear. */
+  placeholders: Record<string, PlaceholderMeaning>;
   defaults: TemplateContent;
 }

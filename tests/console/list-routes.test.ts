@@ -36,7 +36,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('console list route
     expect(staff.status).toBe(403);
     const bad = await a.admin.get(`/api/v1/sent-emails/purge-count?before=${before}&status=queued`);
     expect(bad.status).toBe(422);
-    expect(bad.body.errors[0]).toEqual({ field: 'query.status', reason: 'queued and sending messages cannot be purged' });
+    expect(bad.body.errors[0]).toEqual({ field: 'query.status', reason: 'queued and sending messages cannot be purged', code: 'PURGE_IN_FLIGHT', params: {} });
     expect((await a.admin.get('/api/v1/sent-emails/purge-count')).status).toBe(400);
     expect((await a.admin.delete(`/api/v1/sent-emails?before=${before}`)).body).toEqual({ deleted: 2 });
     expect((await a.admin.get(`/api/v1/sent-emails/purge-count?before=${before}`)).body).toEqual({ count: 0 });

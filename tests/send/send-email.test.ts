@@ -85,7 +85,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('sending one email 
     const before = await mr.db.prisma.sentEmail.count();
     const res = await org.staff.post('/api/v1/emails', { to: ['ok@example.org', 'pas une adresse'], subject: 's', text: 't' });
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([{ field: 'body.to.1', reason: 'not a valid email address' }]);
+    expect(res.body.errors).toEqual([{ field: 'body.to.1', reason: 'not a valid email address', code: 'EMAIL', params: {} }]);
     expect(await mr.db.prisma.sentEmail.count()).toBe(before);
   });
 

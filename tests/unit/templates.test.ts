@@ -5,7 +5,7 @@ import { AppError } from '../../src/shared/errors';
 const def: TemplateDefinition = {
   key: 'demo',
   description: 'demo',
-  placeholders: { personne: 'resident', periode: 'period' },
+  placeholders: { personne: 'resident', periode: 'periodInWords' },
   defaults: { subject: 'Facture &periode', text: 'Bonjour &personne' },
 };
 
@@ -34,8 +34,8 @@ describe('templates with &placeholders', () => {
     }
     expect(error?.code).toBe('VALIDATION_FAILED');
     expect(error?.errors).toEqual([
-      { field: 'subject', reason: 'unknown placeholder &mois; valid placeholders: &personne, &periode' },
-      { field: 'text', reason: 'unknown placeholder &nom; valid placeholders: &personne, &periode' },
+      { field: 'subject', reason: 'unknown placeholder &mois; valid placeholders: &personne, &periode', code: 'UNKNOWN_PLACEHOLDER', params: { unknown: '&mois', valid: '&personne, &periode' } },
+      { field: 'text', reason: 'unknown placeholder &nom; valid placeholders: &personne, &periode', code: 'UNKNOWN_PLACEHOLDER', params: { unknown: '&nom', valid: '&personne, &periode' } },
     ]);
   });
 

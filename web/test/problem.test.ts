@@ -1,8 +1,10 @@
 import { useForm } from '@mantine/form';
 import { act, renderHook } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import i18n from '../src/i18n';
 import { asProblem, formField, ProblemError, unwrap } from '../src/api/problem';
 import { applyProblem } from '../src/ui/forms';
+import { failureText, fieldReason, problemDetail, problemMessage, problemTitle } from '../src/ui/problems/words';
 
 const problem422 = (...errors: [string, string][]) => ({ title: 'Invalid request', status: 422, errors: errors.map(([field, reason]) => ({ field, reason })) });
 
@@ -62,5 +64,50 @@ describe('problem+json → field errors', () => {
       }
     })();
     expect(asProblem(thrown)).toEqual({ status: 502, detail: 'Bad gateway' });
+  });
+});
+
+describe('problems in the reader’s language', () => {
+  const validation = {
+    title: 'Validation failed', status: 422, code: 'VALIDATION_FAILED', detail: 'body.firstName: Too small: expected string to have >=1 characters; query.page: not a UUID',
+    errors: [
+      { field: 'body.firstName', reason: 'Too small: expected string to have >=1 characters', code: 'TOO_SHORT', params: { minimum: 1 } },
+      { field: 'query.page', reason: 'Too big: expected string to have <=3 characters', code: 'TOO_LONG', params: { maximum: 3 } },
+    ],
+  };
+  const oauth = { title: 'Not configured', status: 409, code: 'NOT_CONFIGURED', detailCode: 'OAUTH_NOT_CONFIGURED', params: { provider: 'Google', prefix: 'GMAIL' }, detail: 'Google sign-in is not configured on this server: set GMAIL_OAUTH_CLIENT_ID and GMAIL_OAUTH_CLIENT_SECRET' };
+  afterEach(() => i18n.changeLanguage('en'));
+
+  it('words field errors from their code and values, and the alert from the problem’s codes', async () => {
+    const form = memberForm();
+    let rest: ReturnType<typeof applyProblem> = null;
+    await i18n.changeLanguage('fr');
+    act(() => {
+      rest = applyProblem(form.current, validation);
+    });
+    expect(form.current.errors).toEqual({ firstName: 'ne peut pas être vide' });
+    expect(fieldReason(rest!.errors![0]!)).toBe('3 caractères au plus');
+    expect(problemTitle(rest!)).toBe('Données refusées');
+    expect(problemDetail(rest!)).toBeNull(); // the field list says it
+    expect(problemTitle(oauth)).toBe('Non configuré');
+    expect(problemDetail(oauth)).toContain('La connexion avec Google n’est pas configurée sur ce serveur');
+    await i18n.changeLanguage('en');
+    expect(problemDetail(oauth)).toContain('Sign-in with Google is not configured on this server');
+    expect(problemMessage({ code: 'CONFLICT', detailCode: 'BATCH_ALREADY', params: { status: 'cancelled' } })).toBe('This batch is already cancelled.');
+  });
+
+  it('falls back to the API’s words only for a code it does not know', () => {
+    expect(problemDetail({ code: 'CONFLICT', detailCode: 'SOMETHING_NEW', detail: 'Something new happened' })).toBe('Something new happened');
+    expect(problemTitle({ code: 'TEAPOT', title: 'I am a teapot' })).toBe('I am a teapot');
+    expect(fieldReason({ field: 'x', reason: 'said by nobody', code: 'OTHER', params: { detail: 'said by nobody' } })).toBe('said by nobody');
+    expect(fieldReason({ field: 'x', reason: 'Required' })).toBe('Required');
+    expect(problemDetail({ title: 'Link expired', status: 410, detail: 'Ask for a new link.' })).toBe('Ask for a new link.');
+  });
+
+  it('words a recorded failure: a situation, an error code, or a refused field', async () => {
+    await i18n.changeLanguage('fr');
+    expect(failureText('MESSAGE_SETTLED', { status: 'cancelled' })).toBe('Le message était déjà annulé.');
+    expect(failureText('SMTP_CONNECTION', { detail: 'connect ECONNREFUSED' })).toBe('Impossible de joindre le serveur d’envoi.');
+    expect(failureText('EMAIL_GIVEN', { address: 'bob@', field: 'to.0' })).toBe('to.0 : « bob@ » n’est pas une adresse e-mail valable');
   });
 });

@@ -4,7 +4,7 @@ import { changePassword, signIn, startSession } from '../../auth/sign-in';
 import { confirmStaffPasswordReset, requestStaffPasswordReset } from '../../auth/staff-password-reset';
 import { sessionInfo } from '../../auth/users';
 import { PASSWORD_MIN_LENGTH, USER_LANGUAGES, USER_ROLES } from '../../shared/auth';
-import { AppError } from '../../shared/errors';
+import { problem } from '../../shared/errors';
 import { requireUser } from '../auth';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
@@ -54,14 +54,14 @@ export function registerAuthRoutes(r: ApiRouter, ctx: AppContext): void {
   const currentInfo = async (userId: string, sessionId: string | null) => {
     const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, include: { organization: true } });
     const session = sessionId ? await prisma.session.findUnique({ where: { id: sessionId } }) : null;
-    if (!session) throw new AppError('UNAUTHENTICATED', 'Not signed in');
+    if (!session) throw problem('UNAUTHENTICATED', 'NOT_SIGNED_IN');
     return sessionInfo(user, user.organization, session.csrfToken);
   };
 
   r.add({
     method: 'get', path: '/auth/session', tags, response: sessionInfoSchema, summary: 'Who is signed in, and the CSRF token (401 when not signed in)',
     handler: ({ auth }) => {
-      if (!auth.userId) throw new AppError('UNAUTHENTICATED', 'Not signed in (API keys have no session)');
+      if (!auth.userId) throw problem('UNAUTHENTICATED', 'NO_SESSION_FOR_KEYS');
       return currentInfo(auth.userId, auth.sessionId);
     },
   });

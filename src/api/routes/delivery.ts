@@ -4,6 +4,8 @@ import { startSendWorkflow } from '../../mail/start-send';
 import { ensureDeliverySyncSchedule, removeDeliverySyncSchedule, startDeliverySync } from '../../delivery/schedule';
 import { deliveryStats } from '../../delivery/stats';
 import { secretOnUpdate } from '../../secret-binding';
+import { MAILBOX_ERROR_CODES, storedMailboxError } from '../../reception/verify-mailbox';
+import { fieldReasonText } from '../../shared/field-reasons';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { isoDateTime, recipient, z } from '../zod';
@@ -25,7 +27,7 @@ const alertSettingsBody = z
     webhookUrl: z
       .url({ protocol: /^https?$/ })
       // A URI (RFC 3986) is ASCII: an internationalised host is written in punycode (xn--…).
-      .regex(/^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/, 'an http(s) URL in ASCII (a host such as xn--…)')
+      .regex(/^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/, fieldReasonText('ASCII_URL'))
       .nullish()
       .openapi({ pattern: "^https?://[A-Za-z0-9\\-._~:/?#[\\]@!$&'()*+,;=%]+$", description: 'an http(s) URL' }),
     webhookSecret: z.string().min(16).max(200).nullish().openapi({ description: 'HMAC-SHA256 signing secret; write-only. null removes it, absent keeps it' }),
@@ -54,7 +56,11 @@ const deliverySchema = z
     bounceDomain: z.string().nullable(),
     syncIntervalMinutes: z.number().int(),
     mailbox: z
-      .object({ host: z.string(), port: z.number(), security: z.string(), username: z.string(), folder: z.string(), passwordSet: z.boolean(), lastSyncAt: z.string().nullable(), lastError: z.string().nullable() })
+      .object({
+        host: z.string(), port: z.number(), security: z.string(), username: z.string(), folder: z.string(), passwordSet: z.boolean(), lastSyncAt: z.string().nullable(), lastError: z.string().nullable(),
+        lastErrorCode: z.enum(MAILBOX_ERROR_CODES).nullable().openapi({ description: 'the last error as a connection-test code (as for the mailbox, GET /mailbox/status); UNKNOWN with `detail` for one recorded before codes existed' }),
+        lastErrorParams: z.record(z.string(), z.union([z.string(), z.number()])).nullable().openapi({ description: 'the values of `lastErrorCode` (host, port, serverResponse, detail…)' }),
+      })
       .nullable(),
   })
   .openapi('DeliverySettings');
@@ -70,7 +76,7 @@ export function registerDeliveryRoutes(r: ApiRouter, ctx: AppContext): void {
     return {
       bounceDomain: org.bounceDomain,
       syncIntervalMinutes: org.deliverySyncMinutes,
-      mailbox: m ? { host: m.host, port: m.port, security: m.security, username: m.username, folder: m.folder, passwordSet: Boolean(m.passwordEnc), lastSyncAt: m.lastSyncAt?.toISOString() ?? null, lastError: m.lastError } : null,
+      mailbox: m ? { host: m.host, port: m.port, security: m.security, username: m.username, folder: m.folder, passwordSet: Boolean(m.passwordEnc), lastSyncAt: m.lastSyncAt?.toISOString() ?? null, lastError: m.lastError, ...storedMailboxError(m.lastError, m) } : null,
     };
   };
 

@@ -5,7 +5,8 @@ import { ignoreClientGone } from '../client-gone';
 import { contentDisposition, DOCUMENT_KINDS, presentDocument, saveDocument } from '../../documents/documents';
 import { inlineHeaders, inlineType, mayShowInline, peekHead, type InlineType } from '../../documents/inline';
 import { sendDocument } from '../../documents/send-document';
-import { AppError, notFound, validationError } from '../../shared/errors';
+import { AppError, notFound, problem, validationError } from '../../shared/errors';
+import { fieldError } from '../../shared/field-reasons';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
 import { listMemberDocuments } from '../../documents/list-documents';
@@ -50,10 +51,10 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
         const doc = await saveDocument(ctx.prisma, ctx.storage, { organizationId: auth.organizationId, memberId: params.id, filename: body.filename, contentType: body.contentType, kind: body.kind, content, maxBytes });
         return presentDocument(doc);
       }
-      if (!query.filename) throw new AppError('BAD_REQUEST', 'query.filename: required for a raw upload', { errors: [{ field: 'query.filename', reason: 'required for a raw upload' }] });
+      if (!query.filename) throw new AppError('BAD_REQUEST', 'query.filename: required for a raw upload', { errors: [fieldError('query.filename', 'FILENAME_REQUIRED')] });
       const type = req.headers['content-type'] ?? 'application/octet-stream';
       // The same rule as a JSON upload's contentType field.
-      if (!contentType().safeParse(type).success) throw validationError('header.content-type', 'not a MIME type (RFC 2045)');
+      if (!contentType().safeParse(type).success) throw validationError('header.content-type', 'MIME_TYPE');
       const doc = await saveDocument(ctx.prisma, ctx.storage, {
         organizationId: auth.organizationId, memberId: params.id, filename: query.filename,
         contentType: type, kind: query.kind, content: req, maxBytes,
@@ -104,9 +105,7 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
         }
         if (!type) {
           body?.destroy();
-          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${doc.filename} cannot be shown in the browser: only PDFs and PNG, JPEG, GIF or WebP images are; download it instead`, {
-            errors: [{ field: 'query.disposition', reason: 'inline only for PDFs and PNG, JPEG, GIF or WebP images' }],
-          });
+          throw problem('UNSUPPORTED_MEDIA_TYPE', 'CANNOT_SHOW_INLINE', { filename: doc.filename }, { errors: [fieldError('query.disposition', 'NOT_SHOWABLE_INLINE')] });
         }
         headers = { ...inlineHeaders(type), 'Content-Type': type, 'Content-Disposition': contentDisposition(doc.filename, 'inline') };
       }

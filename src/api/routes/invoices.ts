@@ -3,10 +3,11 @@ import { createInvoices, presentInvoice } from '../../invoices/create-invoices';
 import { PERIOD } from '../../invoices/format';
 import { listCandidates } from '../../invoices/list-candidates';
 import { startInvoiceBatch } from '../../invoices/start-batch';
-import { AppError, notFound } from '../../shared/errors';
+import { notFound, problem } from '../../shared/errors';
 import { workflowIds } from '../../shared/names';
 import { failureReason } from '../../delivery/bounce/classify';
 import { addressReasonCode, REASON_KEYS } from '../../delivery/reasons';
+import { failureCode, failureParams, presentFailure, serverReason } from '../failures';
 import { addressReasonSchema } from './members';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
@@ -55,7 +56,7 @@ const batchProgressSchema = z
     pending: z.number().int(),
     ratePerMinute: z.number().nullable(),
     etaSeconds: z.number().nullable(),
-    recentFailures: z.array(z.object({ itemId: z.string(), reason: z.string(), reasonKey: z.enum(REASON_KEYS).openapi({ description: '`reason` read as a reason of the bounce reasons table (undetermined when it says nothing known)' }) })),
+    recentFailures: z.array(z.object({ itemId: z.string(), reason: z.string(), reasonKey: z.enum(REASON_KEYS).openapi({ description: '`reason` read as a reason of the bounce reasons table (undetermined when it says nothing known)' }), code: failureCode(), params: failureParams() })),
   })
   .openapi('InvoiceBatchProgress');
 
@@ -71,7 +72,9 @@ const batchItemSchema = z
     cc: z.string().nullable(),
     status: z.enum(ITEM_STATUSES),
     error: z.string().nullable(),
-    errorReason: z.enum(REASON_KEYS).nullable().openapi({ description: '`error` read as a reason of the bounce reasons table, for the console to word it in the reader’s language' }),
+    errorReason: z.enum(REASON_KEYS).nullable().openapi({ description: 'when `error` is the mail server’s reply: read as a reason of the bounce reasons table, for the console to word it in the reader’s language' }),
+    errorCode: failureCode(),
+    errorParams: failureParams(),
     sentEmailId: z.string().nullable(),
     lastSentAt: z.string().nullable(),
   })
@@ -139,6 +142,16 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
     if (!b) throw notFound(`Invoice batch ${id}`);
     return b;
   };
+  /** The live failures (words only, from the workflow) with the code stored on their item, or their words read back. */
+  const codedFailures = async (batchId: string, failures: { itemId: string; reason: string }[]) => {
+    const rows = failures.length ? await ctx.prisma.invoiceBatchItem.findMany({ where: { batchId, id: { in: failures.map((f) => f.itemId) } }, select: { id: true, error: true, errorCode: true, errorParams: true } }) : [];
+    const stored = new Map(rows.map((row) => [row.id, row]));
+    return failures.map((f) => {
+      const row = stored.get(f.itemId);
+      const coded = row?.error === f.reason ? presentFailure(row.error, row.errorCode, row.errorParams)! : presentFailure(f.reason, null, null)!;
+      return { ...f, reasonKey: failureReason(f.reason), code: coded.code, params: coded.params };
+    });
+  };
   r.add({
     method: 'get', path: '/invoice-batches/:id', summary: 'Progress (live from the workflow) and the state of each invoice', tags, params: idParam, query: pageQuery.extend({ status: z.enum(ITEM_STATUSES).optional() }),
     response: z.object({ id: z.string(), status: z.string(), period: z.string(), structureId: z.string(), progress: batchProgressSchema, items: pagedSchema(batchItemSchema) }),
@@ -149,14 +162,21 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
       if (b.status === 'running' || b.status === 'paused') live = await ctx.temporal.workflow.getHandle(workflowIds.invoiceBatch(b.id)).query(batchProgressQuery).catch(() => null);
       const progress = {
         state: live?.state ?? b.status, total: b.total, sent: counts.sent ?? 0, failed: counts.failed ?? 0, cancelled: counts.cancelled ?? 0, pending: counts.pending ?? 0,
-        ratePerMinute: live?.ratePerMinute ?? null, etaSeconds: live?.etaSeconds ?? null, recentFailures: (live?.recentFailures ?? []).map((f) => ({ ...f, reasonKey: failureReason(f.reason) })),
+        ratePerMinute: live?.ratePerMinute ?? null, etaSeconds: live?.etaSeconds ?? null, recentFailures: await codedFailures(b.id, live?.recentFailures ?? []),
       };
       const where = { batchId: b.id, ...(query.status ? { status: query.status } : {}) };
       const [rows, total] = await Promise.all([
         ctx.prisma.invoiceBatchItem.findMany({ where, include: { invoice: { include: { member: true } } }, orderBy: { position: 'asc' }, ...paging(query) }),
         ctx.prisma.invoiceBatchItem.count({ where }),
       ]);
-      const items = rows.map((i) => ({ invoiceId: i.invoiceId, number: i.invoice.number, name: `${i.invoice.member.lastName.toUpperCase()} ${i.invoice.member.firstName}`, address: i.address, cc: i.cc, status: i.status as (typeof ITEM_STATUSES)[number], error: i.error, errorReason: i.error ? failureReason(i.error) : null, sentEmailId: i.sentEmailId, lastSentAt: i.invoice.lastSentAt?.toISOString() ?? null }));
+      const items = rows.map((i) => {
+        const failure = presentFailure(i.error, i.errorCode, i.errorParams);
+        return {
+          invoiceId: i.invoiceId, number: i.invoice.number, name: `${i.invoice.member.lastName.toUpperCase()} ${i.invoice.member.firstName}`, address: i.address, cc: i.cc,
+          status: i.status as (typeof ITEM_STATUSES)[number], error: i.error, errorReason: serverReason(failure), errorCode: failure?.code ?? null, errorParams: failure?.params ?? null,
+          sentEmailId: i.sentEmailId, lastSentAt: i.invoice.lastSentAt?.toISOString() ?? null,
+        };
+      });
       return { id: b.id, status: b.status, period: b.period, structureId: b.structureId, progress, items: { items, page: query.page, pageSize: query.pageSize, total } };
     },
   });
@@ -167,7 +187,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
       response: z.object({ id: z.string(), requested: z.string() }),
       handler: async ({ auth, params }) => {
         const b = await getBatch(auth.organizationId, params.id);
-        if (b.status !== 'running' && b.status !== 'paused') throw new AppError('CONFLICT', `The batch is already ${b.status}`);
+        if (b.status !== 'running' && b.status !== 'paused') throw problem('CONFLICT', 'BATCH_ALREADY', { status: b.status });
         await ctx.temporal.workflow.getHandle(workflowIds.invoiceBatch(b.id)).signal(signal as typeof cancelBatchSignal);
         return { id: b.id, requested: action };
       },
@@ -180,7 +200,7 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
     handler: async ({ auth, params }) => {
       const b = await getBatch(auth.organizationId, params.id);
       const failed = await ctx.prisma.invoiceBatchItem.findMany({ where: { batchId: b.id, status: 'failed' }, orderBy: { position: 'asc' } });
-      if (!failed.length) throw new AppError('CONFLICT', 'No failed message to resend');
+      if (!failed.length) throw problem('CONFLICT', 'NOTHING_TO_RESEND');
       const { batch, workflowId } = await startInvoiceBatch(ctx, { organizationId: auth.organizationId, structureId: b.structureId, period: b.period, pairs: failed.map((f) => ({ invoiceId: f.invoiceId, address: f.address, cc: f.cc })), parentBatchId: b.id, createdByKeyId: auth.keyId ?? undefined });
       return { id: batch.id, workflowId, total: batch.total };
     },

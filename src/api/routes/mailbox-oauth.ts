@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { MailboxAccount } from '../../generated/prisma/client';
 import { authorizationUrl, OAUTH_PROVIDER_IDS, oauthProvider, revokeToken, signState, type OAuthProviderId } from '../../outgoing/oauth';
 import { stopMailboxWorkflow } from '../../reception/mailbox-workflow';
-import { AppError } from '../../shared/errors';
+import { problem } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { z } from '../zod';
@@ -38,7 +38,7 @@ export function registerMailboxOAuthRoutes(r: ApiRouter, ctx: AppContext): void 
       method: 'delete', path: `/settings/mailbox/${provider}`, summary: `Disconnect the ${label} mailbox (sign-in revoked at the provider; received mail is kept)`, tags: ['mailbox'], role: 'admin',
       handler: async ({ auth }) => {
         const box = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
-        if (!box || box.disconnectedAt || box.oauthProvider !== provider) throw new AppError('NOT_FOUND', `No ${label} mailbox is connected`);
+        if (!box || box.disconnectedAt || box.oauthProvider !== provider) throw problem('NOT_FOUND', 'OAUTH_NO_MAILBOX', { provider: label });
         await stopMailboxWorkflow(ctx.temporal, box.id);
         if (box.oauthRefreshTokenEnc) await revokeToken(oauthProvider(ctx.config, provider), ctx.secrets.decrypt(box.oauthRefreshTokenEnc));
         await ctx.prisma.mailboxAccount.update({ where: { id: box.id }, data: { disconnectedAt: new Date(), oauthRefreshTokenEnc: null, oauthAccessTokenEnc: null, oauthAccessExpiresAt: null } });

@@ -5,7 +5,7 @@ import { cancelBooking, createBooking, getBooking, updateBooking } from '../../n
 import { declareMaintenance } from '../../notifications/maintenance';
 import { DEFAULT_PREFERENCES } from '../../notifications/notify';
 import { consumePasswordReset, requestPasswordReset } from '../../notifications/password-reset';
-import { AppError, notFound } from '../../shared/errors';
+import { AppError, notFound, validationError } from '../../shared/errors';
 import { workflowIds } from '../../shared/names';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
@@ -33,7 +33,7 @@ export function registerNotificationRoutes(r: ApiRouter, ctx: AppContext): void 
     body: z.object({ name: z.string().min(1).max(200), kind: z.string().max(50).default('aircraft'), structureId: uuid().optional() }),
     response: z.object({ id: z.string(), name: z.string(), kind: z.string(), structureId: z.string().nullable() }),
     handler: async ({ auth, body }) => {
-      if (body.structureId && !(await ctx.prisma.structure.findFirst({ where: { id: body.structureId, organizationId: auth.organizationId } }))) throw new AppError('VALIDATION_FAILED', 'structureId: no such structure', { errors: [{ field: 'body.structureId', reason: 'no such structure' }] });
+      if (body.structureId && !(await ctx.prisma.structure.findFirst({ where: { id: body.structureId, organizationId: auth.organizationId } }))) throw validationError('body.structureId', 'NO_SUCH_STRUCTURE');
       const res = await ctx.prisma.resource.create({ data: { organizationId: auth.organizationId, name: body.name, kind: body.kind, structureId: body.structureId ?? null } });
       return { id: res.id, name: res.name, kind: res.kind, structureId: res.structureId };
     },
@@ -82,7 +82,7 @@ export function registerNotificationRoutes(r: ApiRouter, ctx: AppContext): void 
     body: z.object({ memberId: uuid(), kind: z.string().min(1).max(100), expiresAt: when }),
     response: z.object({ id: z.string(), memberId: z.string(), kind: z.string(), expiresAt: z.string() }),
     handler: async ({ auth, body }) => {
-      if (!(await ctx.prisma.member.findFirst({ where: { id: body.memberId, organizationId: auth.organizationId } }))) throw new AppError('VALIDATION_FAILED', 'memberId: no such member', { errors: [{ field: 'body.memberId', reason: 'no such member' }] });
+      if (!(await ctx.prisma.member.findFirst({ where: { id: body.memberId, organizationId: auth.organizationId } }))) throw validationError('body.memberId', 'NO_SUCH_MEMBER');
       const v = await ctx.prisma.validity.create({ data: { organizationId: auth.organizationId, memberId: body.memberId, kind: body.kind, expiresAt: body.expiresAt } });
       return { id: v.id, memberId: v.memberId, kind: v.kind, expiresAt: v.expiresAt.toISOString() };
     },

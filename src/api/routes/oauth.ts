@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { findAccount, presentAccount, requireAccount, saveAccount } from '../../outgoing/accounts';
 import { authorizationUrl, exchangeCode, OAUTH_PROVIDER_IDS, oauthProvider, revokeToken, signState, verifyState, type OAuthProviderId } from '../../outgoing/oauth';
 import { connectOAuthMailbox } from '../../reception/connect-oauth-mailbox';
-import { AppError } from '../../shared/errors';
+import { problem } from '../../shared/errors';
 import { presentOAuthMailbox } from './mailbox-oauth';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
@@ -44,12 +44,12 @@ export function registerOAuthRoutes(r: ApiRouter, ctx: AppContext): void {
       description: 'Authenticated by the signed, expiring `state`, not by an API key.',
       handler: async ({ query, req }) => {
         const state = verifyState(stateKey, query.state);
-        if (state.provider !== provider) throw new AppError('BAD_REQUEST', 'This sign-in was started for another provider');
-        if (query.error || !query.code) throw new AppError('BAD_REQUEST', `The sign-in was not completed: ${query.error_description ?? query.error ?? 'no code'}`);
+        if (state.provider !== provider) throw problem('BAD_REQUEST', 'OAUTH_OTHER_PROVIDER');
+        if (query.error || !query.code) throw problem('BAD_REQUEST', 'OAUTH_NOT_COMPLETED', { detail: query.error_description ?? query.error ?? 'no code' });
         const p = oauthProvider(ctx.config, provider);
         const tokens = await exchangeCode(p, query.code, redirectUri(req, provider));
-        if (!tokens.refreshToken) throw new AppError('BAD_REQUEST', `${label} did not grant offline access (no refresh token); start again and accept all permissions`);
-        if (!tokens.email) throw new AppError('BAD_REQUEST', `${label} did not say which address signed in (scope "email" missing)`);
+        if (!tokens.refreshToken) throw problem('BAD_REQUEST', 'OAUTH_NO_OFFLINE_ACCESS', { provider: label });
+        if (!tokens.email) throw problem('BAD_REQUEST', 'OAUTH_NO_ADDRESS', { provider: label });
         const uses = state.uses ?? ['send'];
         const mailbox = uses.includes('receive')
           ? presentOAuthMailbox(await connectOAuthMailbox(ctx, state.organizationId, p, { ...tokens, refreshToken: tokens.refreshToken, email: tokens.email }, state.folder))
@@ -69,7 +69,7 @@ export function registerOAuthRoutes(r: ApiRouter, ctx: AppContext): void {
       query: z.object({ structureId: uuid().optional() }),
       handler: async ({ auth, query }) => {
         const account = requireAccount(await findAccount(ctx.prisma, auth.organizationId, query.structureId ?? null));
-        if (account.provider !== provider) throw new AppError('NOT_FOUND', `No ${label} account is connected here`);
+        if (account.provider !== provider) throw problem('NOT_FOUND', 'OAUTH_NO_ACCOUNT', { provider: label });
         if (account.oauthRefreshTokenEnc) await revokeToken(oauthProvider(ctx.config, provider), ctx.secrets.decrypt(account.oauthRefreshTokenEnc));
         await ctx.prisma.smtpAccount.delete({ where: { id: account.id } });
       },

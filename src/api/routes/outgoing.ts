@@ -4,7 +4,8 @@ import { isOAuthProviderId, oauthProvider } from '../../outgoing/oauth';
 import { SMTP_PRESETS } from '../../outgoing/presets';
 import { VERIFY_CODES, verifySmtp } from '../../outgoing/verify';
 import { secretForUse, secretOnUpdate } from '../../secret-binding';
-import { AppError } from '../../shared/errors';
+import { invalid } from '../../shared/errors';
+import { fieldError } from '../../shared/field-reasons';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { recipient, uuid, z } from '../zod';
@@ -60,7 +61,7 @@ function fromPreset(body: z.output<typeof accountBody>) {
   const port = body.port ?? preset?.port;
   const sec = body.security ?? preset?.security;
   if (!host || !port || !sec) {
-    throw new AppError('VALIDATION_FAILED', 'host, port and security are required (or a preset)', { errors: [{ field: 'body.host', reason: 'give host, port and security, or a preset' }] });
+    throw invalid([fieldError('body.host', 'SERVER_REQUIRED')], 'host, port and security are required (or a preset)');
   }
   return { host, port, security: sec };
 }

@@ -1,5 +1,5 @@
 import { discardQuarantined, retryQuarantined } from '../../reception/quarantine';
-import { AppError } from '../../shared/errors';
+import { problem } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
@@ -38,7 +38,7 @@ export function registerQuarantineRoutes(r: ApiRouter, ctx: AppContext): void {
     query: pageQuery, response: pagedSchema(duplicateSchema),
     handler: async ({ auth, query }) => {
       const box = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId }, select: { id: true } });
-      if (!box) throw new AppError('NOT_FOUND', 'No mailbox is connected: PUT /api/v1/settings/mailbox first');
+      if (!box) throw problem('NOT_FOUND', 'NO_MAILBOX');
       const where = { mailboxId: box.id };
       const [items, total] = await Promise.all([ctx.prisma.receivedDuplicate.findMany({ where, orderBy: [{ seenAt: 'desc' }, { id: 'desc' }], ...paging(query) }), ctx.prisma.receivedDuplicate.count({ where })]);
       return {

@@ -5,14 +5,14 @@ import { assignReceivedMail } from '../../reception/assign';
 import { listReceivedMails, type ReceivedMailRow } from '../../reception/list-mails';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { receivedHtmlForDisplay } from '../../reception/sanitize';
-import { MAILBOX_ERROR_CODES, MAILBOX_VERIFY_CODES, verifyMailbox, type MailboxErrorCode } from '../../reception/verify-mailbox';
+import { MAILBOX_ERROR_CODES, MAILBOX_VERIFY_CODES, storedMailboxError, verifyMailbox } from '../../reception/verify-mailbox';
 import { IMAP_PRESETS } from '../../reception/imap-presets';
 import { reasonCode, RECEIVED_REASON_CODES } from '../../reception/reasons';
 import { sameBinding, secretForUse, secretOnUpdate } from '../../secret-binding';
 import { mailboxSecret } from '../../reception/mailbox-auth';
 import { isOAuthProviderId, OAUTH_PROVIDER_IDS, oauthProvider } from '../../outgoing/oauth';
 import { ignoreClientGone } from '../client-gone';
-import { AppError, notFound } from '../../shared/errors';
+import { notFound, problem } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
 import { listQuery as pageAndCursor, listSchema } from '../list';
@@ -80,7 +80,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
   });
   const requireMailbox = async (organizationId: string) => {
     const box = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId } });
-    if (!box || box.disconnectedAt) throw new AppError('NOT_FOUND', 'No mailbox is connected: PUT /api/v1/settings/mailbox first');
+    if (!box || box.disconnectedAt) throw problem('NOT_FOUND', 'NO_MAILBOX');
     return box;
   };
 
@@ -134,7 +134,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     handler: async ({ auth, body }) => {
       const saved = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId } });
       const s = body.settings ?? (saved && !saved.disconnectedAt ? { ...saved, password: undefined } : null);
-      if (!s) throw new AppError('NOT_FOUND', 'No mailbox to test: give settings or connect one first');
+      if (!s) throw problem('NOT_FOUND', 'NO_MAILBOX_TO_TEST');
       // An OAuth2 mailbox signs in with its token, only on the server it was connected to.
       const password = s.password == null && saved?.oauthProvider && sameBinding(saved, s)
         ? await mailboxSecret({ ...ctx, oauthProvider: (id) => oauthProvider(ctx.config, id) }, saved)
@@ -176,10 +176,8 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
         ctx.prisma.receivedMail.findFirst({ where: { organizationId: auth.organizationId, mailboxId: box.id, category: 'quarantined' }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }] }),
       ]);
       const lastError = box.lastError ?? wf?.lastError ?? null;
-      const stored = box.lastError && box.lastErrorCode && (MAILBOX_ERROR_CODES as readonly string[]).includes(box.lastErrorCode);
       return {
-        lastErrorCode: lastError === null ? null : stored ? (box.lastErrorCode as MailboxErrorCode) : 'UNKNOWN',
-        lastErrorParams: lastError === null ? null : stored ? ((box.lastErrorParams ?? {}) as Record<string, string | number>) : { detail: lastError },
+        ...storedMailboxError(lastError, box),
         lastErrorKind: (box.lastErrorKind as 'imap' | 'database' | 'storage' | 'parse' | null) ?? null,
         trouble: box.troubleUid !== null ? { uid: box.troubleUid.toString(), messageId: box.troubleMessageId } : null,
         lastQuarantined: q ? { id: q.id, uid: q.uid.toString(), messageId: q.messageId, reason: q.reason, receivedAt: q.receivedAt.toISOString() } : null,

@@ -6,8 +6,9 @@ import { ignoreClientGone } from '../client-gone';
 import { contentDisposition } from '../../documents/documents';
 import { isReason, REASON_KEYS, REASONS } from '../../delivery/reasons';
 import { listSentEmails, type SentEmailRow } from '../../outgoing/list-sent-emails';
-import { AppError, notFound } from '../../shared/errors';
+import { notFound, problem } from '../../shared/errors';
 import type { AppContext } from '../context';
+import { failureCode, failureParams, presentFailure, serverReason } from '../failures';
 import { HANDLED, type ApiRouter } from '../router';
 import { listQuery, listSchema } from '../list';
 import { idParam, isoDateTime, z, uuid } from '../zod';
@@ -20,7 +21,8 @@ const bounceOf = (reason: string | null) => (isReason(reason) ? { reason, label:
 const summarySchema = z
   .object({
     id: z.string(), status: z.enum(SENT_STATUSES), templateKey: z.string().nullable(), from: z.string(), to: z.array(z.string()), cc: z.array(z.string()),
-    subject: z.string(), attempts: z.number().int(), lastError: z.string().nullable(), smtpResponse: z.string().nullable(), messageId: z.string(),
+    subject: z.string(), attempts: z.number().int(), lastError: z.string().nullable(), lastErrorCode: failureCode(), lastErrorParams: failureParams(),
+    lastErrorReason: z.enum(REASON_KEYS).nullable().openapi({ description: 'when `lastError` is the mail server’s reply: read as a reason of the bounce reasons table' }), smtpResponse: z.string().nullable(), messageId: z.string(),
     memberId: z.string().nullable(), documentId: z.string().nullable(), related: z.object({ type: z.string(), id: z.string() }).nullable(),
     workflowId: z.string().nullable(), queuedAt: z.string(), sentAt: z.string().nullable(), failedAt: z.string().nullable(),
     bounce: bounceSchema.nullable().openapi({ description: 'why the message bounced (reasons table), when it did' }),
@@ -31,7 +33,7 @@ const detailSchema = summarySchema
   .extend({
     text: z.string().nullable(), html: z.string().nullable(), replyTo: z.string().nullable(), bcc: z.array(z.string()), transport: z.string().nullable(),
     attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), size: z.number(), documentId: z.string().optional() })),
-    attemptLog: z.array(z.object({ number: z.number().int(), startedAt: z.string(), finishedAt: z.string().nullable(), outcome: z.string().nullable(), error: z.string().nullable(), smtpResponse: z.string().nullable() })),
+    attemptLog: z.array(z.object({ number: z.number().int(), startedAt: z.string(), finishedAt: z.string().nullable(), outcome: z.string().nullable(), error: z.string().nullable(), errorCode: failureCode(), errorParams: failureParams(), errorReason: z.enum(REASON_KEYS).nullable().openapi({ description: 'when `error` is the mail server’s reply: read as a reason of the bounce reasons table' }), smtpResponse: z.string().nullable() })),
     recipients: z.array(z.object({ address: z.string(), status: z.string(), reason: z.string().nullable(), bounce: bounceSchema.nullable() })).openapi({ description: 'per recipient: accepted, rejected (at RCPT TO), bounced, delayed, delivered; reason = the server’s words, bounce = the reason from the reasons table' }),
     reports: z.array(z.object({ kind: z.string(), recipient: z.string().nullable(), status: z.string().nullable(), diagnostic: z.string().nullable(), bounce: bounceSchema.nullable(), matchedBy: z.string().nullable(), receivedAt: z.string() })),
     headers: z.array(z.object({ name: z.string(), value: z.string() })).openapi({ description: 'the header block as sent (empty until the message was built)' }),
@@ -40,10 +42,16 @@ const detailSchema = summarySchema
   })
   .openapi('SentEmail');
 
+/** The last error's words and, beside them, its code and values (none once the message bounced: `bounce` says why). */
+function lastErrorOf(e: Pick<SentEmailRow, 'lastError' | 'lastErrorCode' | 'lastErrorParams' | 'bounceReason'>) {
+  const failure = e.bounceReason ? null : presentFailure(e.lastError, e.lastErrorCode, e.lastErrorParams);
+  return { lastError: e.lastError, lastErrorCode: failure?.code ?? null, lastErrorParams: failure?.params ?? null, lastErrorReason: serverReason(failure) };
+}
+
 export function presentSentEmail(e: SentEmailRow) {
   return {
     id: e.id, status: e.status, templateKey: e.templateKey, from: e.fromAddress, to: e.to, cc: e.cc, subject: e.subject,
-    attempts: e.attempts, lastError: e.lastError, smtpResponse: e.smtpResponse, messageId: e.messageId,
+    attempts: e.attempts, ...lastErrorOf(e), smtpResponse: e.smtpResponse, messageId: e.messageId,
     memberId: e.memberId, documentId: e.documentId,
     related: e.relatedType && e.relatedId ? { type: e.relatedType, id: e.relatedId } : null,
     workflowId: e.workflowId, queuedAt: e.queuedAt.toISOString(), sentAt: e.sentAt?.toISOString() ?? null, failedAt: e.failedAt?.toISOString() ?? null,
@@ -58,10 +66,13 @@ export function presentSentEmailDetail(e: SentEmail & { attemptLog: SendAttempt[
   return {
     ...presentSentEmail(e),
     text: e.textBody, html: e.htmlBody, replyTo: e.replyTo, bcc: e.bcc, transport: e.transport, attachments,
-    attemptLog: e.attemptLog.map((a) => ({
-      number: a.number, startedAt: a.startedAt.toISOString(), finishedAt: a.finishedAt?.toISOString() ?? null,
-      outcome: a.outcome, error: a.error, smtpResponse: a.smtpResponse,
-    })),
+    attemptLog: e.attemptLog.map((a) => {
+      const failure = presentFailure(a.error, a.errorCode, a.errorParams);
+      return {
+        number: a.number, startedAt: a.startedAt.toISOString(), finishedAt: a.finishedAt?.toISOString() ?? null,
+        outcome: a.outcome, error: a.error, errorCode: failure?.code ?? null, errorParams: failure?.params ?? null, errorReason: serverReason(failure), smtpResponse: a.smtpResponse,
+      };
+    }),
     recipients: e.recipients.map((r) => ({ address: r.address, status: r.status, reason: r.reason, bounce: bounceOf(r.bounceReason) })),
     reports: e.reports.map((r) => ({ kind: r.kind, recipient: r.recipient, status: r.status, diagnostic: r.diagnostic, bounce: bounceOf(r.reason), matchedBy: r.matchedBy, receivedAt: r.createdAt.toISOString() })),
   };
@@ -110,7 +121,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
       const e = await ctx.prisma.sentEmail.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, select: { id: true } });
       if (!e) throw notFound(`Sent email ${params.id}`);
       const key = sentMessageKey(e.id);
-      if (!(await ctx.storage.exists(key))) throw new AppError('NOT_FOUND', 'This message has not been built yet (still queued)');
+      if (!(await ctx.storage.exists(key))) throw problem('NOT_FOUND', 'MESSAGE_NOT_BUILT');
       res.setHeader('Content-Type', 'message/rfc822');
       res.setHeader('Content-Disposition', contentDisposition(`${e.id}.eml`));
       await pipeline(ctx.storage.get(key), res).catch(ignoreClientGone);

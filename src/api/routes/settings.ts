@@ -1,5 +1,6 @@
 import { checkPrivateKey, dkimDnsRecord, generateDkimKey } from '../../outgoing/dkim';
-import { AppError } from '../../shared/errors';
+import { invalid, problem } from '../../shared/errors';
+import { fieldError } from '../../shared/field-reasons';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { locale, timeZone, z } from '../zod';
@@ -35,7 +36,7 @@ export function registerSettingsRoutes(r: ApiRouter, ctx: AppContext): void {
 
   const presentDkim = async (id: string) => {
     const o = await ctx.prisma.organization.findUniqueOrThrow({ where: { id } });
-    if (!o.dkimDomain || !o.dkimSelector || !o.dkimPrivateKeyEnc) throw new AppError('NOT_FOUND', 'DKIM signing is not set up');
+    if (!o.dkimDomain || !o.dkimSelector || !o.dkimPrivateKeyEnc) throw problem('NOT_FOUND', 'DKIM_NOT_SET_UP');
     return { domain: o.dkimDomain, selector: o.dkimSelector, dnsRecord: dkimDnsRecord(o.dkimDomain, o.dkimSelector, ctx.secrets.decrypt(o.dkimPrivateKeyEnc)) };
   };
   r.add({ method: 'get', path: '/settings/dkim', summary: 'DKIM signing and the DNS record to publish', tags: ['outgoing account'], role: 'admin', response: dkimSchema, handler: ({ auth }) => presentDkim(auth.organizationId) });
@@ -52,7 +53,7 @@ export function registerSettingsRoutes(r: ApiRouter, ctx: AppContext): void {
       try {
         checkPrivateKey(key);
       } catch (err) {
-        throw new AppError('VALIDATION_FAILED', `privateKey: ${(err as Error).message}`, { errors: [{ field: 'body.privateKey', reason: 'not a PEM RSA private key' }] });
+        throw invalid([fieldError('body.privateKey', 'NOT_PEM_KEY')], `privateKey: ${(err as Error).message}`);
       }
       await ctx.prisma.organization.update({ where: { id: auth.organizationId }, data: { dkimDomain: body.domain.toLowerCase(), dkimSelector: body.selector, dkimPrivateKeyEnc: ctx.secrets.encrypt(key) } });
       return presentDkim(auth.organizationId);

@@ -1,4 +1,4 @@
-import { AppError, notFound } from '../../shared/errors';
+import { notFound, problem } from '../../shared/errors';
 import type { Structure } from '../../generated/prisma/client';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
@@ -68,7 +68,7 @@ export function registerStructureRoutes(r: ApiRouter, ctx: AppContext): void {
       // A batch still sending reads the structure's invoices and sender: deleting them under it would fail its sends.
       const live = await ctx.prisma.invoiceBatch.findFirst({ where: { structureId: s.id, status: { in: ['running', 'paused'] } }, select: { id: true, period: true, status: true } });
       if (live) {
-        throw new AppError('CONFLICT', `The invoice batch of ${live.period} for ${s.name} is still ${live.status}: cancel it or let it finish before deleting the structure`, { extra: { reason: 'BATCH_RUNNING', batchId: live.id, period: live.period } });
+        throw problem('CONFLICT', 'BATCH_RUNNING', { period: live.period, structure: s.name, status: live.status }, { extra: { reason: 'BATCH_RUNNING', batchId: live.id, period: live.period } });
       }
       await ctx.prisma.structure.delete({ where: { id: s.id } });
     },

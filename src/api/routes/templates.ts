@@ -1,7 +1,8 @@
 import { invoiceTemplateData } from '../../invoices/list-candidates';
-import { AppError, notFound } from '../../shared/errors';
+import { notFound, problem } from '../../shared/errors';
 import { renderTemplate, requireTemplate, validateTemplate } from '../../templates/render';
 import { templateRegistry } from '../../templates/registry';
+import { PLACEHOLDER_KEYS, PLACEHOLDER_MEANINGS } from '../../templates/placeholders';
 import { resolveTemplate } from '../../templates/resolve';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
@@ -9,7 +10,7 @@ import { templateData, z, uuid } from '../zod';
 
 // The templates are the product's own (src/templates/registry.ts): any other key is no template.
 const TEMPLATE_KEYS = [...templateRegistry.keys()] as [string, ...string[]];
-const templateKey = z.enum(TEMPLATE_KEYS, { error: `not a template; one of ${TEMPLATE_KEYS.join(', ')}` });
+const templateKey = z.enum(TEMPLATE_KEYS);
 const keyParam = z.object({ key: templateKey });
 const content = z.object({ subject: z.string().min(1).max(998), text: z.string().min(1).max(100_000), html: z.string().max(500_000).nullish() });
 
@@ -26,13 +27,13 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'get', path: '/templates', summary: 'Every template with its placeholders and the content in force', tags,
     query: z.object({ structureId: uuid().optional() }),
-    response: z.array(z.object({ key: templateKey, description: z.string(), placeholders: z.record(z.string(), z.string()), source: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable() })),
+    response: z.array(z.object({ key: templateKey, description: z.string(), placeholders: z.record(z.string(), z.string()).openapi({ description: 'placeholder name (without &) → what it stands for, in English' }), placeholderKeys: z.record(z.string(), z.enum(PLACEHOLDER_KEYS)).openapi({ description: 'placeholder name → the stable key of what it stands for, for a client to word it in its own language' }), source: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable() })),
     handler: async ({ auth, query }) => {
       await checkStructure(auth.organizationId, query.structureId);
       return Promise.all(
         [...templateRegistry.values()].map(async (def) => {
           const t = await resolveTemplate(ctx.prisma, auth.organizationId, def.key, query.structureId);
-          return { key: def.key, description: def.description, placeholders: def.placeholders, source: t.source, subject: t.content.subject, text: t.content.text, html: t.content.html ?? null };
+          return { key: def.key, description: def.description, placeholders: Object.fromEntries(Object.entries(def.placeholders).map(([name, meaning]) => [name, PLACEHOLDER_MEANINGS[meaning]])), placeholderKeys: def.placeholders, source: t.source, subject: t.content.subject, text: t.content.text, html: t.content.html ?? null };
         }),
       );
     },
@@ -60,7 +61,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
     method: 'delete', path: '/templates/:key', summary: 'Back to the default (or the organisation’s) template', tags, role: 'admin', params: keyParam, query: z.object({ structureId: uuid().optional() }),
     handler: async ({ auth, params, query }) => {
       const { count } = await ctx.prisma.template.deleteMany({ where: { organizationId: auth.organizationId, key: params.key, structureId: query.structureId ?? null } });
-      if (!count) throw new AppError('NOT_FOUND', 'No override to remove');
+      if (!count) throw problem('NOT_FOUND', 'NO_OVERRIDE');
     },
   });
 

@@ -1,11 +1,17 @@
-/** RFC 9457 problem details as the API sends them (see src/api/problem.ts). */
+/**
+ * RFC 9457 problem details as the API sends them (see src/api/problem.ts): `code` says the kind,
+ * `detailCode` and `params` the situation, each field error its reason `code` and `params`
+ * (worded by ui/problems; the English `title`, `detail` and `reason` are for a code unknown here).
+ */
 export interface Problem {
   type?: string;
   title?: string;
   status?: number;
   detail?: string;
   code?: string;
-  errors?: { field: string; reason: string }[];
+  detailCode?: string;
+  params?: Record<string, string | number>;
+  errors?: { field: string; reason: string; code?: string; params?: Record<string, string | number> }[];
   [extra: string]: unknown;
 }
 

@@ -6792,6 +6792,11 @@ export interface paths {
                             html: string | null;
                             /** @enum {string} */
                             key: "message" | "document.quote" | "document.order" | "document.invoice" | "document.other" | "invoice" | "booking.confirmation" | "booking.waitlisted" | "booking.reminder" | "booking.modification" | "booking.promoted" | "booking.cancellation" | "booking.manager" | "booking.digest" | "validity.expiring" | "validity.manager" | "validity.digest" | "balance.low" | "maintenance.notice" | "password.reset" | "alert.failure" | "alert.digest" | "staff.invitation" | "staff.password-reset";
+                            /** @description placeholder name → the stable key of what it stands for, for a client to word it in its own language */
+                            placeholderKeys: {
+                                [key: string]: "memberName" | "memberFullName" | "memberFullNameFirstLast" | "memberFirstName" | "organisationName" | "organisationOrStructure" | "structureName" | "messageBody" | "fileName" | "resident" | "periodInWords" | "invoiceNumber" | "amount" | "bookingResource" | "bookingStart" | "bookingEnd" | "previousStart" | "previousEnd" | "previousResource" | "bookingEvent" | "bookingLines" | "bookingCount" | "validityKind" | "expiryDate" | "daysLeft" | "validityLines" | "validityCount" | "balance" | "threshold" | "resource" | "start" | "end" | "maintenanceReason" | "resetLinkHour" | "recipientAddress" | "alertStatus" | "alertReason" | "alertAdvice" | "messageSubject" | "sentAt" | "sentMailId" | "logUrl" | "messageCount" | "messageLines" | "hourCovered" | "invitedName" | "userName" | "singleUseLink" | "linkExpiry" | "linkMinutes";
+                            };
+                            /** @description placeholder name (without &) → what it stands for, in English */
                             placeholders: {
                                 [key: string]: string;
                             };
@@ -7490,6 +7495,15 @@ export interface components {
                 folder: string;
                 host: string;
                 lastError: string | null;
+                /**
+                 * @description the last error as a connection-test code (as for the mailbox, GET /mailbox/status); UNKNOWN with `detail` for one recorded before codes existed
+                 * @enum {string|null}
+                 */
+                lastErrorCode: "NOT_ALLOWED" | "DNS_NOT_FOUND" | "CONNECTION_REFUSED" | "TIMEOUT" | "TLS_MISMATCH_USE_STARTTLS_OR_NONE" | "TLS_MISMATCH_USE_SSL" | "CERTIFICATE_INVALID" | "AUTH_REJECTED" | "APP_PASSWORD_REQUIRED" | "WEB_LOGIN_REQUIRED" | "MICROSOFT_IMAP_REFUSED" | "FOLDER_NOT_FOUND" | "UNKNOWN" | "DATABASE" | "STORAGE" | "PARSE" | null;
+                /** @description the values of `lastErrorCode` (host, port, serverResponse, detail…) */
+                lastErrorParams: {
+                    [key: string]: string | number;
+                } | null;
                 lastSyncAt: string | null;
                 passwordSet: boolean;
                 port: number;
@@ -7630,7 +7644,16 @@ export interface components {
             cc: string | null;
             error: string | null;
             /**
-             * @description `error` read as a reason of the bounce reasons table, for the console to word it in the reader’s language
+             * @description the failure as a stable code: a situation of the problem details (RECIPIENTS_REFUSED, MESSAGE_SETTLED, SENDING_SIGN_IN_INVALID…), else an error code (SMTP_PERMANENT, SMTP_CONNECTION…: `response` holds the mail server’s own words, `detail` a technical one), else the reason a refused field gave (with `field`); SEND_FAILED with `detail` for words without a code
+             * @enum {string|null}
+             */
+            errorCode: "WRONG_CREDENTIALS" | "TOO_MANY_SIGN_INS" | "TOO_MANY_FROM_ADDRESS" | "TOO_MANY_REQUESTS" | "ORGANIZATION_SUSPENDED" | "NOT_SIGNED_IN" | "NO_SESSION_FOR_KEYS" | "SIGN_IN_OR_KEY" | "CSRF_REJECTED" | "ROLE_REQUIRED" | "STAFF_USERS_ONLY" | "LINK_INVALID" | "LINK_EXPIRED" | "LINK_USED" | "TOO_MANY_RESETS" | "ADDRESS_HAS_ACCOUNT" | "LAST_ADMIN_DEMOTE" | "LAST_ADMIN_REMOVE" | "OAUTH_NOT_CONFIGURED" | "OAUTH_LINK_INVALID" | "OAUTH_LINK_EXPIRED" | "OAUTH_REFUSED" | "OAUTH_NOT_COMPLETED" | "OAUTH_OTHER_PROVIDER" | "OAUTH_NO_OFFLINE_ACCESS" | "OAUTH_NO_ADDRESS" | "OAUTH_NO_ACCOUNT" | "OAUTH_NO_MAILBOX" | "SENDING_SIGN_IN_INVALID" | "MAILBOX_SIGN_IN_INVALID" | "MAILBOX_SIGN_IN_REVOKED" | "NO_SENDING_ACCOUNT" | "NO_MAILBOX" | "NO_MAILBOX_TO_TEST" | "DKIM_NOT_SET_UP" | "NO_OVERRIDE" | "NOT_PUBLIC_ADDRESS" | "DOCUMENT_TOO_LARGE" | "CANNOT_SHOW_INLINE" | "MESSAGE_NOT_BUILT" | "QUARANTINED_NOT_FILED" | "NOT_QUARANTINED" | "MEMBER_HAS_NO_ADDRESS" | "DOCUMENT_HAS_NO_MEMBER" | "REFERENCE_MISSING" | "SELECTION_CHANGED" | "NOTHING_TO_SEND" | "BATCH_RUNNING" | "BATCH_ALREADY" | "NOTHING_TO_RESEND" | "BOOKING_CANCELLED" | "RECIPIENTS_REFUSED" | "MESSAGE_SETTLED" | "STILL_THROTTLED" | "SEND_FAILED" | "BAD_REQUEST" | "INVALID_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "INTERNAL" | "NOT_CONFIGURED" | "UPSTREAM_UNAVAILABLE" | "SMTP_PERMANENT" | "SMTP_TRANSIENT" | "SMTP_AUTH_FAILED" | "SMTP_CONNECTION" | "IMAP_AUTH_FAILED" | "IMAP_CONNECTION" | "DESTINATION_NOT_ALLOWED" | "RECEPTION_DATABASE" | "RECEPTION_STORAGE" | "NOT_UUID" | "EMAIL" | "EMAIL_GIVEN" | "DATE_TIME" | "DATE_OUT_OF_RANGE" | "PERIOD" | "TIME_ZONE" | "ASCII_URL" | "LANGUAGE_TAG" | "MIME_TYPE" | "DOMAIN" | "DKIM_SELECTOR" | "NOT_BASE64" | "NOT_A_PDF" | "NOT_PEM_KEY" | "TEMPLATE_DATA_TOO_BIG" | "NUL_CHARACTER" | "LONE_SURROGATE" | "TOO_DEEP" | "NOT_A_CURSOR" | "PAGE_TOO_DEEP" | "KEY_OR_GENERATE" | "FOLDER_TO_MOVE_TO" | "TEXT_HTML_OR_TEMPLATE" | "INVOICE_IDS_OR_EXCLUDED" | "SERVER_REQUIRED" | "PASSWORD_AGAIN" | "FILENAME_REQUIRED" | "NOT_SHOWABLE_INLINE" | "NO_SUCH_MEMBER" | "NO_SUCH_STRUCTURE" | "NO_SUCH_RESOURCE" | "WRONG_PASSWORD" | "ALREADY_HAS_ACCOUNT" | "EMAIL_FOR_FIRST_ACCOUNT" | "ADDRESS_TWICE" | "RECIPIENT_REQUIRED" | "NO_RECIPIENT" | "SUBJECT_REQUIRED" | "END_BEFORE_START" | "SAME_AS_ITEM" | "UNKNOWN_INVOICES" | "NO_WORKING_ADDRESS" | "INVOICE_NUMBERS_TWICE" | "INVOICE_NUMBERS_EXIST" | "PURGE_IN_FLIGHT" | "UNKNOWN_PLACEHOLDER" | "UNKNOWN_TEMPLATE" | "REQUIRED" | "WRONG_TYPE" | "NOT_INTEGER" | "TOO_SHORT" | "TOO_LONG" | "TOO_SMALL" | "TOO_BIG" | "NOT_ABOVE" | "NOT_BELOW" | "TOO_FEW" | "TOO_MANY" | "TOO_EARLY" | "TOO_LATE" | "NOT_MULTIPLE" | "URL" | "BAD_FORMAT" | "NOT_ONE_OF" | "UNKNOWN_KEYS" | "INVALID" | "OTHER" | null;
+            /** @description the values of the code */
+            errorParams: {
+                [key: string]: string | number;
+            } | null;
+            /**
+             * @description when `error` is the mail server’s reply: read as a reason of the bounce reasons table, for the console to word it in the reader’s language
              * @enum {string|null}
              */
             errorReason: "user-unknown" | "host-unknown" | "moved" | "not-accepting-mail" | "mailbox-full" | "message-too-big" | "filtered" | "blocked" | "spam-detected" | "policy-violation" | "auth-failure" | "rejected" | "expired" | "system-error" | "network-error" | "rate-limited" | "suspended" | "delayed" | "undetermined" | "delivered" | "out-of-office" | "complaint" | null;
@@ -7649,7 +7672,16 @@ export interface components {
             pending: number;
             ratePerMinute: number | null;
             recentFailures: {
+                /**
+                 * @description the failure as a stable code: a situation of the problem details (RECIPIENTS_REFUSED, MESSAGE_SETTLED, SENDING_SIGN_IN_INVALID…), else an error code (SMTP_PERMANENT, SMTP_CONNECTION…: `response` holds the mail server’s own words, `detail` a technical one), else the reason a refused field gave (with `field`); SEND_FAILED with `detail` for words without a code
+                 * @enum {string|null}
+                 */
+                code: "WRONG_CREDENTIALS" | "TOO_MANY_SIGN_INS" | "TOO_MANY_FROM_ADDRESS" | "TOO_MANY_REQUESTS" | "ORGANIZATION_SUSPENDED" | "NOT_SIGNED_IN" | "NO_SESSION_FOR_KEYS" | "SIGN_IN_OR_KEY" | "CSRF_REJECTED" | "ROLE_REQUIRED" | "STAFF_USERS_ONLY" | "LINK_INVALID" | "LINK_EXPIRED" | "LINK_USED" | "TOO_MANY_RESETS" | "ADDRESS_HAS_ACCOUNT" | "LAST_ADMIN_DEMOTE" | "LAST_ADMIN_REMOVE" | "OAUTH_NOT_CONFIGURED" | "OAUTH_LINK_INVALID" | "OAUTH_LINK_EXPIRED" | "OAUTH_REFUSED" | "OAUTH_NOT_COMPLETED" | "OAUTH_OTHER_PROVIDER" | "OAUTH_NO_OFFLINE_ACCESS" | "OAUTH_NO_ADDRESS" | "OAUTH_NO_ACCOUNT" | "OAUTH_NO_MAILBOX" | "SENDING_SIGN_IN_INVALID" | "MAILBOX_SIGN_IN_INVALID" | "MAILBOX_SIGN_IN_REVOKED" | "NO_SENDING_ACCOUNT" | "NO_MAILBOX" | "NO_MAILBOX_TO_TEST" | "DKIM_NOT_SET_UP" | "NO_OVERRIDE" | "NOT_PUBLIC_ADDRESS" | "DOCUMENT_TOO_LARGE" | "CANNOT_SHOW_INLINE" | "MESSAGE_NOT_BUILT" | "QUARANTINED_NOT_FILED" | "NOT_QUARANTINED" | "MEMBER_HAS_NO_ADDRESS" | "DOCUMENT_HAS_NO_MEMBER" | "REFERENCE_MISSING" | "SELECTION_CHANGED" | "NOTHING_TO_SEND" | "BATCH_RUNNING" | "BATCH_ALREADY" | "NOTHING_TO_RESEND" | "BOOKING_CANCELLED" | "RECIPIENTS_REFUSED" | "MESSAGE_SETTLED" | "STILL_THROTTLED" | "SEND_FAILED" | "BAD_REQUEST" | "INVALID_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "INTERNAL" | "NOT_CONFIGURED" | "UPSTREAM_UNAVAILABLE" | "SMTP_PERMANENT" | "SMTP_TRANSIENT" | "SMTP_AUTH_FAILED" | "SMTP_CONNECTION" | "IMAP_AUTH_FAILED" | "IMAP_CONNECTION" | "DESTINATION_NOT_ALLOWED" | "RECEPTION_DATABASE" | "RECEPTION_STORAGE" | "NOT_UUID" | "EMAIL" | "EMAIL_GIVEN" | "DATE_TIME" | "DATE_OUT_OF_RANGE" | "PERIOD" | "TIME_ZONE" | "ASCII_URL" | "LANGUAGE_TAG" | "MIME_TYPE" | "DOMAIN" | "DKIM_SELECTOR" | "NOT_BASE64" | "NOT_A_PDF" | "NOT_PEM_KEY" | "TEMPLATE_DATA_TOO_BIG" | "NUL_CHARACTER" | "LONE_SURROGATE" | "TOO_DEEP" | "NOT_A_CURSOR" | "PAGE_TOO_DEEP" | "KEY_OR_GENERATE" | "FOLDER_TO_MOVE_TO" | "TEXT_HTML_OR_TEMPLATE" | "INVOICE_IDS_OR_EXCLUDED" | "SERVER_REQUIRED" | "PASSWORD_AGAIN" | "FILENAME_REQUIRED" | "NOT_SHOWABLE_INLINE" | "NO_SUCH_MEMBER" | "NO_SUCH_STRUCTURE" | "NO_SUCH_RESOURCE" | "WRONG_PASSWORD" | "ALREADY_HAS_ACCOUNT" | "EMAIL_FOR_FIRST_ACCOUNT" | "ADDRESS_TWICE" | "RECIPIENT_REQUIRED" | "NO_RECIPIENT" | "SUBJECT_REQUIRED" | "END_BEFORE_START" | "SAME_AS_ITEM" | "UNKNOWN_INVOICES" | "NO_WORKING_ADDRESS" | "INVOICE_NUMBERS_TWICE" | "INVOICE_NUMBERS_EXIST" | "PURGE_IN_FLIGHT" | "UNKNOWN_PLACEHOLDER" | "UNKNOWN_TEMPLATE" | "REQUIRED" | "WRONG_TYPE" | "NOT_INTEGER" | "TOO_SHORT" | "TOO_LONG" | "TOO_SMALL" | "TOO_BIG" | "NOT_ABOVE" | "NOT_BELOW" | "TOO_FEW" | "TOO_MANY" | "TOO_EARLY" | "TOO_LATE" | "NOT_MULTIPLE" | "URL" | "BAD_FORMAT" | "NOT_ONE_OF" | "UNKNOWN_KEYS" | "INVALID" | "OTHER" | null;
                 itemId: string;
+                /** @description the values of the code */
+                params: {
+                    [key: string]: string | number;
+                } | null;
                 reason: string;
                 /**
                  * @description `reason` read as a reason of the bounce reasons table (undetermined when it says nothing known)
@@ -7933,13 +7965,37 @@ export interface components {
             timeZone: string;
         };
         Problem: {
-            code: string;
+            /**
+             * @description what kind of problem, as a stable code of the error table (its `title` in English)
+             * @enum {string}
+             */
+            code: "BAD_REQUEST" | "INVALID_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "INTERNAL" | "NOT_CONFIGURED" | "UPSTREAM_UNAVAILABLE" | "SMTP_PERMANENT" | "SMTP_TRANSIENT" | "SMTP_AUTH_FAILED" | "SMTP_CONNECTION" | "IMAP_AUTH_FAILED" | "IMAP_CONNECTION" | "DESTINATION_NOT_ALLOWED" | "RECEPTION_DATABASE" | "RECEPTION_STORAGE";
             detail?: string;
+            /**
+             * @description which situation, as a stable code (with `params`): what `detail` says in English, for a client to word in its own language
+             * @enum {string}
+             */
+            detailCode?: "WRONG_CREDENTIALS" | "TOO_MANY_SIGN_INS" | "TOO_MANY_FROM_ADDRESS" | "TOO_MANY_REQUESTS" | "ORGANIZATION_SUSPENDED" | "NOT_SIGNED_IN" | "NO_SESSION_FOR_KEYS" | "SIGN_IN_OR_KEY" | "CSRF_REJECTED" | "ROLE_REQUIRED" | "STAFF_USERS_ONLY" | "LINK_INVALID" | "LINK_EXPIRED" | "LINK_USED" | "TOO_MANY_RESETS" | "ADDRESS_HAS_ACCOUNT" | "LAST_ADMIN_DEMOTE" | "LAST_ADMIN_REMOVE" | "OAUTH_NOT_CONFIGURED" | "OAUTH_LINK_INVALID" | "OAUTH_LINK_EXPIRED" | "OAUTH_REFUSED" | "OAUTH_NOT_COMPLETED" | "OAUTH_OTHER_PROVIDER" | "OAUTH_NO_OFFLINE_ACCESS" | "OAUTH_NO_ADDRESS" | "OAUTH_NO_ACCOUNT" | "OAUTH_NO_MAILBOX" | "SENDING_SIGN_IN_INVALID" | "MAILBOX_SIGN_IN_INVALID" | "MAILBOX_SIGN_IN_REVOKED" | "NO_SENDING_ACCOUNT" | "NO_MAILBOX" | "NO_MAILBOX_TO_TEST" | "DKIM_NOT_SET_UP" | "NO_OVERRIDE" | "NOT_PUBLIC_ADDRESS" | "DOCUMENT_TOO_LARGE" | "CANNOT_SHOW_INLINE" | "MESSAGE_NOT_BUILT" | "QUARANTINED_NOT_FILED" | "NOT_QUARANTINED" | "MEMBER_HAS_NO_ADDRESS" | "DOCUMENT_HAS_NO_MEMBER" | "REFERENCE_MISSING" | "SELECTION_CHANGED" | "NOTHING_TO_SEND" | "BATCH_RUNNING" | "BATCH_ALREADY" | "NOTHING_TO_RESEND" | "BOOKING_CANCELLED" | "RECIPIENTS_REFUSED" | "MESSAGE_SETTLED" | "STILL_THROTTLED" | "SEND_FAILED";
             errors?: {
+                /**
+                 * @description why, as a stable code: REQUIRED, TOO_SHORT (minimum), TOO_LONG (maximum), TOO_SMALL/TOO_BIG (minimum/maximum), BAD_FORMAT (format), NOT_ONE_OF (values)… or one of Mailroom’s own reasons; OTHER (detail) for a reason without a code
+                 * @enum {string}
+                 */
+                code: "NOT_UUID" | "EMAIL" | "EMAIL_GIVEN" | "DATE_TIME" | "DATE_OUT_OF_RANGE" | "PERIOD" | "TIME_ZONE" | "ASCII_URL" | "LANGUAGE_TAG" | "MIME_TYPE" | "DOMAIN" | "DKIM_SELECTOR" | "NOT_BASE64" | "NOT_A_PDF" | "NOT_PEM_KEY" | "TEMPLATE_DATA_TOO_BIG" | "NUL_CHARACTER" | "LONE_SURROGATE" | "TOO_DEEP" | "NOT_A_CURSOR" | "PAGE_TOO_DEEP" | "KEY_OR_GENERATE" | "FOLDER_TO_MOVE_TO" | "TEXT_HTML_OR_TEMPLATE" | "INVOICE_IDS_OR_EXCLUDED" | "SERVER_REQUIRED" | "PASSWORD_AGAIN" | "FILENAME_REQUIRED" | "NOT_SHOWABLE_INLINE" | "NO_SUCH_MEMBER" | "NO_SUCH_STRUCTURE" | "NO_SUCH_RESOURCE" | "WRONG_PASSWORD" | "ALREADY_HAS_ACCOUNT" | "EMAIL_FOR_FIRST_ACCOUNT" | "ADDRESS_TWICE" | "RECIPIENT_REQUIRED" | "NO_RECIPIENT" | "SUBJECT_REQUIRED" | "END_BEFORE_START" | "SAME_AS_ITEM" | "UNKNOWN_INVOICES" | "NO_WORKING_ADDRESS" | "INVOICE_NUMBERS_TWICE" | "INVOICE_NUMBERS_EXIST" | "PURGE_IN_FLIGHT" | "UNKNOWN_PLACEHOLDER" | "UNKNOWN_TEMPLATE" | "REQUIRED" | "WRONG_TYPE" | "NOT_INTEGER" | "TOO_SHORT" | "TOO_LONG" | "TOO_SMALL" | "TOO_BIG" | "NOT_ABOVE" | "NOT_BELOW" | "TOO_FEW" | "TOO_MANY" | "TOO_EARLY" | "TOO_LATE" | "NOT_MULTIPLE" | "URL" | "BAD_FORMAT" | "NOT_ONE_OF" | "UNKNOWN_KEYS" | "INVALID" | "OTHER";
+                /** @description dotted path of the refused input, e.g. body.emails.0.address */
                 field: string;
+                /** @description the values of `code` (minimum, maximum, format, values…) */
+                params: {
+                    [key: string]: string | number;
+                };
+                /** @description why, in English */
                 reason: string;
             }[];
             instance?: string;
+            /** @description the values `detailCode` is worded with */
+            params?: {
+                [key: string]: string | number;
+            };
             status: number;
             title: string;
             type: string;
@@ -8051,6 +8107,20 @@ export interface components {
             }[];
             attemptLog: {
                 error: string | null;
+                /**
+                 * @description the failure as a stable code: a situation of the problem details (RECIPIENTS_REFUSED, MESSAGE_SETTLED, SENDING_SIGN_IN_INVALID…), else an error code (SMTP_PERMANENT, SMTP_CONNECTION…: `response` holds the mail server’s own words, `detail` a technical one), else the reason a refused field gave (with `field`); SEND_FAILED with `detail` for words without a code
+                 * @enum {string|null}
+                 */
+                errorCode: "WRONG_CREDENTIALS" | "TOO_MANY_SIGN_INS" | "TOO_MANY_FROM_ADDRESS" | "TOO_MANY_REQUESTS" | "ORGANIZATION_SUSPENDED" | "NOT_SIGNED_IN" | "NO_SESSION_FOR_KEYS" | "SIGN_IN_OR_KEY" | "CSRF_REJECTED" | "ROLE_REQUIRED" | "STAFF_USERS_ONLY" | "LINK_INVALID" | "LINK_EXPIRED" | "LINK_USED" | "TOO_MANY_RESETS" | "ADDRESS_HAS_ACCOUNT" | "LAST_ADMIN_DEMOTE" | "LAST_ADMIN_REMOVE" | "OAUTH_NOT_CONFIGURED" | "OAUTH_LINK_INVALID" | "OAUTH_LINK_EXPIRED" | "OAUTH_REFUSED" | "OAUTH_NOT_COMPLETED" | "OAUTH_OTHER_PROVIDER" | "OAUTH_NO_OFFLINE_ACCESS" | "OAUTH_NO_ADDRESS" | "OAUTH_NO_ACCOUNT" | "OAUTH_NO_MAILBOX" | "SENDING_SIGN_IN_INVALID" | "MAILBOX_SIGN_IN_INVALID" | "MAILBOX_SIGN_IN_REVOKED" | "NO_SENDING_ACCOUNT" | "NO_MAILBOX" | "NO_MAILBOX_TO_TEST" | "DKIM_NOT_SET_UP" | "NO_OVERRIDE" | "NOT_PUBLIC_ADDRESS" | "DOCUMENT_TOO_LARGE" | "CANNOT_SHOW_INLINE" | "MESSAGE_NOT_BUILT" | "QUARANTINED_NOT_FILED" | "NOT_QUARANTINED" | "MEMBER_HAS_NO_ADDRESS" | "DOCUMENT_HAS_NO_MEMBER" | "REFERENCE_MISSING" | "SELECTION_CHANGED" | "NOTHING_TO_SEND" | "BATCH_RUNNING" | "BATCH_ALREADY" | "NOTHING_TO_RESEND" | "BOOKING_CANCELLED" | "RECIPIENTS_REFUSED" | "MESSAGE_SETTLED" | "STILL_THROTTLED" | "SEND_FAILED" | "BAD_REQUEST" | "INVALID_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "INTERNAL" | "NOT_CONFIGURED" | "UPSTREAM_UNAVAILABLE" | "SMTP_PERMANENT" | "SMTP_TRANSIENT" | "SMTP_AUTH_FAILED" | "SMTP_CONNECTION" | "IMAP_AUTH_FAILED" | "IMAP_CONNECTION" | "DESTINATION_NOT_ALLOWED" | "RECEPTION_DATABASE" | "RECEPTION_STORAGE" | "NOT_UUID" | "EMAIL" | "EMAIL_GIVEN" | "DATE_TIME" | "DATE_OUT_OF_RANGE" | "PERIOD" | "TIME_ZONE" | "ASCII_URL" | "LANGUAGE_TAG" | "MIME_TYPE" | "DOMAIN" | "DKIM_SELECTOR" | "NOT_BASE64" | "NOT_A_PDF" | "NOT_PEM_KEY" | "TEMPLATE_DATA_TOO_BIG" | "NUL_CHARACTER" | "LONE_SURROGATE" | "TOO_DEEP" | "NOT_A_CURSOR" | "PAGE_TOO_DEEP" | "KEY_OR_GENERATE" | "FOLDER_TO_MOVE_TO" | "TEXT_HTML_OR_TEMPLATE" | "INVOICE_IDS_OR_EXCLUDED" | "SERVER_REQUIRED" | "PASSWORD_AGAIN" | "FILENAME_REQUIRED" | "NOT_SHOWABLE_INLINE" | "NO_SUCH_MEMBER" | "NO_SUCH_STRUCTURE" | "NO_SUCH_RESOURCE" | "WRONG_PASSWORD" | "ALREADY_HAS_ACCOUNT" | "EMAIL_FOR_FIRST_ACCOUNT" | "ADDRESS_TWICE" | "RECIPIENT_REQUIRED" | "NO_RECIPIENT" | "SUBJECT_REQUIRED" | "END_BEFORE_START" | "SAME_AS_ITEM" | "UNKNOWN_INVOICES" | "NO_WORKING_ADDRESS" | "INVOICE_NUMBERS_TWICE" | "INVOICE_NUMBERS_EXIST" | "PURGE_IN_FLIGHT" | "UNKNOWN_PLACEHOLDER" | "UNKNOWN_TEMPLATE" | "REQUIRED" | "WRONG_TYPE" | "NOT_INTEGER" | "TOO_SHORT" | "TOO_LONG" | "TOO_SMALL" | "TOO_BIG" | "NOT_ABOVE" | "NOT_BELOW" | "TOO_FEW" | "TOO_MANY" | "TOO_EARLY" | "TOO_LATE" | "NOT_MULTIPLE" | "URL" | "BAD_FORMAT" | "NOT_ONE_OF" | "UNKNOWN_KEYS" | "INVALID" | "OTHER" | null;
+                /** @description the values of the code */
+                errorParams: {
+                    [key: string]: string | number;
+                } | null;
+                /**
+                 * @description when `error` is the mail server’s reply: read as a reason of the bounce reasons table
+                 * @enum {string|null}
+                 */
+                errorReason: "user-unknown" | "host-unknown" | "moved" | "not-accepting-mail" | "mailbox-full" | "message-too-big" | "filtered" | "blocked" | "spam-detected" | "policy-violation" | "auth-failure" | "rejected" | "expired" | "system-error" | "network-error" | "rate-limited" | "suspended" | "delayed" | "undetermined" | "delivered" | "out-of-office" | "complaint" | null;
                 finishedAt: string | null;
                 number: number;
                 outcome: string | null;
@@ -8103,6 +8173,20 @@ export interface components {
             from: string;
             id: string;
             lastError: string | null;
+            /**
+             * @description the failure as a stable code: a situation of the problem details (RECIPIENTS_REFUSED, MESSAGE_SETTLED, SENDING_SIGN_IN_INVALID…), else an error code (SMTP_PERMANENT, SMTP_CONNECTION…: `response` holds the mail server’s own words, `detail` a technical one), else the reason a refused field gave (with `field`); SEND_FAILED with `detail` for words without a code
+             * @enum {string|null}
+             */
+            lastErrorCode: "WRONG_CREDENTIALS" | "TOO_MANY_SIGN_INS" | "TOO_MANY_FROM_ADDRESS" | "TOO_MANY_REQUESTS" | "ORGANIZATION_SUSPENDED" | "NOT_SIGNED_IN" | "NO_SESSION_FOR_KEYS" | "SIGN_IN_OR_KEY" | "CSRF_REJECTED" | "ROLE_REQUIRED" | "STAFF_USERS_ONLY" | "LINK_INVALID" | "LINK_EXPIRED" | "LINK_USED" | "TOO_MANY_RESETS" | "ADDRESS_HAS_ACCOUNT" | "LAST_ADMIN_DEMOTE" | "LAST_ADMIN_REMOVE" | "OAUTH_NOT_CONFIGURED" | "OAUTH_LINK_INVALID" | "OAUTH_LINK_EXPIRED" | "OAUTH_REFUSED" | "OAUTH_NOT_COMPLETED" | "OAUTH_OTHER_PROVIDER" | "OAUTH_NO_OFFLINE_ACCESS" | "OAUTH_NO_ADDRESS" | "OAUTH_NO_ACCOUNT" | "OAUTH_NO_MAILBOX" | "SENDING_SIGN_IN_INVALID" | "MAILBOX_SIGN_IN_INVALID" | "MAILBOX_SIGN_IN_REVOKED" | "NO_SENDING_ACCOUNT" | "NO_MAILBOX" | "NO_MAILBOX_TO_TEST" | "DKIM_NOT_SET_UP" | "NO_OVERRIDE" | "NOT_PUBLIC_ADDRESS" | "DOCUMENT_TOO_LARGE" | "CANNOT_SHOW_INLINE" | "MESSAGE_NOT_BUILT" | "QUARANTINED_NOT_FILED" | "NOT_QUARANTINED" | "MEMBER_HAS_NO_ADDRESS" | "DOCUMENT_HAS_NO_MEMBER" | "REFERENCE_MISSING" | "SELECTION_CHANGED" | "NOTHING_TO_SEND" | "BATCH_RUNNING" | "BATCH_ALREADY" | "NOTHING_TO_RESEND" | "BOOKING_CANCELLED" | "RECIPIENTS_REFUSED" | "MESSAGE_SETTLED" | "STILL_THROTTLED" | "SEND_FAILED" | "BAD_REQUEST" | "INVALID_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "INTERNAL" | "NOT_CONFIGURED" | "UPSTREAM_UNAVAILABLE" | "SMTP_PERMANENT" | "SMTP_TRANSIENT" | "SMTP_AUTH_FAILED" | "SMTP_CONNECTION" | "IMAP_AUTH_FAILED" | "IMAP_CONNECTION" | "DESTINATION_NOT_ALLOWED" | "RECEPTION_DATABASE" | "RECEPTION_STORAGE" | "NOT_UUID" | "EMAIL" | "EMAIL_GIVEN" | "DATE_TIME" | "DATE_OUT_OF_RANGE" | "PERIOD" | "TIME_ZONE" | "ASCII_URL" | "LANGUAGE_TAG" | "MIME_TYPE" | "DOMAIN" | "DKIM_SELECTOR" | "NOT_BASE64" | "NOT_A_PDF" | "NOT_PEM_KEY" | "TEMPLATE_DATA_TOO_BIG" | "NUL_CHARACTER" | "LONE_SURROGATE" | "TOO_DEEP" | "NOT_A_CURSOR" | "PAGE_TOO_DEEP" | "KEY_OR_GENERATE" | "FOLDER_TO_MOVE_TO" | "TEXT_HTML_OR_TEMPLATE" | "INVOICE_IDS_OR_EXCLUDED" | "SERVER_REQUIRED" | "PASSWORD_AGAIN" | "FILENAME_REQUIRED" | "NOT_SHOWABLE_INLINE" | "NO_SUCH_MEMBER" | "NO_SUCH_STRUCTURE" | "NO_SUCH_RESOURCE" | "WRONG_PASSWORD" | "ALREADY_HAS_ACCOUNT" | "EMAIL_FOR_FIRST_ACCOUNT" | "ADDRESS_TWICE" | "RECIPIENT_REQUIRED" | "NO_RECIPIENT" | "SUBJECT_REQUIRED" | "END_BEFORE_START" | "SAME_AS_ITEM" | "UNKNOWN_INVOICES" | "NO_WORKING_ADDRESS" | "INVOICE_NUMBERS_TWICE" | "INVOICE_NUMBERS_EXIST" | "PURGE_IN_FLIGHT" | "UNKNOWN_PLACEHOLDER" | "UNKNOWN_TEMPLATE" | "REQUIRED" | "WRONG_TYPE" | "NOT_INTEGER" | "TOO_SHORT" | "TOO_LONG" | "TOO_SMALL" | "TOO_BIG" | "NOT_ABOVE" | "NOT_BELOW" | "TOO_FEW" | "TOO_MANY" | "TOO_EARLY" | "TOO_LATE" | "NOT_MULTIPLE" | "URL" | "BAD_FORMAT" | "NOT_ONE_OF" | "UNKNOWN_KEYS" | "INVALID" | "OTHER" | null;
+            /** @description the values of the code */
+            lastErrorParams: {
+                [key: string]: string | number;
+            } | null;
+            /**
+             * @description when `lastError` is the mail server’s reply: read as a reason of the bounce reasons table
+             * @enum {string|null}
+             */
+            lastErrorReason: "user-unknown" | "host-unknown" | "moved" | "not-accepting-mail" | "mailbox-full" | "message-too-big" | "filtered" | "blocked" | "spam-detected" | "policy-violation" | "auth-failure" | "rejected" | "expired" | "system-error" | "network-error" | "rate-limited" | "suspended" | "delayed" | "undetermined" | "delivered" | "out-of-office" | "complaint" | null;
             memberId: string | null;
             messageId: string;
             queuedAt: string;

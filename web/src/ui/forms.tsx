@@ -4,6 +4,7 @@ import { IconAlertCircle } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asProblem, formField, type Problem } from '../api/problem';
+import { fieldReason, problemDetail, problemTitle } from './problems/words';
 
 /**
  * Puts the API's problem+json field errors next to the fields they name; what names no field
@@ -12,11 +13,11 @@ import { asProblem, formField, type Problem } from '../api/problem';
 export function applyProblem<T extends Record<string, unknown>>(form: UseFormReturnType<T>, error: unknown): Problem | null {
   const problem = asProblem(error);
   const values = form.getValues();
-  const rest: { field: string; reason: string }[] = [];
+  const rest: NonNullable<Problem['errors']> = [];
   for (const e of problem.errors ?? []) {
     const field = formField(e.field);
     const head = field.split('.')[0] ?? field;
-    if (head in values) form.setFieldError(field, e.reason);
+    if (head in values) form.setFieldError(field, fieldReason(e));
     else rest.push(e);
   }
   if (problem.errors?.length && rest.length === 0) return null;
@@ -43,18 +44,19 @@ export function useApiForm<Values extends Record<string, unknown>>(input: UseFor
   return { form, problem, setProblem, onSubmit };
 }
 
-/** A problem that belongs to no single field: the API's explanation, in a labelled alert. */
+/** A problem that belongs to no single field: what happened and each refused field, in the reader's language, in a labelled alert. */
 export function ProblemAlert({ problem, title }: { problem: Problem | null | undefined; title?: string }) {
-  const { t } = useTranslation('ui');
+  // Subscribed to the language, so the wording follows a change of language.
+  const { t } = useTranslation('problems');
   if (!problem) return null;
   return (
-    <Alert color="red" icon={<IconAlertCircle />} title={title ?? problem.title ?? t('error')} role="alert">
-      {problem.detail}
+    <Alert color="red" icon={<IconAlertCircle />} title={title ?? problemTitle(problem)} role="alert" data-problem={problem.detailCode ?? problem.code}>
+      {problemDetail(problem)}
       {problem.errors && problem.errors.length > 0 && (
         <List size="sm">
           {problem.errors.map((e) => (
             <List.Item key={e.field + e.reason}>
-              {formField(e.field)}: {e.reason}
+              {t('fieldError', { field: formField(e.field), reason: fieldReason(e) })}
             </List.Item>
           ))}
         </List>

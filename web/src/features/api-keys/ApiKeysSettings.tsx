@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
 import { asProblem, unwrap } from '../../api/problem';
+import { problemMessage } from '../../ui/problems/words';
 import { FormActions, ProblemAlert, ShownOnce, useApiForm } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { PagedTable } from '../../ui/PagedTable';
@@ -52,7 +53,7 @@ export function ApiKeysSettings() {
   const q = $api.useQuery('get', '/api/v1/api-keys', { params: { query: { page } } });
   const revoke = async (id: string) => {
     const res = await fetchClient.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } });
-    if (res.error) notifications.show({ color: 'red', message: asProblem(res.error).detail });
+    if (res.error) notifications.show({ color: 'red', message: problemMessage(asProblem(res.error)) });
     await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/api-keys'] });
   };
   return (

@@ -10,7 +10,7 @@ import { PagedTable, type Column } from '../../ui/PagedTable';
 import { LIVE_STATES, useBatch, useBatchAction, type BatchItem, type ItemStatus } from './api';
 import { monthName } from './month';
 import { ItemStatusBadge, BatchStatusBadge } from './badges';
-import { ReasonDetails, useReasons } from '../../ui/reasons/Reasons';
+import { Failure } from '../../ui/problems/Failure';
 
 function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -34,7 +34,6 @@ export function BatchPage() {
   const resume = useBatchAction('resume');
   const cancel = useBatchAction('cancel');
   const resend = useBatchAction('resend-failed');
-  const reasons = useReasons();
   const actionError = pause.error ?? resume.error ?? cancel.error ?? resend.error;
 
   if (q.isPending) return <Center py="xl"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center>;
@@ -54,7 +53,7 @@ export function BatchPage() {
     { key: 'status', header: t('items.status'), render: (i) => <ItemStatusBadge status={i.status} /> },
     {
       key: 'detail', header: t('items.detail'),
-      render: (i) => i.error ? <><Text size="sm" c="red">{i.errorReason ? reasons.bounce(i.errorReason) : i.error}</Text>{i.errorReason ? <ReasonDetails details={i.error} /> : null}</> : i.sentEmailId ? <Anchor component={Link} to={`/sent/${i.sentEmailId}`} size="sm">{t('items.openMessage')}</Anchor> : '—',
+      render: (i) => i.error ? <Failure code={i.errorCode} params={i.errorParams} words={i.error} bounce={i.errorReason} /> : i.sentEmailId ? <Anchor component={Link} to={`/sent/${i.sentEmailId}`} size="sm">{t('items.openMessage')}</Anchor> : '—',
     },
   ];
 
@@ -95,7 +94,7 @@ export function BatchPage() {
         {p.recentFailures.length ? (
           <>
             <Text size="sm" fw={500} mt="md">{t('progress.recentFailures')}</Text>
-            <List size="sm">{p.recentFailures.map((f) => <List.Item key={f.itemId}>{reasons.bounce(f.reasonKey)}<ReasonDetails details={f.reason} /></List.Item>)}</List>
+            <List size="sm">{p.recentFailures.map((f) => <List.Item key={f.itemId}><Failure code={f.code} params={f.params} words={f.reason} bounce={f.reasonKey} /></List.Item>)}</List>
           </>
         ) : null}
       </Paper>

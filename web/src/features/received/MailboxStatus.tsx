@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { $api } from '../../api/client';
 import { asProblem } from '../../api/problem';
+import { problemMessage } from '../../ui/problems/words';
 import { useIsAdmin } from '../../session';
 import { useFormat } from '../../ui/format';
 import { STATUS_COLORS } from '../../ui/colors';
@@ -18,7 +19,7 @@ export function MailboxStatus() {
   const queryClient = useQueryClient();
   const status = $api.useQuery('get', '/api/v1/mailbox/status', {}, { refetchInterval: 15_000, retry: false });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/mailbox/status'] });
-  const onError = (err: unknown) => notifications.show({ color: 'red', message: asProblem(err).detail ?? t('error', { ns: 'ui' }) });
+  const onError = (err: unknown) => notifications.show({ color: 'red', message: problemMessage(asProblem(err)) });
   const poll = $api.useMutation('post', '/api/v1/mailbox/poll', {
     onSuccess: () => {
       notifications.show({ message: t('mailbox.pollStarted') });
@@ -91,9 +92,12 @@ export function MailboxStatus() {
               </>
             )}
           </Text>
-          <Text size="xs" c="gray.7" style={{ overflowWrap: 'anywhere' }}>
-            {t('mailbox.errorDetails', { details: s.lastErrorParams?.serverResponse ?? s.lastErrorParams?.detail ?? s.lastError })}
-          </Text>
+          {/* The server's own words (or a technical detail) when there are some; never Mailroom's English sentence. */}
+          {s.lastErrorParams?.serverResponse ?? s.lastErrorParams?.detail ? (
+            <Text size="xs" c="gray.7" style={{ overflowWrap: 'anywhere' }}>
+              {t('mailbox.errorDetails', { details: s.lastErrorParams?.serverResponse ?? s.lastErrorParams?.detail })}
+            </Text>
+          ) : null}
         </div>
       )}
     </Paper>

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Group, SegmentedControl, Stack, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Badge, Box, Group, SegmentedControl, Stack, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconEye, IconPaperclip, IconPencil, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -42,17 +42,39 @@ export function ReceivedPage() {
   const query = $api.useQuery('get', '/api/v1/received-mails', { params: { query: { page, q: q || undefined, ...filterQuery(filter) } } }, { placeholderData: (prev) => prev });
 
   const columns: Column<Mail>[] = [
-    { key: 'date', header: t('col.date'), render: (m) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{fmt.dateTime(m.date ?? m.receivedAt)}</Text> },
-    { key: 'from', header: t('col.from'), render: (m) => <Text size="sm">{m.fromName ? `${m.fromName} <${m.from}>` : m.from}</Text> },
+    // At phone width the row keeps date, sender, subject and the actions without scrolling sideways:
+    // the date short, the sender by name only, the words wrapping, the paperclip and the member hidden.
+    {
+      key: 'date',
+      header: t('col.date'),
+      render: (m) => (
+        <>
+          <Text size="sm" style={{ whiteSpace: 'nowrap' }} visibleFrom="sm">{fmt.dateTime(m.date ?? m.receivedAt)}</Text>
+          <Text size="sm" style={{ whiteSpace: 'nowrap' }} hiddenFrom="sm" title={fmt.dateTime(m.date ?? m.receivedAt)}>{fmt.shortDate(m.date ?? m.receivedAt)}</Text>
+        </>
+      ),
+    },
+    {
+      key: 'from',
+      header: t('col.from'),
+      render: (m) => (
+        <>
+          <Text size="sm" visibleFrom="sm" style={{ overflowWrap: 'anywhere' }}>{m.fromName ? `${m.fromName} <${m.from}>` : m.from}</Text>
+          <Text size="sm" hiddenFrom="sm" title={m.from ?? undefined} style={{ overflowWrap: 'anywhere' }}>{m.fromName || m.from}</Text>
+        </>
+      ),
+    },
     {
       key: 'subject',
       header: t('col.subject'),
       render: (m) => (
         <Group gap={4} wrap="nowrap">
-          <Text size="sm">{m.subject || t('noSubject')}</Text>
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>{m.subject || t('noSubject')}</Text>
           {m.attachments > 0 && (
             <Tooltip label={t('attachments', { count: m.attachments })}>
-              <IconPaperclip size={16} aria-label={t('attachments', { count: m.attachments })} role="img" />
+              <Box visibleFrom="sm">
+                <IconPaperclip size={16} aria-label={t('attachments', { count: m.attachments })} role="img" />
+              </Box>
             </Tooltip>
           )}
         </Group>

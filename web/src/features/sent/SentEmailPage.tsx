@@ -9,6 +9,7 @@ import { useFormat } from '../../ui/format';
 import { useSentEmail } from './api';
 import { StatusBadge } from './StatusBadge';
 import { ReasonDetails, useReasons } from '../../ui/reasons/Reasons';
+import { Failure } from '../../ui/problems/Failure';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -55,7 +56,7 @@ export function SentEmailPage() {
             {m.cc.length ? <Table.Tr><Table.Th>{t('detail.cc')}</Table.Th><Table.Td>{m.cc.join(', ')}</Table.Td></Table.Tr> : null}
             <Table.Tr><Table.Th>{t('detail.queuedAt')}</Table.Th><Table.Td>{fmt.dateTime(m.queuedAt)}</Table.Td></Table.Tr>
             {m.sentAt ? <Table.Tr><Table.Th>{t('detail.sentAt')}</Table.Th><Table.Td>{fmt.dateTime(m.sentAt)}</Table.Td></Table.Tr> : null}
-            {m.lastError ? <Table.Tr><Table.Th>{t('detail.lastError')}</Table.Th><Table.Td>{m.bounce ? <><Text c="red" size="sm">{reasons.bounce(m.bounce.reason)}</Text><ReasonDetails details={m.lastError} /></> : <Text c="red" size="sm">{m.lastError}</Text>}</Table.Td></Table.Tr> : null}
+            {m.lastError ? <Table.Tr><Table.Th>{t('detail.lastError')}</Table.Th><Table.Td>{m.bounce ? <><Text c="red" size="sm">{reasons.bounce(m.bounce.reason)}</Text><ReasonDetails details={m.lastError} /></> : <Failure code={m.lastErrorCode} params={m.lastErrorParams} words={m.lastError} bounce={m.lastErrorReason} />}</Table.Td></Table.Tr> : null}
             <Table.Tr>
               <Table.Th>{t('col.member')}</Table.Th>
               <Table.Td>
@@ -96,7 +97,7 @@ export function SentEmailPage() {
           <ScrollArea type="auto">
             <Table aria-labelledby="sent-attempts">
               <Table.Thead><Table.Tr><Table.Th>#</Table.Th><Table.Th>{t('detail.startedAt')}</Table.Th><Table.Th>{t('detail.outcome')}</Table.Th><Table.Th>{t('detail.serverAnswer')}</Table.Th></Table.Tr></Table.Thead>
-              <Table.Tbody>{m.attemptLog.map((a) => <Table.Tr key={a.number}><Table.Td>{a.number}</Table.Td><Table.Td>{fmt.dateTime(a.startedAt)}</Table.Td><Table.Td>{a.outcome ?? '…'}</Table.Td><Table.Td><Text size="sm">{a.error ?? a.smtpResponse ?? '—'}</Text></Table.Td></Table.Tr>)}</Table.Tbody>
+              <Table.Tbody>{m.attemptLog.map((a) => <Table.Tr key={a.number}><Table.Td>{a.number}</Table.Td><Table.Td>{fmt.dateTime(a.startedAt)}</Table.Td><Table.Td>{a.outcome ? t(`attemptOutcome.${a.outcome}`, { defaultValue: a.outcome }) : '…'}</Table.Td><Table.Td>{a.error ? <Failure code={a.errorCode} params={a.errorParams} words={a.error} bounce={a.errorReason} /> : <Text size="sm">{a.smtpResponse ?? '—'}</Text>}</Table.Td></Table.Tr>)}</Table.Tbody>
             </Table>
           </ScrollArea>
         )}

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { asProblem } from '../../api/problem';
+import { problemMessage } from '../../ui/problems/words';
 import { useIsAdmin } from '../../session';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { useFormat } from '../../ui/format';
@@ -12,6 +13,7 @@ import { endOfDay, startOfDay } from './dates';
 import { PurgeDialog } from './PurgeDialog';
 import { NO_FILTERS, SentFiltersBar, type UiFilters } from './SentFiltersBar';
 import { StatusBadge } from './StatusBadge';
+import { BounceMailboxStatus } from './BounceMailboxStatus';
 import { notify } from '../../ui/notify';
 
 /** The sent-mail log: newest first, filters, status badges, sync now, bulk purge. */
@@ -33,14 +35,24 @@ export function SentLogPage() {
   const sync = useSyncNow();
 
   const columns: Column<SentSummary>[] = [
-    { key: 'date', header: t('col.date'), render: (m) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{fmt.dateTime(m.sentAt ?? m.queuedAt)}</Text> },
+    // At phone width: the date short and the recipients hidden (the message page has them), so the row needs no sideways scrolling.
+    {
+      key: 'date',
+      header: t('col.date'),
+      render: (m) => (
+        <>
+          <Text size="sm" style={{ whiteSpace: 'nowrap' }} visibleFrom="sm">{fmt.dateTime(m.sentAt ?? m.queuedAt)}</Text>
+          <Text size="sm" style={{ whiteSpace: 'nowrap' }} hiddenFrom="sm" title={fmt.dateTime(m.sentAt ?? m.queuedAt)}>{fmt.shortDate(m.sentAt ?? m.queuedAt)}</Text>
+        </>
+      ),
+    },
     { key: 'status', header: t('col.status'), render: (m) => <StatusBadge status={m.status} /> },
-    { key: 'to', header: t('col.to'), render: (m) => <Text size="sm">{[...m.to, ...m.cc].join(', ')}</Text> },
+    { key: 'to', header: t('col.to'), visibleFrom: 'sm', render: (m) => <Text size="sm" style={{ overflowWrap: 'anywhere' }}>{[...m.to, ...m.cc].join(', ')}</Text> },
     {
       key: 'subject',
       header: t('col.subject'),
       render: (m) => (
-        <Anchor component={Link} to={`/sent/${m.id}`} size="sm">
+        <Anchor component={Link} to={`/sent/${m.id}`} size="sm" style={{ overflowWrap: 'anywhere' }}>
           {m.subject || t('noSubject')}
         </Anchor>
       ),
@@ -79,7 +91,7 @@ export function SentLogPage() {
                   {},
                   {
                     onSuccess: (r) => notify('green', r.alreadyRunning ? t('sync.alreadyRunning') : t('sync.started')),
-                    onError: (e) => notify('red', asProblem(e).detail ?? t('error', { ns: 'ui' })),
+                    onError: (e) => notify('red', problemMessage(asProblem(e))),
                   },
                 )
               }
@@ -94,6 +106,7 @@ export function SentLogPage() {
           ) : null}
         </Group>
       </Group>
+      {isAdmin ? <BounceMailboxStatus /> : null}
       <SentFiltersBar
         value={filters}
         onChange={(next) => {

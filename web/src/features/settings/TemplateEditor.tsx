@@ -17,6 +17,8 @@ export interface TemplateInfo {
   key: TemplateKey;
   description: string;
   placeholders: Record<string, string>;
+  /** Placeholder name → the stable key of what it stands for (worded here; `placeholders` is the API's English). */
+  placeholderKeys?: Record<string, string>;
   source: string;
   subject: string;
   text: string;
@@ -67,7 +69,7 @@ export function TemplateEditor({ template, structureId }: { template: TemplateIn
         </Group>
         <Group gap={4}>
           {Object.entries(template.placeholders).map(([name, help]) => (
-            <Tooltip key={name} label={help}>
+            <Tooltip key={name} label={t(`templates.placeholder.${template.placeholderKeys?.[name] ?? name}`, { defaultValue: help })}>
               <Badge variant="light" tt="none" style={{ cursor: 'help' }} tabIndex={0}>
                 {name.startsWith('&') ? name : `&${name}`}
               </Badge>

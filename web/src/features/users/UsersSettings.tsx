@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, fetchClient } from '../../api/client';
 import { asProblem, unwrap } from '../../api/problem';
+import { problemMessage } from '../../ui/problems/words';
 import { useSession } from '../../session';
 import { FormActions, ProblemAlert, ShownOnce, useApiForm } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
@@ -50,13 +51,13 @@ export function UsersSettings() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/users'] });
   const changeRole = async (id: string, role: string) => {
     const res = await fetchClient.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: { role: role as 'staff' | 'admin' } });
-    if (res.error) notifications.show({ color: 'red', title: t('error', { ns: 'ui' }), message: asProblem(res.error).detail });
+    if (res.error) notifications.show({ color: 'red', title: t('error', { ns: 'ui' }), message: problemMessage(asProblem(res.error)) });
     await refresh();
   };
   const remove = async () => {
     if (!removing) return;
     const res = await fetchClient.DELETE('/api/v1/users/{id}', { params: { path: { id: removing.id } } });
-    if (res.error) notifications.show({ color: 'red', title: t('error', { ns: 'ui' }), message: asProblem(res.error).detail });
+    if (res.error) notifications.show({ color: 'red', title: t('error', { ns: 'ui' }), message: problemMessage(asProblem(res.error)) });
     setRemoving(null);
     await refresh();
   };

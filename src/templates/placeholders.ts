@@ -1,0 +1,61 @@
+/**
+ * What each placeholder stands for, by a stable key: the API gives the English
+ * description (for integrators) and the key, which the console words in the
+ * reader's language. A placeholder name can mean different things in different
+ * templates (&nom, &liste…), hence a key per meaning, not per name.
+ */
+export const PLACEHOLDER_MEANINGS = {
+  memberName: 'member name',
+  memberFullName: 'member full name',
+  memberFullNameFirstLast: 'member full name (Firstname LASTNAME)',
+  memberFirstName: 'member first name',
+  organisationName: 'organisation name',
+  organisationOrStructure: 'organisation or structure name',
+  structureName: 'structure name',
+  messageBody: 'the message body',
+  fileName: 'file name',
+  resident: 'the resident, as LASTNAME Firstname (e.g. MAILLY Josiane)',
+  periodInWords: 'the period in words (e.g. septembre 2024)',
+  invoiceNumber: 'invoice number',
+  amount: 'amount including tax, formatted',
+  bookingResource: 'resource (aircraft, room…)',
+  bookingStart: 'start, local time',
+  bookingEnd: 'end, local time',
+  previousStart: 'previous start',
+  previousEnd: 'previous end',
+  previousResource: 'previous resource',
+  bookingEvent: 'what happened',
+  bookingLines: 'one line per booking',
+  bookingCount: 'number of bookings',
+  validityKind: 'kind of validity',
+  expiryDate: 'expiry date',
+  daysLeft: 'days left',
+  validityLines: 'one line per alert',
+  validityCount: 'number of alerts',
+  balance: 'balance',
+  threshold: 'threshold',
+  resource: 'resource',
+  start: 'start',
+  end: 'end',
+  maintenanceReason: 'reason',
+  resetLinkHour: 'single-use link, valid one hour',
+  recipientAddress: 'recipient address',
+  alertStatus: 'failed, bounced, complaint or sending set-up',
+  alertReason: 'reason (from the reasons table) and the mail server’s words',
+  alertAdvice: 'what staff should do, by reason',
+  messageSubject: 'subject of the message',
+  sentAt: 'when it was sent',
+  sentMailId: 'sent-mail id in Mailroom',
+  logUrl: 'log entry URL',
+  messageCount: 'number of messages',
+  messageLines: 'one line per message',
+  hourCovered: 'the hour covered',
+  invitedName: 'name of the person invited',
+  userName: 'user name',
+  singleUseLink: 'single-use link',
+  linkExpiry: 'date the link expires',
+  linkMinutes: 'minutes the link stays valid',
+} as const;
+
+export type PlaceholderMeaning = keyof typeof PLACEHOLDER_MEANINGS;
+export const PLACEHOLDER_KEYS = Object.keys(PLACEHOLDER_MEANINGS) as [PlaceholderMeaning, ...PlaceholderMeaning[]];

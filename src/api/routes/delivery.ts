@@ -25,7 +25,7 @@ const alertSettingsBody = z
     emails: z.array(recipient()).max(20).default([]).openapi({ description: 'staff addresses told about failed and bounced messages' }),
     emailMode: z.enum(['immediate', 'hourly']).default('immediate').openapi({ description: 'one mail per failure, or one digest per hour' }),
     webhookUrl: z
-      .url({ protocol: /^https?$/ })
+      .url({ protocol: /^https?$/, abort: true })
       // A URI (RFC 3986) is ASCII: an internationalised host is written in punycode (xn--…).
       .regex(/^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/, fieldReasonText('ASCII_URL'))
       .nullish()

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { finishInvoiceBatch, type BatchTotals } from '../invoices/finish-batch';
 import { sendInvoiceItems, type ItemOutcome } from '../invoices/send-invoice-items';
 import type { ActivityDeps } from './deps';
 import { createDelivery } from './mail';
@@ -22,12 +23,8 @@ export function createInvoiceActivities(deps: ActivityDeps) {
     return sendInvoiceItems(deps, (ids, rows) => deliverMany(ids, concurrency, rows), itemIds);
   }
 
-  async function finishBatch(batchId: string, state: 'completed' | 'cancelled'): Promise<{ sent: number; failed: number; cancelled: number }> {
-    if (state === 'cancelled') await deps.prisma.invoiceBatchItem.updateMany({ where: { batchId, status: 'pending' }, data: { status: 'cancelled' } });
-    await deps.prisma.invoiceBatch.update({ where: { id: batchId }, data: { status: state, finishedAt: new Date() } });
-    const groups = await deps.prisma.invoiceBatchItem.groupBy({ by: ['status'], where: { batchId }, _count: { _all: true } });
-    const n = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;
-    return { sent: n('sent'), failed: n('failed'), cancelled: n('cancelled') };
+  async function finishBatch(batchId: string, state: 'completed' | 'cancelled'): Promise<BatchTotals> {
+    return finishInvoiceBatch(deps.prisma, batchId, state);
   }
 
   async function setBatchStatus(batchId: string, status: 'running' | 'paused'): Promise<void> {

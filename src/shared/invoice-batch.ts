@@ -20,3 +20,6 @@ export interface BatchProgress {
 }
 
 export const batchProgressQuery = defineQuery<BatchProgress>('progress');
+
+/** A message the provider keeps throttling is given up after this many tries (the batch goes on). */
+export const MAX_THROTTLED_TRIES = 20;

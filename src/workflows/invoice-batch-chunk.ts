@@ -1,6 +1,6 @@
 import { condition, getExternalWorkflowHandle, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { cancelBatchSignal, chunkProgressSignal, pauseBatchSignal, resumeBatchSignal } from '../shared/invoice-batch';
+import { cancelBatchSignal, chunkProgressSignal, MAX_THROTTLED_TRIES, pauseBatchSignal, resumeBatchSignal } from '../shared/invoice-batch';
 
 export interface ChunkInput {
   batchId: string;
@@ -28,7 +28,6 @@ export interface ChunkResult {
 }
 
 
-const MAX_THROTTLED_TRIES = 20;
 const REPORT_EVERY = 10;
 // Most messages one activity takes at high rates: its bookkeeping is shared by all of them.
 const WIDE_GROUP = 50;

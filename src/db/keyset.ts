@@ -77,6 +77,16 @@ export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * A search over a list's `searchText`: the words (a `likeContains` pattern) folded like the
+ * column — by the database's `mailroom_fold` (`foldInDatabase`) or already by `searchable()` —
+ * then spelled by `mailroom_spell` as the column is (migration 20261209100000), so the
+ * trigram index sees addresses and numbered names as whole words.
+ */
+export function searchMatches(param: string, foldInDatabase: boolean): string {
+  return `"searchText" LIKE mailroom_spell(${foldInDatabase ? `mailroom_fold(${param})` : param})`;
+}
+
 /** A timestamp(3) column as an instant (the driver reads `timestamp without time zone` in the process's zone). */
 export const utc = (column: string, as: string) => `(${column} AT TIME ZONE 'UTC') AS "${as}"`;
 

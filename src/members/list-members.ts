@@ -1,4 +1,4 @@
-import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 import type { MemberView } from './members';
 
@@ -18,7 +18,7 @@ export interface MemberFilter {
 /**
  * Members by name (last, first, id): (organisation | structure, lastName,
  * firstName, id) indexes give pages in order; `searchText` (names, licence
- * number and addresses, folded by the database's `mailroom_fold`, kept by
+ * number and addresses, folded and spelled by the database, kept by
  * triggers on Member and MemberEmail) is served by a trigram GIN index.
  */
 export async function listMembers(
@@ -36,7 +36,7 @@ export async function listMembers(
   const words = filter.q?.trim();
   if (words) {
     params.push(likeContains(words));
-    where.push(`"searchText" LIKE mailroom_fold($${params.length})`);
+    where.push(searchMatches(`$${params.length}`, true));
   }
   const found = await keysetPage(
     db.sql,

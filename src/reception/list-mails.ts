@@ -1,5 +1,5 @@
 import type { ReceivedMail } from '../generated/prisma/client';
-import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 import { searchable } from './classify';
 
@@ -48,7 +48,7 @@ export async function listReceivedMails(
   if (filter.from) add((p) => `"receivedAt" >= ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.from.toISOString());
   if (filter.to) add((p) => `"receivedAt" < ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.to.toISOString());
   const words = filter.q?.trim();
-  if (words) add((p) => `"searchText" LIKE ${p}`, likeContains(searchable(words)));
+  if (words) add((p) => searchMatches(p, false), likeContains(searchable(words)));
 
   const found = await keysetPage(
     db.sql,

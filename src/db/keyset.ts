@@ -32,8 +32,12 @@ export interface ListSpec {
   columns: string[];
   /** Columns computed for the page's rows only (after the limit), over the page row `p`, e.g. a count of related rows. */
   related?: string[];
-  /** Matching rows counted at most (default COUNT_LIMIT). */
-  countLimit?: number;
+  /**
+   * A search condition (over `params`, like `where`): its matches are found by
+   * reading rows, so they are counted to SEARCH_COUNT_LIMIT only, and a page is
+   * found in two bounded steps (see `searchPage`).
+   */
+  search?: string;
 }
 
 export interface PageRequest {
@@ -72,19 +76,16 @@ export function decodeCursor(cursor: string, order: ListSpec['order']): string[]
   return values as string[];
 }
 
-/** `%`, `_` and `\` of the user's text match themselves (LIKE's default escape is `\`). */
-export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
- * A search over a list's `searchText`: the words (a `likeContains` pattern) folded like the
- * column — by the database's `mailroom_fold` (`foldInDatabase`) or already by `searchable()` —
- * then spelled by `mailroom_spell` as the column is (migration 20261209100000), so the
- * trigram index sees addresses and numbered names as whole words.
+ * A search over a list's `searchText`: the words (as typed, trimmed) folded like the column —
+ * by the database's `mailroom_fold` (`foldInDatabase`) or already by `searchable()` — then
+ * spelled by `mailroom_spell` as the column is, so the trigram index sees addresses and
+ * numbered names as whole words; `mailroom_search_matches` asks the index for the rare part
+ * of the words and checks them whole (migration 20261209100000). Every character matches
+ * itself (`%`, `_`, `\` included).
  */
 export function searchMatches(param: string, foldInDatabase: boolean): string {
-  return `"searchText" LIKE mailroom_spell(${foldInDatabase ? `mailroom_fold(${param})` : param})`;
+  return `mailroom_search_matches("searchText", mailroom_spell(${foldInDatabase ? `mailroom_fold(${param})` : param}))`;
 }
 
 /** A timestamp(3) column as an instant (the driver reads `timestamp without time zone` in the process's zone). */
@@ -96,7 +97,8 @@ export const utc = (column: string, as: string) => `(${column} AT TIME ZONE 'UTC
  * which runs only when it tells something: on a full page (a partial first
  * page is its own total) or a page reached by cursor (position unknown).
  * PostgreSQL evaluates the count's sub-plan lazily, on the first row that
- * asks for it, so a partial page never pays for it.
+ * asks for it, so a partial page never pays for it. A search's numbered page
+ * takes its rows and its count from the same scan (see `search`).
  */
 export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageRequest): Promise<KeysetPage<Record<string, unknown>>> {
   const offset = (req.page - 1) * req.pageSize;
@@ -117,18 +119,29 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
     });
     where.push(`(${cols.join(', ')}) ${spec.descending ? '<' : '>'} (${placeholders.join(', ')})`);
   }
-  const limit = spec.countLimit ?? COUNT_LIMIT;
-  const count = `(SELECT count(*)::int FROM (SELECT 1 FROM ${spec.table} WHERE ${spec.where.join(' AND ')} LIMIT ${limit + 1}) c)`;
+  const limit = spec.search ? SEARCH_COUNT_LIMIT : COUNT_LIMIT;
+  const matching = spec.search ? [...spec.where, spec.search] : spec.where;
+  const count = `(SELECT count(*)::int FROM (SELECT 1 FROM ${spec.table} WHERE ${matching.join(' AND ')} LIMIT ${limit + 1}) c)`;
   const keys = spec.order.map((o, i) => `p."_o${i}"::text AS "_k${i}"`);
-  const inner =
-    `SELECT ${[...cols.map((c, i) => `${c} AS "_o${i}"`), ...spec.columns].join(', ')} FROM ${spec.table} WHERE ${where.join(' AND ')}` +
-    // Qualified: an item column may bear a key's name (as an instant), and ORDER BY would take that one.
-    ` ORDER BY ${cols.map((c) => `${spec.table}.${c} ${dir}`).join(', ')} LIMIT ${req.pageSize + 1}${req.cursor ? '' : ` OFFSET ${offset}`}`;
-  // One row more than the page tells whether a next page exists.
-  const total = req.cursor ? count : `CASE WHEN count(*) OVER () > ${req.pageSize} THEN ${count} END`;
-  const text =
-    `SELECT p.*, ${[...keys, ...(spec.related ?? [])].join(', ')}, ${total} AS "_total" FROM (${inner}) p` +
-    ` ORDER BY ${cols.map((_, i) => `p."_o${i}" ${dir}`).join(', ')}`;
+  const columns = [...cols.map((c, i) => `${c} AS "_o${i}"`), ...spec.columns];
+  // Qualified: an item column may bear a key's name (as an instant), and ORDER BY would take that one.
+  const ordered = `ORDER BY ${cols.map((c) => `${spec.table}.${c} ${dir}`).join(', ')}`;
+  const pageOrder = `ORDER BY ${cols.map((_, i) => `p."_o${i}" ${dir}`).join(', ')}`;
+  const extras = [...keys, ...(spec.related ?? [])].join(', ');
+  const window = `LIMIT ${req.pageSize + 1}${req.cursor ? '' : ` OFFSET ${offset}`}`;
+  let text: string;
+  if (spec.search) {
+    const need = (req.cursor ? 0 : offset) + req.pageSize + 1;
+    const reach = Math.max(limit + 1, need);
+    const unordered = `ORDER BY ${cols.map((c) => `COALESCE(${spec.table}.${c}, ${spec.table}.${c}) ${dir}`).join(', ')}`;
+    const { rows, total } = searchPage(spec.table, columns, where, spec.search, { ordered, unordered }, { need, reach, limit, count, numbered: !req.cursor });
+    text = `${rows} SELECT p.*, ${extras}, ${total} AS "_total" FROM (SELECT * FROM m p ${pageOrder} ${window}) p ${pageOrder}`;
+  } else {
+    const inner = `SELECT ${columns.join(', ')} FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} ${window}`;
+    // One row more than the page tells whether a next page exists.
+    const total = req.cursor ? count : `CASE WHEN count(*) OVER () > ${req.pageSize} THEN ${count} END`;
+    text = `SELECT p.*, ${extras}, ${total} AS "_total" FROM (${inner}) p ${pageOrder}`;
+  }
   const rows = await sql.query<Record<string, unknown>>(text, params);
   const page = rows.slice(0, req.pageSize);
   const last = page[page.length - 1];
@@ -143,4 +156,40 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
     totalIsLowerBound: lowerBound,
     next: rows.length > req.pageSize && last ? encodeCursor(spec.order.map((_, i) => String(last[`_k${i}`]))) : null,
   };
+}
+
+/** Rows of the list's order a search reads before it turns to the search index (see `searchPage`). */
+export const SEARCH_WALK = 2_000;
+
+/**
+ * The CTEs of a search's page, `m` holding its candidate rows, and its total.
+ * Walking the list's order until enough rows match is right when matches are
+ * common, reading the search index and sorting every match when they are
+ * rare; PostgreSQL picks one by the share of rows it expects to match, which
+ * for `LIKE '%…%'` it guesses from a sample, and a wrong guess is costly either
+ * way: a rare text guessed common walked 100,000 rows for ten (47 ms), a
+ * name matching a block of the alphabet (`bréhat-7`, 9,000 members) walked
+ * every name before it (145 ms). So the order is walked for SEARCH_WALK rows
+ * only (`w`), and when they hold too few matches, every match is found
+ * through the index and sorted (`b`; its order is written as
+ * `COALESCE(k, k)` so that the planner cannot walk an index instead). A page
+ * costs at most a short walk plus the index.
+ */
+function searchPage(
+  table: string, columns: string[], where: string[], search: string, { ordered, unordered }: { ordered: string; unordered: string },
+  o: { need: number; reach: number; limit: number; count: string; numbered: boolean },
+): { rows: string; total: string } {
+  const walked = `(SELECT count(*) FROM w)`;
+  const rows =
+    `WITH w AS (SELECT * FROM (SELECT ${columns.join(', ')}, ${search} AS "_hit" FROM ${table} WHERE ${where.join(' AND ')} ${ordered} LIMIT ${SEARCH_WALK}) w0 WHERE "_hit" LIMIT ${o.reach}),` +
+    // The condition on the walk sits above the scan, so a scan it skips is never started (a
+    // parallel scan would otherwise launch its workers first: 5 ms for nothing).
+    ` b AS (SELECT * FROM (SELECT ${columns.join(', ')}, true AS "_hit" FROM ${table} WHERE ${[...where, search].join(' AND ')} ${unordered} LIMIT ${o.reach}) b0 WHERE ${walked} < ${o.need}),` +
+    ` m AS (SELECT * FROM w WHERE ${walked} >= ${o.need} UNION ALL SELECT * FROM b)`;
+  // The walk found the page: more than `limit` matches make the total a lower bound, fewer
+  // are counted (bounded); the index found every match up to `reach`: their number is the total.
+  const total = o.numbered
+    ? `CASE WHEN ${walked} < ${o.need} THEN (SELECT count(*) FROM b)::int WHEN ${walked} > ${o.limit} THEN ${walked}::int ELSE ${o.count} END`
+    : o.count;
+  return { rows, total };
 }

@@ -1,4 +1,4 @@
-import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import { keysetPage, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 import type { MemberView } from './members';
 
@@ -34,16 +34,17 @@ export async function listMembers(
     where.push(`"structureId" = $${params.length}`);
   }
   const words = filter.q?.trim();
+  let search: string | undefined;
   if (words) {
-    params.push(likeContains(words));
-    where.push(searchMatches(`$${params.length}`, true));
+    params.push(words);
+    search = searchMatches(`$${params.length}`, true);
   }
   const found = await keysetPage(
     db.sql,
     {
       table: '"Member"', where, params, descending: false,
       order: [{ column: '"lastName"', type: 'text' }, { column: '"firstName"', type: 'text' }, { column: '"id"', type: 'text' }],
-      columns: COLUMNS, related: RELATED, countLimit: words ? SEARCH_COUNT_LIMIT : undefined,
+      columns: COLUMNS, related: RELATED, search,
     },
     page,
   );

@@ -1,5 +1,5 @@
 import type { SentEmail, SentEmailStatus } from '../generated/prisma/client';
-import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import { keysetPage, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 
 export interface SentEmailFilter {
@@ -54,13 +54,17 @@ export async function listSentEmails(
   if (filter.from) add((p) => `"queuedAt" >= ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.from.toISOString());
   if (filter.to) add((p) => `"queuedAt" < ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.to.toISOString());
   const words = filter.q?.trim();
-  if (words) add((p) => searchMatches(p, true), likeContains(words));
+  let search: string | undefined;
+  if (words) {
+    params.push(words);
+    search = searchMatches(`$${params.length}`, true);
+  }
 
   const found = await keysetPage(
     db.sql,
     {
       table: '"SentEmail"', where, params, order: [{ column: '"queuedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true,
-      columns: COLUMNS, countLimit: words ? SEARCH_COUNT_LIMIT : undefined,
+      columns: COLUMNS, search,
     },
     page,
   );

@@ -1,5 +1,5 @@
 import type { ReceivedMail } from '../generated/prisma/client';
-import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import { keysetPage, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 import { searchable } from './classify';
 
@@ -48,13 +48,17 @@ export async function listReceivedMails(
   if (filter.from) add((p) => `"receivedAt" >= ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.from.toISOString());
   if (filter.to) add((p) => `"receivedAt" < ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.to.toISOString());
   const words = filter.q?.trim();
-  if (words) add((p) => searchMatches(p, false), likeContains(searchable(words)));
+  let search: string | undefined;
+  if (words) {
+    params.push(searchable(words));
+    search = searchMatches(`$${params.length}`, false);
+  }
 
   const found = await keysetPage(
     db.sql,
     {
       table: '"ReceivedMail"', where, params, order: [{ column: '"receivedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true,
-      columns: COLUMNS, related: RELATED, countLimit: words ? SEARCH_COUNT_LIMIT : undefined,
+      columns: COLUMNS, related: RELATED, search,
     },
     page,
   );

@@ -50,6 +50,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     await mail(a, mailboxA, 2, 'Taux 1000 atteint', 'paul@exemple.fr');
     await mail(a, mailboxA, 3, 'snake_case ok', 'paul@exemple.fr');
     await mail(a, mailboxA, 4, 'snakeXcase ok', 'paul@exemple.fr');
+    await mail(a, mailboxA, 6, 'snakeucase ok', 'paul@exemple.fr');
     await mail(a, mailboxA, 5, 'chemin C:\\dossier', 'paul@exemple.fr');
     await mail(b, mailboxB, 1, 'Taux 100% atteint', 'zoe.martin@exemple.fr', 'Zoé Martin');
   }, 180_000);
@@ -98,6 +99,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
       (await org.staff.get(`/api/v1/received-mails?q=${encodeURIComponent(q)}&pageSize=100`)).body.items.map((i: { subject: string }) => i.subject).sort();
     expect(await subjects('100%')).toEqual(['Taux 100% atteint']);
     expect(await subjects('e_c')).toEqual(['snake_case ok']);
+    expect(await subjects('EUC')).toEqual(['snakeucase ok']);
     expect(await subjects('C:\\dos')).toEqual(['chemin C:\\dossier']);
     expect(await subjects('ZOÉ.mart')).toEqual(['Taux 100% atteint']);
     expect(await subjects('zoe martin')).toEqual(['Taux 100% atteint']);
@@ -153,6 +155,45 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     const byName = await mr.db.prisma.member.findMany({ where: { organizationId: a.organizationId }, orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], take: 100, select: { id: true } });
     expect(all.items.map((m: { id: string }) => m.id)).toEqual(byName.map((m) => m.id));
     expect((await b.staff.get('/api/v1/members?q=planeur')).body.total).toBe(0);
+  });
+
+  it('finds an address fragment or a numbered name exactly, punctuation and all, in every list', async () => {
+    // fillLists: member n is FIRST[n % 12] with the address <first>.<n>@<domain>; member 12 is jeanne.12@orange.fr.
+    const ids = (body: { items: { id: string }[] }) => body.items.map((i) => i.id).sort();
+    const members = async (q: string) => (await a.staff.get(`/api/v1/members?q=${encodeURIComponent(q)}&pageSize=100`)).body;
+    expect(ids(await members('JEANNE.12@'))).toEqual([memberIdOf(a.organizationId, 12)]);
+    expect(ids(await members('jeanne.12@orange.fr'))).toEqual([memberIdOf(a.organizationId, 12)]);
+    // A hyphenated name with a number: every member whose last name contains it, by name, and no other.
+    const numbered = await mr.db.prisma.member.findMany({
+      where: { organizationId: a.organizationId, lastName: { startsWith: 'Bréhat-9' } }, orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], select: { id: true },
+    });
+    expect(numbered.length).toBeGreaterThan(3);
+    const byName = await members('BREHAT-9');
+    expect(byName.items.map((m: { id: string }) => m.id)).toEqual(numbered.map((m) => m.id));
+    expect(byName).toMatchObject({ total: numbered.length, totalIsLowerBound: false });
+    expect((await members('bréhat-9 ')).total).toBe(numbered.length);
+    // The spelled punctuation never matches the letter that spells it, nor the other way round.
+    const lookalike = (await a.staff.post('/api/v1/members', { firstName: 'Jeanned12aorange', lastName: 'Sosie', emails: [{ address: 'sosie@example.org' }] })).body;
+    expect(ids(await members('jeanned12'))).toEqual([lookalike.id]);
+    expect(ids(await members('jeanne.12'))).toEqual([memberIdOf(a.organizationId, 12), memberIdOf(a.organizationId, 120)].sort()); // jeanne.120@ too
+    expect(ids(await members('e.12@o'))).toEqual([memberIdOf(a.organizationId, 12)]);
+    expect((await members('2aor')).items.map((m: { id: string }) => m.id)).toEqual([lookalike.id]);
+    expect((await b.staff.get('/api/v1/members?q=jeanned12')).body.total).toBe(0);
+
+    // The sent log's recipients and received mail's senders, with the same address.
+    const sentTo = await mr.db.prisma.sentEmail.findMany({ where: { organizationId: a.organizationId, to: { has: 'jeanne.12@orange.fr' } }, select: { id: true } });
+    expect(sentTo.length).toBeGreaterThan(1);
+    expect(ids((await a.staff.get('/api/v1/sent-emails?q=Jeanne.12%40&pageSize=100')).body)).toEqual(sentTo.map((s) => s.id).sort());
+    const from = await mr.db.prisma.receivedMail.findMany({
+      where: { organizationId: a.organizationId, fromAddress: 'jeanne.12@orange.fr', category: { in: ['filed', 'unassigned'] } }, select: { id: true },
+    });
+    expect(from.length).toBeGreaterThan(0);
+    expect(ids((await a.staff.get('/api/v1/received-mails?q=jeanne.12%40&pageSize=100')).body)).toEqual(from.map((m) => m.id).sort());
+    // The other organisation has its own jeanne.12@orange.fr: each sees only its own mail.
+    const fromB = await mr.db.prisma.receivedMail.findMany({
+      where: { organizationId: b.organizationId, fromAddress: 'jeanne.12@orange.fr', category: { in: ['filed', 'unassigned'] } }, select: { id: true },
+    });
+    expect(ids((await b.staff.get('/api/v1/received-mails?q=jeanne.12%40orange&pageSize=100')).body)).toEqual(fromB.map((m) => m.id).sort());
   });
 
   it("pages a member's documents by cursor", async () => {

@@ -35,7 +35,7 @@ export interface ListSpec {
   /**
    * A search condition (over `params`, like `where`): its matches are found by
    * reading rows, so they are counted to SEARCH_COUNT_LIMIT only, and a page is
-   * found in two bounded steps (see `searchPage`).
+   * found in two bounded steps (see SEARCH_WALK).
    */
   search?: string;
 }
@@ -97,8 +97,8 @@ export const utc = (column: string, as: string) => `(${column} AT TIME ZONE 'UTC
  * which runs only when it tells something: on a full page (a partial first
  * page is its own total) or a page reached by cursor (position unknown).
  * PostgreSQL evaluates the count's sub-plan lazily, on the first row that
- * asks for it, so a partial page never pays for it. A search's numbered page
- * takes its rows and its count from the same scan (see `search`).
+ * asks for it, so a partial page never pays for it. A search takes at most
+ * two statements (see SEARCH_WALK).
  */
 export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageRequest): Promise<KeysetPage<Record<string, unknown>>> {
   const offset = (req.page - 1) * req.pageSize;
@@ -123,73 +123,61 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   const matching = spec.search ? [...spec.where, spec.search] : spec.where;
   const count = `(SELECT count(*)::int FROM (SELECT 1 FROM ${spec.table} WHERE ${matching.join(' AND ')} LIMIT ${limit + 1}) c)`;
   const keys = spec.order.map((o, i) => `p."_o${i}"::text AS "_k${i}"`);
-  const columns = [...cols.map((c, i) => `${c} AS "_o${i}"`), ...spec.columns];
+  const select = `SELECT ${[...cols.map((c, i) => `${c} AS "_o${i}"`), ...spec.columns].join(', ')}`;
   // Qualified: an item column may bear a key's name (as an instant), and ORDER BY would take that one.
   const ordered = `ORDER BY ${cols.map((c) => `${spec.table}.${c} ${dir}`).join(', ')}`;
   const pageOrder = `ORDER BY ${cols.map((_, i) => `p."_o${i}" ${dir}`).join(', ')}`;
   const extras = [...keys, ...(spec.related ?? [])].join(', ');
   const window = `LIMIT ${req.pageSize + 1}${req.cursor ? '' : ` OFFSET ${offset}`}`;
-  let text: string;
-  if (spec.search) {
-    const need = (req.cursor ? 0 : offset) + req.pageSize + 1;
-    const reach = Math.max(limit + 1, need);
-    const unordered = `ORDER BY ${cols.map((c) => `COALESCE(${spec.table}.${c}, ${spec.table}.${c}) ${dir}`).join(', ')}`;
-    const { rows, total } = searchPage(spec.table, columns, where, spec.search, { ordered, unordered }, { need, reach, limit, count, numbered: !req.cursor });
-    text = `${rows} SELECT p.*, ${extras}, ${total} AS "_total" FROM (SELECT * FROM m p ${pageOrder} ${window}) p ${pageOrder}`;
+  // One row more than the page tells whether a next page exists.
+  const total = req.cursor ? count : `CASE WHEN count(*) OVER () > ${req.pageSize} THEN ${count} END`;
+  const page = (inner: string, pageTotal = total) => sql.query<Record<string, unknown>>(`SELECT p.*, ${extras}, ${pageTotal} AS "_total" FROM (${inner}) p ${pageOrder}`, params);
+
+  let rows: Record<string, unknown>[];
+  if (!spec.search) {
+    rows = await page(`${select} FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} ${window}`);
   } else {
-    const inner = `SELECT ${columns.join(', ')} FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} ${window}`;
-    // One row more than the page tells whether a next page exists.
-    const total = req.cursor ? count : `CASE WHEN count(*) OVER () > ${req.pageSize} THEN ${count} END`;
-    text = `SELECT p.*, ${extras}, ${total} AS "_total" FROM (${inner}) p ${pageOrder}`;
+    rows = await page(`SELECT * FROM (${select}, ${spec.search} AS "_hit" FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} LIMIT ${SEARCH_WALK}) w WHERE "_hit" ${window}`);
+    if (rows.length <= req.pageSize) {
+      // Too few matches in the walk: every match from the search index, sorted. The order is
+      // written COALESCE(k, k) so that the planner cannot walk an index of the list's order instead.
+      const unordered = `ORDER BY ${cols.map((c) => `COALESCE(${spec.table}.${c}, ${spec.table}.${c}) ${dir}`).join(', ')}`;
+      const found = `${select} FROM ${spec.table} WHERE ${[...where, spec.search].join(' AND ')} ${unordered}`;
+      // A numbered page takes its total from the same scan, which reads the index once, not twice.
+      rows = req.cursor
+        ? await page(`${found} ${window}`)
+        : await sql.query<Record<string, unknown>>(
+            `WITH m AS (${found} LIMIT ${Math.max(limit + 1, offset + req.pageSize + 1)})` +
+              ` SELECT p.*, ${extras}, (SELECT count(*)::int FROM m) AS "_total" FROM (SELECT * FROM m p ${pageOrder} ${window}) p ${pageOrder}`,
+            params,
+          );
+    }
   }
-  const rows = await sql.query<Record<string, unknown>>(text, params);
-  const page = rows.slice(0, req.pageSize);
-  const last = page[page.length - 1];
+  const items = rows.slice(0, req.pageSize);
+  const last = items[items.length - 1];
   let n: number;
   if (rows[0]?._total != null) n = Number(rows[0]._total);
   else if (rows.length || (!req.cursor && offset === 0)) n = offset + rows.length;
   else n = Number((await sql.query<{ n: number }>(`SELECT ${count} AS n`, spec.params))[0]?.n ?? 0); // past the end
   const lowerBound = n > limit;
   return {
-    items: page,
-    total: Math.max(Math.min(n, limit), lowerBound ? offset + page.length : 0),
+    items,
+    total: Math.max(Math.min(n, limit), lowerBound ? offset + items.length : 0),
     totalIsLowerBound: lowerBound,
     next: rows.length > req.pageSize && last ? encodeCursor(spec.order.map((_, i) => String(last[`_k${i}`]))) : null,
   };
 }
 
-/** Rows of the list's order a search reads before it turns to the search index (see `searchPage`). */
-export const SEARCH_WALK = 2_000;
-
 /**
- * The CTEs of a search's page, `m` holding its candidate rows, and its total.
- * Walking the list's order until enough rows match is right when matches are
- * common, reading the search index and sorting every match when they are
- * rare; PostgreSQL picks one by the share of rows it expects to match, which
- * for `LIKE '%…%'` it guesses from a sample, and a wrong guess is costly either
- * way: a rare text guessed common walked 100,000 rows for ten (47 ms), a
- * name matching a block of the alphabet (`bréhat-7`, 9,000 members) walked
- * every name before it (145 ms). So the order is walked for SEARCH_WALK rows
- * only (`w`), and when they hold too few matches, every match is found
- * through the index and sorted (`b`; its order is written as
- * `COALESCE(k, k)` so that the planner cannot walk an index instead). A page
- * costs at most a short walk plus the index.
+ * Rows of the list's order a search reads before it turns to the search index.
+ * Walking the order until enough rows match is right when matches are common,
+ * reading the index and sorting every match when they are rare. PostgreSQL
+ * picks one by the share of rows it expects to match, which for `LIKE '%…%'`
+ * it guesses from a sample, and a wrong guess is costly either way: a rare
+ * text guessed common walked 100,000 rows for ten (47 ms at a million rows),
+ * a name matching a block of the alphabet (`bréhat-7`, 9,000 members) walked
+ * every name before it (145 ms). So a search walks SEARCH_WALK rows (~1 ms)
+ * and, when they hold too few matches, asks the index: a page costs at most a
+ * short walk plus the index. The walk finds a page when one row in 180 matches.
  */
-function searchPage(
-  table: string, columns: string[], where: string[], search: string, { ordered, unordered }: { ordered: string; unordered: string },
-  o: { need: number; reach: number; limit: number; count: string; numbered: boolean },
-): { rows: string; total: string } {
-  const walked = `(SELECT count(*) FROM w)`;
-  const rows =
-    `WITH w AS (SELECT * FROM (SELECT ${columns.join(', ')}, ${search} AS "_hit" FROM ${table} WHERE ${where.join(' AND ')} ${ordered} LIMIT ${SEARCH_WALK}) w0 WHERE "_hit" LIMIT ${o.reach}),` +
-    // The condition on the walk sits above the scan, so a scan it skips is never started (a
-    // parallel scan would otherwise launch its workers first: 5 ms for nothing).
-    ` b AS (SELECT * FROM (SELECT ${columns.join(', ')}, true AS "_hit" FROM ${table} WHERE ${[...where, search].join(' AND ')} ${unordered} LIMIT ${o.reach}) b0 WHERE ${walked} < ${o.need}),` +
-    ` m AS (SELECT * FROM w WHERE ${walked} >= ${o.need} UNION ALL SELECT * FROM b)`;
-  // The walk found the page: more than `limit` matches make the total a lower bound, fewer
-  // are counted (bounded); the index found every match up to `reach`: their number is the total.
-  const total = o.numbered
-    ? `CASE WHEN ${walked} < ${o.need} THEN (SELECT count(*) FROM b)::int WHEN ${walked} > ${o.limit} THEN ${walked}::int ELSE ${o.count} END`
-    : o.count;
-  return { rows, total };
-}
+export const SEARCH_WALK = 2_000;

@@ -13,7 +13,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
   let a: TestOrg;
   let b: TestOrg;
   let mailboxA: string;
-  const COUNT = 1_200;
+  const COUNT = 2_500;
 
   const mail = async (org: TestOrg, mailboxId: string, uid: number, subject: string, from: string, fromName: string | null = null) =>
     mr.db.prisma.receivedMail.create({
@@ -111,6 +111,31 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     // The other organisation's identical mail is never found from here, nor ours from there.
     expect(await subjects('100%', b)).toEqual(['Taux 100% atteint']);
     expect((await b.staff.get('/api/v1/received-mails?q=snake')).body.total).toBe(0);
+  });
+
+  it('pages a search through every match: those a walk of the newest rows finds and those only the index finds', async () => {
+    // fillLists: received mail n is n × 30 s old with the subject '… n° <n>'. 'n° 24' matches n = 24,
+    // 240–249 and 2400–2499: a search walks the newest 2,000 rows, then asks the trigram index.
+    const q = encodeURIComponent('N° 24');
+    const expected = await mr.db.prisma.receivedMail.findMany({
+      where: { organizationId: a.organizationId, category: { in: ['filed', 'unassigned'] }, subject: { contains: 'n° 24' } },
+      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], select: { id: true },
+    });
+    expect(expected.length).toBeGreaterThan(100);
+    const rows = await walk(a.staff, `/api/v1/received-mails?q=${q}&pageSize=10`);
+    expect(rows.map((r) => r.id)).toEqual(expected.map((e) => e.id));
+    const byNumber = (await a.staff.get(`/api/v1/received-mails?q=${q}&page=3`)).body;
+    expect(byNumber.items.map((i: { id: string }) => i.id)).toEqual(expected.slice(20, 30).map((e) => e.id));
+    expect(byNumber).toMatchObject({ total: 100, totalIsLowerBound: true });
+    // Only older mail matches: the walk finds nothing, the index finds them all, counted exactly.
+    const old = (await a.staff.get(`/api/v1/received-mails?q=${encodeURIComponent('n° 245')}&pageSize=100`)).body;
+    const only245 = await mr.db.prisma.receivedMail.findMany({
+      where: { organizationId: a.organizationId, category: { in: ['filed', 'unassigned'] }, subject: { contains: 'n° 245' } },
+      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], select: { id: true },
+    });
+    expect(only245.length).toBeGreaterThan(10);
+    expect(old.items.map((i: { id: string }) => i.id)).toEqual(only245.map((e) => e.id));
+    expect(old).toMatchObject({ total: only245.length, totalIsLowerBound: false });
   });
 
   it('filters and searches the sent log (status, template, member, period, recipients) with cursors', async () => {

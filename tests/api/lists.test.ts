@@ -101,6 +101,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     expect(await subjects('e_c')).toEqual(['snake_case ok']);
     expect(await subjects('EUC')).toEqual(['snakeucase ok']);
     expect(await subjects('C:\\dos')).toEqual(['chemin C:\\dossier']);
+    expect(await subjects('C:')).toEqual(['chemin C:\\dossier']); // no trigram in it: read row by row
     expect(await subjects('ZOÉ.mart')).toEqual(['Taux 100% atteint']);
     expect(await subjects('zoe martin')).toEqual(['Taux 100% atteint']);
     const accents = (await a.staff.get(`/api/v1/received-mails?q=${encodeURIComponent('CERTIFICAT MÉDICAL')}`)).body;

@@ -131,7 +131,7 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   const window = `LIMIT ${req.pageSize + 1}${req.cursor ? '' : ` OFFSET ${offset}`}`;
   // One row more than the page tells whether a next page exists.
   const total = req.cursor ? count : `CASE WHEN count(*) OVER () > ${req.pageSize} THEN ${count} END`;
-  const page = (inner: string, pageTotal = total) => sql.query<Record<string, unknown>>(`SELECT p.*, ${extras}, ${pageTotal} AS "_total" FROM (${inner}) p ${pageOrder}`, params);
+  const page = (inner: string) => sql.query<Record<string, unknown>>(`SELECT p.*, ${extras}, ${total} AS "_total" FROM (${inner}) p ${pageOrder}`, params);
 
   let rows: Record<string, unknown>[];
   if (!spec.search) {

@@ -27,7 +27,7 @@ const RELATED = ['(SELECT count(*)::int FROM "ReceivedAttachment" a WHERE a."rec
  * Received mail, newest first. Each filter is a prefix of an index ordered like
  * the list ((organisation[, category | member], receivedAt, id)); a search goes
  * through the trigram GIN index over `searchText` (folded by `searchable()` at
- * filing, and the words here the same way).
+ * filing, and the words here the same way; spelled by the database on both sides).
  */
 export async function listReceivedMails(
   db: { sql: SqlRunner },

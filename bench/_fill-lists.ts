@@ -10,7 +10,8 @@ import { searchable } from '../src/reception/classify';
  * Ids are deterministic per organisation (`<prefix>-<n>` hashed into a UUID) so
  * mails and documents point at real members. The search triggers are turned
  * off during the fill and their result put together from pieces folded here
- * once (searchable(), what mailroom_fold gives for these Latin texts), since a
+ * once (searchable(), what mailroom_fold gives for these Latin texts) and
+ * spelled by mailroom_spell as the triggers do, since a
  * million row-by-row trigger updates would dominate the fill.
  */
 export interface FillOptions {
@@ -63,12 +64,12 @@ export async function fillLists(sql: SqlRunner, opts: FillOptions): Promise<{ ma
     );
   }
 
-  await sql.exec(`ALTER TABLE "Member" DISABLE TRIGGER "Member_searchText"; ALTER TABLE "MemberEmail" DISABLE TRIGGER "MemberEmail_searchText"; ALTER TABLE "SentEmail" DISABLE TRIGGER "SentEmail_searchText";`);
+  await sql.exec(`ALTER TABLE "Member" DISABLE TRIGGER "Member_searchText"; ALTER TABLE "MemberEmail" DISABLE TRIGGER "MemberEmail_searchText"; ALTER TABLE "SentEmail" DISABLE TRIGGER "SentEmail_searchText"; ALTER TABLE "ReceivedMail" DISABLE TRIGGER "ReceivedMail_searchText";`);
   try {
     await sql.exec(`
       INSERT INTO "Member" (id, "organizationId", "firstName", "lastName", "licenceNumber", "searchText", "updatedAt")
       SELECT ${memberExpr('i')}, '${org}', ${pick(FIRST, 'i')}, ${pick(LAST, 'i / 12')} || '-' || (i % 997), 'LIC' || i,
-             concat_ws(' ', ${pick(fold(FIRST), 'i')}, ${pick(fold(LAST), 'i / 12')} || '-' || (i % 997), 'lic' || i, ${address('i')}), now()
+             mailroom_spell(concat_ws(' ', ${pick(fold(FIRST), 'i')}, ${pick(fold(LAST), 'i / 12')} || '-' || (i % 997), 'lic' || i, ${address('i')})), now()
         FROM generate_series(0, ${members - 1}) i;
       INSERT INTO "MemberEmail" (id, "organizationId", "memberId", address, normalized)
       SELECT md5('${org}-e-' || i)::uuid::text, '${org}', ${memberExpr('i')}, ${address('i')}, ${address('i')}
@@ -81,7 +82,7 @@ export async function fillLists(sql: SqlRunner, opts: FillOptions): Promise<{ ma
              ${pick(SUBJECTS, 'i / 3')} || ' n° ' || (i % 10007), ${at('i')}, 2000 + i % 50000, 'raw/' || i,
              CASE WHEN i % 100 < 70 THEN 'filed' WHEN i % 100 < 95 THEN 'unassigned' WHEN i % 100 < 98 THEN 'report' ELSE 'quarantined' END,
              CASE WHEN i % 100 < 70 THEN ${memberExpr(`i % ${members}`)} END,
-             concat_ws(' ', ${pick(fold(SUBJECTS), 'i / 3')} || ' n° ' || (i % 10007), ${pick(fold(FIRST), 'i % 5000')}, ${address('i % 5000')}, 'secretariat@club-aero.fr'),
+             mailroom_spell(concat_ws(' ', ${pick(fold(SUBJECTS), 'i / 3')} || ' n° ' || (i % 10007), ${pick(fold(FIRST), 'i % 5000')}, ${address('i % 5000')}, 'secretariat@club-aero.fr')),
              ${at('i')}
         FROM generate_series(0, ${n - 1}) i;
 
@@ -92,7 +93,7 @@ export async function fillLists(sql: SqlRunner, opts: FillOptions): Promise<{ ma
              'bench:' || i, 'Club <secretariat@club-aero.fr>', ARRAY[${address(`i % ${members}`)}], ${pick(SUBJECTS, 'i / 5')} || ' ' || (i % 10007),
              '<s' || i || '@${org}>',
              (CASE WHEN i % 100 < 92 THEN 'sent' WHEN i % 100 < 96 THEN 'failed' WHEN i % 100 < 98 THEN 'bounced' ELSE 'queued' END)::"SentEmailStatus", 1,
-             concat_ws(' ', ${pick(fold(SUBJECTS), 'i / 5')} || ' ' || (i % 10007), 'club <secretariat@club-aero.fr>', ${address(`i % ${members}`)}),
+             mailroom_spell(concat_ws(' ', ${pick(fold(SUBJECTS), 'i / 5')} || ' ' || (i % 10007), 'club <secretariat@club-aero.fr>', ${address(`i % ${members}`)})),
              ${at('i')}, ${at('i')}, ${at('i')}, now()
         FROM generate_series(0, ${n - 1}) i;
 
@@ -102,7 +103,7 @@ export async function fillLists(sql: SqlRunner, opts: FillOptions): Promise<{ ma
         FROM generate_series(0, ${n - 1}) i;
     `);
   } finally {
-    await sql.exec(`ALTER TABLE "Member" ENABLE TRIGGER "Member_searchText"; ALTER TABLE "MemberEmail" ENABLE TRIGGER "MemberEmail_searchText"; ALTER TABLE "SentEmail" ENABLE TRIGGER "SentEmail_searchText";`);
+    await sql.exec(`ALTER TABLE "Member" ENABLE TRIGGER "Member_searchText"; ALTER TABLE "MemberEmail" ENABLE TRIGGER "MemberEmail_searchText"; ALTER TABLE "SentEmail" ENABLE TRIGGER "SentEmail_searchText"; ALTER TABLE "ReceivedMail" ENABLE TRIGGER "ReceivedMail_searchText";`);
   }
   return { mailboxId };
 }

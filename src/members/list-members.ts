@@ -1,4 +1,4 @@
-import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import { keysetPage, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 import type { MemberView } from './members';
 
@@ -18,7 +18,7 @@ export interface MemberFilter {
 /**
  * Members by name (last, first, id): (organisation | structure, lastName,
  * firstName, id) indexes give pages in order; `searchText` (names, licence
- * number and addresses, folded by the database's `mailroom_fold`, kept by
+ * number and addresses, folded and spelled by the database, kept by
  * triggers on Member and MemberEmail) is served by a trigram GIN index.
  */
 export async function listMembers(
@@ -34,16 +34,17 @@ export async function listMembers(
     where.push(`"structureId" = $${params.length}`);
   }
   const words = filter.q?.trim();
+  let search: string | undefined;
   if (words) {
-    params.push(likeContains(words));
-    where.push(`"searchText" LIKE mailroom_fold($${params.length})`);
+    params.push(words);
+    search = searchMatches(`$${params.length}`, true);
   }
   const found = await keysetPage(
     db.sql,
     {
       table: '"Member"', where, params, descending: false,
       order: [{ column: '"lastName"', type: 'text' }, { column: '"firstName"', type: 'text' }, { column: '"id"', type: 'text' }],
-      columns: COLUMNS, related: RELATED, countLimit: words ? SEARCH_COUNT_LIMIT : undefined,
+      columns: COLUMNS, related: RELATED, search,
     },
     page,
   );

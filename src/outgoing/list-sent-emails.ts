@@ -1,5 +1,5 @@
 import type { SentEmail, SentEmailStatus } from '../generated/prisma/client';
-import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import { keysetPage, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 
 export interface SentEmailFilter {
@@ -30,9 +30,10 @@ const COLUMNS = [
 /**
  * The sent log, newest first. Status, template and member are each the prefix
  * of an index (organisation, filter, queuedAt, id); a period is a range of the
- * same order. `searchText` is folded by the database itself (trigger calling
- * `mailroom_fold`, migration 20261207150000), so the words are folded with the
- * same function in the query and both sides always agree.
+ * same order. `searchText` is folded and spelled by the database itself (trigger
+ * calling `mailroom_fold` and `mailroom_spell`, migrations 20261207150000 and
+ * 20261209100000), so the words go through the same functions in the query and
+ * both sides always agree.
  */
 export async function listSentEmails(
   db: { sql: SqlRunner },
@@ -53,13 +54,17 @@ export async function listSentEmails(
   if (filter.from) add((p) => `"queuedAt" >= ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.from.toISOString());
   if (filter.to) add((p) => `"queuedAt" < ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.to.toISOString());
   const words = filter.q?.trim();
-  if (words) add((p) => `"searchText" LIKE mailroom_fold(${p})`, likeContains(words));
+  let search: string | undefined;
+  if (words) {
+    params.push(words);
+    search = searchMatches(`$${params.length}`, true);
+  }
 
   const found = await keysetPage(
     db.sql,
     {
       table: '"SentEmail"', where, params, order: [{ column: '"queuedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true,
-      columns: COLUMNS, countLimit: words ? SEARCH_COUNT_LIMIT : undefined,
+      columns: COLUMNS, search,
     },
     page,
   );

@@ -1,5 +1,5 @@
 import type { ReceivedMail } from '../generated/prisma/client';
-import { keysetPage, likeContains, SEARCH_COUNT_LIMIT, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import { keysetPage, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 import { searchable } from './classify';
 
@@ -27,7 +27,7 @@ const RELATED = ['(SELECT count(*)::int FROM "ReceivedAttachment" a WHERE a."rec
  * Received mail, newest first. Each filter is a prefix of an index ordered like
  * the list ((organisation[, category | member], receivedAt, id)); a search goes
  * through the trigram GIN index over `searchText` (folded by `searchable()` at
- * filing, and the words here the same way).
+ * filing, and the words here the same way; spelled by the database on both sides).
  */
 export async function listReceivedMails(
   db: { sql: SqlRunner },
@@ -48,13 +48,17 @@ export async function listReceivedMails(
   if (filter.from) add((p) => `"receivedAt" >= ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.from.toISOString());
   if (filter.to) add((p) => `"receivedAt" < ${p}::timestamptz AT TIME ZONE 'UTC'`, filter.to.toISOString());
   const words = filter.q?.trim();
-  if (words) add((p) => `"searchText" LIKE ${p}`, likeContains(searchable(words)));
+  let search: string | undefined;
+  if (words) {
+    params.push(searchable(words));
+    search = searchMatches(`$${params.length}`, false);
+  }
 
   const found = await keysetPage(
     db.sql,
     {
       table: '"ReceivedMail"', where, params, order: [{ column: '"receivedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true,
-      columns: COLUMNS, related: RELATED, countLimit: words ? SEARCH_COUNT_LIMIT : undefined,
+      columns: COLUMNS, related: RELATED, search,
     },
     page,
   );

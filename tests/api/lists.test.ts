@@ -13,7 +13,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
   let a: TestOrg;
   let b: TestOrg;
   let mailboxA: string;
-  const COUNT = 1_200;
+  const COUNT = 2_500;
 
   const mail = async (org: TestOrg, mailboxId: string, uid: number, subject: string, from: string, fromName: string | null = null) =>
     mr.db.prisma.receivedMail.create({
@@ -50,6 +50,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     await mail(a, mailboxA, 2, 'Taux 1000 atteint', 'paul@exemple.fr');
     await mail(a, mailboxA, 3, 'snake_case ok', 'paul@exemple.fr');
     await mail(a, mailboxA, 4, 'snakeXcase ok', 'paul@exemple.fr');
+    await mail(a, mailboxA, 6, 'snakeucase ok', 'paul@exemple.fr');
     await mail(a, mailboxA, 5, 'chemin C:\\dossier', 'paul@exemple.fr');
     await mail(b, mailboxB, 1, 'Taux 100% atteint', 'zoe.martin@exemple.fr', 'Zoé Martin');
   }, 180_000);
@@ -98,7 +99,9 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
       (await org.staff.get(`/api/v1/received-mails?q=${encodeURIComponent(q)}&pageSize=100`)).body.items.map((i: { subject: string }) => i.subject).sort();
     expect(await subjects('100%')).toEqual(['Taux 100% atteint']);
     expect(await subjects('e_c')).toEqual(['snake_case ok']);
+    expect(await subjects('EUC')).toEqual(['snakeucase ok']);
     expect(await subjects('C:\\dos')).toEqual(['chemin C:\\dossier']);
+    expect(await subjects('C:')).toEqual(['chemin C:\\dossier']); // no trigram in it: read row by row
     expect(await subjects('ZOÉ.mart')).toEqual(['Taux 100% atteint']);
     expect(await subjects('zoe martin')).toEqual(['Taux 100% atteint']);
     const accents = (await a.staff.get(`/api/v1/received-mails?q=${encodeURIComponent('CERTIFICAT MÉDICAL')}`)).body;
@@ -109,6 +112,31 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     // The other organisation's identical mail is never found from here, nor ours from there.
     expect(await subjects('100%', b)).toEqual(['Taux 100% atteint']);
     expect((await b.staff.get('/api/v1/received-mails?q=snake')).body.total).toBe(0);
+  });
+
+  it('pages a search through every match: those a walk of the newest rows finds and those only the index finds', async () => {
+    // fillLists: received mail n is n × 30 s old with the subject '… n° <n>'. 'n° 24' matches n = 24,
+    // 240–249 and 2400–2499: a search walks the newest 2,000 rows, then asks the trigram index.
+    const q = encodeURIComponent('N° 24');
+    const expected = await mr.db.prisma.receivedMail.findMany({
+      where: { organizationId: a.organizationId, category: { in: ['filed', 'unassigned'] }, subject: { contains: 'n° 24' } },
+      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], select: { id: true },
+    });
+    expect(expected.length).toBeGreaterThan(100);
+    const rows = await walk(a.staff, `/api/v1/received-mails?q=${q}&pageSize=10`);
+    expect(rows.map((r) => r.id)).toEqual(expected.map((e) => e.id));
+    const byNumber = (await a.staff.get(`/api/v1/received-mails?q=${q}&page=3`)).body;
+    expect(byNumber.items.map((i: { id: string }) => i.id)).toEqual(expected.slice(20, 30).map((e) => e.id));
+    expect(byNumber).toMatchObject({ total: 100, totalIsLowerBound: true });
+    // Only older mail matches: the walk finds nothing, the index finds them all, counted exactly.
+    const old = (await a.staff.get(`/api/v1/received-mails?q=${encodeURIComponent('n° 245')}&pageSize=100`)).body;
+    const only245 = await mr.db.prisma.receivedMail.findMany({
+      where: { organizationId: a.organizationId, category: { in: ['filed', 'unassigned'] }, subject: { contains: 'n° 245' } },
+      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], select: { id: true },
+    });
+    expect(only245.length).toBeGreaterThan(10);
+    expect(old.items.map((i: { id: string }) => i.id)).toEqual(only245.map((e) => e.id));
+    expect(old).toMatchObject({ total: only245.length, totalIsLowerBound: false });
   });
 
   it('filters and searches the sent log (status, template, member, period, recipients) with cursors', async () => {
@@ -153,6 +181,45 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     const byName = await mr.db.prisma.member.findMany({ where: { organizationId: a.organizationId }, orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], take: 100, select: { id: true } });
     expect(all.items.map((m: { id: string }) => m.id)).toEqual(byName.map((m) => m.id));
     expect((await b.staff.get('/api/v1/members?q=planeur')).body.total).toBe(0);
+  });
+
+  it('finds an address fragment or a numbered name exactly, punctuation and all, in every list', async () => {
+    // fillLists: member n is FIRST[n % 12] with the address <first>.<n>@<domain>; member 12 is jeanne.12@orange.fr.
+    const ids = (body: { items: { id: string }[] }) => body.items.map((i) => i.id).sort();
+    const members = async (q: string) => (await a.staff.get(`/api/v1/members?q=${encodeURIComponent(q)}&pageSize=100`)).body;
+    expect(ids(await members('JEANNE.12@'))).toEqual([memberIdOf(a.organizationId, 12)]);
+    expect(ids(await members('jeanne.12@orange.fr'))).toEqual([memberIdOf(a.organizationId, 12)]);
+    // A hyphenated name with a number: every member whose last name contains it, by name, and no other.
+    const numbered = await mr.db.prisma.member.findMany({
+      where: { organizationId: a.organizationId, lastName: { startsWith: 'Bréhat-9' } }, orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], select: { id: true },
+    });
+    expect(numbered.length).toBeGreaterThan(3);
+    const byName = await members('BREHAT-9');
+    expect(byName.items.map((m: { id: string }) => m.id)).toEqual(numbered.map((m) => m.id));
+    expect(byName).toMatchObject({ total: numbered.length, totalIsLowerBound: false });
+    expect((await members('bréhat-9 ')).total).toBe(numbered.length);
+    // The spelled punctuation never matches the letter that spells it, nor the other way round.
+    const lookalike = (await a.staff.post('/api/v1/members', { firstName: 'Jeanned12aorange', lastName: 'Sosie', emails: [{ address: 'sosie@example.org' }] })).body;
+    expect(ids(await members('jeanned12'))).toEqual([lookalike.id]);
+    expect(ids(await members('jeanne.12'))).toEqual([memberIdOf(a.organizationId, 12), memberIdOf(a.organizationId, 120)].sort()); // jeanne.120@ too
+    expect(ids(await members('e.12@o'))).toEqual([memberIdOf(a.organizationId, 12)]);
+    expect((await members('2aor')).items.map((m: { id: string }) => m.id)).toEqual([lookalike.id]);
+    expect((await b.staff.get('/api/v1/members?q=jeanned12')).body.total).toBe(0);
+
+    // The sent log's recipients and received mail's senders, with the same address.
+    const sentTo = await mr.db.prisma.sentEmail.findMany({ where: { organizationId: a.organizationId, to: { has: 'jeanne.12@orange.fr' } }, select: { id: true } });
+    expect(sentTo.length).toBeGreaterThan(1);
+    expect(ids((await a.staff.get('/api/v1/sent-emails?q=Jeanne.12%40&pageSize=100')).body)).toEqual(sentTo.map((s) => s.id).sort());
+    const from = await mr.db.prisma.receivedMail.findMany({
+      where: { organizationId: a.organizationId, fromAddress: 'jeanne.12@orange.fr', category: { in: ['filed', 'unassigned'] } }, select: { id: true },
+    });
+    expect(from.length).toBeGreaterThan(0);
+    expect(ids((await a.staff.get('/api/v1/received-mails?q=jeanne.12%40&pageSize=100')).body)).toEqual(from.map((m) => m.id).sort());
+    // The other organisation has its own jeanne.12@orange.fr: each sees only its own mail.
+    const fromB = await mr.db.prisma.receivedMail.findMany({
+      where: { organizationId: b.organizationId, fromAddress: 'jeanne.12@orange.fr', category: { in: ['filed', 'unassigned'] } }, select: { id: true },
+    });
+    expect(ids((await b.staff.get('/api/v1/received-mails?q=jeanne.12%40orange&pageSize=100')).body)).toEqual(fromB.map((m) => m.id).sort());
   });
 
   it("pages a member's documents by cursor", async () => {

@@ -44,7 +44,7 @@ describe('migrations', () => {
       .replace('  licenceNumber  String?\n', '  licenceNumber  String\n  nickname       String?\n')
       .replace('  @@index([organizationId, lastName, firstName, id])\n', '')
       // The trigram index must be a GIN index with the trigram operator class, not any index on the column.
-      .replace('@@index([organizationId, receivedAt, id])\n  @@index([organizationId, category, receivedAt, id])\n  @@index([organizationId, memberId, receivedAt, id])\n  @@index([organizationId(ops: raw("text_ops")), searchText(ops: raw("gin_trgm_ops"))], type: Gin)', '@@index([organizationId, receivedAt, id])\n  @@index([organizationId, category, receivedAt, id])\n  @@index([organizationId, memberId, receivedAt, id])\n  @@index([organizationId, searchText])');
+      .replace('@@index([organizationId, receivedAt, id])\n  @@index([organizationId, category, receivedAt, id])\n  @@index([organizationId, memberId, receivedAt, id])\n  @@index([searchText(ops: raw("gin_trgm_ops"))], type: Gin)', '@@index([organizationId, receivedAt, id])\n  @@index([organizationId, category, receivedAt, id])\n  @@index([organizationId, memberId, receivedAt, id])\n  @@index([searchText])');
     const file = path.join(dir, 'schema.prisma');
     fs.writeFileSync(file, drifted);
     const problems = await compareDatabaseWithSchema(db.sql, file);
@@ -53,8 +53,8 @@ describe('migrations', () => {
         expect.stringContaining('Member.licenceNumber: nullable=YES'),
         expect.stringContaining('Member.nickname: column Member.nickname is missing'),
         expect.stringContaining('index in the database but not in schema.prisma: Member index (organizationId, lastName, firstName, id)'),
-        'index missing in the database: ReceivedMail index (organizationId, searchText)',
-        'index in the database but not in schema.prisma: ReceivedMail index using gin (organizationId text_ops, searchText gin_trgm_ops)',
+        'index missing in the database: ReceivedMail index (searchText)',
+        'index in the database but not in schema.prisma: ReceivedMail index using gin (searchText gin_trgm_ops)',
       ]),
     );
   });

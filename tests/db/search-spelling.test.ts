@@ -9,11 +9,11 @@ import { listSentEmails } from '../../src/outgoing/list-sent-emails';
 import { listReceivedMails } from '../../src/reception/list-mails';
 import { searchable } from '../../src/reception/classify';
 
-const SPELLING = '20261209100000_search_spelling';
+const SPELLING = '20261209110000_search_spelling';
 
 /**
  * Upgrading a database whose rows were written before the search text spelled
- * punctuation (migration 20261209100000): the migration rewrites every row's
+ * punctuation (migration 20261209110000): the migration rewrites every row's
  * search text, so addresses and numbered names are found at once, by the same
  * searches as new rows. On PostgreSQL (DATABASE_URL) and on PGlite.
  */

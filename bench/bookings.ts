@@ -73,7 +73,7 @@ async function plainInsert(count: number): Promise<number> {
   return seconds;
 }
 
-export default async function bookings({ count, single = Math.min(count, 1000), 'bulk-size': bulkSize = 500, restart = false }: { count: number; single?: number; 'bulk-size'?: number; restart?: boolean }): Promise<void> {
+export default async function bookings({ count, single = Math.min(count, 1000), 'bulk-size': bulkSize = 500, restart = false, profile }: { count: number; single?: number; 'bulk-size'?: number; restart?: boolean; profile?: string }): Promise<void> {
   const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
   const smtp = await countingSmtpServer();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-bench-bookings-'));
@@ -82,6 +82,8 @@ export default async function bookings({ count, single = Math.min(count, 1000), 
   // benchmark's subject, nor what a running installation sees): measured from the second.
   const first = await startEmbedded(setup);
   await first.stop();
+  // `--profile <folder>`: CPU profiles of the measured process (main thread and workflow thread), written when it stops.
+  if (profile) setup.nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${path.resolve(String(profile))}`];
   let mr: Embedded = await startEmbedded(setup, first.apiKey);
   const devPeak = { mb: 0 };
   const sample = setInterval(() => {

@@ -89,10 +89,11 @@ export function createNotificationActivities(deps: ActivityDeps) {
     const beat = setInterval(() => ctx.heartbeat(), Math.max(200, (ctx.info.heartbeatTimeoutMs ?? 30_000) / 4));
     let mine: SentEmail[];
     let errors: Awaited<ReturnType<typeof queueNotices>>['errors'];
+    const calendars = new Map<string, Buffer>();
     try {
       const bookings = await deps.prisma.booking.findMany({ where: { id: { in: bookingIds }, sequence: 0, status: { in: ['confirmed', 'waitlisted'] } }, include: noticeBookingInclude });
       const managers = managersOnce(deps.prisma);
-      const mails = (await Promise.all(bookings.map((b) => bookingNoticeMails(deps, b, b.status === 'confirmed' ? 'confirmation' : 'waitlisted', undefined, managers)))).flat();
+      const mails = (await Promise.all(bookings.map((b) => bookingNoticeMails(deps, b, b.status === 'confirmed' ? 'confirmation' : 'waitlisted', undefined, managers, calendars)))).flat();
       const recorded = await queueNotices(notifyDeps, mails);
       errors = recorded.errors;
       // A message already handed to its own send workflow (an earlier try's refusal) is that workflow's.
@@ -103,7 +104,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
     for (const e of errors) deps.logger.error({ err: e.error, idempotencyKey: e.idempotencyKey }, 'booking notice could not be recorded');
     // This attempt was given up (it missed its heartbeats): another one sends these.
     if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
-    const results = await deliverMany(mine.map((r) => r.id), FIRST_NOTICE_CONCURRENCY, mine);
+    const results = await deliverMany(mine.map((r) => r.id), FIRST_NOTICE_CONCURRENCY, mine, calendars);
     const outcome: BookingNoticesResult = { sent: 0, deferred: 0, failed: errors.length };
     for (const r of results) {
       if (r.ok) outcome.sent += 1;

@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { startSendWorkflow } from '../mail/start-send';
 import { bookingNoticeMails, managersOnce, noticeBookingInclude, type BookingNoticeKind, type PreviousSlot } from '../notifications/booking-notices';
-import { reminderTimes, startBookingWorkflows } from '../notifications/booking-start';
+import { markWorkflowsStarted, reminderTimes, startBookingWorkflows } from '../notifications/booking-start';
+import { startLostBookingNotices } from '../notifications/booking-sweep';
 import { notifyMember, queueNotices } from '../notifications/notify';
 import { sendBookingDigests } from '../notifications/booking-digest';
 import { scanValidities } from '../notifications/validities';
@@ -120,16 +121,29 @@ export function createNotificationActivities(deps: ActivityDeps) {
     return outcome;
   }
 
-  /** Each booking's own workflow, delayed to its reminder (cancelled ones need none; one already started is left). */
+  /**
+   * Each booking's own workflow, delayed to its reminder (cancelled ones need none; one already
+   * started is left); then every booking of the group is marked, so the sweep passes it by.
+   */
   async function startBookingWorkflowsFor(bookingIds: string[]): Promise<{ started: number }> {
-    const temporal = deps.temporal;
-    if (!temporal) throw new Error('startBookingWorkflowsFor needs a Temporal client');
+    const temporal = needTemporal('startBookingWorkflowsFor');
     return startSlots(async () => {
       await giveWay(noticeSlots.busy);
       const bookings = await deps.prisma.booking.findMany({ where: { id: { in: bookingIds }, status: { not: 'cancelled' } } });
       await startBookingWorkflows({ prisma: deps.prisma, temporal, config: deps.config }, bookings, undefined, () => Context.current().heartbeat());
+      await markWorkflowsStarted(deps.prisma, bookingIds);
       return { started: bookings.length };
     });
+  }
+
+  /** The sweep: bookings saved by a creation that died before starting their notices workflow. */
+  async function startLostBookingNoticesNow(): Promise<{ groups: number; bookings: number }> {
+    return startLostBookingNotices({ prisma: deps.prisma, temporal: needTemporal('startLostBookingNotices'), config: deps.config });
+  }
+
+  function needTemporal(activity: string) {
+    if (!deps.temporal) throw new Error(`${activity} needs a Temporal client`);
+    return deps.temporal;
   }
 
   async function scanValidityAlerts(): Promise<{ alerts: number; digests: number }> {
@@ -140,5 +154,5 @@ export function createNotificationActivities(deps: ActivityDeps) {
     return sendBookingDigests(notifyDeps, new Date());
   }
 
-  return { loadBookingForWorkflow, sendBookingNotice, sendFirstBookingNotices, startBookingWorkflowsFor, scanValidityAlerts, sendDailyBookingDigests };
+  return { loadBookingForWorkflow, sendBookingNotice, sendFirstBookingNotices, startBookingWorkflowsFor, startLostBookingNotices: startLostBookingNoticesNow, scanValidityAlerts, sendDailyBookingDigests };
 }

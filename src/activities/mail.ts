@@ -91,16 +91,14 @@ export function createDelivery(deps: ActivityDeps) {
     // Left `sending` by an attempt that stopped: the server may have accepted it, and said so in a mark.
     const marked = new Map<string, AcceptedMark>();
     for (const row of todo.filter((r) => r.status === 'sending')) {
-      const mark = await marks.find(row.id);
+      const mark = await marks.find(row.id, row.attempts);
       if (mark) marked.set(row.id, mark);
     }
     const recording: Promise<void>[] = [];
     let unexpected: unknown;
     for (const row of todo.filter((r) => marked.has(r.id))) {
-      const mark = marked.get(row.id)!;
-      const rcpt = [...row.to, ...row.cc, ...row.bcc].map((a) => parseAddress(a)?.address ?? a);
-      const result = { response: mark.response, accepted: mark.accepted.length + mark.rejected.length ? mark.accepted : rcpt, rejected: mark.rejected };
-      recording.push(accepted({ row, number: row.attempts, transport: mark.transport, result, at: new Date(mark.at) }, results).catch((err: unknown) => void (unexpected ??= err)));
+      const { response, accepted: to, rejected, transport, at } = marked.get(row.id)!;
+      recording.push(accepted({ row, number: row.attempts, transport, result: { response, accepted: to, rejected }, at: new Date(at) }, results).catch((err: unknown) => void (unexpected ??= err)));
     }
     const unsent = todo.filter((r) => !marked.has(r.id));
     try {
@@ -173,7 +171,7 @@ export function createDelivery(deps: ActivityDeps) {
       const at = new Date();
       // Kept on disk before anything else runs: a worker killed from here on does not send it again.
       try {
-        marks.mark(row.id, { response: result.response, accepted: result.accepted, rejected: result.rejected, transport: account.label, at: at.toISOString() });
+        marks.mark(row.id, { response: result.response, accepted: result.accepted, rejected: result.rejected, transport: account.label, attempt: number, at: at.toISOString() });
       } catch (err) {
         deps.logger.warn({ err, sentEmailId: row.id }, 'could not mark an accepted message; only the database record will keep it');
       }

@@ -11,6 +11,8 @@ export interface AcceptedMark {
   rejected: string[];
   /** The transport's label (SentEmail.transport). */
   transport: string;
+  /** The attempt that sent it (SentEmail.attempts then): a mark left by an older one says nothing of the last. */
+  attempt: number;
   at: string;
 }
 
@@ -19,10 +21,11 @@ export interface AcceptedMark {
  * record as sent yet. SMTP has no way to ask a server whether it took a
  * message: a client that dies between the server's 250 to the end of data and
  * its own record of it cannot tell, and must send it again (RFC 5321 §6.1: the
- * duplicate is the price of never losing one). A database commit per message
- * is ~1 ms of PGlite's single thread, and batching them lengthened the time
- * during which a killed worker left accepted messages unrecorded: every
- * message accepted in that time was sent twice. So each acceptance is written
+ * duplicate is the price of never losing one). The database record of an
+ * acceptance costs ~1 ms of PGlite's single thread and waits its turn behind
+ * other statements; every message accepted meanwhile was sent twice after a
+ * kill, and recording one at a time was a third of the confirmations' database
+ * time. So each acceptance is written
  * at once, synchronously, in the same turn of the event loop that reads the
  * 250, as a small file beside the stored message (`sent/<id>.accepted`):
  * the data survives a killed process (the kernel has it), and a retry of the
@@ -31,8 +34,8 @@ export interface AcceptedMark {
  * once its row says `sent`.
  *
  * What is left: a message whose 250 the server sent and the process had not
- * yet read when it died. On average, the messages per second times the delay
- * before the event loop reads an answer (Little's law); see
+ * yet read when it died: at most one per SMTP connection in flight, on average
+ * the messages per second times the delay before an answer is read; see
  * docs/notifications.md for the figures.
  */
 export function createAcceptedMarks(storage: Storage) {
@@ -51,8 +54,11 @@ export function createAcceptedMarks(storage: Storage) {
         fs.writeFileSync(file, body);
       }
     },
-    /** The mark an earlier attempt left, or null; a mark cut short by the kill still says the server accepted. */
-    async find(sentEmailId: string): Promise<AcceptedMark | null> {
+    /**
+     * The mark the attempt `attempt` left, or null. A mark cut short by the kill (the process died
+     * inside the write itself) cannot be read and counts as none: the message is sent again.
+     */
+    async find(sentEmailId: string, attempt: number): Promise<AcceptedMark | null> {
       let text: string;
       try {
         text = (await storage.read(acceptedMarkKey(sentEmailId))).toString('utf8');
@@ -61,9 +67,10 @@ export function createAcceptedMarks(storage: Storage) {
         throw err;
       }
       try {
-        return JSON.parse(text) as AcceptedMark;
+        const mark = JSON.parse(text) as AcceptedMark;
+        return mark.attempt === attempt ? mark : null;
       } catch {
-        return { response: '250 accepted (answer not kept: the worker stopped while keeping it)', accepted: [], rejected: [], transport: '', at: new Date().toISOString() };
+        return null;
       }
     },
     async clear(sentEmailIds: string[]): Promise<void> {

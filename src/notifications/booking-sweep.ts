@@ -44,11 +44,14 @@ export async function startLostBookingNotices(deps: Deps, now = new Date()): Pro
   }
   let started = 0;
   for (const g of groups.values()) {
-    if (g.workflowId && (await startedNow(deps, g.organizationId, g.ids, g.workflowId))) {
+    const run = g.workflowId ? await describe(deps.temporal, g.workflowId) : null;
+    if (g.workflowId && !run) {
+      // Never started: under the id its bookings recorded (a start racing this one changes nothing).
+      await startFirstNotices(deps, g.organizationId, g.ids, g.workflowId);
       started += 1;
       continue;
     }
-    if (g.workflowId && (await isRunning(deps.temporal, g.workflowId))) continue;
+    if (run?.status.name === 'RUNNING') continue;
     const workflowId = newNoticesWorkflowId();
     const moved = await deps.prisma.booking.updateMany({ where: { id: { in: g.ids }, workflowStartedAt: null, noticesWorkflowId: g.workflowId }, data: { noticesWorkflowId: workflowId } });
     if (!moved.count) continue;
@@ -57,18 +60,6 @@ export async function startLostBookingNotices(deps: Deps, now = new Date()): Pro
     started += 1;
   }
   return { groups: started, bookings: lost.length };
-}
-
-/** Starts the group's workflow under its recorded id; false when one with that id exists or existed. */
-async function startedNow(deps: Deps, organizationId: string, ids: string[], workflowId: string): Promise<boolean> {
-  const before = await describe(deps.temporal, workflowId);
-  if (before) return false;
-  await startFirstNotices(deps, organizationId, ids, workflowId);
-  return true;
-}
-
-async function isRunning(temporal: Client, workflowId: string): Promise<boolean> {
-  return (await describe(temporal, workflowId))?.status.name === 'RUNNING';
 }
 
 async function describe(temporal: Client, workflowId: string) {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import ical from 'node-ical';
 import { createActivities } from '../../src/activities';
 import { loadConfig } from '../../src/config';
@@ -14,6 +14,7 @@ import { cancelBooking, createBooking, updateBooking } from '../../src/notificat
 import { createSecretBox } from '../../src/secrets';
 import { createStorage } from '../../src/storage';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { quietTemporalRuntime } from '../helpers/quiet-runtime';
 import { describeIfServer } from '../helpers/require-server';
 import { startRecordingSmtpServer, type RecordingSmtpServer, type RecordedMessage } from '../helpers/smtp-server';
 
@@ -44,12 +45,7 @@ describeIfServer('the Temporal time-skipping test server (temporal-test-server-b
   const taskQueue = `bookings-${crypto.randomBytes(3).toString('hex')}`;
 
   beforeAll(async () => {
-    // The SDK (and its native core) log to the console unless a runtime says otherwise, before its first use.
-    try {
-      Runtime.install({ logger: new DefaultLogger('ERROR', () => undefined), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
-    } catch {
-      // Already made by an earlier Temporal call in this process: it keeps its logger.
-    }
+    quietTemporalRuntime();
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
     [db, smtp] = await Promise.all([createTestDatabase(), startRecordingSmtpServer()]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bookings-'));

@@ -52,6 +52,8 @@ export interface Embedded {
 export interface EmbeddedSetup {
   dataDir: string;
   env: Record<string, string>;
+  /** Node flags beyond `npm start`'s (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeFlags?: string[];
 }
 
 export async function embeddedSetup(dataDir: string, env: Record<string, string>): Promise<EmbeddedSetup> {
@@ -72,7 +74,7 @@ function startFlags(): string[] {
 export async function startEmbedded(setup: EmbeddedSetup, knownKey?: string): Promise<Embedded> {
   const env = { ...process.env, ...setup.env };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [...startFlags(), 'scripts/start.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...startFlags(), ...(setup.nodeFlags ?? []), 'scripts/start.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- bookings --count 10000 [--single 1000] [--bulk-size 500] [--restart]`:
+ * `npm run bench -- bookings --count 10000 [--single 1000] [--bulk-size 500] [--restart [kill]] [--profile dir]`:
  * the embedded default (`node scripts/start.js`: PGlite + Temporal dev server with
  * its SQLite file, in a fresh data folder) in a child process, driven through its
  * HTTP API. Creates `single` future bookings with one `POST /bookings` each (20
@@ -9,8 +9,9 @@
  * peak resident memory (VmHWM) of the Mailroom process and, apart, of the dev
  * server; and a baseline: the same rows inserted without workflows (PGlite, 500 a
  * statement) as a ratio. `--restart` stops the process (SIGTERM) halfway through
- * the bulk creations and starts it again: the figures then say whether a
- * confirmation was lost or repeated. Memory is measured from a second start on the
+ * the bulk creations and starts it again, `--restart kill` kills it (SIGKILL):
+ * the figures then say whether a confirmation was lost or repeated. `--profile
+ * <folder>` writes CPU profiles of the measured process. Memory is measured from a second start on the
  * data folder the first one created (as the `idle` benchmark does).
  */
 import crypto from 'node:crypto';
@@ -44,6 +45,8 @@ async function countingSmtpServer() {
       });
     },
   });
+  // A client killed mid-transaction (--restart kill) resets its connections: not this server's failure.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, count: () => ids.length, unique: () => new Set(ids).size, lastAt: () => last, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
@@ -73,7 +76,7 @@ async function plainInsert(count: number): Promise<number> {
   return seconds;
 }
 
-export default async function bookings({ count, single = Math.min(count, 1000), 'bulk-size': bulkSize = 500, restart = false }: { count: number; single?: number; 'bulk-size'?: number; restart?: boolean }): Promise<void> {
+export default async function bookings({ count, single = Math.min(count, 1000), 'bulk-size': bulkSize = 500, restart = false, profile }: { count: number; single?: number; 'bulk-size'?: number; restart?: boolean | string; profile?: string }): Promise<void> {
   const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
   const smtp = await countingSmtpServer();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-bench-bookings-'));
@@ -82,6 +85,8 @@ export default async function bookings({ count, single = Math.min(count, 1000), 
   // benchmark's subject, nor what a running installation sees): measured from the second.
   const first = await startEmbedded(setup);
   await first.stop();
+  // `--profile <folder>`: CPU profiles of the measured process (main thread and workflow thread), written when it stops.
+  if (profile) setup.nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${path.resolve(String(profile))}`];
   let mr: Embedded = await startEmbedded(setup, first.apiKey);
   const devPeak = { mb: 0 };
   const sample = setInterval(() => {
@@ -131,12 +136,14 @@ export default async function bookings({ count, single = Math.min(count, 1000), 
     if (restart) {
       const p = Date.now();
       peaks.push(memoryOf(mr.child.pid!).peakMb);
+      // In the middle of the confirmations' groups, not before they start.
+      while (smtp.count() < single + Math.min(1000, Math.floor(count / 4))) await sleep(20);
       const before = smtp.count();
-      await mr.stop('SIGTERM');
+      await mr.stop(restart === 'kill' ? 'SIGKILL' : 'SIGTERM');
       mr = await startEmbedded(setup, mr.apiKey);
       api = apiClient(`${mr.apiUrl}/api/v1`, mr.apiKey);
       pausedMs = Date.now() - p;
-      process.stdout.write(`bookings: restarted after ${sent * bulkSize} bookings (${before} confirmations out), back in ${(pausedMs / 1000).toFixed(1)} s\n`);
+      process.stdout.write(`bookings: ${restart === 'kill' ? 'killed (SIGKILL)' : 'stopped (SIGTERM)'} and restarted after ${sent * bulkSize} bookings (${before} confirmations out), back in ${(pausedMs / 1000).toFixed(1)} s\n`);
       restartAt = -1;
       await runChunks();
     }
@@ -156,7 +163,7 @@ export default async function bookings({ count, single = Math.min(count, 1000), 
     process.stdout.write(`bookings: ${count} bookings through POST /bookings/bulk (${bulkSize} a request, 2 in flight): ${bulkSeconds.toFixed(1)} s = ${rate(count, bulkSeconds)}/s; last confirmation ${bulkConfirmed.toFixed(1)} s after the last creation\n`);
     process.stdout.write(`bookings: ${single} before them through POST /bookings (20 clients): ${singleSeconds.toFixed(1)} s = ${rate(single, singleSeconds)}/s; last confirmation ${singleConfirmed.toFixed(1)} s after the last creation\n`);
     process.stdout.write(`bookings: baseline, the same ${count} rows inserted without workflows: ${plainSeconds.toFixed(2)} s = ${rate(count, plainSeconds)}/s; bulk / plain = ${((count / bulkSeconds) / (count / plainSeconds)).toFixed(3)}\n`);
-    process.stdout.write(`bookings: confirmations received ${smtp.count()} (distinct Message-IDs ${smtp.unique()}) for ${count + single} bookings${restart ? ', with a restart' : ''}\n`);
+    process.stdout.write(`bookings: confirmations received ${smtp.count()} (distinct Message-IDs ${smtp.unique()}, ${smtp.count() - smtp.unique()} sent twice) for ${count + single} bookings${restart ? `, with a restart (${restart === 'kill' ? 'SIGKILL' : 'SIGTERM'})` : ''}\n`);
     process.stdout.write(`bookings: peak resident memory (VmHWM) of the Mailroom process (API + worker): ${Math.max(...peaks)} MB (${now} MB now, ${count + single} workflows waiting); Temporal dev server: ${devPeak.mb} MB; load ${load()}\n`);
   } finally {
     clearInterval(sample);

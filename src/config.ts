@@ -137,6 +137,11 @@ const envSchema = z.object({
   INVOICE_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
   INVOICE_BATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   INVOICE_BATCH_THROTTLE_BACKOFF_SECONDS: z.coerce.number().min(0).default(60),
+  /**
+   * Every this many minutes, bookings saved more than a minute ago whose workflow was never
+   * started (their creation died before it could start it) get their confirmation and workflow.
+   */
+  BOOKING_SWEEP_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   /** Base of password-reset links (an organisation can set its own); the token is appended as ?token=. */
   PASSWORD_RESET_URL: z.string().url().default('http://localhost:3000/reset-password'),
   /**

@@ -1,13 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { v7 as uuidv7 } from 'uuid';
 import type { SentEmail } from '../generated/prisma/client';
-import type { AttachmentRef } from '../mail/compose';
-import { composeMessage } from '../mail/compose';
+import { createAcceptedMarks, type AcceptedMark } from '../mail/accepted-marks';
 import { parseAddress } from '../mail/addresses';
+import { createMessageStore, sentMessageKey, type OrgKeys } from '../mail/stored-message';
 import { classifySmtpError } from '../mail/smtp-errors';
 import { finalFailureCode, refusedColumns } from '../mail/failure-columns';
 import { resolveSenderAccount, type SenderAccount, type SendResult } from '../mail/transports';
-import { signMessage } from '../outgoing/dkim';
 import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
 import { classifyReason } from '../delivery/bounce/classify';
 import { statusIn } from '../delivery/bounce/text-readers';
@@ -18,9 +17,7 @@ import { groupCommit } from '../db/group-commit';
 import { AppError, storedFailure, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
 
-export const sentMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml`;
-/** The original of a message carrying a credential (SentEmail.secretEnc), encrypted; sentMessageKey then holds the masked copy staff download. */
-export const sealedMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml.sealed`;
+export { sealedMessageKey, sentMessageKey } from '../mail/stored-message';
 
 export interface DeliveryOutcome {
   status: 'sent' | 'skipped';
@@ -33,10 +30,11 @@ export interface DeliveryOutcome {
 export type Delivery = { id: string; ok: true; outcome: DeliveryOutcome; row: SentEmail } | { id: string; ok: false; failure: AppError };
 
 const DONE = ['sent', 'bounced', 'cancelled', 'failed'];
-// Messages whose attachments add up to no more than this are built and sent from memory.
-const IN_MEMORY_BYTES = 4 * 1024 * 1024;
-type OrgKeys = { id: string; bounceDomain: string | null; dkimDomain: string | null; dkimSelector: string | null; dkimPrivateKeyEnc: string | null };
-type Accepted = { row: SentEmail; number: number; account: SenderAccount; result: SendResult; at: Date };
+type Accepted = { row: SentEmail; number: number; transport: string | null; result: SendResult; at: Date };
+// Acceptances wait this long for others before they are written together (each is marked on
+// disk the moment the server accepts it, so waiting does not widen the window for a resend).
+const RECORD_WAIT_MS = 25;
+const RECORD_MAX = 100;
 
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
 export function createDelivery(deps: ActivityDeps) {
@@ -45,15 +43,18 @@ export function createDelivery(deps: ActivityDeps) {
   const direct = deps.sql ?? prisma;
   const alertDeps = { ...deps, messageIdDomain: deps.config.MESSAGE_ID_DOMAIN };
 
+  const marks = createAcceptedMarks(storage);
+  const { storeComposed } = createMessageStore(deps);
+
   /**
-   * Successes are written as soon as the server accepts each message, with the
-   * ones accepted meanwhile (group commit): the window in which a dying worker
-   * could leave an accepted message unrecorded stays one round trip long.
+   * Successes are written in groups (group commit, up to RECORD_WAIT_MS
+   * apart): each was marked on disk when the server accepted it, and the mark
+   * is removed once the row says `sent`.
    */
   const recordAccepted = groupCommit<Accepted>(async (items) => {
     await bulkWrite(direct, [
-      { update: 'SentEmail', key: ['id'], rows: items.map(({ row, account, result, at }) => ({
-        id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: account.label,
+      { update: 'SentEmail', key: ['id'], rows: items.map(({ row, transport, result, at }) => ({
+        id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: transport ?? row.transport,
         ...refusedColumns(result.rejected),
       })) },
       { update: 'SendAttempt', key: ['sentEmailId', 'number'], rows: items.map(({ row, number, result, at }) => ({
@@ -62,15 +63,18 @@ export function createDelivery(deps: ActivityDeps) {
       // Accepted is the weakest outcome: an address already known (a bounce came first) keeps what it has.
       { insert: 'SentEmailRecipient', rows: items.flatMap(({ row, result, at }) => result.accepted.map((address) => acceptedRecipient(row.id, address, at))) },
     ]);
-  });
+    await marks.clear(items.map((i) => i.row.id)).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
+  }, { waitMs: RECORD_WAIT_MS, maxItems: RECORD_MAX });
 
   /**
    * Sends recorded messages, `concurrency` at a time. Never sends a message
-   * already recorded as sent; re-sends the stored bytes (same Message-ID) when
-   * an earlier attempt's outcome is unknown, e.g. the worker died after the
-   * server accepted it. Settings and keys are read once per group.
+   * already recorded as sent, nor one an earlier attempt marked as accepted by
+   * the server (src/mail/accepted-marks.ts); re-sends the stored bytes (same
+   * Message-ID) when an earlier attempt's outcome is unknown, e.g. the worker
+   * died in the instant between the server's answer and its mark. Settings and
+   * keys are read once per group. `known`: attachment bytes the caller holds.
    */
-  async function deliverMany(ids: string[], concurrency = ids.length, loaded?: SentEmail[]): Promise<Delivery[]> {
+  async function deliverMany(ids: string[], concurrency = ids.length, loaded?: SentEmail[], known?: Map<string, Buffer>): Promise<Delivery[]> {
     // Rows the caller has just read (queueing) need not be read again.
     const rows = new Map((loaded ?? (await prisma.sentEmail.findMany({ where: { id: { in: ids } } }))).map((r) => [r.id, r]));
     const results = new Map<string, Delivery>();
@@ -81,11 +85,43 @@ export function createDelivery(deps: ActivityDeps) {
       else if (DONE.includes(row.status)) results.set(id, { id, ok: true, outcome: { status: 'skipped', messageId: row.messageId }, row });
       else todo.push(row);
     }
-    if (todo.length) await sendAll(todo, Math.max(1, concurrency), results);
+    // A mark outlives its record when a killed worker's last statement still committed (PostgreSQL
+    // finishes a statement whose client has gone): the row says sent, the mark can go.
+    const settled = ids.filter((id) => results.get(id)?.ok && rows.get(id)?.status === 'sent' && rows.get(id)!.attempts > 0);
+    if (settled.length) await marks.clear(settled).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
+    // Left `sending` by an attempt that stopped: the server may have accepted it, and said so in a mark.
+    const marked = new Map<string, AcceptedMark>();
+    for (const row of todo.filter((r) => r.status === 'sending')) {
+      const mark = await marks.find(row.id, row.attempts);
+      if (mark) marked.set(row.id, mark);
+    }
+    const recording: Promise<void>[] = [];
+    let unexpected: unknown;
+    for (const row of todo.filter((r) => marked.has(r.id))) {
+      const { response, accepted: to, rejected, transport, at } = marked.get(row.id)!;
+      recording.push(accepted({ row, number: row.attempts, transport, result: { response, accepted: to, rejected }, at: new Date(at) }, results).catch((err: unknown) => void (unexpected ??= err)));
+    }
+    const unsent = todo.filter((r) => !marked.has(r.id));
+    try {
+      if (unsent.length) await sendAll(unsent, Math.max(1, concurrency), results, known);
+    } finally {
+      await Promise.all(recording);
+    }
+    if (unexpected) throw unexpected;
     return ids.map((id) => results.get(id)!);
   }
 
-  async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>): Promise<void> {
+  /** Records an accepted message (group commit), then what its refused recipients mean. */
+  async function accepted(item: Accepted, results: Map<string, Delivery>): Promise<void> {
+    const { row, result } = item;
+    await recordAccepted(item);
+    results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
+    const words = result.rejectedResponses?.filter(Boolean).join(' ; ');
+    // Each refused recipient keeps the server's own words (the message's lastError says which were refused).
+    await recordRefused(row, result.rejected, words || null);
+  }
+
+  async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>, known?: Map<string, Buffer>): Promise<void> {
     const now = new Date();
     await bulkWrite(direct, [
       { update: 'SentEmail', key: ['id'], rows: todo.map((r) => ({ id: r.id, status: 'sending', attempts: r.attempts + 1, updatedAt: now })) },
@@ -118,7 +154,7 @@ export function createDelivery(deps: ActivityDeps) {
       let bytes: Buffer | null;
       try {
         account = await accountFor(row);
-        bytes = await storeComposed(row, org);
+        bytes = await storeComposed(row, org, known);
       } catch (err) {
         unexpected ??= err;
         return;
@@ -134,15 +170,15 @@ export function createDelivery(deps: ActivityDeps) {
         results.set(row.id, { id: row.id, ok: false, failure: await recordFailure(row, number, account, err) });
         return;
       }
-      // Recorded at once (group commit), but the lane goes on to its next message meanwhile.
-      recording.push(
-        recordAccepted({ row, number, account, result, at: new Date() }).then(async () => {
-          results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
-          const words = result.rejectedResponses?.filter(Boolean).join(' ; ');
-          // Each refused recipient keeps the server's own words (the message's lastError says which were refused).
-          await recordRefused(row, result.rejected, words || null);
-        }).catch((err: unknown) => void (unexpected ??= err)),
-      );
+      const at = new Date();
+      // Kept on disk before anything else runs: a worker killed from here on does not send it again.
+      try {
+        marks.mark(row.id, { response: result.response, accepted: result.accepted, rejected: result.rejected, transport: account.label, attempt: number, at: at.toISOString() });
+      } catch (err) {
+        deps.logger.warn({ err, sentEmailId: row.id }, 'could not mark an accepted message; only the database record will keep it');
+      }
+      // Recorded with others (group commit); the lane goes on to its next message meanwhile.
+      recording.push(accepted({ row, number, transport: account.label, result, at }, results).catch((err: unknown) => void (unexpected ??= err)));
     };
     try {
       await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {
@@ -159,81 +195,6 @@ export function createDelivery(deps: ActivityDeps) {
       clearInterval(beat);
     }
     if (unexpected) throw unexpected;
-  }
-
-  /**
-   * The message as sent, signed once and stored before the first try: a re-send
-   * is byte-identical. Returns the bytes when it was just built and small enough
-   * to keep in memory (then it is sent from memory); else it is streamed from storage.
-   */
-  /**
-   * A message carrying a credential: the original is composed from the
-   * encrypted bodies, stored encrypted and sent from memory (every retry sends
-   * these exact bytes); a masked copy goes where staff download the .eml.
-   */
-  async function storeSealed(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer> {
-    const sealed = sealedMessageKey(row.id);
-    if (row.attempts > 0 && (await storage.exists(sealed))) return Buffer.from(deps.secrets.decrypt((await storage.read(sealed)).toString('utf8')), 'base64');
-    const original = JSON.parse(deps.secrets.decrypt(row.secretEnc!)) as { subject: string; text?: string; html?: string };
-    const bytes = await compose({ ...row, subject: original.subject, textBody: original.text ?? null, htmlBody: original.html ?? null }, org);
-    await storage.putNamed(sealed, deps.secrets.encrypt(bytes.toString('base64')));
-    await storage.putNamed(sentMessageKey(row.id), await compose(row, undefined));
-    return bytes;
-  }
-
-  /** Composes (and signs) a message whole, in memory. */
-  async function compose(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer> {
-    const attachments = row.attachments as unknown as AttachmentRef[];
-    const contents = new Map(await Promise.all(attachments.map(async (a) => [a.storageKey, await storage.read(a.storageKey)] as const)));
-    const composed = composeMessage({
-      messageId: row.messageId, date: new Date(), from: row.fromAddress, replyTo: row.replyTo, to: row.to, cc: row.cc, bcc: row.bcc, subject: row.subject,
-      text: row.textBody, html: row.htmlBody, headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id }, attachments, storagePath: storage.path, contents,
-    });
-    const signed = org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
-      ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
-      : composed;
-    const chunks: Buffer[] = [];
-    for await (const chunk of signed) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  }
-
-  async function storeComposed(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer | null> {
-    if (row.secretEnc) return storeSealed(row, org);
-    const key = sentMessageKey(row.id);
-    // A first attempt cannot have stored anything yet (attempts is counted before composing).
-    if (row.attempts > 0 && (await storage.exists(key))) return null;
-    const attachments = row.attachments as unknown as AttachmentRef[];
-    const small = attachments.reduce((n, a) => n + (a.size ?? 0), 0) <= IN_MEMORY_BYTES;
-    // Small attachments are read in one go: cheaper than a stream each, and the message is held whole anyway.
-    const contents = small ? new Map(await Promise.all(attachments.map(async (a) => [a.storageKey, await storage.read(a.storageKey)] as const))) : undefined;
-    const composed = composeMessage({
-      messageId: row.messageId,
-      date: new Date(),
-      from: row.fromAddress,
-      replyTo: row.replyTo,
-      to: row.to,
-      cc: row.cc,
-      bcc: row.bcc,
-      subject: row.subject,
-      text: row.textBody,
-      html: row.htmlBody,
-      headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id },
-      attachments,
-      storagePath: storage.path,
-      contents,
-    });
-    const signed = org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
-      ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
-      : composed;
-    if (!small) {
-      await storage.putNamed(key, signed);
-      return null;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of signed) chunks.push(chunk as Buffer);
-    const bytes = Buffer.concat(chunks);
-    await storage.putNamed(key, bytes);
-    return bytes;
   }
 
   async function recordFailure(row: SentEmail, number: number, account: SenderAccount, err: unknown): Promise<AppError> {

@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { startSendWorkflow } from '../mail/start-send';
 import { bookingNoticeMails, managersOnce, noticeBookingInclude, type BookingNoticeKind, type PreviousSlot } from '../notifications/booking-notices';
-import { reminderTimes, startBookingWorkflows } from '../notifications/booking-start';
+import { markWorkflowsStarted, reminderTimes, startBookingWorkflows } from '../notifications/booking-start';
+import { startLostBookingNotices } from '../notifications/booking-sweep';
 import { notifyMember, queueNotices } from '../notifications/notify';
 import { sendBookingDigests } from '../notifications/booking-digest';
 import { scanValidities } from '../notifications/validities';
@@ -89,10 +90,11 @@ export function createNotificationActivities(deps: ActivityDeps) {
     const beat = setInterval(() => ctx.heartbeat(), Math.max(200, (ctx.info.heartbeatTimeoutMs ?? 30_000) / 4));
     let mine: SentEmail[];
     let errors: Awaited<ReturnType<typeof queueNotices>>['errors'];
+    const calendars = new Map<string, Buffer>();
     try {
       const bookings = await deps.prisma.booking.findMany({ where: { id: { in: bookingIds }, sequence: 0, status: { in: ['confirmed', 'waitlisted'] } }, include: noticeBookingInclude });
       const managers = managersOnce(deps.prisma);
-      const mails = (await Promise.all(bookings.map((b) => bookingNoticeMails(deps, b, b.status === 'confirmed' ? 'confirmation' : 'waitlisted', undefined, managers)))).flat();
+      const mails = (await Promise.all(bookings.map((b) => bookingNoticeMails(deps, b, b.status === 'confirmed' ? 'confirmation' : 'waitlisted', undefined, managers, calendars)))).flat();
       const recorded = await queueNotices(notifyDeps, mails);
       errors = recorded.errors;
       // A message already handed to its own send workflow (an earlier try's refusal) is that workflow's.
@@ -103,7 +105,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
     for (const e of errors) deps.logger.error({ err: e.error, idempotencyKey: e.idempotencyKey }, 'booking notice could not be recorded');
     // This attempt was given up (it missed its heartbeats): another one sends these.
     if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
-    const results = await deliverMany(mine.map((r) => r.id), FIRST_NOTICE_CONCURRENCY, mine);
+    const results = await deliverMany(mine.map((r) => r.id), FIRST_NOTICE_CONCURRENCY, mine, calendars);
     const outcome: BookingNoticesResult = { sent: 0, deferred: 0, failed: errors.length };
     for (const r of results) {
       if (r.ok) outcome.sent += 1;
@@ -119,16 +121,29 @@ export function createNotificationActivities(deps: ActivityDeps) {
     return outcome;
   }
 
-  /** Each booking's own workflow, delayed to its reminder (cancelled ones need none; one already started is left). */
+  /**
+   * Each booking's own workflow, delayed to its reminder (cancelled ones need none; one already
+   * started is left); then every booking of the group is marked, so the sweep passes it by.
+   */
   async function startBookingWorkflowsFor(bookingIds: string[]): Promise<{ started: number }> {
-    const temporal = deps.temporal;
-    if (!temporal) throw new Error('startBookingWorkflowsFor needs a Temporal client');
+    const temporal = needTemporal('startBookingWorkflowsFor');
     return startSlots(async () => {
       await giveWay(noticeSlots.busy);
       const bookings = await deps.prisma.booking.findMany({ where: { id: { in: bookingIds }, status: { not: 'cancelled' } } });
       await startBookingWorkflows({ prisma: deps.prisma, temporal, config: deps.config }, bookings, undefined, () => Context.current().heartbeat());
+      await markWorkflowsStarted(deps.prisma, bookingIds);
       return { started: bookings.length };
     });
+  }
+
+  /** The sweep: bookings saved by a creation that died before starting their notices workflow. */
+  async function startLostBookingNoticesNow(): Promise<{ groups: number; bookings: number }> {
+    return startLostBookingNotices({ prisma: deps.prisma, temporal: needTemporal('startLostBookingNotices'), config: deps.config });
+  }
+
+  function needTemporal(activity: string) {
+    if (!deps.temporal) throw new Error(`${activity} needs a Temporal client`);
+    return deps.temporal;
   }
 
   async function scanValidityAlerts(): Promise<{ alerts: number; digests: number }> {
@@ -139,5 +154,5 @@ export function createNotificationActivities(deps: ActivityDeps) {
     return sendBookingDigests(notifyDeps, new Date());
   }
 
-  return { loadBookingForWorkflow, sendBookingNotice, sendFirstBookingNotices, startBookingWorkflowsFor, scanValidityAlerts, sendDailyBookingDigests };
+  return { loadBookingForWorkflow, sendBookingNotice, sendFirstBookingNotices, startBookingWorkflowsFor, startLostBookingNotices: startLostBookingNoticesNow, scanValidityAlerts, sendDailyBookingDigests };
 }

@@ -82,7 +82,7 @@ export function decodeCursor(cursor: string, order: ListSpec['order']): string[]
  * by the database's `mailroom_fold` (`foldInDatabase`) or already by `searchable()` — then
  * spelled by `mailroom_spell` as the column is, so the trigram index sees addresses and
  * numbered names as whole words; `mailroom_search_matches` asks the index for the rare part
- * of the words and checks them whole (migration 20261209100000). Every character matches
+ * of the words and checks them whole (migration 20261209110000). Every character matches
  * itself (`%`, `_`, `\` included).
  */
 export function searchMatches(param: string, foldInDatabase: boolean): string {

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Booking, PrismaClient } from '../generated/prisma/client';
 import { type FieldError, invalid } from '../shared/errors';
 import { fieldError } from '../shared/field-reasons';
-import { noticeWithOthers, startFirstNotices } from './booking-start';
+import { newNoticesWorkflowId, startFirstNotices, takeNoticePlace } from './booking-start';
 
 interface Deps {
   prisma: PrismaClient;
@@ -36,8 +36,9 @@ export const MAX_BULK_BOOKINGS = 1000;
  * recorded booking (`created: false`), as a repeated single call does.
  *
  * Then, before answering, one `booking-notices` workflow is started for the new
- * ones (shared with other single creations of the moment): it sends their first
- * notices together, then starts each booking's workflow delayed to its reminder.
+ * ones (shared with other single creations of the moment), under the id saved
+ * with them: it sends their first notices together, then starts each booking's
+ * workflow delayed to its reminder and marks it started.
  */
 export async function createBookings(deps: Deps, organizationId: string, items: NewBooking[], at: (i: number) => string = (i) => `body.bookings.${i}`): Promise<{ booking: Booking; created: boolean }[]> {
   const { prisma } = deps;
@@ -67,26 +68,37 @@ export async function createBookings(deps: Deps, organizationId: string, items: 
 
   const known = new Map(existing.map((b) => [b.externalId!, b]));
   const fresh = items.flatMap((it, i) => (it.externalId && known.has(it.externalId) ? [] : [i]));
-  const inserted = fresh.length ? await insertBookings(prisma, organizationId, fresh.map((i) => items[i]!), memberOf) : [];
-  const slot = new Map(fresh.map((i, j) => [i, inserted[j]]));
-  // A row that lost a race with an identical request (same externalId) is read back instead.
-  const lost = fresh.filter((i) => !slot.get(i)).map((i) => items[i]!.externalId!);
-  if (lost.length) for (const b of await prisma.booking.findMany({ where: { organizationId, externalId: { in: lost } } })) known.set(b.externalId!, b);
-  const results = items.map((it, i) => {
-    const booking = slot.get(i);
-    return booking ? { booking, created: true } : { booking: known.get(it.externalId!)!, created: false };
-  });
+  // The notices workflow's id is chosen first and saved with the bookings (an outbox): a creation
+  // that dies before starting it leaves bookings the sweep finds and starts (booking-sweep.ts).
+  // A single booking joins the group of the other single creations of the moment.
+  const place = items.length === 1 && fresh.length === 1 ? takeNoticePlace(deps, organizationId) : undefined;
+  const workflowId = place?.workflowId ?? newNoticesWorkflowId();
+  let results: { booking: Booking; created: boolean }[];
+  try {
+    const inserted = fresh.length ? await insertBookings(prisma, organizationId, fresh.map((i) => items[i]!), memberOf, workflowId) : [];
+    const slot = new Map(fresh.map((i, j) => [i, inserted[j]]));
+    // A row that lost a race with an identical request (same externalId) is read back instead.
+    const lost = fresh.filter((i) => !slot.get(i)).map((i) => items[i]!.externalId!);
+    if (lost.length) for (const b of await prisma.booking.findMany({ where: { organizationId, externalId: { in: lost } } })) known.set(b.externalId!, b);
+    results = items.map((it, i) => {
+      const booking = slot.get(i);
+      return booking ? { booking, created: true } : { booking: known.get(it.externalId!)!, created: false };
+    });
+  } catch (err) {
+    void place?.fill(null);
+    throw err;
+  }
 
   // The new ones' notices and workflows go to one `booking-notices` workflow; the creation
   // answers once it is started. A repeated call's bookings stay with the creation that made them.
   const made = results.filter((r) => r.created).map((r) => r.booking.id);
-  if (items.length === 1 && made.length === 1) await noticeWithOthers(deps, organizationId, made[0]!);
-  else await startFirstNotices(deps, organizationId, made);
+  if (place) await place.fill(made[0] ?? null);
+  else await startFirstNotices(deps, organizationId, made, workflowId);
   return results;
 }
 
 /** One transaction: the confirmed bookings the new ones may clash with, then one insert. Returned in the items' order (undefined: lost a race on its externalId). */
-async function insertBookings(prisma: PrismaClient, organizationId: string, items: NewBooking[], memberOf: Map<string, { structureId: string | null }>): Promise<(Booking | undefined)[]> {
+async function insertBookings(prisma: PrismaClient, organizationId: string, items: NewBooking[], memberOf: Map<string, { structureId: string | null }>, noticesWorkflowId: string): Promise<(Booking | undefined)[]> {
   const from = new Date(Math.min(...items.map((i) => i.startAt.getTime())));
   const to = new Date(Math.max(...items.map((i) => i.endAt.getTime())));
   return prisma.$transaction(async (tx) => {
@@ -98,7 +110,7 @@ async function insertBookings(prisma: PrismaClient, organizationId: string, item
       const slots = slotsOf(it.resourceId);
       const free = !slots.some((s) => overlaps(s, it));
       if (free) slots.push(it);
-      return { id: uuidv7(), organizationId, structureId: memberOf.get(it.memberId)!.structureId, memberId: it.memberId, resourceId: it.resourceId, startAt: it.startAt, endAt: it.endAt, status: free ? 'confirmed' : 'waitlisted', externalId: it.externalId ?? null };
+      return { id: uuidv7(), organizationId, structureId: memberOf.get(it.memberId)!.structureId, memberId: it.memberId, resourceId: it.resourceId, startAt: it.startAt, endAt: it.endAt, status: free ? 'confirmed' : 'waitlisted', externalId: it.externalId ?? null, noticesWorkflowId };
     });
     const created = await tx.booking.createManyAndReturn({ data: rows, skipDuplicates: true });
     const byId = new Map(created.map((b) => [b.id, b]));

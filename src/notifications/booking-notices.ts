@@ -35,8 +35,9 @@ export function managersOnce(prisma: PrismaClient) {
  * (except on the waiting list), and a copy for each manager subscribed to the
  * structure's bookings (not for reminders). Each has its idempotency key
  * `booking:<id>:<kind>:<sequence>[:manager:<id>]`, so it is never queued twice.
+ * `kept` receives the calendar parts' bytes by storage key.
  */
-export async function bookingNoticeMails(deps: Deps, b: NoticeBooking, kind: BookingNoticeKind, previous?: PreviousSlot, managers = managersOnce(deps.prisma)): Promise<NotifyInput[]> {
+export async function bookingNoticeMails(deps: Deps, b: NoticeBooking, kind: BookingNoticeKind, previous?: PreviousSlot, managers = managersOnce(deps.prisma), kept?: Map<string, Buffer>): Promise<NotifyInput[]> {
   const tz = b.organization.timeZone;
   const data = {
     ressource: b.resource.name, debut: formatLocal(b.startAt, tz), fin: formatLocal(b.endAt, tz), organisation: b.organization.name,
@@ -51,7 +52,10 @@ export async function bookingNoticeMails(deps: Deps, b: NoticeBooking, kind: Boo
       bookingId: b.id, domain: deps.config.MESSAGE_ID_DOMAIN, sequence: b.sequence, method, start: b.startAt, end: b.endAt,
       summary: `${b.resource.name} — ${b.organization.name}`, organizer: { name: b.organization.name, email: organizerAddress }, attendee: { name: `${b.member.firstName} ${b.member.lastName}`, email: memberEmail },
     });
-    const stored = await deps.storage.put(Buffer.from(ics, 'utf8'));
+    const bytes = Buffer.from(ics, 'utf8');
+    const stored = await deps.storage.put(bytes);
+    // A caller that sends at once composes from these bytes instead of reading them back.
+    kept?.set(stored.key, bytes);
     // The MIME method= parameter must equal the iCalendar METHOD (RFC 6047 §2.4) or Outlook ignores the invitation.
     attachments.push({ storageKey: stored.key, filename: 'invitation.ics', contentType: 'text/calendar', size: stored.size, contentTypeParams: { method, charset: 'utf-8' } });
   }

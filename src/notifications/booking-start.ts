@@ -71,47 +71,91 @@ export async function startBookingWorkflows(deps: Deps, bookings: Booking[], now
   });
 }
 
-/** One `booking-notices` workflow for the first notices of bookings created together. */
-export async function startFirstNotices(deps: Deps, organizationId: string, bookingIds: string[]): Promise<void> {
+/**
+ * One `booking-notices` workflow for the first notices of bookings created
+ * together, under the id the bookings recorded when they were saved. Started
+ * once: a second start (the sweep, a repeated call) changes nothing.
+ */
+export async function startFirstNotices(deps: Deps, organizationId: string, bookingIds: string[], workflowId: string): Promise<void> {
   if (!bookingIds.length) return;
   try {
     await deps.temporal.workflow.start('bookingNoticesWorkflow', {
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      workflowId: workflowIds.bookingNotices(uuidv7()),
+      workflowId,
       args: [{ organizationId, bookingIds, heartbeatSeconds: deps.config.SEND_HEARTBEAT_SECONDS } satisfies BookingNoticesInput],
       typedSearchAttributes: startAttributes(deps.config, organizationId),
       staticSummary: `First notices of ${bookingIds.length} booking(s)`,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
   } catch (err) {
     if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
   }
 }
 
+/** A new group's workflow id. */
+export const newNoticesWorkflowId = () => workflowIds.bookingNotices(uuidv7());
+
 /**
- * Single creations arriving together share one notices workflow: a booking
- * joins the group being filled, which is started after a few milliseconds
- * (or when full), and its creation answers once that start is recorded.
+ * Single creations arriving together share one notices workflow. A creation
+ * takes a place in the group being filled before it saves its booking (the
+ * booking records the group's workflow id), then fills the place with its
+ * booking, or gives it back (`null`) when it made none. The group's workflow
+ * is started after a few milliseconds (or once full) when every place taken is
+ * settled; a creation answers once that start is recorded.
  */
 const GATHER_MS = 15;
 const GATHER_MAX = 200;
-const gatherers = new WeakMap<Client, Map<string, { ids: string[]; started: Promise<void> }>>();
+interface Group {
+  workflowId: string;
+  ids: string[];
+  taken: number;
+  wake?: () => void;
+  started: Promise<void>;
+}
+const gatherers = new WeakMap<Client, Map<string, Group>>();
 
-export function noticeWithOthers(deps: Deps, organizationId: string, bookingId: string): Promise<void> {
+export interface NoticePlace {
+  workflowId: string;
+  fill(bookingId: string | null): Promise<void>;
+}
+
+export function takeNoticePlace(deps: Deps, organizationId: string): NoticePlace {
   let open = gatherers.get(deps.temporal);
   if (!open) gatherers.set(deps.temporal, (open = new Map()));
   const key = `${deps.config.TEMPORAL_TASK_QUEUE}\n${organizationId}`;
-  const group = open.get(key);
-  if (group && group.ids.length < GATHER_MAX) {
-    group.ids.push(bookingId);
-    return group.started;
+  let group = open.get(key);
+  if (!group || group.taken + group.ids.length >= GATHER_MAX) {
+    const g: Group = { workflowId: newNoticesWorkflowId(), ids: [], taken: 0, started: Promise.resolve() };
+    g.started = (async () => {
+      await new Promise((r) => setTimeout(r, GATHER_MS));
+      if (open.get(key) === g) open.delete(key);
+      // Creations still saving their booking belong to this group: wait for them.
+      while (g.taken > 0) await new Promise<void>((r) => (g.wake = r));
+      await startFirstNotices(deps, organizationId, g.ids, g.workflowId);
+    })();
+    // Each filler awaits it; one that gave its place back does not, and must not see it reject.
+    g.started.catch(() => undefined);
+    open.set(key, (group = g));
   }
-  const ids = [bookingId];
-  const started = new Promise<void>((resolve) => setTimeout(resolve, GATHER_MS)).then(() => {
-    if (open.get(key)?.ids === ids) open.delete(key);
-    return startFirstNotices(deps, organizationId, ids);
-  });
-  open.set(key, { ids, started });
-  return started;
+  const g = group;
+  g.taken += 1;
+  let settled = false;
+  return {
+    workflowId: g.workflowId,
+    fill(bookingId) {
+      if (settled) return bookingId ? g.started : Promise.resolve();
+      settled = true;
+      if (bookingId) g.ids.push(bookingId);
+      g.taken -= 1;
+      if (g.taken === 0) g.wake?.();
+      return bookingId ? g.started : Promise.resolve();
+    },
+  };
+}
+
+/** Bookings whose `booking:<id>` workflow is started (or was, or needs none): the sweep passes them by. */
+export async function markWorkflowsStarted(prisma: PrismaClient, bookingIds: string[], at = new Date()): Promise<void> {
+  if (bookingIds.length) await prisma.booking.updateMany({ where: { id: { in: bookingIds }, workflowStartedAt: null }, data: { workflowStartedAt: at } });
 }
 
 /**

@@ -32,7 +32,7 @@ const COLUMNS = [
  * of an index (organisation, filter, queuedAt, id); a period is a range of the
  * same order. `searchText` is folded and spelled by the database itself (trigger
  * calling `mailroom_fold` and `mailroom_spell`, migrations 20261207150000 and
- * 20261209100000), so the words go through the same functions in the query and
+ * 20261209110000), so the words go through the same functions in the query and
  * both sides always agree.
  */
 export async function listSentEmails(

@@ -1,9 +1,10 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Storage } from '../storage';
+import { storedMessageKeys } from '../mail/stored-message';
 
 /**
  * Deletes sent-log entries older than each organisation's retention period
- * (and their stored .eml), in batches. Documents are left alone: they belong
+ * (and their stored files), in batches. Documents are left alone: they belong
  * to members, not to the log.
  */
 export async function purgeExpiredSentEmails(
@@ -25,7 +26,7 @@ export async function purgeExpiredSentEmails(
       if (!rows.length) break;
       const ids = rows.map((r) => r.id);
       const res = await deps.prisma.sentEmail.deleteMany({ where: { id: { in: ids } } });
-      await Promise.all(ids.flatMap((id) => [deps.storage.remove(`sent/${id}.eml`), deps.storage.remove(`sent/${id}.eml.sealed`)]));
+      await Promise.all(ids.flatMap((id) => storedMessageKeys(id).map((key) => deps.storage.remove(key))));
       deleted += res.count;
       opts.heartbeat?.(deleted);
     }

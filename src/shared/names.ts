@@ -21,4 +21,5 @@ export const scheduleIds = {
   validityScan: 'validity-expiry-scan',
   retentionPurge: 'retention-purge',
   alertDigest: 'alert-digest',
+  bookingSweep: 'booking-notices-sweep',
 } as const;

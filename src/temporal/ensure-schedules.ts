@@ -5,7 +5,8 @@ import { ensureSchedule } from './schedules';
 
 /**
  * The periodic work, as Temporal Schedules created or updated idempotently at
- * every start: retention purge (daily) and the hourly alert digest. Per
+ * every start: retention purge (daily), the hourly alert digest, the daily
+ * validity scan and the booking sweep. Per
  * organisation delivery-sync schedules are managed with their settings
  * (src/delivery/schedule.ts). Each feature adds its schedule here.
  */
@@ -27,5 +28,11 @@ export async function ensureSchedules(client: Client, config: Config): Promise<v
     spec: { calendars: [{ hour: 6, minute: 5 }] },
     action: { type: 'startWorkflow', workflowType: 'validityScanWorkflow', taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: scheduleIds.validityScan },
     state: { note: 'Daily validity-expiry alerts (medical visits, licences...)' },
+  });
+  await ensureSchedule(client, {
+    scheduleId: scheduleIds.bookingSweep,
+    spec: { intervals: [{ every: `${config.BOOKING_SWEEP_MINUTES} minutes` }] },
+    action: { type: 'startWorkflow', workflowType: 'bookingSweepWorkflow', taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: scheduleIds.bookingSweep },
+    state: { note: 'Confirms and starts bookings whose creation died before starting their workflow' },
   });
 }

@@ -8,3 +8,4 @@ export { invoiceBatchWorkflow } from './invoice-batch';
 export { invoiceBatchChunkWorkflow } from './invoice-batch-chunk';
 export { bookingWorkflow } from './booking';
 export { bookingNoticesWorkflow } from './booking-notices';
+export { bookingSweepWorkflow } from './booking-sweep';

@@ -14,6 +14,7 @@ import { cancelBooking, createBooking, updateBooking } from '../../src/notificat
 import { createSecretBox } from '../../src/secrets';
 import { createStorage } from '../../src/storage';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { quietTemporalRuntime } from '../helpers/quiet-runtime';
 import { describeIfServer } from '../helpers/require-server';
 import { startRecordingSmtpServer, type RecordingSmtpServer, type RecordedMessage } from '../helpers/smtp-server';
 
@@ -44,6 +45,7 @@ describeIfServer('the Temporal time-skipping test server (temporal-test-server-b
   const taskQueue = `bookings-${crypto.randomBytes(3).toString('hex')}`;
 
   beforeAll(async () => {
+    quietTemporalRuntime();
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
     [db, smtp] = await Promise.all([createTestDatabase(), startRecordingSmtpServer()]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bookings-'));

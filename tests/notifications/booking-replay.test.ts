@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { quietTemporalRuntime } from '../helpers/quiet-runtime';
 import { loadHistoryJson } from '../helpers/replay';
 
 /**
@@ -14,6 +15,7 @@ describe('booking workflow histories replay on the current code', () => {
   jest.setTimeout(60_000);
   const bundle = process.env.MAILROOM_WORKFLOW_BUNDLE;
   const options = bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../../src/workflows') };
+  beforeAll(() => quietTemporalRuntime());
 
   it.each(histories)('%s', async (file) => {
     const history = loadHistoryJson(path.join(__dirname, '../fixtures/histories', file));

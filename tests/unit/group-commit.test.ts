@@ -29,4 +29,18 @@ describe('group commit', () => {
     await expect(write('bad')).rejects.toThrow('database down');
     await expect(write('good')).resolves.toBeUndefined();
   });
+
+  it('with waitMs, gathers what arrives meanwhile into one write, and writes at once when maxItems are waiting', async () => {
+    const flushes: number[][] = [];
+    const write = groupCommit<number>(async (items) => void flushes.push(items), { waitMs: 20, maxItems: 3 });
+    const first = [1, 2].map((n) => write(n));
+    await new Promise((r) => setImmediate(r));
+    // Nothing written yet: the first write waits for others.
+    expect(flushes).toEqual([]);
+    await Promise.all(first);
+    expect(flushes).toEqual([[1, 2]]);
+    await Promise.all([3, 4, 5, 6].map((n) => write(n)));
+    // Three waiting make a full write; the fourth waits for the next.
+    expect(flushes).toEqual([[1, 2], [3, 4, 5], [6]]);
+  });
 });

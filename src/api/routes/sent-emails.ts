@@ -1,6 +1,6 @@
 import type { DeliveryReport, SentEmail, SentEmailRecipient, SendAttempt } from '../../generated/prisma/client';
 import { pipeline } from 'node:stream/promises';
-import { sealedMessageKey, sentMessageKey } from '../../activities/mail';
+import { sentMessageKey, storedMessageKeys } from '../../mail/stored-message';
 import { purgeWhere } from '../../delivery/purge';
 import { ignoreClientGone } from '../client-gone';
 import { contentDisposition } from '../../documents/documents';
@@ -143,7 +143,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
       for (let i = 0; i < ids.length; i += 1000) {
         const chunk = ids.slice(i, i + 1000);
         deleted += (await ctx.prisma.sentEmail.deleteMany({ where: { id: { in: chunk } } })).count;
-        await Promise.all(chunk.flatMap((id) => [ctx.storage.remove(sentMessageKey(id)), ctx.storage.remove(sealedMessageKey(id))]));
+        await Promise.all(chunk.flatMap((id) => storedMessageKeys(id).map((key) => ctx.storage.remove(key))));
       }
       return { deleted };
     },

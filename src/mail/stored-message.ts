@@ -1,0 +1,85 @@
+import type { SentEmail } from '../generated/prisma/client';
+import { signMessage } from '../outgoing/dkim';
+import type { SecretBox } from '../secrets';
+import type { Storage } from '../storage';
+import { acceptedMarkKey } from './accepted-marks';
+import { composeMessage, type AttachmentRef } from './compose';
+
+export const sentMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml`;
+/** The original of a message carrying a credential (SentEmail.secretEnc), encrypted; sentMessageKey then holds the masked copy staff download. */
+export const sealedMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml.sealed`;
+
+/** Every file a sent message may leave in storage: removed with its row. */
+export const storedMessageKeys = (sentEmailId: string) => [sentMessageKey(sentEmailId), sealedMessageKey(sentEmailId), acceptedMarkKey(sentEmailId)];
+
+export type OrgKeys = { id: string; bounceDomain: string | null; dkimDomain: string | null; dkimSelector: string | null; dkimPrivateKeyEnc: string | null };
+
+// Messages whose attachments add up to no more than this are built and sent from memory.
+const IN_MEMORY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The message as sent, signed once and stored before the first try: a re-send
+ * is byte-identical (same Message-ID, same Date).
+ */
+export function createMessageStore(deps: { storage: Storage; secrets: SecretBox }) {
+  const { storage } = deps;
+
+  /** Composes (and signs) a message whole, in memory; `known` holds attachment bytes the caller has already. */
+  async function compose(row: SentEmail, org: OrgKeys | undefined, known?: Map<string, Buffer>): Promise<Buffer> {
+    const attachments = row.attachments as unknown as AttachmentRef[];
+    const contents = new Map(await Promise.all(attachments.map(async (a) => [a.storageKey, known?.get(a.storageKey) ?? (await storage.read(a.storageKey))] as const)));
+    const chunks: Buffer[] = [];
+    for await (const chunk of signed(composeMessage(messageInput(row, contents)), org)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  const messageInput = (row: SentEmail, contents: Map<string, Buffer> | undefined) => ({
+    messageId: row.messageId, date: new Date(), from: row.fromAddress, replyTo: row.replyTo, to: row.to, cc: row.cc, bcc: row.bcc, subject: row.subject,
+    text: row.textBody, html: row.htmlBody, headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id },
+    attachments: row.attachments as unknown as AttachmentRef[], storagePath: storage.path, contents,
+  });
+
+  const signed = (composed: ReturnType<typeof composeMessage>, org: OrgKeys | undefined) =>
+    org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
+      ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
+      : composed;
+
+  /**
+   * A message carrying a credential: the original is composed from the
+   * encrypted bodies, stored encrypted and sent from memory (every retry sends
+   * these exact bytes); a masked copy goes where staff download the .eml.
+   */
+  async function storeSealed(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer> {
+    const sealed = sealedMessageKey(row.id);
+    if (row.attempts > 0 && (await storage.exists(sealed))) return Buffer.from(deps.secrets.decrypt((await storage.read(sealed)).toString('utf8')), 'base64');
+    const original = JSON.parse(deps.secrets.decrypt(row.secretEnc!)) as { subject: string; text?: string; html?: string };
+    const bytes = await compose({ ...row, subject: original.subject, textBody: original.text ?? null, htmlBody: original.html ?? null }, org);
+    await storage.putNamed(sealed, deps.secrets.encrypt(bytes.toString('base64')));
+    await storage.putNamed(sentMessageKey(row.id), await compose(row, undefined));
+    return bytes;
+  }
+
+  /**
+   * Stores the message before its first try. Returns the bytes when it was just
+   * built and small enough to keep in memory (then it is sent from memory); else
+   * it is streamed from storage. `known`: attachment bytes the caller holds
+   * already (a calendar part it has just stored), not read back from disk.
+   */
+  async function storeComposed(row: SentEmail, org: OrgKeys | undefined, known?: Map<string, Buffer>): Promise<Buffer | null> {
+    if (row.secretEnc) return storeSealed(row, org);
+    const key = sentMessageKey(row.id);
+    // A first attempt cannot have stored anything yet (attempts is counted before composing).
+    if (row.attempts > 0 && (await storage.exists(key))) return null;
+    const attachments = row.attachments as unknown as AttachmentRef[];
+    const small = attachments.reduce((n, a) => n + (a.size ?? 0), 0) <= IN_MEMORY_BYTES;
+    if (!small) {
+      await storage.putNamed(key, signed(composeMessage(messageInput(row, undefined)), org));
+      return null;
+    }
+    const bytes = await compose(row, org, known);
+    await storage.putNamed(key, bytes);
+    return bytes;
+  }
+
+  return { storeComposed };
+}

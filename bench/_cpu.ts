@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import type { SqlRunner } from '../src/db/sql';
+
+/**
+ * CPU time spent during a phase, per place: this process's main thread, its
+ * other threads by name (the SMTP sink's worker, libuv's file threads,
+ * Temporal's core), its child processes (the Temporal dev server) and the
+ * PostgreSQL backends serving it. Read from /proc, so the profiler's own cost
+ * does not inflate a path made of many small calls. Other sessions sharing the
+ * machine do not count here, only the wall-clock figures feel them.
+ */
+export interface CpuSplit {
+  main: number;
+  threads: Record<string, number>;
+  children: number;
+  postgres: number;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function ticks(statFile: string): number {
+  try {
+    const stat = fs.readFileSync(statFile, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
+function threadTicks(named: Record<number, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    // Node names all its threads `node` (V8's GC helpers, libuv's file threads, workers).
+    const comm = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim().replace(/[0-9]+$/, '');
+    const name = tid === String(process.pid) ? 'main' : (named[Number(tid)] ?? (comm === 'node' ? 'node (GC, files)' : comm));
+    out.set(name, (out.get(name) ?? 0) + ticks(`/proc/self/task/${tid}/stat`));
+  }
+  return out;
+}
+
+function childTicks(): number {
+  let n = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === String(process.pid)) n += ticks(`/proc/${pid}/stat`);
+    } catch {
+      // exited
+    }
+  }
+  return n;
+}
+
+/**
+ * Starts measuring. PostgreSQL backends are found by application name (set by
+ * the bench harness on its pool) and sampled every 200 ms, so one that ends
+ * before the phase does is still counted up to its last sample.
+ */
+export function cpuMeter(sql: SqlRunner | undefined, applicationName: string | undefined, named: Record<number, string> = {}) {
+  const threads0 = threadTicks(named);
+  const children0 = childTicks();
+  const pg = new Map<number, { first: number; last: number }>();
+  const samplePg = async () => {
+    if (!sql || !applicationName) return;
+    const rows = await sql.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName]).catch(() => []);
+    for (const { pid } of rows) {
+      const t = ticks(`/proc/${pid}/stat`);
+      const seen = pg.get(pid);
+      if (seen) seen.last = Math.max(seen.last, t);
+      else pg.set(pid, { first: t, last: t });
+    }
+  };
+  const ready = samplePg();
+  const timer = setInterval(() => void samplePg(), 200);
+  return {
+    ready,
+    async stop(): Promise<CpuSplit> {
+      clearInterval(timer);
+      await samplePg();
+      const threads1 = threadTicks(named);
+      const threads: Record<string, number> = {};
+      for (const [name, t] of threads1) if (name !== 'main') threads[name] = (t - (threads0.get(name) ?? 0)) * TICK_MS;
+      return {
+        main: ((threads1.get('main') ?? 0) - (threads0.get('main') ?? 0)) * TICK_MS,
+        threads,
+        children: (childTicks() - children0) * TICK_MS,
+        postgres: [...pg.values()].reduce((n, p) => n + p.last - p.first, 0) * TICK_MS,
+      };
+    },
+  };
+}
+
+/** One line: milliseconds of CPU per message in each place. */
+export function formatCpu(label: string, split: CpuSplit, count: number): string {
+  const per = (ms: number) => (ms / count).toFixed(2);
+  const threads = Object.entries(split.threads).filter(([, ms]) => ms / count >= 0.01).sort((a, b) => b[1] - a[1]).map(([n, ms]) => `${n} ${per(ms)}`).join(', ');
+  const total = split.main + Object.values(split.threads).reduce((a, b) => a + b, 0) + split.children + split.postgres;
+  return `${label}: CPU ms per message: main thread ${per(split.main)}; other threads ${threads || '0'}; Temporal server ${per(split.children)}; PostgreSQL ${per(split.postgres)}; total ${per(total)}`;
+}

@@ -98,3 +98,28 @@ export function formatCpu(label: string, split: CpuSplit, count: number): string
   const total = split.main + Object.values(split.threads).reduce((a, b) => a + b, 0) + split.children + split.postgres;
   return `${label}: CPU ms per message: main thread ${per(split.main)}; other threads ${threads || '0'}; Temporal server ${per(split.children)}; PostgreSQL ${per(split.postgres)}; total ${per(total)}`;
 }
+
+/**
+ * Rows written in the bench's schema per message, by table (inserts, updates and
+ * how many of those were HOT, i.e. touched no index): the database's share of a
+ * message is mostly these. PostgreSQL counts them when each transaction ends,
+ * and publishes at most once a second, hence the short wait.
+ */
+export async function rowWrites(sql: SqlRunner, schema: string | undefined) {
+  if (!schema) return async () => '';
+  const read = () => sql.query<{ relname: string; ins: string; upd: string; hot: string }>(
+    'SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE schemaname = $1', [schema],
+  );
+  await new Promise((r) => setTimeout(r, 1100));
+  const before = new Map((await read()).map((r) => [r.relname, r]));
+  return async (count: number) => {
+    await new Promise((r) => setTimeout(r, 1100));
+    const parts: string[] = [];
+    for (const r of await read()) {
+      const b = before.get(r.relname);
+      const d = (k: 'ins' | 'upd' | 'hot') => (Number(r[k]) - Number(b?.[k] ?? 0)) / count;
+      if (d('ins') + d('upd') >= 0.01) parts.push(`${r.relname} ${d('ins').toFixed(2)} ins ${d('upd').toFixed(2)} upd (${d('hot').toFixed(2)} HOT)`);
+    }
+    return parts.sort().join('; ');
+  };
+}

@@ -12,7 +12,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { startRecordingSmtpServer } from '../tests/helpers/smtp-server';
 import { startSmtpSink, type SmtpSink } from './_smtp-sink';
 import { startInvoiceBatch } from '../src/invoices/start-batch';
-import { cpuMeter, formatCpu } from './_cpu';
+import { cpuMeter, formatCpu, rowWrites } from './_cpu';
 import { load, mark, profiled, report, startBenchMailroom } from './_harness';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100 * 1024, 0x43)]);
@@ -73,6 +73,7 @@ export default async function invoiceBatch({ count, profile, server = 'sink', wa
     }
 
     const named = smtp.tid ? { [smtp.tid]: 'SMTP sink' } : {};
+    const writes = await rowWrites(mr.db.sql, mr.applicationName);
     let meter = cpuMeter(mr.db.sql, mr.applicationName, named);
     await meter.ready;
     const loadBefore = load();
@@ -82,6 +83,7 @@ export default async function invoiceBatch({ count, profile, server = 'sink', wa
     const durable = { label: 'invoice-batch workflow', count: batch.total, seconds: (Date.now() - t) / 1000, load: `${loadBefore}–${load()}` };
     mark('durable-end');
     const durableCpu = await meter.stop();
+    const written = await writes(batch.total);
     const received = await smtp.counts();
     await smtp.reset();
 
@@ -96,6 +98,7 @@ export default async function invoiceBatch({ count, profile, server = 'sink', wa
     const plainCpu = await meter.stop();
     report('invoice-batch', [durable, plain]);
     process.stdout.write(`${formatCpu('invoice-batch: workflow', durableCpu, batch.total)}\n${formatCpu('invoice-batch: plain   ', plainCpu, count)}\n`);
+    if (written) process.stdout.write(`invoice-batch: rows written per message: ${written}\n`);
     const histories = [];
     for await (const wf of mr.app.temporal.workflow.list({ query: `WorkflowId STARTS_WITH "${workflowId}"` })) histories.push(wf.historyLength);
     process.stdout.write(`invoice-batch: ${received.messages} messages to ${received.recipients} addresses received from the workflow (server: ${server === 'recording' ? 'recording, parsing on the main thread' : 'sink in a worker thread'}); ${histories.length} workflow runs, longest history ${Math.max(...histories)} events; database: ${mr.db.kind}\n`);

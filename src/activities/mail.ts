@@ -69,7 +69,12 @@ export function createDelivery(deps: ActivityDeps) {
    * an earlier attempt's outcome is unknown, e.g. the worker died after the
    * server accepted it. Settings and keys are read once per group.
    */
-  async function deliverMany(ids: string[], concurrency = ids.length, loaded?: SentEmail[]): Promise<Delivery[]> {
+  /**
+   * `started`: ids of rows the caller has just recorded already `sending` with
+   * their first attempt (queueEmails' `startSending`): they are not marked again,
+   * and nothing can have been stored for them yet.
+   */
+  async function deliverMany(ids: string[], concurrency = ids.length, loaded?: SentEmail[], started: ReadonlySet<string> = new Set()): Promise<Delivery[]> {
     // Rows the caller has just read (queueing) need not be read again.
     const rows = new Map((loaded ?? (await prisma.sentEmail.findMany({ where: { id: { in: ids } } }))).map((r) => [r.id, r]));
     const results = new Map<string, Delivery>();
@@ -80,15 +85,16 @@ export function createDelivery(deps: ActivityDeps) {
       else if (DONE.includes(row.status)) results.set(id, { id, ok: true, outcome: { status: 'skipped', messageId: row.messageId }, row });
       else todo.push(row);
     }
-    if (todo.length) await sendAll(todo, Math.max(1, concurrency), results);
+    if (todo.length) await sendAll(todo, Math.max(1, concurrency), results, started);
     return ids.map((id) => results.get(id)!);
   }
 
-  async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>): Promise<void> {
+  async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>, started: ReadonlySet<string>): Promise<void> {
     const now = new Date();
+    const again = todo.filter((r) => !started.has(r.id));
     await bulkWrite(direct, [
-      { update: 'SentEmail', key: ['id'], rows: todo.map((r) => ({ id: r.id, status: 'sending', attempts: r.attempts + 1, updatedAt: now })) },
-      { insert: 'SendAttempt', rows: todo.map((r) => ({ id: uuidv7(), sentEmailId: r.id, number: r.attempts + 1, startedAt: now, finishedAt: null, outcome: null, error: null, smtpResponse: null })) },
+      { update: 'SentEmail', key: ['id'], rows: again.map((r) => ({ id: r.id, status: 'sending', attempts: r.attempts + 1, updatedAt: now })) },
+      { insert: 'SendAttempt', rows: again.map((r) => ({ id: uuidv7(), sentEmailId: r.id, number: r.attempts + 1, startedAt: now, finishedAt: null, outcome: null, error: null, smtpResponse: null })) },
     ]);
     const orgs = new Map<string, OrgKeys>(
       (await prisma.organization.findMany({ where: { id: { in: [...new Set(todo.map((r) => r.organizationId))] } }, select: { id: true, bounceDomain: true, dkimDomain: true, dkimSelector: true, dkimPrivateKeyEnc: true } })).map((o) => [o.id, o]),
@@ -111,13 +117,15 @@ export function createDelivery(deps: ActivityDeps) {
     const recording: Promise<void>[] = [];
     const queue = [...todo];
     const sendOne = async (row: SentEmail) => {
-      const number = row.attempts + 1;
+      const fresh = started.has(row.id);
+      const number = fresh ? row.attempts : row.attempts + 1;
       const org = orgs.get(row.organizationId);
       let account: SenderAccount;
       let bytes: Buffer | null;
       try {
         account = await accountFor(row);
-        bytes = await storeComposed(row, org);
+        // A first attempt cannot have stored anything yet (attempts is counted before composing).
+        bytes = await storeComposed(row, org, !fresh && row.attempts > 0);
       } catch (err) {
         unexpected ??= err;
         return;
@@ -169,9 +177,9 @@ export function createDelivery(deps: ActivityDeps) {
    * encrypted bodies, stored encrypted and sent from memory (every retry sends
    * these exact bytes); a masked copy goes where staff download the .eml.
    */
-  async function storeSealed(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer> {
+  async function storeSealed(row: SentEmail, org: OrgKeys | undefined, triedBefore: boolean): Promise<Buffer> {
     const sealed = sealedMessageKey(row.id);
-    if (row.attempts > 0 && (await storage.exists(sealed))) return Buffer.from(deps.secrets.decrypt((await storage.read(sealed)).toString('utf8')), 'base64');
+    if (triedBefore && (await storage.exists(sealed))) return Buffer.from(deps.secrets.decrypt((await storage.read(sealed)).toString('utf8')), 'base64');
     const original = JSON.parse(deps.secrets.decrypt(row.secretEnc!)) as { subject: string; text?: string; html?: string };
     const bytes = await compose({ ...row, subject: original.subject, textBody: original.text ?? null, htmlBody: original.html ?? null }, org);
     await storage.putNamed(sealed, deps.secrets.encrypt(bytes.toString('base64')));
@@ -195,11 +203,10 @@ export function createDelivery(deps: ActivityDeps) {
     return Buffer.concat(chunks);
   }
 
-  async function storeComposed(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer | null> {
-    if (row.secretEnc) return storeSealed(row, org);
+  async function storeComposed(row: SentEmail, org: OrgKeys | undefined, triedBefore: boolean): Promise<Buffer | null> {
+    if (row.secretEnc) return storeSealed(row, org, triedBefore);
     const key = sentMessageKey(row.id);
-    // A first attempt cannot have stored anything yet (attempts is counted before composing).
-    if (row.attempts > 0 && (await storage.exists(key))) return null;
+    if (triedBefore && (await storage.exists(key))) return null;
     const attachments = row.attachments as unknown as AttachmentRef[];
     const small = attachments.reduce((n, a) => n + (a.size ?? 0), 0) <= IN_MEMORY_BYTES;
     // Small attachments are read in one go: cheaper than a stream each, and the message is held whole anyway.

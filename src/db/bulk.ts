@@ -39,6 +39,23 @@ export async function bulkInsert<R extends Record<string, unknown>>(db: Runner, 
   return runSql<R>(db, `INSERT INTO "${table}" SELECT * FROM jsonb_populate_recordset(NULL::"${table}", $1::jsonb) ON CONFLICT DO NOTHING${ret}`, [toJson(rows)]);
 }
 
+/**
+ * Inserts parent rows (conflicts skipped) and, in the same statement, the child
+ * rows whose `fk` names a parent really inserted; returns the inserted parents' ids.
+ * One round trip and one commit where an insert and an update followed.
+ */
+export async function bulkInsertWithChildren(db: Runner, table: Table, rows: Record<string, unknown>[], child: { table: Table; fk: string; rows: Record<string, unknown>[] }): Promise<string[]> {
+  if (!rows.length) return [];
+  const inserted = await runSql<{ id: string }>(
+    db,
+    `WITH p AS (INSERT INTO "${table}" SELECT * FROM jsonb_populate_recordset(NULL::"${table}", $1::jsonb) ON CONFLICT DO NOTHING RETURNING id),
+          c AS (INSERT INTO "${child.table}" SELECT x.* FROM jsonb_populate_recordset(NULL::"${child.table}", $2::jsonb) AS x WHERE x."${child.fk}" IN (SELECT id FROM p) ON CONFLICT DO NOTHING)
+     SELECT id FROM p`,
+    [toJson(rows), toJson(child.rows)],
+  );
+  return inserted.map((r) => r.id);
+}
+
 export type BulkOp =
   | { insert: Table; rows: Record<string, unknown>[] }
   | { update: Table; key: string[]; rows: Record<string, unknown>[] };

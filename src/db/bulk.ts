@@ -11,9 +11,12 @@ type Table = 'ReceivedMail' | 'Document' | 'ReceivedAttachment' | 'SentEmail' | 
  */
 export type Runner = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUnsafe'> | Pick<SqlRunner, 'query'>;
 
-/** Runs one statement with positional parameters on either kind of runner. */
+/**
+ * Runs one statement with positional parameters on either kind of runner. Through the driver,
+ * the statement is prepared once per connection: the texts here are a fixed few per table.
+ */
 export function runSql<R>(db: Runner, sql: string, params: unknown[]): Promise<R[]> {
-  return '$queryRawUnsafe' in db ? db.$queryRawUnsafe<R[]>(sql, ...params) : db.query<R>(sql, params);
+  return '$queryRawUnsafe' in db ? db.$queryRawUnsafe<R[]>(sql, ...params) : db.query<R>(sql, params, { prepare: true });
 }
 
 const toJson = (rows: Record<string, unknown>[]) => JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));

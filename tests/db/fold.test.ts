@@ -27,11 +27,11 @@ describe.each([
   afterAll(async () => db?.drop());
 
   it('folds accents and case as before, for every character up to U+2EE0 and in mixed text', async () => {
-    const [{ n }] = await db.sql.query<{ n: number }>(
+    const [row] = await db.sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM generate_series(1, 12000) c
         WHERE mailroom_fold('Ab' || chr(c) || 'Zé—' || chr(c)) IS DISTINCT FROM mailroom_fold_before('Ab' || chr(c) || 'Zé—' || chr(c))`,
     );
-    expect(n).toBe(0);
+    expect(row!.n).toBe(0);
     const samples = ['Facture F-2024-09 — Résidence Les Tilleuls', 'ŁÓDŹ Ḡẞǅ ǈ Ǆ Ǳ ß Œuvre ÆØ', 'plain ascii', 'İstanbul Ĳssel ẛ ſ', ''];
     for (const s of samples) {
       const [row] = await db.sql.query<{ after: string; before: string }>('SELECT mailroom_fold($1) AS after, mailroom_fold_before($1) AS before', [s]);

@@ -71,7 +71,7 @@ export async function startBenchMailroom(env: Record<string, string> = {}, roles
  * whole-process `perf record -k CLOCK_MONOTONIC` can be cut per phase (`perf report --time a,b`).
  */
 export function mark(phase: string): void {
-  if (process.env.BENCH_MARKS) process.stderr.write(`bench-mark ${phase} ${(Number(process.hrtime.bigint()) / 1e9).toFixed(6)}\n`);
+  if (process.env.BENCH_MARKS) process.stderr.write(`bench-mark ${phase} ${(Number(process.hrtime.bigint()) / 1e9).toFixed(6)} ${Date.now()}\n`);
 }
 
 /** The machine's 1-minute load average, printed beside every figure (the machine is shared). */

@@ -7,7 +7,8 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { startDovecot } from '../tests/helpers/dovecot';
 import { ensureMailboxWorkflow } from '../src/reception/mailbox-workflow';
-import { profiled, report, startBenchMailroom } from './_harness';
+import { cpuMeter, formatCpu, rowWrites } from './_cpu';
+import { load, mark, profiled, report, startBenchMailroom } from './_harness';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100 * 1024, 0x42)]);
 
@@ -30,6 +31,9 @@ export default async function ingest({ count, profile }: { count: number; profil
   process.stdout.write(`ingest: ${count} mails appended to Dovecot\n`);
 
   // Baseline: fetch every message and parse it, nothing stored.
+  let meter = cpuMeter(undefined, undefined);
+  const plainLoad = load();
+  mark('plain-start');
   let t = Date.now();
   const plain = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: 'documents', pass: 'pw' }, logger: false });
   await plain.connect();
@@ -40,7 +44,9 @@ export default async function ingest({ count, profile }: { count: number; profil
     parsed += 1;
   }
   await plain.logout();
-  const baseline = { label: 'plain imapflow + mailparser loop', count: parsed, seconds: (Date.now() - t) / 1000 };
+  const baseline = { label: 'plain imapflow + mailparser loop', count: parsed, seconds: (Date.now() - t) / 1000, load: `${plainLoad}–${load()}` };
+  mark('plain-end');
+  const plainCpu = await meter.stop();
 
   // Dovecot listens on loopback, which the outbound policy refuses by default with DATABASE_URL set.
   const mr = await startBenchMailroom({ MAILROOM_OUTBOUND_ALLOW: '127.0.0.0/8,::1/128' });
@@ -51,6 +57,11 @@ export default async function ingest({ count, profile }: { count: number; profil
     const box = await mr.db.prisma.mailboxAccount.create({
       data: { organizationId: mr.organizationId, host: dovecot.host, port: dovecot.port, security: 'none', username: 'documents', passwordEnc: mr.app.secrets.encrypt('pw'), pollIntervalSeconds: 3600 },
     });
+    const writes = await rowWrites(mr.db.sql, mr.applicationName);
+    meter = cpuMeter(mr.db.sql, mr.applicationName);
+    await meter.ready;
+    const durableLoad = load();
+    mark('durable-start');
     t = Date.now();
     await profiled(profile, async () => {
       await ensureMailboxWorkflow(mr.app.temporal, mr.app.config, box);
@@ -60,9 +71,14 @@ export default async function ingest({ count, profile }: { count: number; profil
         await new Promise((r) => setTimeout(r, 50));
       }
     });
-    const durable = { label: 'mailbox-poll workflow (stored+filed)', count, seconds: (Date.now() - t) / 1000 };
+    const durable = { label: 'mailbox-poll workflow (stored+filed)', count, seconds: (Date.now() - t) / 1000, load: `${durableLoad}–${load()}` };
+    mark('durable-end');
+    const durableCpu = await meter.stop();
+    const written = await writes(count);
     const filed = await mr.db.prisma.receivedMail.count({ where: { category: 'filed' } });
     report('ingest', [durable, baseline]);
+    process.stdout.write(`${formatCpu('ingest: workflow', durableCpu, count)}\n${formatCpu('ingest: plain   ', plainCpu, count)}\n`);
+    if (written) process.stdout.write(`ingest: rows written per mail: ${written}\n`);
     process.stdout.write(`ingest: ${filed} filed on members, ${count - filed} left for staff; database: ${mr.db.kind}\n`);
   } finally {
     await mr.stop();

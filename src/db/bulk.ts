@@ -19,7 +19,8 @@ export function runSql<R>(db: Runner, sql: string, params: unknown[]): Promise<R
   return '$queryRawUnsafe' in db ? db.$queryRawUnsafe<R[]>(sql, ...params) : db.query<R>(sql, params, { prepare: true });
 }
 
-const toJson = (rows: Record<string, unknown>[]) => JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+/** Rows as one JSON parameter (BigInt as text, which PostgreSQL casts back). */
+export const toJson = (rows: Record<string, unknown>[]) => JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
 /*
  * Many rows in one statement. The rows travel as one JSON parameter expanded

@@ -77,10 +77,19 @@ export function mark(phase: string): void {
 /** The machine's 1-minute load average, printed beside every figure (the machine is shared). */
 export const load = () => os.loadavg()[0]!.toFixed(1);
 
-export function report(name: string, rows: { label: string; count: number; seconds: number; load?: string }[]): void {
+/** Prints both rows and their ratio; returns the ratio (NaN without a baseline). */
+export function report(name: string, rows: { label: string; count: number; seconds: number; load?: string }[]): number {
   const [durable, baseline] = rows;
   for (const r of rows) process.stdout.write(`${name}: ${r.label.padEnd(34)} ${r.count} in ${r.seconds.toFixed(2)} s = ${(r.count / r.seconds).toFixed(1)} /s${r.load ? ` (load ${r.load})` : ''}\n`);
-  if (durable && baseline) process.stdout.write(`${name}: ratio durable / plain = ${((durable.count / durable.seconds) / (baseline.count / baseline.seconds)).toFixed(2)}\n`);
+  if (!durable || !baseline) return NaN;
+  const ratio = durable.count / durable.seconds / (baseline.count / baseline.seconds);
+  process.stdout.write(`${name}: ratio durable / plain = ${ratio.toFixed(2)}\n`);
+  return ratio;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 /**

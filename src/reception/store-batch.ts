@@ -16,6 +16,9 @@ const INLINE_FETCH_BYTES = 16 * 1024 * 1024;
 const SIZE_SLICE = 256;
 // Mails parsed side by side, then inserted with one commit.
 const GROUP_SIZE = 64;
+// Groups that may be parsing beyond the oldest one still to commit (leave mode): two keep the
+// main thread busy while a group's last files are written (1 to 4 measured alike within noise).
+const PARSE_AHEAD = 2;
 // A batch of huge mails ends early (the rest is the next batch), keeping each activity short.
 const TIME_BUDGET_MS = 60_000;
 
@@ -116,12 +119,11 @@ export async function storeBatch(
   };
 
   let committing: Promise<void> = Promise.resolve();
-  // The group parsed before this one: committed once this one has started parsing.
-  let previous: { uids: number[]; preparing: Promise<PreparedMail[]> } | undefined;
-  const commitPrevious = async () => {
-    if (!previous) return;
-    const { uids, preparing } = previous;
-    previous = undefined;
+  // Groups parsing, oldest first: each is committed once the groups after it have started, so
+  // the main thread has work while a group's last files are being written.
+  const parsing: { uids: number[]; preparing: Promise<PreparedMail[]> }[] = [];
+  const commitOldest = async () => {
+    const { uids, preparing } = parsing.shift()!;
     const prepared = await preparing;
     await committing;
     committing = commit(uids, prepared);
@@ -131,6 +133,8 @@ export async function storeBatch(
     // Awaited before the next commit or at the end; marked handled so a failure is not reported twice.
     committing.catch(() => undefined);
   };
+  // Marking or moving needs the connection between groups: one group at a time there.
+  const ahead = leave ? PARSE_AHEAD : 0;
   for (let current = await nextWindow(); current; ) {
     // The next window is fetched while this one is parsed, once this one's bodies are all in:
     // one IMAP command at a time, at most two windows in memory.
@@ -139,17 +143,15 @@ export async function storeBatch(
     for (const group of current.groups) {
       await group.ready;
       if (current.failed) throw current.failed;
-      // Marking or moving needs the connection between groups: one group at a time there.
-      if (!leave) await commitPrevious();
       const preparing = prepareGroup(current, group.uids);
       preparing.catch(() => undefined);
-      await commitPrevious();
-      previous = { uids: group.uids, preparing };
+      parsing.push({ uids: group.uids, preparing });
+      while (parsing.length > ahead) await commitOldest();
     }
     await current.done;
     current = await following;
   }
-  await commitPrevious();
+  while (parsing.length) await commitOldest();
   await committing;
   return i;
 }

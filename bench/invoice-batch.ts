@@ -6,6 +6,9 @@
  * `--server recording` uses the tests' recording server instead, which parses
  * every message on the bench's main thread (how figures before December 2026
  * were taken: it adds the same CPU to both sides and flatters the ratio).
+ * `--warmup N` (200) messages each way first, not counted; `--rounds N` (1)
+ * measurements in turn and their median ratio. CPU per message is printed by
+ * place (bench/_cpu.ts), with the load average beside every figure.
  */
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
@@ -13,7 +16,7 @@ import { startRecordingSmtpServer } from '../tests/helpers/smtp-server';
 import { startSmtpSink, type SmtpSink } from './_smtp-sink';
 import { startInvoiceBatch } from '../src/invoices/start-batch';
 import { cpuMeter, formatCpu, rowWrites } from './_cpu';
-import { load, mark, profiled, report, startBenchMailroom } from './_harness';
+import { load, mark, median, profiled, report, startBenchMailroom } from './_harness';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100 * 1024, 0x43)]);
 
@@ -28,7 +31,7 @@ async function receiver(kind: string): Promise<Pick<SmtpSink, 'host' | 'port' | 
   };
 }
 
-export default async function invoiceBatch({ count, profile, server = 'sink', warmup = 200 }: { count: number; profile?: string; server?: string; warmup?: number }): Promise<void> {
+export default async function invoiceBatch({ count, profile, server = 'sink', warmup = 200, rounds = 1 }: { count: number; profile?: string; server?: string; warmup?: number; rounds?: number }): Promise<void> {
   const smtp = await receiver(server);
   const mr = await startBenchMailroom({ SMTP_URL: smtp.url, INVOICE_BATCH_RATE_PER_MINUTE: '1000000', INVOICE_BATCH_CONCURRENCY: '10' });
   try {
@@ -60,48 +63,55 @@ export default async function invoiceBatch({ count, profile, server = 'sink', wa
         }),
       );
     };
-    await fill('2026-11', 'resident', count);
-    process.stdout.write(`invoice-batch: ${count} invoices with a ${PDF.length / 1024} KB PDF each\n`);
     // Both sides warmed alike first: the durable path ran cold before, while the plain loop
     // that followed found nodemailer's code already optimised by it (--warmup 0: the old way).
     if (warmup > 0) {
-      await fill('2026-10', 'warmup', warmup);
-      await sendBatch('2026-10');
+      await fill('2026-01', 'warmup', warmup);
+      await sendBatch('2026-01');
       await sendPlain('warmup', warmup);
       await smtp.reset();
       process.stdout.write(`invoice-batch: warmed up with ${warmup} messages each way, not counted\n`);
     }
-
     const named = smtp.tid ? { [smtp.tid]: 'SMTP sink' } : {};
-    const writes = await rowWrites(mr.db.sql, mr.applicationName);
-    let meter = cpuMeter(mr.db.sql, mr.applicationName, named);
-    await meter.ready;
-    const loadBefore = load();
-    mark('durable-start');
-    let t = Date.now();
-    const { batch, workflowId } = await profiled(profile, () => sendBatch('2026-11'));
-    const durable = { label: 'invoice-batch workflow', count: batch.total, seconds: (Date.now() - t) / 1000, load: `${loadBefore}–${load()}` };
-    mark('durable-end');
-    const durableCpu = await meter.stop();
-    const written = await writes(batch.total);
-    const received = await smtp.counts();
-    await smtp.reset();
+    const ratios: number[] = [];
+    // `--rounds N`: the batch and the plain loop N times in turn (a new period of invoices each
+    // round), then the median ratio: one run's ratio swings with the other sessions' load.
+    for (let round = 1; round <= rounds; round++) {
+      const period = `2026-${String(round + 1).padStart(2, '0')}`;
+      await fill(period, `r${round}-`, count);
+      process.stdout.write(`invoice-batch: ${rounds > 1 ? `round ${round}: ` : ''}${count} invoices with a ${PDF.length / 1024} KB PDF each\n`);
+      const writes = await rowWrites(mr.db.sql, mr.applicationName);
+      let meter = cpuMeter(mr.db.sql, mr.applicationName, named);
+      await meter.ready;
+      const loadBefore = load();
+      mark('durable-start');
+      let t = Date.now();
+      const { batch, workflowId } = await profiled(round === rounds ? profile : undefined, () => sendBatch(period));
+      const durable = { label: 'invoice-batch workflow', count: batch.total, seconds: (Date.now() - t) / 1000, load: `${loadBefore}–${load()}` };
+      mark('durable-end');
+      const durableCpu = await meter.stop();
+      const written = await writes(batch.total);
+      const received = await smtp.counts();
+      await smtp.reset();
 
-    meter = cpuMeter(undefined, undefined, named);
-    const plainLoadBefore = load();
-    mark('plain-start');
-    t = Date.now();
-    await profiled(profile ? `${profile}.plain` : undefined, () => sendPlain('resident', count));
+      meter = cpuMeter(undefined, undefined, named);
+      const plainLoadBefore = load();
+      mark('plain-start');
+      t = Date.now();
+      await profiled(round === rounds && profile ? `${profile}.plain` : undefined, () => sendPlain(`r${round}-`, count));
+      const plain = { label: 'plain pooled nodemailer loop', count, seconds: (Date.now() - t) / 1000, load: `${plainLoadBefore}–${load()}` };
+      mark('plain-end');
+      const plainCpu = await meter.stop();
+      await smtp.reset();
+      ratios.push(report('invoice-batch', [durable, plain]));
+      process.stdout.write(`${formatCpu('invoice-batch: workflow', durableCpu, batch.total)}\n${formatCpu('invoice-batch: plain   ', plainCpu, count)}\n`);
+      if (written) process.stdout.write(`invoice-batch: rows written per message: ${written}\n`);
+      const histories = [];
+      for await (const wf of mr.app.temporal.workflow.list({ query: `WorkflowId STARTS_WITH "${workflowId}"` })) histories.push(wf.historyLength);
+      process.stdout.write(`invoice-batch: ${received.messages} messages to ${received.recipients} addresses received from the workflow (server: ${server === 'recording' ? 'recording, parsing on the main thread' : 'sink in a worker thread'}); ${histories.length} workflow runs, longest history ${Math.max(...histories)} events; database: ${mr.db.kind}\n`);
+    }
     transport.close();
-    const plain = { label: 'plain pooled nodemailer loop', count, seconds: (Date.now() - t) / 1000, load: `${plainLoadBefore}–${load()}` };
-    mark('plain-end');
-    const plainCpu = await meter.stop();
-    report('invoice-batch', [durable, plain]);
-    process.stdout.write(`${formatCpu('invoice-batch: workflow', durableCpu, batch.total)}\n${formatCpu('invoice-batch: plain   ', plainCpu, count)}\n`);
-    if (written) process.stdout.write(`invoice-batch: rows written per message: ${written}\n`);
-    const histories = [];
-    for await (const wf of mr.app.temporal.workflow.list({ query: `WorkflowId STARTS_WITH "${workflowId}"` })) histories.push(wf.historyLength);
-    process.stdout.write(`invoice-batch: ${received.messages} messages to ${received.recipients} addresses received from the workflow (server: ${server === 'recording' ? 'recording, parsing on the main thread' : 'sink in a worker thread'}); ${histories.length} workflow runs, longest history ${Math.max(...histories)} events; database: ${mr.db.kind}\n`);
+    if (rounds > 1) process.stdout.write(`invoice-batch: ratios ${ratios.map((r) => r.toFixed(2)).join(' ')}, median ${median(ratios).toFixed(2)}\n`);
   } finally {
     await mr.stop();
     await smtp.close();

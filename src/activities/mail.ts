@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Context } from '@temporalio/activity';
 import { v7 as uuidv7 } from 'uuid';
 import type { SentEmail } from '../generated/prisma/client';
@@ -37,6 +38,12 @@ const IN_MEMORY_BYTES = 4 * 1024 * 1024;
 type OrgKeys = { id: string; bounceDomain: string | null; dkimDomain: string | null; dkimSelector: string | null; dkimPrivateKeyEnc: string | null };
 type Accepted = { row: SentEmail; number: number; account: SenderAccount; result: SendResult; at: Date };
 
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
 export function createDelivery(deps: ActivityDeps) {
   const { prisma, storage } = deps;
@@ -55,8 +62,9 @@ export function createDelivery(deps: ActivityDeps) {
         id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: account.label,
         lastError: result.rejected.length ? `refused recipients: ${result.rejected.join(', ')}` : null,
       })) },
-      { update: 'SendAttempt', key: ['sentEmailId', 'number'], rows: items.map(({ row, number, result, at }) => ({
-        sentEmailId: row.id, number, finishedAt: at, outcome: 'sent', smtpResponse: result.response,
+      // Whole rows, in case the attempt's own was never written (only its outcome columns replace an existing one).
+      { upsert: 'SendAttempt', conflict: ['sentEmailId', 'number'], set: ['finishedAt', 'outcome', 'smtpResponse'], rows: items.map(({ row, number, result, at }) => ({
+        id: uuidv7(), sentEmailId: row.id, number, startedAt: at, finishedAt: at, outcome: 'sent', error: null, smtpResponse: result.response,
       })) },
       // Accepted is the weakest outcome: an address already known (a bounce came first) keeps what it has.
       { insert: 'SentEmailRecipient', rows: items.flatMap(({ row, result, at }) => result.accepted.map((address) => acceptedRecipient(row.id, address, at))) },
@@ -168,11 +176,6 @@ export function createDelivery(deps: ActivityDeps) {
   }
 
   /**
-   * The message as sent, signed once and stored before the first try: a re-send
-   * is byte-identical. Returns the bytes when it was just built and small enough
-   * to keep in memory (then it is sent from memory); else it is streamed from storage.
-   */
-  /**
    * A message carrying a credential: the original is composed from the
    * encrypted bodies, stored encrypted and sent from memory (every retry sends
    * these exact bytes); a masked copy goes where staff download the .eml.
@@ -181,62 +184,44 @@ export function createDelivery(deps: ActivityDeps) {
     const sealed = sealedMessageKey(row.id);
     if (triedBefore && (await storage.exists(sealed))) return Buffer.from(deps.secrets.decrypt((await storage.read(sealed)).toString('utf8')), 'base64');
     const original = JSON.parse(deps.secrets.decrypt(row.secretEnc!)) as { subject: string; text?: string; html?: string };
-    const bytes = await compose({ ...row, subject: original.subject, textBody: original.text ?? null, htmlBody: original.html ?? null }, org);
+    const bytes = await collect(await build({ ...row, subject: original.subject, textBody: original.text ?? null, htmlBody: original.html ?? null }, org, true));
     await storage.putNamed(sealed, deps.secrets.encrypt(bytes.toString('base64')));
-    await storage.putNamed(sentMessageKey(row.id), await compose(row, undefined));
+    await storage.putNamed(sentMessageKey(row.id), await collect(await build(row, undefined, true)));
     return bytes;
   }
 
-  /** Composes (and signs) a message whole, in memory. */
-  async function compose(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer> {
+  /**
+   * Composes (and signs) a message; `inMemory`: its attachments read in one go (cheaper than a
+   * stream each when the message is held whole anyway), else streamed from their files.
+   */
+  async function build(row: SentEmail, org: OrgKeys | undefined, inMemory: boolean): Promise<Readable> {
     const attachments = row.attachments as unknown as AttachmentRef[];
-    const contents = new Map(await Promise.all(attachments.map(async (a) => [a.storageKey, await storage.read(a.storageKey)] as const)));
+    const contents = inMemory ? new Map(await Promise.all(attachments.map(async (a) => [a.storageKey, await storage.read(a.storageKey)] as const))) : undefined;
     const composed = composeMessage({
       messageId: row.messageId, date: new Date(), from: row.fromAddress, replyTo: row.replyTo, to: row.to, cc: row.cc, bcc: row.bcc, subject: row.subject,
       text: row.textBody, html: row.htmlBody, headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id }, attachments, storagePath: storage.path, contents,
     });
-    const signed = org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
+    return org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
       ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
       : composed;
-    const chunks: Buffer[] = [];
-    for await (const chunk of signed) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
   }
 
+  /**
+   * The message as sent, signed once and stored before the first try: a re-send
+   * is byte-identical. Returns the bytes when it was just built and small enough
+   * to keep in memory (then it is sent from memory); else it is streamed from storage.
+   */
   async function storeComposed(row: SentEmail, org: OrgKeys | undefined, triedBefore: boolean): Promise<Buffer | null> {
     if (row.secretEnc) return storeSealed(row, org, triedBefore);
     const key = sentMessageKey(row.id);
     if (triedBefore && (await storage.exists(key))) return null;
-    const attachments = row.attachments as unknown as AttachmentRef[];
-    const small = attachments.reduce((n, a) => n + (a.size ?? 0), 0) <= IN_MEMORY_BYTES;
-    // Small attachments are read in one go: cheaper than a stream each, and the message is held whole anyway.
-    const contents = small ? new Map(await Promise.all(attachments.map(async (a) => [a.storageKey, await storage.read(a.storageKey)] as const))) : undefined;
-    const composed = composeMessage({
-      messageId: row.messageId,
-      date: new Date(),
-      from: row.fromAddress,
-      replyTo: row.replyTo,
-      to: row.to,
-      cc: row.cc,
-      bcc: row.bcc,
-      subject: row.subject,
-      text: row.textBody,
-      html: row.htmlBody,
-      headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id },
-      attachments,
-      storagePath: storage.path,
-      contents,
-    });
-    const signed = org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
-      ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
-      : composed;
+    const small = (row.attachments as unknown as AttachmentRef[]).reduce((n, a) => n + (a.size ?? 0), 0) <= IN_MEMORY_BYTES;
+    const signed = await build(row, org, small);
     if (!small) {
       await storage.putNamed(key, signed);
       return null;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of signed) chunks.push(chunk as Buffer);
-    const bytes = Buffer.concat(chunks);
+    const bytes = await collect(signed);
     await storage.putNamed(key, bytes);
     return bytes;
   }

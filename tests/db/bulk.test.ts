@@ -71,4 +71,15 @@ describe.each([
     const attachments = await db.prisma.receivedAttachment.findMany({ where: { id: { in: ['att-1', 'att-3'] } } });
     expect(attachments.map((a) => a.id)).toEqual(['att-3']);
   });
+
+  it('writes over the row with the same unique key (only the named columns), and inserts a missing one whole', async () => {
+    const sentEmail = await db.prisma.sentEmail.create({ data: { organizationId, idempotencyKey: 'k-upsert', fromAddress: 'a@example.org', to: ['b@example.org'], subject: 'S', messageId: '<upsert@example.org>' } });
+    const started = new Date('2026-12-01T08:00:00.000Z');
+    await db.prisma.sendAttempt.create({ data: { id: 'attempt-1', sentEmailId: sentEmail.id, number: 1, startedAt: started } });
+    const at = new Date('2026-12-01T08:00:05.000Z');
+    const attempt = (id: string, number: number) => ({ id, sentEmailId: sentEmail.id, number, startedAt: at, finishedAt: at, outcome: 'sent', error: null, smtpResponse: '250 ok' });
+    await bulkWrite(db.sql, [{ upsert: 'SendAttempt', conflict: ['sentEmailId', 'number'], set: ['finishedAt', 'outcome', 'smtpResponse'], rows: [attempt('other-id', 1), attempt('attempt-2', 2)] }]);
+    const rows = await db.prisma.sendAttempt.findMany({ where: { sentEmailId: sentEmail.id }, orderBy: { number: 'asc' } });
+    expect(rows.map((r) => [r.id, r.number, r.startedAt, r.outcome, r.smtpResponse])).toEqual([['attempt-1', 1, started, 'sent', '250 ok'], ['attempt-2', 2, at, 'sent', '250 ok']]);
+  });
 });

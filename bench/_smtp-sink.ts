@@ -51,8 +51,12 @@ parentPort.on('message', (m) => {
 export async function startSmtpSink(): Promise<SmtpSink> {
   const worker = new Worker(WORKER, { eval: true, workerData: { smtpServer: require.resolve('smtp-server') } });
   const next = () => new Promise<Record<string, number | boolean>>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
+    const fail = (err: Error) => reject(err);
+    worker.once('message', (m: Record<string, number | boolean>) => {
+      worker.off('error', fail);
+      resolve(m);
+    });
+    worker.once('error', fail);
   });
   const { port, tid } = (await next()) as { port: number; tid: number };
   const host = '127.0.0.1';

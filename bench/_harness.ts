@@ -19,6 +19,8 @@ export interface BenchMailroom {
   db: Database;
   organizationId: string;
   apiKey: string;
+  /** The PostgreSQL application name of this bench's connections (bench/_cpu.ts). */
+  applicationName?: string;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export async function startBenchMailroom(env: Record<string, string> = {}, roles
     schema = dbOpts.schema ?? `bench_${crypto.randomBytes(4).toString('hex')}`;
     const u = new URL(process.env.DATABASE_URL);
     u.searchParams.set('schema', schema);
+    // Names this bench's backends, so bench/_cpu.ts counts their CPU and no other session's.
+    u.searchParams.set('application_name', schema);
     url = u.toString();
   }
   const db = await createDatabase({ url, poolSize: 20 });
@@ -51,7 +55,7 @@ export async function startBenchMailroom(env: Record<string, string> = {}, roles
   const app = await startMailroom(config, { roles, db, workflowBundlePath: roles.worker ? bundle : undefined });
   const { organizationId, key } = await createOrganization(db.prisma, 'Bench');
   return {
-    app, db, organizationId, apiKey: key,
+    app, db, organizationId, apiKey: key, applicationName: schema,
     async stop() {
       await app.stop();
       if (schema && !dbOpts.keep) await db.sql.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
@@ -62,10 +66,30 @@ export async function startBenchMailroom(env: Record<string, string> = {}, roles
   };
 }
 
-export function report(name: string, rows: { label: string; count: number; seconds: number }[]): void {
+/**
+ * With BENCH_MARKS=1, prints the monotonic clock at a phase's edges to stderr, so a
+ * whole-process `perf record -k CLOCK_MONOTONIC` can be cut per phase (`perf report --time a,b`).
+ */
+export function mark(phase: string): void {
+  if (process.env.BENCH_MARKS) process.stderr.write(`bench-mark ${phase} ${(Number(process.hrtime.bigint()) / 1e9).toFixed(6)} ${Date.now()}\n`);
+}
+
+/** The machine's 1-minute load average, printed beside every figure (the machine is shared). */
+export const load = () => os.loadavg()[0]!.toFixed(1);
+
+/** Prints both rows and their ratio; returns the ratio (NaN without a baseline). */
+export function report(name: string, rows: { label: string; count: number; seconds: number; load?: string }[]): number {
   const [durable, baseline] = rows;
-  for (const r of rows) process.stdout.write(`${name}: ${r.label.padEnd(34)} ${r.count} in ${r.seconds.toFixed(2)} s = ${(r.count / r.seconds).toFixed(1)} /s\n`);
-  if (durable && baseline) process.stdout.write(`${name}: ratio durable / plain = ${((durable.count / durable.seconds) / (baseline.count / baseline.seconds)).toFixed(2)}\n`);
+  for (const r of rows) process.stdout.write(`${name}: ${r.label.padEnd(34)} ${r.count} in ${r.seconds.toFixed(2)} s = ${(r.count / r.seconds).toFixed(1)} /s${r.load ? ` (load ${r.load})` : ''}\n`);
+  if (!durable || !baseline) return NaN;
+  const ratio = durable.count / durable.seconds / (baseline.count / baseline.seconds);
+  process.stdout.write(`${name}: ratio durable / plain = ${ratio.toFixed(2)}\n`);
+  return ratio;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 /**

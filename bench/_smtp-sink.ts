@@ -13,6 +13,8 @@ export interface SmtpSink {
   host: string;
   port: number;
   url: string;
+  /** The worker thread's id in the system (its CPU time is read from /proc by bench/_cpu.ts). */
+  tid: number;
   /** Messages accepted since the last reset, and how many distinct recipient addresses they went to. */
   counts(): Promise<{ messages: number; recipients: number; bytes: number }>;
   reset(): Promise<void>;
@@ -37,7 +39,8 @@ const server = new SMTPServer({
   },
 });
 server.on('error', () => undefined);
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.server.address().port }));
+const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.server.address().port, tid }));
 parentPort.on('message', (m) => {
   if (m === 'counts') parentPort.postMessage({ messages, recipients: recipients.size, bytes });
   if (m === 'reset') { messages = 0; bytes = 0; recipients = new Set(); parentPort.postMessage({ reset: true }); }
@@ -48,14 +51,19 @@ parentPort.on('message', (m) => {
 export async function startSmtpSink(): Promise<SmtpSink> {
   const worker = new Worker(WORKER, { eval: true, workerData: { smtpServer: require.resolve('smtp-server') } });
   const next = () => new Promise<Record<string, number | boolean>>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
+    const fail = (err: Error) => reject(err);
+    worker.once('message', (m: Record<string, number | boolean>) => {
+      worker.off('error', fail);
+      resolve(m);
+    });
+    worker.once('error', fail);
   });
-  const { port } = (await next()) as { port: number };
+  const { port, tid } = (await next()) as { port: number; tid: number };
   const host = '127.0.0.1';
   return {
     host,
     port,
+    tid,
     url: `smtp://${host}:${port}/?ignore_tls=true`,
     async counts() {
       const reply = next();

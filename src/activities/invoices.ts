@@ -20,7 +20,7 @@ export function createInvoiceActivities(deps: ActivityDeps) {
   /** Several messages in one activity (when the rate allows), `concurrency` sending at a time: fewer workflow tasks and queries per message. */
   async function sendBatchItems(itemIds: string[], concurrency = itemIds.length): Promise<ItemOutcome[]> {
     Context.current().heartbeat(itemIds.length);
-    return sendInvoiceItems(deps, (ids, rows) => deliverMany(ids, concurrency, rows), itemIds);
+    return sendInvoiceItems(deps, (ids, rows, started) => deliverMany(ids, concurrency, rows, started), itemIds);
   }
 
   async function finishBatch(batchId: string, state: 'completed' | 'cancelled'): Promise<BatchTotals> {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Context } from '@temporalio/activity';
 import { v7 as uuidv7 } from 'uuid';
 import type { SentEmail } from '../generated/prisma/client';
@@ -36,6 +37,12 @@ type Accepted = { row: SentEmail; number: number; transport: string | null; resu
 const RECORD_WAIT_MS = 25;
 const RECORD_MAX = 100;
 
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
 export function createDelivery(deps: ActivityDeps) {
   const { prisma, storage } = deps;
@@ -57,8 +64,9 @@ export function createDelivery(deps: ActivityDeps) {
         id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: transport ?? row.transport,
         ...refusedColumns(result.rejected),
       })) },
-      { update: 'SendAttempt', key: ['sentEmailId', 'number'], rows: items.map(({ row, number, result, at }) => ({
-        sentEmailId: row.id, number, finishedAt: at, outcome: 'sent', smtpResponse: result.response,
+      // Whole rows, in case the attempt's own was never written (only its outcome columns replace an existing one).
+      { upsert: 'SendAttempt', conflict: ['sentEmailId', 'number'], set: ['finishedAt', 'outcome', 'smtpResponse'], rows: items.map(({ row, number, result, at }) => ({
+        id: uuidv7(), sentEmailId: row.id, number, startedAt: at, finishedAt: at, outcome: 'sent', error: null, smtpResponse: result.response,
       })) },
       // Accepted is the weakest outcome: an address already known (a bounce came first) keeps what it has.
       { insert: 'SentEmailRecipient', rows: items.flatMap(({ row, result, at }) => result.accepted.map((address) => acceptedRecipient(row.id, address, at))) },
@@ -74,7 +82,12 @@ export function createDelivery(deps: ActivityDeps) {
    * died in the instant between the server's answer and its mark. Settings and
    * keys are read once per group. `known`: attachment bytes the caller holds.
    */
-  async function deliverMany(ids: string[], concurrency = ids.length, loaded?: SentEmail[], known?: Map<string, Buffer>): Promise<Delivery[]> {
+  /**
+   * `started`: ids of rows the caller has just recorded already `sending` with
+   * their first attempt (queueEmails' `startSending`): they are not marked again,
+   * and nothing can have been stored or marked for them yet.
+   */
+  async function deliverMany(ids: string[], concurrency = ids.length, loaded?: SentEmail[], started: ReadonlySet<string> = new Set(), known?: Map<string, Buffer>): Promise<Delivery[]> {
     // Rows the caller has just read (queueing) need not be read again.
     const rows = new Map((loaded ?? (await prisma.sentEmail.findMany({ where: { id: { in: ids } } }))).map((r) => [r.id, r]));
     const results = new Map<string, Delivery>();
@@ -91,7 +104,7 @@ export function createDelivery(deps: ActivityDeps) {
     if (settled.length) await marks.clear(settled).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
     // Left `sending` by an attempt that stopped: the server may have accepted it, and said so in a mark.
     const marked = new Map<string, AcceptedMark>();
-    for (const row of todo.filter((r) => r.status === 'sending')) {
+    for (const row of todo.filter((r) => r.status === 'sending' && !started.has(r.id))) {
       const mark = await marks.find(row.id, row.attempts);
       if (mark) marked.set(row.id, mark);
     }
@@ -103,7 +116,7 @@ export function createDelivery(deps: ActivityDeps) {
     }
     const unsent = todo.filter((r) => !marked.has(r.id));
     try {
-      if (unsent.length) await sendAll(unsent, Math.max(1, concurrency), results, known);
+      if (unsent.length) await sendAll(unsent, Math.max(1, concurrency), results, started, known);
     } finally {
       await Promise.all(recording);
     }
@@ -121,11 +134,12 @@ export function createDelivery(deps: ActivityDeps) {
     await recordRefused(row, result.rejected, words || null);
   }
 
-  async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>, known?: Map<string, Buffer>): Promise<void> {
+  async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>, started: ReadonlySet<string>, known?: Map<string, Buffer>): Promise<void> {
     const now = new Date();
+    const again = todo.filter((r) => !started.has(r.id));
     await bulkWrite(direct, [
-      { update: 'SentEmail', key: ['id'], rows: todo.map((r) => ({ id: r.id, status: 'sending', attempts: r.attempts + 1, updatedAt: now })) },
-      { insert: 'SendAttempt', rows: todo.map((r) => ({ id: uuidv7(), sentEmailId: r.id, number: r.attempts + 1, startedAt: now, finishedAt: null, outcome: null, error: null, smtpResponse: null })) },
+      { update: 'SentEmail', key: ['id'], rows: again.map((r) => ({ id: r.id, status: 'sending', attempts: r.attempts + 1, updatedAt: now })) },
+      { insert: 'SendAttempt', rows: again.map((r) => ({ id: uuidv7(), sentEmailId: r.id, number: r.attempts + 1, startedAt: now, finishedAt: null, outcome: null, error: null, smtpResponse: null })) },
     ]);
     const orgs = new Map<string, OrgKeys>(
       (await prisma.organization.findMany({ where: { id: { in: [...new Set(todo.map((r) => r.organizationId))] } }, select: { id: true, bounceDomain: true, dkimDomain: true, dkimSelector: true, dkimPrivateKeyEnc: true } })).map((o) => [o.id, o]),
@@ -148,13 +162,15 @@ export function createDelivery(deps: ActivityDeps) {
     const recording: Promise<void>[] = [];
     const queue = [...todo];
     const sendOne = async (row: SentEmail) => {
-      const number = row.attempts + 1;
+      const fresh = started.has(row.id);
+      const number = fresh ? row.attempts : row.attempts + 1;
       const org = orgs.get(row.organizationId);
       let account: SenderAccount;
       let bytes: Buffer | null;
       try {
         account = await accountFor(row);
-        bytes = await storeComposed(row, org, known);
+        // A first attempt cannot have stored anything yet (attempts is counted before composing).
+        bytes = await storeComposed(row, org, { known, triedBefore: !fresh && row.attempts > 0 });
       } catch (err) {
         unexpected ??= err;
         return;

@@ -105,7 +105,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
     for (const e of errors) deps.logger.error({ err: e.error, idempotencyKey: e.idempotencyKey }, 'booking notice could not be recorded');
     // This attempt was given up (it missed its heartbeats): another one sends these.
     if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
-    const results = await deliverMany(mine.map((r) => r.id), FIRST_NOTICE_CONCURRENCY, mine, calendars);
+    const results = await deliverMany(mine.map((r) => r.id), FIRST_NOTICE_CONCURRENCY, mine, undefined, calendars);
     const outcome: BookingNoticesResult = { sent: 0, deferred: 0, failed: errors.length };
     for (const r of results) {
       if (r.ok) outcome.sent += 1;

@@ -13,6 +13,7 @@ export function createReceptionActivities(deps: ActivityDeps) {
       const result = await pollMailbox(
         {
           prisma: deps.prisma,
+          sql: deps.sql,
           storage: deps.storage,
           secrets: deps.secrets,
           maxBytes: deps.config.RECEPTION_MAX_MESSAGE_BYTES,

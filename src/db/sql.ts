@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Pool } from 'pg';
 
@@ -8,17 +9,32 @@ import type { Pool } from 'pg';
 export interface SqlRunner {
   /** Runs a script of one or more statements (simple query protocol). */
   exec(script: string): Promise<void>;
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `prepare`: for the few fixed statements of hot paths (src/db/bulk.ts). PostgreSQL then
+   * parses and plans each once per connection instead of on every call: ~0.15 ms of its CPU
+   * a statement (measured on the group commit's UPDATE … FROM jsonb_populate_recordset).
+   * Never for text built from input: each distinct text stays prepared on its connection.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: { prepare?: boolean }): Promise<T[]>;
   /** Runs `fn` on one connection, so session state such as advisory locks holds. */
   withSession<R>(fn: (session: Omit<SqlRunner, 'withSession'>) => Promise<R>): Promise<R>;
 }
+
+// Statement names by text: a hash, so the same text has the same name on every connection.
+const names = new Map<string, string>();
+const statementName = (sql: string) => {
+  let name = names.get(sql);
+  if (!name) names.set(sql, (name = `mr_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 20)}`));
+  return name;
+};
 
 export function pgRunner(pool: Pool): SqlRunner {
   return {
     async exec(script) {
       await pool.query(script);
     },
-    async query(sql, params) {
+    async query(sql, params, opts) {
+      if (opts?.prepare) return (await pool.query({ name: statementName(sql), text: sql, values: params as unknown[] })).rows;
       return (await pool.query(sql, params as unknown[])).rows;
     },
     async withSession(fn) {

@@ -25,7 +25,7 @@ const THROTTLED = ['SMTP_TRANSIENT', 'SMTP_CONNECTION'];
  */
 export async function sendInvoiceItems(
   deps: ActivityDeps & { config: Config },
-  deliverMany: (sentEmailIds: string[], rows: SentEmail[]) => Promise<Delivery[]>,
+  deliverMany: (sentEmailIds: string[], rows: SentEmail[], started: ReadonlySet<string>) => Promise<Delivery[]>,
   itemIds: string[],
 ): Promise<ItemOutcome[]> {
   const { prisma } = deps;
@@ -48,44 +48,56 @@ export async function sendInvoiceItems(
       relatedType: 'invoice',
       relatedId: i.invoiceId,
     })),
+    // Sent right below: recorded already `sending` (one statement and one row version less a message).
+    { startSending: true },
   );
   const now = new Date();
+  // Each item's message is linked with the item's outcome (one write a message instead of two); a
+  // retry after a crash finds the same message by its idempotency key, so nothing hangs on the link.
   // Each failure keeps its words and, beside them, its code and values (the console words those).
-  const failures: { id: string; status: 'failed'; error: string; errorCode: string; errorParams: Params; updatedAt: Date }[] = [];
-  const fail = (id: string, error: string, coded: { code: string; params: Params }) => failures.push({ id, status: 'failed', error, errorCode: coded.code, errorParams: coded.params, updatedAt: now });
+  type Failure = { id: string; status: 'failed'; error: string; errorCode: string; errorParams: Params; sentEmailId: string | null; updatedAt: Date };
+  const failures: Failure[] = [];
+  const fail = (id: string, sentEmailId: string | null, error: string, coded: { code: string; params: Params }) =>
+    failures.push({ id, status: 'failed', error, errorCode: coded.code, errorParams: coded.params, sentEmailId, updatedAt: now });
   const toSend: { item: (typeof items)[number]; sentEmailId: string; row: SentEmail }[] = [];
+  const started = new Set<string>();
   items.forEach((item, k) => {
     const q = queued[k]!;
-    if ('error' in q) fail(item.id, q.error.message, storedFailure(q.error));
-    else toSend.push({ item, sentEmailId: q.sentEmail.id, row: q.sentEmail });
+    if ('error' in q) fail(item.id, item.sentEmailId, q.error.message, storedFailure(q.error));
+    else {
+      toSend.push({ item, sentEmailId: q.sentEmail.id, row: q.sentEmail });
+      if (q.created) started.add(q.sentEmail.id);
+    }
   });
-  await bulkWrite(direct, [{ update: 'InvoiceBatchItem', key: ['id'], rows: toSend.filter((t) => t.item.sentEmailId !== t.sentEmailId).map((t) => ({ id: t.item.id, sentEmailId: t.sentEmailId, updatedAt: now })) }]);
 
-  const deliveries = await deliverMany(toSend.map((t) => t.sentEmailId), toSend.map((t) => t.row));
-  const sent: typeof items = [];
+  const deliveries = await deliverMany(toSend.map((t) => t.sentEmailId), toSend.map((t) => t.row), started);
+  const sent: { item: (typeof items)[number]; sentEmailId: string }[] = [];
+  const linked: { id: string; sentEmailId: string; updatedAt: Date }[] = [];
   const permanent: string[] = [];
-  toSend.forEach(({ item }, k) => {
+  toSend.forEach(({ item, sentEmailId }, k) => {
     const d = deliveries[k]!;
     if (d.ok && d.row.status === 'sent') {
-      sent.push(item);
+      sent.push({ item, sentEmailId });
       outcomes.set(item.id, { status: 'sent' });
     } else if (d.ok) {
       // Already settled before (failed, bounced or cancelled): say why.
-      if (!d.row.lastError) fail(item.id, detailText('MESSAGE_SETTLED', { status: d.row.status }), { code: 'MESSAGE_SETTLED', params: { status: d.row.status } });
-      else fail(item.id, d.row.lastError, d.row.lastErrorCode ? { code: d.row.lastErrorCode, params: (d.row.lastErrorParams ?? {}) as Params } : readFailure(d.row.lastError));
+      if (!d.row.lastError) fail(item.id, sentEmailId, detailText('MESSAGE_SETTLED', { status: d.row.status }), { code: 'MESSAGE_SETTLED', params: { status: d.row.status } });
+      else fail(item.id, sentEmailId, d.row.lastError, d.row.lastErrorCode ? { code: d.row.lastErrorCode, params: (d.row.lastErrorParams ?? {}) as Params } : readFailure(d.row.lastError));
     } else if (THROTTLED.includes(d.failure.code)) {
       outcomes.set(item.id, { status: 'throttled', reason: d.failure.message });
+      if (item.sentEmailId !== sentEmailId) linked.push({ id: item.id, sentEmailId, updatedAt: now });
     } else {
-      fail(item.id, d.failure.message, storedFailure(d.failure));
+      fail(item.id, sentEmailId, d.failure.message, storedFailure(d.failure));
       permanent.push(d.id);
     }
   });
   for (const f of failures) outcomes.set(f.id, { status: 'failed', reason: f.error });
 
   await bulkWrite(direct, [
-    { update: 'InvoiceBatchItem', key: ['id'], rows: sent.map((i) => ({ id: i.id, status: 'sent', error: null, errorCode: null, errorParams: null, updatedAt: now })) },
-    { update: 'Invoice', key: ['id'], rows: [...new Set(sent.map((i) => i.invoiceId))].map((id) => ({ id, lastSentAt: now, updatedAt: now })) },
+    { update: 'InvoiceBatchItem', key: ['id'], rows: sent.map(({ item, sentEmailId }) => ({ id: item.id, status: 'sent', error: null, errorCode: null, errorParams: null, sentEmailId, updatedAt: now })) },
+    { update: 'Invoice', key: ['id'], rows: [...new Set(sent.map(({ item }) => item.invoiceId))].map((id) => ({ id, lastSentAt: now, updatedAt: now })) },
     { update: 'InvoiceBatchItem', key: ['id'], rows: failures },
+    { update: 'InvoiceBatchItem', key: ['id'], rows: linked },
   ]);
   if (permanent.length) await prisma.sentEmail.updateMany({ where: { id: { in: permanent }, status: { in: ['queued', 'sending'] } }, data: { status: 'failed', failedAt: now } });
   return itemIds.map((id) => outcomes.get(id) ?? { status: 'skipped' });

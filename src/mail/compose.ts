@@ -35,6 +35,11 @@ export interface ComposeInput {
   alternatives?: Mail.Options['alternatives'];
 }
 
+// RFC 5322 §2.3: lines end in CRLF. Bodies come from templates and API callers with bare LF
+// (or CR); nodemailer keeps those as they are, so the stored .eml was not what went on the wire
+// (the SMTP data stream rewrote every line end, deoptimising itself on each message: ~0.1 ms).
+const crlf = (body: string | null | undefined) => (body == null ? undefined : body.replace(/\r\n|\r|\n/g, '\r\n'));
+
 /**
  * Builds the RFC 5322 message once. The result is stored and re-sent byte for
  * byte on retry, so the Message-ID and Date never change for one intent.
@@ -50,8 +55,8 @@ export function composeMessage(input: ComposeInput): Readable {
     // Bcc stays in the envelope only; MailComposer drops the header by default.
     bcc: input.bcc.length ? input.bcc : undefined,
     subject: input.subject,
-    text: input.text ?? undefined,
-    html: input.html ?? undefined,
+    text: crlf(input.text),
+    html: crlf(input.html),
     headers: input.headers,
     alternatives: input.alternatives,
     attachments: input.attachments.map((a) => ({

@@ -10,7 +10,7 @@ import { resolveTemplate } from '../templates/resolve';
 import { formatAddress, parseAddress } from './addresses';
 import type { AttachmentRef } from './compose';
 import { resolveSenderAccount, type PlatformTransportConfig } from './transports';
-import { bulkInsert, type Runner } from '../db/bulk';
+import { bulkInsert, bulkInsertWithChildren, type Runner } from '../db/bulk';
 
 export interface QueueEmailInput {
   organizationId: string;
@@ -68,6 +68,16 @@ function checkRecipients(field: string, list: string[] = []): string[] {
 
 type Queued = { sentEmail: SentEmail; created: boolean };
 
+export interface QueueOptions {
+  /**
+   * The caller sends at once (a batch's group): new records are written already
+   * `sending` with their first attempt, in the same statement, instead of
+   * `queued` and then marked by a second statement (and a second new version of
+   * the row in each of SentEmail's indexes).
+   */
+  startSending?: boolean;
+}
+
 /**
  * Records one outgoing message as `queued`, rendered and ready to send, under
  * its idempotency key. Asking again with the same key returns the first record
@@ -86,7 +96,7 @@ export async function queueEmail(deps: QueueDeps, input: QueueEmailInput): Promi
  * written in one statement. A message that fails validation gets its error in
  * its own slot; the others are queued.
  */
-export async function queueEmails(deps: QueueDeps, inputs: QueueEmailInput[]): Promise<(Queued | { error: AppError })[]> {
+export async function queueEmails(deps: QueueDeps, inputs: QueueEmailInput[], opts: QueueOptions = {}): Promise<(Queued | { error: AppError })[]> {
   const { prisma } = deps;
   const keys = inputs.map((i) => i.idempotencyKey ?? `api:${crypto.randomUUID()}`);
   const existing = await findByKeys(prisma, inputs.map((i, k) => [i.organizationId, keys[k]!]));
@@ -108,7 +118,8 @@ export async function queueEmails(deps: QueueDeps, inputs: QueueEmailInput[]): P
       continue;
     }
     try {
-      rows.push(await buildRecord(deps, input, keys[k]!, documents, once));
+      const row = await buildRecord(deps, input, keys[k]!, documents, once);
+      rows.push(opts.startSending ? { ...row, status: 'sending', attempts: 1 } : row);
       pending.push(k);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
@@ -118,7 +129,12 @@ export async function queueEmails(deps: QueueDeps, inputs: QueueEmailInput[]): P
   if (rows.length) {
     // One statement for all; a row that lost a race with an identical request is
     // skipped by the unique key, and the winner's record is read instead.
-    const inserted = new Set((await bulkInsert<{ id: string }>(deps.direct ?? prisma, 'SentEmail', rows, ['id'])).map((r) => r.id));
+    const db = deps.direct ?? prisma;
+    const inserted = new Set(
+      opts.startSending
+        ? await bulkInsertWithChildren(db, 'SentEmail', rows, { table: 'SendAttempt', fk: 'sentEmailId', rows: rows.map((r) => ({ id: uuidv7(), sentEmailId: r.id, number: 1, startedAt: r.queuedAt, finishedAt: null, outcome: null, error: null, smtpResponse: null })) })
+        : (await bulkInsert<{ id: string }>(db, 'SentEmail', rows, ['id'])).map((r) => r.id),
+    );
     const lost = pending.filter((_, j) => !inserted.has(rows[j]!.id));
     const winners = lost.length ? await findByKeys(prisma, lost.map((k) => [inputs[k]!.organizationId, keys[k]!])) : new Map<string, SentEmail>();
     pending.forEach((k, j) => {

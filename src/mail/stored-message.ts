@@ -49,9 +49,9 @@ export function createMessageStore(deps: { storage: Storage; secrets: SecretBox 
    * encrypted bodies, stored encrypted and sent from memory (every retry sends
    * these exact bytes); a masked copy goes where staff download the .eml.
    */
-  async function storeSealed(row: SentEmail, org: OrgKeys | undefined): Promise<Buffer> {
+  async function storeSealed(row: SentEmail, org: OrgKeys | undefined, triedBefore: boolean): Promise<Buffer> {
     const sealed = sealedMessageKey(row.id);
-    if (row.attempts > 0 && (await storage.exists(sealed))) return Buffer.from(deps.secrets.decrypt((await storage.read(sealed)).toString('utf8')), 'base64');
+    if (triedBefore && (await storage.exists(sealed))) return Buffer.from(deps.secrets.decrypt((await storage.read(sealed)).toString('utf8')), 'base64');
     const original = JSON.parse(deps.secrets.decrypt(row.secretEnc!)) as { subject: string; text?: string; html?: string };
     const bytes = await compose({ ...row, subject: original.subject, textBody: original.text ?? null, htmlBody: original.html ?? null }, org);
     await storage.putNamed(sealed, deps.secrets.encrypt(bytes.toString('base64')));
@@ -64,19 +64,21 @@ export function createMessageStore(deps: { storage: Storage; secrets: SecretBox 
    * built and small enough to keep in memory (then it is sent from memory); else
    * it is streamed from storage. `known`: attachment bytes the caller holds
    * already (a calendar part it has just stored), not read back from disk.
+   * `triedBefore`: an earlier attempt may have stored it (by default: attempts
+   * were counted); a first attempt cannot have, so storage is not asked.
    */
-  async function storeComposed(row: SentEmail, org: OrgKeys | undefined, known?: Map<string, Buffer>): Promise<Buffer | null> {
-    if (row.secretEnc) return storeSealed(row, org);
+  async function storeComposed(row: SentEmail, org: OrgKeys | undefined, opts: { known?: Map<string, Buffer>; triedBefore?: boolean } = {}): Promise<Buffer | null> {
+    const triedBefore = opts.triedBefore ?? row.attempts > 0;
+    if (row.secretEnc) return storeSealed(row, org, triedBefore);
     const key = sentMessageKey(row.id);
-    // A first attempt cannot have stored anything yet (attempts is counted before composing).
-    if (row.attempts > 0 && (await storage.exists(key))) return null;
+    if (triedBefore && (await storage.exists(key))) return null;
     const attachments = row.attachments as unknown as AttachmentRef[];
     const small = attachments.reduce((n, a) => n + (a.size ?? 0), 0) <= IN_MEMORY_BYTES;
     if (!small) {
       await storage.putNamed(key, signed(composeMessage(messageInput(row, undefined)), org));
       return null;
     }
-    const bytes = await compose(row, org, known);
+    const bytes = await compose(row, org, opts.known);
     await storage.putNamed(key, bytes);
     return bytes;
   }

@@ -1,3 +1,4 @@
+import type { Runner } from '../db/bulk';
 import type { MailboxAccount, PrismaClient } from '../generated/prisma/client';
 import { firstLine, tagged } from './failure';
 import { insertMails } from './insert-mails';
@@ -16,9 +17,11 @@ export async function commitGroup(
   box: Pick<MailboxAccount, 'id' | 'organizationId'>,
   prepared: PreparedMail[],
   cursor?: number,
+  /** The database's driver, for the group's one-statement insert (see insertMails). */
+  direct?: Runner,
 ): Promise<StoreOutcome[]> {
   try {
-    return await insertMails(prisma, box.id, prepared, cursor);
+    return await insertMails(prisma, box.id, prepared, cursor, direct);
   } catch {
     const outcomes: StoreOutcome[] = [];
     for (const mail of prepared) outcomes.push(...(await insertAlone(prisma, box, mail)));

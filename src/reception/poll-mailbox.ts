@@ -1,3 +1,4 @@
+import type { SqlRunner } from '../db/sql';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { imapFailure, imapOptions, withImap } from '../mail/imap';
 import type { SecretBox } from '../secrets';
@@ -20,6 +21,8 @@ export interface PollResult {
 
 export interface PollDeps extends MailboxAuthDeps {
   prisma: PrismaClient;
+  /** The same database through its driver, for the groups' inserts (src/db/bulk.ts). */
+  sql?: SqlRunner;
   storage: Storage;
   secrets: SecretBox;
   maxBytes: number;

@@ -69,21 +69,25 @@ export async function prepareMessage(
   input: StoreInput,
 ): Promise<PreparedMail> {
   const { storage } = deps;
-  const { mailbox, uidValidity, uid } = input;
-  const raw = await tagged('storage', { uid }, async () => storage.put(input.body ?? (await input.open())));
+  const { mailbox, uidValidity, uid, body } = input;
+  const storing = tagged('storage', { uid }, async () => storage.put(body ?? (await input.open())));
+  // A mail already in memory is parsed while its raw bytes are written (the file system's
+  // latency hidden behind parsing); the row waits for both, so it never names a missing file.
+  const early = body && body.length <= deps.maxBytes ? settle(parseStored(body, storage)) : undefined;
+  const raw = await storing;
   const base = { organizationId: mailbox.organizationId, mailboxId: mailbox.id, uidValidity, uid: BigInt(uid), size: raw.size, rawStorageKey: raw.key };
   // A mail without Message-ID gets a stable key from its content, so a re-read finds it again.
   const hashKey = `sha256:${raw.sha256}`;
 
   if (raw.size > deps.maxBytes) {
     const reason = reasonText('TOO_LARGE', { limitMb: Math.round(deps.maxBytes / 1024 / 1024), size: raw.size });
-    return { uid, row: { ...base, messageKey: hashKey, messageId: await peekMessageId(storage, raw.key, input.body).catch(() => null), contentHash: raw.sha256, category: 'quarantined', reason }, attachments: [] };
+    return { uid, row: { ...base, messageKey: hashKey, messageId: await peekMessageId(storage, raw.key, body).catch(() => null), contentHash: raw.sha256, category: 'quarantined', reason }, attachments: [] };
   }
   let parsed: ParsedStored;
   try {
-    parsed = await parseStored(input.body ?? storage.get(raw.key), storage);
+    parsed = early ? unwrap(await early) : await parseStored(storage.get(raw.key), storage);
   } catch (err) {
-    const messageId = await peekMessageId(storage, raw.key, input.body).catch(() => null);
+    const messageId = await peekMessageId(storage, raw.key, body).catch(() => null);
     return { uid, row: { ...base, messageKey: hashKey, messageId, contentHash: raw.sha256, category: 'quarantined', reason: reasonText('PARSE_FAILED', { detail: (err as Error).message }) }, attachments: [] };
   }
 
@@ -116,6 +120,13 @@ export async function prepareMessage(
     attachments: parsed.attachments,
   };
 }
+
+/** A promise's outcome as a value: nothing unhandled while it waits for another one. */
+const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+const unwrap = <T>(r: { value: T } | { error: unknown }): T => {
+  if ('error' in r) throw r.error;
+  return r.value;
+};
 
 /**
  * What a reader sees of a mail, hashed: the same mail delivered twice (other

@@ -1,5 +1,5 @@
 import { createDatabase, type Database } from '../../src/db/client';
-import { bulkInsert, bulkWrite, withoutNul } from '../../src/db/bulk';
+import { bulkInsert, bulkInsertWithChildren, bulkWrite, withoutNul } from '../../src/db/bulk';
 import { createTestDatabase } from '../helpers/db';
 
 // The same statements on the database CI uses (PostgreSQL when DATABASE_URL is set) and on embedded PGlite.
@@ -60,5 +60,26 @@ describe.each([
     const row = await db.prisma.receivedMail.findUniqueOrThrow({ where: { id: 'mail-5-<e@x>' } });
     expect(row).toMatchObject({ category: 'report', subject: 'Réponse', receivedAt: new Date('2026-12-01T08:30:00.000Z'), to: ['a@example.org', 'b@example.org'] });
     expect(await db.prisma.document.count({ where: { id: 'doc-2' } })).toBe(1);
+  });
+
+  it('inserts parents and, in the same statement, the children of those really inserted only', async () => {
+    const doc = (id: string, storageKey: string) => ({ id, organizationId, memberId: null, kind: 'other', filename: 'c.pdf', contentType: 'application/pdf', size: 3, sha256: id, storageKey, source: 'received', createdAt: new Date() });
+    const attachment = (id: string, documentId: string) => ({ id, receivedMailId: 'mail-1-<a@x>', documentId, contentId: null, inline: false });
+    // doc-1 exists already: it and its child are skipped; doc-3 and its child are written.
+    const inserted = await bulkInsertWithChildren(db.sql, 'Document', [doc('doc-1', 'k'), doc('doc-3', 'k3')], { table: 'ReceivedAttachment', fk: 'documentId', rows: [attachment('att-1', 'doc-1'), attachment('att-3', 'doc-3')] });
+    expect(inserted).toEqual(['doc-3']);
+    const attachments = await db.prisma.receivedAttachment.findMany({ where: { id: { in: ['att-1', 'att-3'] } } });
+    expect(attachments.map((a) => a.id)).toEqual(['att-3']);
+  });
+
+  it('writes over the row with the same unique key (only the named columns), and inserts a missing one whole', async () => {
+    const sentEmail = await db.prisma.sentEmail.create({ data: { organizationId, idempotencyKey: 'k-upsert', fromAddress: 'a@example.org', to: ['b@example.org'], subject: 'S', messageId: '<upsert@example.org>' } });
+    const started = new Date('2026-12-01T08:00:00.000Z');
+    await db.prisma.sendAttempt.create({ data: { id: 'attempt-1', sentEmailId: sentEmail.id, number: 1, startedAt: started } });
+    const at = new Date('2026-12-01T08:00:05.000Z');
+    const attempt = (id: string, number: number) => ({ id, sentEmailId: sentEmail.id, number, startedAt: at, finishedAt: at, outcome: 'sent', error: null, smtpResponse: '250 ok' });
+    await bulkWrite(db.sql, [{ upsert: 'SendAttempt', conflict: ['sentEmailId', 'number'], set: ['finishedAt', 'outcome', 'smtpResponse'], rows: [attempt('other-id', 1), attempt('attempt-2', 2)] }]);
+    const rows = await db.prisma.sendAttempt.findMany({ where: { sentEmailId: sentEmail.id }, orderBy: { number: 'asc' } });
+    expect(rows.map((r) => [r.id, r.number, r.startedAt, r.outcome, r.smtpResponse])).toEqual([['attempt-1', 1, started, 'sent', '250 ok'], ['attempt-2', 2, at, 'sent', '250 ok']]);
   });
 });

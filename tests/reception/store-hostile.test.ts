@@ -14,7 +14,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
  * sender writes, every message ends stored or quarantined, and the cursor
  * moves past it.
  */
-describe('storing hostile mail', () => {
+// Through Prisma's transaction, and through the driver's one statement per group (the worker's way).
+describe.each([['through Prisma', false], ['one statement a group', true]] as const)('storing hostile mail (%s)', (_how, oneStatement) => {
   jest.setTimeout(120_000);
   let db: TestDatabase;
   const storage = createStorage(fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-hostile-')));
@@ -34,7 +35,7 @@ describe('storing hostile mail', () => {
     const prepared: PreparedMail[] = [];
     for (const raw of raws) prepared.push(await prepare(raw));
     const cursor = prepared[prepared.length - 1]!.uid;
-    const outcomes = await commitGroup(db.prisma, box, prepared, cursor);
+    const outcomes = await commitGroup(db.prisma, box, prepared, cursor, oneStatement ? db.sql : undefined);
     return { prepared, outcomes, cursor };
   };
   const rowsOf = (uids: number[]) => db.prisma.receivedMail.findMany({ where: { mailboxId: box.id, uid: { in: uids.map(BigInt) } }, include: { attachments: { include: { document: true } } } });
@@ -117,6 +118,6 @@ describe('storing hostile mail', () => {
     const dup = await db.prisma.receivedDuplicate.findFirstOrThrow({ where: { mailboxId: box.id, uid: BigInt(again.prepared[0]!.uid) } });
     expect(dup.twinId).toBe(rows[0]!.id);
     // Stored again under the same UID (a re-poll): nothing new.
-    expect(await commitGroup(db.prisma, box, other.prepared)).toEqual(['reread']);
+    expect(await commitGroup(db.prisma, box, other.prepared, undefined, oneStatement ? db.sql : undefined)).toEqual(['reread']);
   });
 });

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { Context } from '@temporalio/activity';
 import { v7 as uuidv7 } from 'uuid';
 import type { SentEmail } from '../generated/prisma/client';
@@ -36,12 +35,6 @@ type Accepted = { row: SentEmail; number: number; transport: string | null; resu
 // disk the moment the server accepts it, so waiting does not widen the window for a resend).
 const RECORD_WAIT_MS = 25;
 const RECORD_MAX = 100;
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
 export function createDelivery(deps: ActivityDeps) {

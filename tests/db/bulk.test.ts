@@ -1,17 +1,9 @@
-import { createDatabase, type Database } from '../../src/db/client';
 import { bulkInsert, bulkInsertWithChildren, bulkWrite, withoutNul } from '../../src/db/bulk';
-import { createTestDatabase } from '../helpers/db';
+import { BOTH_DATABASES, type TestDatabase } from '../helpers/db';
 
 // The same statements on the database CI uses (PostgreSQL when DATABASE_URL is set) and on embedded PGlite.
-describe.each([
-  ['the test database', () => createTestDatabase()],
-  ['embedded PGlite', async () => {
-    const db = await createDatabase({});
-    await db.migrate();
-    return Object.assign(db, { drop: () => db.close() }) as Database & { drop(): Promise<void> };
-  }],
-] as [string, () => Promise<Database & { drop(): Promise<void> }>][])('bulk statements on %s', (_name, open) => {
-  let db: Database & { drop(): Promise<void> };
+describe.each(BOTH_DATABASES)('bulk statements on %s', (_name, open) => {
+  let db: TestDatabase;
   let organizationId: string;
   let mailboxId: string;
   beforeAll(async () => {

@@ -1,18 +1,10 @@
-import { createDatabase, type Database } from '../../src/db/client';
 import { searchable } from '../../src/reception/classify';
-import { createTestDatabase } from '../helpers/db';
+import { BOTH_DATABASES, type TestDatabase } from '../helpers/db';
 
 // Search folds on both sides: the database folds what it stores (mailroom_fold in the triggers) and
 // the application folds what staff type (searchable). Where the two disagree a word is never found.
-describe.each([
-  ['the test database', () => createTestDatabase()],
-  ['embedded PGlite', async () => {
-    const db = await createDatabase({});
-    await db.migrate();
-    return Object.assign(db, { drop: () => db.close() }) as Database & { drop(): Promise<void> };
-  }],
-] as [string, () => Promise<Database & { drop(): Promise<void> }>][])('search folding on %s', (_name, open) => {
-  let db: Database & { drop(): Promise<void> };
+describe.each(BOTH_DATABASES)('search folding on %s', (_name, open) => {
+  let db: TestDatabase;
   beforeAll(async () => {
     db = await open();
   });

@@ -13,11 +13,7 @@ export interface TestDatabase extends Database {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = process.env.DATABASE_URL;
-  if (!base) {
-    const db = await createDatabase({});
-    await db.migrate();
-    return Object.assign(db, { url: undefined, drop: () => db.close() });
-  }
+  if (!base) return createPgliteDatabase();
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
   const url = new URL(base);
   url.searchParams.set('schema', schema);
@@ -31,3 +27,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   });
 }
+
+/** A migrated in-memory PGlite, the embedded default's database. */
+export async function createPgliteDatabase(): Promise<TestDatabase> {
+  const db = await createDatabase({});
+  await db.migrate();
+  return Object.assign(db, { url: undefined, drop: () => db.close() });
+}
+
+/** For `describe.each`: the database CI uses (PostgreSQL when DATABASE_URL is set) and embedded PGlite. */
+export const BOTH_DATABASES: [string, () => Promise<TestDatabase>][] = [
+  ['the test database', createTestDatabase],
+  ['embedded PGlite', createPgliteDatabase],
+];

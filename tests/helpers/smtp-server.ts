@@ -276,3 +276,7 @@ class Signal {
     });
   }
 }
+
+/** The booking a recorded confirmation is about: its calendar part's UID (`booking-<id>@…`, src/notifications/ics.ts). */
+export const bookingUidOf = (m: RecordedMessage) =>
+  /UID:booking-([0-9a-f-]+)@/.exec(m.parsed.attachments.find((a) => a.contentType === 'text/calendar')?.content.toString('utf8') ?? '')?.[1] ?? null;

@@ -4,11 +4,11 @@ import { eventually } from '../helpers/http';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { replayWorkflow } from '../helpers/replay';
 import { describeIfServer } from '../helpers/require-server';
-import { startRecordingSmtpServer, type RecordedMessage, type RecordingSmtpServer } from '../helpers/smtp-server';
+import { bookingUidOf, startRecordingSmtpServer, type RecordingSmtpServer } from '../helpers/smtp-server';
 
 const DAY = 24 * 3600 * 1000;
 /** The booking a mail is about, from its calendar part's UID. */
-const uidOf = (m: RecordedMessage) => /UID:booking-([0-9a-f-]+)@/.exec(m.parsed.attachments.find((a) => a.contentType === 'text/calendar')?.content.toString('utf8') ?? '')?.[1] ?? null;
+const uidOf = bookingUidOf;
 
 /**
  * A creation saves its bookings with the id of the notices workflow that will

@@ -4,12 +4,12 @@ import { acceptedMarkKey } from '../../src/mail/accepted-marks';
 import { eventually } from '../helpers/http';
 import { spawnWorkerProcess, startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { describeIfServer } from '../helpers/require-server';
-import { startRecordingSmtpServer, type RecordedMessage, type RecordingSmtpServer } from '../helpers/smtp-server';
+import { bookingUidOf, startRecordingSmtpServer, type RecordedMessage, type RecordingSmtpServer } from '../helpers/smtp-server';
 
 const DAY = 24 * 3600 * 1000;
 const at = (ms: number) => new Date(ms).toISOString();
 /** The booking a mail is about, from its calendar part's UID (null for a waiting-list notice). */
-const uidOf = (m: RecordedMessage) => /UID:booking-([0-9a-f-]+)@/.exec(m.parsed.attachments.find((a) => a.contentType === 'text/calendar')?.content.toString('utf8') ?? '')?.[1] ?? null;
+const uidOf = bookingUidOf;
 
 describeIfServer('Temporal dev server', temporalAvailable())('bookings in bulk (imports)', () => {
   jest.setTimeout(120_000);

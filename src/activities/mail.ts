@@ -3,7 +3,8 @@ import { Context } from '@temporalio/activity';
 import { v7 as uuidv7 } from 'uuid';
 import type { SentEmail } from '../generated/prisma/client';
 import type { AttachmentRef } from '../mail/compose';
-import { composeMessage } from '../mail/compose';
+import { composeMessage, composeOptions, type ComposeInput } from '../mail/compose';
+import { composeThread } from '../mail/compose-thread';
 import { parseAddress } from '../mail/addresses';
 import { classifySmtpError } from '../mail/smtp-errors';
 import { resolveSenderAccount, type SenderAccount, type SendResult } from '../mail/transports';
@@ -37,6 +38,9 @@ const DONE = ['sent', 'bounced', 'cancelled', 'failed'];
 const IN_MEMORY_BYTES = 4 * 1024 * 1024;
 type OrgKeys = { id: string; bounceDomain: string | null; dkimDomain: string | null; dkimSelector: string | null; dkimPrivateKeyEnc: string | null };
 type Accepted = { row: SentEmail; number: number; account: SenderAccount; result: SendResult; at: Date };
+
+// One for the process, started with the first message (see src/mail/compose-thread.ts).
+const composer = composeThread();
 
 async function collect(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -197,14 +201,20 @@ export function createDelivery(deps: ActivityDeps) {
   async function build(row: SentEmail, org: OrgKeys | undefined, inMemory: boolean): Promise<Readable> {
     const attachments = row.attachments as unknown as AttachmentRef[];
     const contents = inMemory ? new Map(await Promise.all(attachments.map(async (a) => [a.storageKey, await storage.read(a.storageKey)] as const))) : undefined;
-    const composed = composeMessage({
-      messageId: row.messageId, date: new Date(), from: row.fromAddress, replyTo: row.replyTo, to: row.to, cc: row.cc, bcc: row.bcc, subject: row.subject,
-      text: row.textBody, html: row.htmlBody, headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id }, attachments, storagePath: storage.path, contents,
-    });
-    return org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
-      ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
-      : composed;
+    const composed = composeMessage({ ...composeInput(row), contents });
+    const key = dkimKey(org);
+    return key ? signMessage(composed, key) : composed;
   }
+
+  function composeInput(row: SentEmail): ComposeInput {
+    return {
+      messageId: row.messageId, date: new Date(), from: row.fromAddress, replyTo: row.replyTo, to: row.to, cc: row.cc, bcc: row.bcc, subject: row.subject, text: row.textBody, html: row.htmlBody,
+      headers: { ...(row.headers as Record<string, string>), 'X-Mailroom-Id': row.id }, attachments: row.attachments as unknown as AttachmentRef[], storagePath: storage.path,
+    };
+  }
+
+  const dkimKey = (org: OrgKeys | undefined) =>
+    org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc ? { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) } : undefined;
 
   /**
    * The message as sent, signed once and stored before the first try: a re-send
@@ -216,12 +226,12 @@ export function createDelivery(deps: ActivityDeps) {
     const key = sentMessageKey(row.id);
     if (triedBefore && (await storage.exists(key))) return null;
     const small = (row.attachments as unknown as AttachmentRef[]).reduce((n, a) => n + (a.size ?? 0), 0) <= IN_MEMORY_BYTES;
-    const signed = await build(row, org, small);
     if (!small) {
-      await storage.putNamed(key, signed);
+      await storage.putNamed(key, await build(row, org, false));
       return null;
     }
-    const bytes = await collect(signed);
+    // Built beside the main thread (reading the attachments too), which meanwhile sends and records others.
+    const bytes = await composer.compose(composeOptions(composeInput(row)), dkimKey(org));
     await storage.putNamed(key, bytes);
     return bytes;
   }

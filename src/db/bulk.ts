@@ -107,7 +107,7 @@ export async function bulkWrite(db: Runner, ops: BulkOp[]): Promise<void> {
  * message rose from 0.55 to 0.95 ms over three batches). `key = ANY(ARRAY(…))` makes it
  * look the rows up through the key's index, whatever the table's size.
  */
-export function keysOf(table: Table, column: string, param: string): string {
+function keysOf(table: Table, column: string, param: string): string {
   return `ARRAY(SELECT (jsonb_populate_record(NULL::"${table}", e))."${column}" FROM jsonb_array_elements(${param}) AS e)`;
 }
 

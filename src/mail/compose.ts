@@ -45,7 +45,12 @@ const crlf = (body: string | null | undefined) => (body == null ? undefined : bo
  * byte on retry, so the Message-ID and Date never change for one intent.
  */
 export function composeMessage(input: ComposeInput): Readable {
-  const options: Mail.Options = {
+  return new MailComposer(composeOptions(input)).compile().createReadStream();
+}
+
+/** The message as nodemailer's options: plain data (attachments as contents or file paths), so another thread can build it too. */
+export function composeOptions(input: ComposeInput): Mail.Options {
+  return {
     messageId: input.messageId,
     date: input.date,
     from: input.from,
@@ -68,5 +73,4 @@ export function composeMessage(input: ComposeInput): Readable {
       contentDisposition: a.contentDisposition ?? 'attachment',
     })),
   };
-  return new MailComposer(options).compile().createReadStream();
 }

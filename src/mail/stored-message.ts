@@ -3,7 +3,8 @@ import { signMessage } from '../outgoing/dkim';
 import type { SecretBox } from '../secrets';
 import type { Storage } from '../storage';
 import { acceptedMarkKey } from './accepted-marks';
-import { composeMessage, type AttachmentRef } from './compose';
+import { composeMessage, composeOptions, type AttachmentRef } from './compose';
+import { composeThread } from './compose-thread';
 
 export const sentMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml`;
 /** The original of a message carrying a credential (SentEmail.secretEnc), encrypted; sentMessageKey then holds the masked copy staff download. */
@@ -16,6 +17,9 @@ export type OrgKeys = { id: string; bounceDomain: string | null; dkimDomain: str
 
 // Messages whose attachments add up to no more than this are built and sent from memory.
 const IN_MEMORY_BYTES = 4 * 1024 * 1024;
+
+// One for the process, started with the first message (see src/mail/compose-thread.ts).
+const composer = composeThread();
 
 /**
  * The message as sent, signed once and stored before the first try: a re-send
@@ -39,10 +43,13 @@ export function createMessageStore(deps: { storage: Storage; secrets: SecretBox 
     attachments: row.attachments as unknown as AttachmentRef[], storagePath: storage.path, contents,
   });
 
-  const signed = (composed: ReturnType<typeof composeMessage>, org: OrgKeys | undefined) =>
-    org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc
-      ? signMessage(composed, { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) })
-      : composed;
+  const dkimKey = (org: OrgKeys | undefined) =>
+    org?.dkimDomain && org.dkimSelector && org.dkimPrivateKeyEnc ? { domainName: org.dkimDomain, keySelector: org.dkimSelector, privateKey: deps.secrets.decrypt(org.dkimPrivateKeyEnc) } : undefined;
+
+  const signed = (composed: ReturnType<typeof composeMessage>, org: OrgKeys | undefined) => {
+    const key = dkimKey(org);
+    return key ? signMessage(composed, key) : composed;
+  };
 
   /**
    * A message carrying a credential: the original is composed from the
@@ -78,7 +85,9 @@ export function createMessageStore(deps: { storage: Storage; secrets: SecretBox 
       await storage.putNamed(key, signed(composeMessage(messageInput(row, undefined)), org));
       return null;
     }
-    const bytes = await compose(row, org, opts.known);
+    // Built beside the main thread (reading the attachments too), which meanwhile sends and records
+    // others; bytes the caller already holds (a calendar part) are composed here instead of read back.
+    const bytes = opts.known?.size ? await compose(row, org, opts.known) : await composer.compose(composeOptions(messageInput(row, undefined)), dkimKey(org));
     await storage.putNamed(key, bytes);
     return bytes;
   }

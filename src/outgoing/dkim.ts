@@ -23,8 +23,18 @@ export function checkPrivateKey(pem: string): void {
   if (key.asymmetricKeyType !== 'rsa') throw new Error('the DKIM key must be an RSA key');
 }
 
+export interface DkimKey {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
+/** nodemailer's DKIM signer options: the headers signed (RFC 6376 §5.4). */
+export function dkimOptions(key: DkimKey) {
+  return { ...key, headerFieldNames: 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:In-Reply-To:References' };
+}
+
 /** Prepends a DKIM-Signature header to a finished message stream. */
-export function signMessage(message: Readable, opts: { domainName: string; keySelector: string; privateKey: string }): Readable {
-  const signer = new DKIM({ domainName: opts.domainName, keySelector: opts.keySelector, privateKey: opts.privateKey, headerFieldNames: 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:In-Reply-To:References' });
-  return signer.sign(message) as Readable;
+export function signMessage(message: Readable, key: DkimKey): Readable {
+  return new DKIM(dkimOptions(key)).sign(message) as Readable;
 }

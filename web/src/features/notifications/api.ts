@@ -1,5 +1,6 @@
 import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
+import { useState } from 'react';
 import { $api } from '../../api/client';
 
 /** A date-time picked in the browser as the ISO instant the API takes. */
@@ -18,10 +19,13 @@ export const useMemberSearch = (q: string) => $api.useQuery('get', '/api/v1/memb
 
 export type BookingFilter = 'upcoming' | 'waitlisted' | 'cancelled';
 export function useBookings(resourceId: string | null, filter: BookingFilter, page: number) {
+  // "Upcoming" means from when the list was opened: a clock read at each render made a new query
+  // key each time, so every answer asked again, without end, and the page never settled.
+  const [openedAt] = useState(() => new Date().toISOString());
   const query = {
     page,
     ...(resourceId ? { resourceId } : {}),
-    ...(filter === 'upcoming' ? { status: 'confirmed' as const, from: new Date().toISOString() } : { status: filter }),
+    ...(filter === 'upcoming' ? { status: 'confirmed' as const, from: openedAt } : { status: filter }),
   };
   return $api.useQuery('get', '/api/v1/bookings', { params: { query } }, { placeholderData: keepPreviousData });
 }

@@ -87,13 +87,16 @@ export class ApiRouter {
 
   add<P extends AnyObject, Q extends AnyObject, B extends z.ZodTypeAny, R extends z.ZodTypeAny>(spec: RouteSpec<P, Q, B, R>): void {
     this.document(spec);
-    const segments = spec.path.split('/').map((p) => (p.startsWith(':') ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    const params = spec.path.split('/').filter((p) => p.startsWith(':')).length;
-    this.shapes.push({ method: spec.method.toUpperCase(), pattern: new RegExp(`^${segments.join('/')}$`), params });
+    const parts = spec.path.split('/');
+    const params = parts.filter((p) => p.startsWith(':')).length;
+    const pattern = new RegExp(`^${parts.map((p) => (p.startsWith(':') ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
+    this.shapes.push({ method: spec.method.toUpperCase(), pattern, params });
+    // The more literal shapes that could own this route's paths, gathered once every route is known.
+    let literal: RegExp[] | undefined;
     const role = spec.role ?? 'staff';
     this.router[spec.method](spec.path, async (req, res, next) => {
       // A literal route of another method owns this path (PATCH /bookings/bulk): not ours, a 405 follows.
-      if (params && this.shapes.some((r) => r.params < params && r.pattern.test(req.path))) return next();
+      if (params && (literal ??= this.shapes.filter((r) => r.params < params).map((r) => r.pattern)).some((p) => p.test(req.path))) return next();
       try {
         if (role === 'operator') requireOperator(req);
         const auth = role === 'public' || role === 'operator' ? (req.auth as AuthContext) : requireRole(req, role);
@@ -171,22 +174,22 @@ export function assertDepth(value: unknown, where: string): void {
  * Text the database cannot store (U+0000) or that is not Unicode (lone UTF-16
  * surrogates, e.g. "\ud800" in JSON) is refused, in values and in the keys of
  * free-form objects (template data), for every route; returns the value checked.
+ * Runs on what a schema kept, which is no deeper than the input assertDepth passed.
  */
 export function assertCleanInput<T>(value: T, where: string): T {
   const checkText = (s: string, path: string) => {
     if (s.includes('\u0000')) refuse(fieldError(path, 'NUL_CHARACTER'));
     if (LONE_SURROGATE.test(s)) refuse(fieldError(path, 'LONE_SURROGATE'));
   };
-  const walk = (v: unknown, path: string, depth: number): void => {
+  const walk = (v: unknown, path: string): void => {
     if (typeof v === 'string') return checkText(v, path);
     if (v === null || typeof v !== 'object') return;
-    if (depth > MAX_JSON_DEPTH) refuse(fieldError(path, 'TOO_DEEP', { levels: MAX_JSON_DEPTH }));
     for (const [k, child] of Object.entries(v)) {
       checkText(k, `${path}.${k.slice(0, 50)}`);
-      walk(child, `${path}.${k}`, depth + 1);
+      walk(child, `${path}.${k}`);
     }
   };
-  walk(value, where, 0);
+  walk(value, where);
   return value;
 }
 

@@ -20,16 +20,18 @@ const alertSettingsSchema = z
   })
   .openapi('AlertSettings');
 
+// A URI (RFC 3986 §2) is ASCII: an internationalised host is written in punycode (xn--…).
+const ASCII_HTTP_URI = /^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
+
 const alertSettingsBody = z
   .object({
     emails: z.array(recipient()).max(20).default([]).openapi({ description: 'staff addresses told about failed and bounced messages' }),
     emailMode: z.enum(['immediate', 'hourly']).default('immediate').openapi({ description: 'one mail per failure, or one digest per hour' }),
     webhookUrl: z
       .url({ protocol: /^https?$/, abort: true })
-      // A URI (RFC 3986) is ASCII: an internationalised host is written in punycode (xn--…).
-      .regex(/^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/, fieldReasonText('ASCII_URL'))
+      .regex(ASCII_HTTP_URI, fieldReasonText('ASCII_URL'))
       .nullish()
-      .openapi({ pattern: "^https?://[A-Za-z0-9\\-._~:/?#[\\]@!$&'()*+,;=%]+$", description: 'an http(s) URL' }),
+      .openapi({ pattern: ASCII_HTTP_URI.source, description: 'an http(s) URL' }),
     webhookSecret: z.string().min(16).max(200).nullish().openapi({ description: 'HMAC-SHA256 signing secret; write-only. null removes it, absent keeps it' }),
   })
   .openapi('AlertSettingsInput');

@@ -63,8 +63,8 @@ export default async function search({ count, iterations = 200, reuse = false, o
 
     const members = count;
     const cursorAt = async (table: string, time: string, where: string, offset: number) => {
-      const [row] = await sql.query<{ k0: string; k1: string }>(`SELECT "${time}"::text AS k0, id AS k1 FROM "${table}" WHERE "organizationId" = $1 AND ${where} ORDER BY "${time}" DESC, id DESC OFFSET ${offset} LIMIT 1`, [org]);
-      return row ? encodeCursor([row.k0, row.k1]) : '';
+      const [row] = await sql.query<{ k0: string; k1: string }>(`SELECT floor(extract(epoch FROM "${time}") * 1000)::bigint::text AS k0, id AS k1 FROM "${table}" WHERE "organizationId" = $1 AND ${where} ORDER BY "${time}" DESC, id DESC OFFSET ${offset} LIMIT 1`, [org]);
+      return row ? encodeCursor([row.k0, row.k1], [{ type: 'timestamp' }, { type: 'text' }]) : '';
     };
     const depths = [0.2, 0.4, 0.5, 0.7, 0.9].map((f) => Math.floor(f * count * 0.9));
     const mailCursors = await Promise.all(depths.map((d) => cursorAt('ReceivedMail', 'receivedAt', `category IN ('filed', 'unassigned')`, d)));

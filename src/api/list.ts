@@ -1,4 +1,4 @@
-import { COUNT_LIMIT, MAX_OFFSET, SEARCH_COUNT_LIMIT } from '../db/keyset';
+import { COUNT_LIMIT, CURSOR_MAX_LENGTH, MAX_OFFSET, SEARCH_COUNT_LIMIT, cursorPattern, type KeyType } from '../db/keyset';
 import { fieldReasonText } from '../shared/field-reasons';
 import { pageQuery, z } from './zod';
 
@@ -8,11 +8,13 @@ import { pageQuery, z } from './zod';
  * `next`) for any depth, and a total that is exact up to COUNT_LIMIT
  * (SEARCH_COUNT_LIMIT for a search).
  */
-export const listQuery = pageQuery.extend({
-  cursor: z.string().max(2000).regex(/^[A-Za-z0-9_-]+$/, fieldReasonText('NOT_A_CURSOR')).optional().openapi({
-    description: `the \`next\` value of the previous page; pages at any depth cost the same (\`page\` is ignored when a cursor is given; page numbers reach row ${MAX_OFFSET})`,
-  }),
-});
+export function listQuery(order: readonly { type: KeyType }[]) {
+  return pageQuery.extend({
+    cursor: z.string().max(CURSOR_MAX_LENGTH).regex(cursorPattern(order), fieldReasonText('NOT_A_CURSOR')).optional().openapi({
+      description: `the \`next\` value of the previous page; pages at any depth cost the same (\`page\` is ignored when a cursor is given; page numbers reach row ${MAX_OFFSET})`,
+    }),
+  });
+}
 
 export function listSchema<T extends z.ZodTypeAny>(item: T) {
   return z.object({

@@ -27,7 +27,7 @@ export interface ListSpec {
   where: string[];
   params: unknown[];
   /** The list's order, the unique `"id"` last; every key sorted the same way. */
-  order: { column: string; type: KeyType }[];
+  order: readonly { column: string; type: KeyType }[];
   descending: boolean;
   /** The items' columns: select-list expressions over the table, each with a distinct name (`"id"` among them). */
   columns: string[];
@@ -56,25 +56,42 @@ export interface KeysetPage<T> {
   next: string | null;
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
+/**
+ * A cursor is the last row's keys, one segment each, joined by `.`: a
+ * timestamp as milliseconds since 1970 (UTC), a text as base64url of its
+ * UTF-8. Every string of that shape names a position in the list's order, so
+ * every cursor the OpenAPI pattern admits is answered with a page (a forged
+ * one lands wherever its keys fall, never on another organisation's rows: the
+ * organisation is in the WHERE, not in the cursor). Instants outside years
+ * 1–9999, where no row can be, are taken at those bounds.
+ */
+const SEGMENT: Record<KeyType, string> = { timestamp: '-?[0-9]{1,15}', text: '[A-Za-z0-9_-]*' };
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+export const CURSOR_MAX_LENGTH = 2000;
 
-export function encodeCursor(values: string[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
+export function cursorPattern(order: readonly { type: KeyType }[]): RegExp {
+  return new RegExp(`^${order.map((o) => SEGMENT[o.type]).join('\\.')}$`);
 }
 
-export function decodeCursor(cursor: string, order: ListSpec['order']): string[] {
-  let values: unknown;
-  try {
-    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    values = null;
+/** Encodes the keys as read by keysetPage: timestamps already as milliseconds. */
+export function encodeCursor(values: string[], order: readonly { type: KeyType }[]): string {
+  return values.map((v, i) => (order[i]!.type === 'timestamp' ? v : Buffer.from(v, 'utf8').toString('base64url'))).join('.');
+}
+
+/** The keys of a cursor as query parameters: timestamps as `timestamp(3)` text, texts decoded. */
+export function decodeCursor(cursor: string, order: readonly { type: KeyType }[]): string[] {
+  if (cursor.length > CURSOR_MAX_LENGTH || !cursorPattern(order).test(cursor)) {
+    throw invalid([fieldError('query.cursor', 'NOT_A_CURSOR')], 'query.cursor: not a cursor of this list');
   }
-  const ok =
-    Array.isArray(values) &&
-    values.length === order.length &&
-    values.every((v, i) => typeof v === 'string' && v.length <= 1000 && (order[i]!.type !== 'timestamp' || TIMESTAMP.test(v)));
-  if (!ok) throw invalid([fieldError('query.cursor', 'NOT_A_CURSOR')], 'query.cursor: not a cursor of this list');
-  return values as string[];
+  return cursor.split('.').map((segment, i) => {
+    if (order[i]!.type === 'timestamp') {
+      const ms = Math.min(LAST_INSTANT, Math.max(FIRST_INSTANT, Number(segment)));
+      return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+    }
+    // Any bytes: a sequence that is not UTF-8 reads as U+FFFD, and PostgreSQL text holds no NUL.
+    return Buffer.from(segment, 'base64url').toString('utf8').replace(/\0/g, '\uFFFD');
+  });
 }
 
 /**
@@ -121,7 +138,8 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   const limit = spec.search ? SEARCH_COUNT_LIMIT : COUNT_LIMIT;
   const matching = spec.search ? [...spec.where, spec.search] : spec.where;
   const count = `(SELECT count(*)::int FROM (SELECT 1 FROM ${spec.table} WHERE ${matching.join(' AND ')} LIMIT ${limit + 1}) c)`;
-  const keys = spec.order.map((o, i) => `p."_o${i}"::text AS "_k${i}"`);
+  // Timestamps leave as whole milliseconds (timestamp(3): exact), texts as they are.
+  const keys = spec.order.map((o, i) => (o.type === 'timestamp' ? `floor(extract(epoch FROM p."_o${i}") * 1000)::bigint::text` : `p."_o${i}"::text`) + ` AS "_k${i}"`);
   const select = `SELECT ${[...cols.map((c, i) => `${c} AS "_o${i}"`), ...spec.columns].join(', ')}`;
   // Qualified: an item column may bear a key's name (as an instant), and ORDER BY would take that one.
   const ordered = `ORDER BY ${cols.map((c) => `${spec.table}.${c} ${dir}`).join(', ')}`;
@@ -163,7 +181,7 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
     items,
     total: Math.max(Math.min(n, limit), lowerBound ? offset + items.length : 0),
     totalIsLowerBound: lowerBound,
-    next: rows.length > req.pageSize && last ? encodeCursor(spec.order.map((_, i) => String(last[`_k${i}`]))) : null,
+    next: rows.length > req.pageSize && last ? encodeCursor(spec.order.map((_, i) => String(last[`_k${i}`])), spec.order) : null,
   };
 }
 

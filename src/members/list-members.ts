@@ -15,6 +15,9 @@ export interface MemberFilter {
   structureId?: string;
 }
 
+/** Members' order: by name, the id breaking ties (the cursor's keys). */
+export const MEMBER_ORDER = [{ column: '"lastName"', type: 'text' }, { column: '"firstName"', type: 'text' }, { column: '"id"', type: 'text' }] as const;
+
 /**
  * Members by name (last, first, id): (organisation | structure, lastName,
  * firstName, id) indexes give pages in order; `searchText` (names, licence
@@ -43,7 +46,7 @@ export async function listMembers(
     db.sql,
     {
       table: '"Member"', where, params, descending: false,
-      order: [{ column: '"lastName"', type: 'text' }, { column: '"firstName"', type: 'text' }, { column: '"id"', type: 'text' }],
+      order: MEMBER_ORDER,
       columns: COLUMNS, related: RELATED, search,
     },
     page,

@@ -27,6 +27,9 @@ const COLUMNS = [
   utc('"queuedAt"', 'queuedAt'), utc('"sentAt"', 'sentAt'), utc('"failedAt"', 'failedAt'),
 ];
 
+/** The sent log's order: newest first, the id breaking ties (the cursor's keys). */
+export const SENT_EMAIL_ORDER = [{ column: '"queuedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }] as const;
+
 /**
  * The sent log, newest first. Status, template and member are each the prefix
  * of an index (organisation, filter, queuedAt, id); a period is a range of the
@@ -63,7 +66,7 @@ export async function listSentEmails(
   const found = await keysetPage(
     db.sql,
     {
-      table: '"SentEmail"', where, params, order: [{ column: '"queuedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true,
+      table: '"SentEmail"', where, params, order: SENT_EMAIL_ORDER, descending: true,
       columns: COLUMNS, search,
     },
     page,

@@ -23,6 +23,9 @@ export type ReceivedMailRow = Pick<ReceivedMail, 'id' | 'category' | 'reason' | 
 const COLUMNS = ['"id"', '"category"', '"reason"', '"fromAddress"', '"fromName"', '"to"', '"subject"', utc('"date"', 'date'), utc('"receivedAt"', 'receivedAt'), '"memberId"', '"candidates"', '"size"'];
 const RELATED = ['(SELECT count(*)::int FROM "ReceivedAttachment" a WHERE a."receivedMailId" = p."id") AS "attachmentCount"'];
 
+/** Received mail's order: newest first, the id breaking ties (the cursor's keys). */
+export const RECEIVED_MAIL_ORDER = [{ column: '"receivedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }] as const;
+
 /**
  * Received mail, newest first. Each filter is a prefix of an index ordered like
  * the list ((organisation[, category | member], receivedAt, id)); a search goes
@@ -57,7 +60,7 @@ export async function listReceivedMails(
   const found = await keysetPage(
     db.sql,
     {
-      table: '"ReceivedMail"', where, params, order: [{ column: '"receivedAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }], descending: true,
+      table: '"ReceivedMail"', where, params, order: RECEIVED_MAIL_ORDER, descending: true,
       columns: COLUMNS, related: RELATED, search,
     },
     page,

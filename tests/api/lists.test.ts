@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { fillLists, memberIdOf } from '../../bench/_fill-lists';
 import { searchable } from '../../src/reception/classify';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
@@ -73,15 +74,51 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     expect(unassigned.total).toBe(await mr.db.prisma.receivedMail.count({ where: { organizationId: a.organizationId, category: 'unassigned' } }));
   });
 
-  it('sends deep page numbers to the cursor and refuses a forged cursor, with the field in the problem', async () => {
+  it('sends deep page numbers to the cursor and refuses a cursor not of the list\'s shape, with the field in the problem', async () => {
     const deep = await a.staff.get('/api/v1/received-mails?page=1002');
     expect(deep.status).toBe(422);
     expect(deep.body.errors).toEqual([expect.objectContaining({ field: 'query.page' })]);
-    for (const bad of ['nope', Buffer.from('["2026-01-01 00:00:00"]').toString('base64url'), Buffer.from('["DROP TABLE", "x"]').toString('base64url')]) {
-      const res = await a.staff.get(`/api/v1/received-mails?cursor=${bad}`);
-      expect(res.status).toBe(422);
-      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
+    // The shape is the document's pattern: an instant then the id for received mail, three texts for members.
+    const doc = (await a.staff.get('/api/openapi.json')).body as { paths: Record<string, { get: { parameters: { name: string; schema: { pattern: string } }[] } }> };
+    const pattern = (path: string) => new RegExp(doc.paths[path]!.get.parameters.find((p) => p.name === 'cursor')!.schema.pattern);
+    for (const bad of ['nope', Buffer.from('["2026-01-01 00:00:00"]').toString('base64url'), '2026-01-01.abc', '1.a.b', '1.a=']) {
+      expect(pattern('/api/v1/received-mails').test(bad)).toBe(false);
+      const res = await a.staff.get(`/api/v1/received-mails?cursor=${encodeURIComponent(bad)}`);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.cursor', code: 'NOT_A_CURSOR' })]);
     }
+    expect(pattern('/api/v1/members').test('a.b')).toBe(false);
+  });
+
+  it('answers every cursor the document admits with the page after that position, never another organisation\'s rows', async () => {
+    const pageOf = async (path: string, cursor: string) => {
+      const res = await a.staff.get(`${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`);
+      expect(res.status).toBe(200);
+      return res.body as { items: { id: string; organizationId?: string }[]; next: string | null };
+    };
+    const all = (await a.staff.get('/api/v1/received-mails?pageSize=3')).body;
+    // After an instant later than every mail: the newest mails, as page 1.
+    expect((await pageOf('/api/v1/received-mails?pageSize=3', '999999999999999.')).items.map((i) => i.id)).toEqual(all.items.map((i: { id: string }) => i.id));
+    // Before the first instant there can be: nothing, and no next page.
+    expect(await pageOf('/api/v1/received-mails', '-999999999999999.AAAA')).toMatchObject({ items: [], next: null });
+    // Text keys of any bytes (not UTF-8, a NUL): a position in the names like any other.
+    const members = await pageOf('/api/v1/members?pageSize=5', `${Buffer.from([0xff, 0x00, 0x41]).toString('base64url')}..`);
+    expect(members.items.length).toBeLessThanOrEqual(5);
+    const inA = new Set((await mr.db.prisma.member.findMany({ where: { organizationId: a.organizationId }, select: { id: true } })).map((m) => m.id));
+    expect(members.items.every((m) => inA.has(m.id))).toBe(true);
+    // Any string of the documented shape, for each list.
+    for (const path of ['/api/v1/received-mails', '/api/v1/sent-emails', '/api/v1/members', `/api/v1/members/${memberIdOf(a.organizationId, 5)}/documents`]) {
+      const doc = (await a.staff.get('/api/openapi.json')).body as { paths: Record<string, { get: { parameters: { name: string; schema: { pattern: string; maxLength: number } }[] } }> };
+      const schema = doc.paths[path.replace(/members\/[^/]+\//, 'members/{id}/')]!.get.parameters.find((p) => p.name === 'cursor')!.schema;
+      await fc.assert(fc.asyncProperty(fc.stringMatching(new RegExp(schema.pattern)).filter((c) => c.length <= schema.maxLength), async (cursor) => {
+        await pageOf(path, cursor);
+      }), { numRuns: 15 });
+    }
+    // A cursor made from the next link is the same as one written by hand from the row's keys.
+    const last = all.items[2] as { id: string; receivedAt: string };
+    const handMade = `${Date.parse(last.receivedAt)}.${Buffer.from(last.id).toString('base64url')}`;
+    expect(handMade).toBe(all.next);
   });
 
   it('walks a filtered list to its end through cursors: every row once, in order', async () => {

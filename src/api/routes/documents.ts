@@ -9,7 +9,7 @@ import { AppError, notFound, problem, validationError } from '../../shared/error
 import { fieldError } from '../../shared/field-reasons';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
-import { listMemberDocuments } from '../../documents/list-documents';
+import { DOCUMENT_ORDER, listMemberDocuments } from '../../documents/list-documents';
 import { listQuery, listSchema } from '../list';
 import { contentType, idParam, recipient, templateData, z } from '../zod';
 
@@ -65,7 +65,7 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'get', path: '/members/:id/documents', summary: "A member's documents, newest first", tags,
-    params: idParam, query: listQuery, response: listSchema(documentSchema),
+    params: idParam, query: listQuery(DOCUMENT_ORDER), response: listSchema(documentSchema),
     handler: async ({ auth, params, query }) => {
       const [member] = await ctx.sql.query('SELECT 1 FROM "Member" WHERE "id" = $1 AND "organizationId" = $2', [params.id, auth.organizationId]);
       if (!member) throw notFound(`Member ${params.id}`);

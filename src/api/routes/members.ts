@@ -1,4 +1,4 @@
-import { listMembers } from '../../members/list-members';
+import { MEMBER_ORDER, listMembers } from '../../members/list-members';
 import { createMember, deleteMember, getMember, presentMember, updateMember } from '../../members/members';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
@@ -59,7 +59,7 @@ export function registerMemberRoutes(r: ApiRouter, ctx: AppContext): void {
   });
   r.add({
     method: 'get', path: '/members', summary: 'List members', tags,
-    query: listQuery.extend({
+    query: listQuery(MEMBER_ORDER).extend({
       q: z.string().max(200).optional().openapi({ description: 'any part of the names, licence number or an address; case- and accent-insensitive, `%` and `_` match themselves' }),
       structureId: uuid().optional(),
     }),

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReceivedAttachment, ReceivedMail, Document } from '../../generated/prisma/client';
 import { contentDisposition, presentDocument } from '../../documents/documents';
 import { assignReceivedMail } from '../../reception/assign';
-import { listReceivedMails, type ReceivedMailRow } from '../../reception/list-mails';
+import { RECEIVED_MAIL_ORDER, listReceivedMails, type ReceivedMailRow } from '../../reception/list-mails';
 import { ensureMailboxWorkflow, mailboxWorkflowStatus, signalMailbox, stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { receivedHtmlForDisplay } from '../../reception/sanitize';
 import { MAILBOX_ERROR_CODES, MAILBOX_VERIFY_CODES, storedMailboxError, verifyMailbox } from '../../reception/verify-mailbox';
@@ -188,7 +188,7 @@ export function registerReceptionRoutes(r: ApiRouter, ctx: AppContext): void {
     },
   });
 
-  const listQuery = pageAndCursor.extend({
+  const listQuery = pageAndCursor(RECEIVED_MAIL_ORDER).extend({
     q: z.string().max(200).optional().openapi({ description: 'subject, sender and recipients, any part of a word; case- and accent-insensitive, `%` and `_` match themselves' }),
     assigned: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
     memberId: uuid().optional(),

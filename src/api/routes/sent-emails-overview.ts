@@ -3,17 +3,14 @@ import { deliveryTimeline, timelineRange } from '../../delivery/timeline';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { isoDateTime, z } from '../zod';
-import { SENT_STATUSES } from './sent-emails';
+import { purgeQuery } from './sent-emails';
 
 /** What the sent-mail screen needs besides the log: the purge count before confirming, and a chart over time. */
 export function registerSentEmailOverviewRoutes(r: ApiRouter, ctx: AppContext): void {
   const tags = ['sent log'];
   r.add({
     method: 'get', path: '/sent-emails/purge-count', summary: 'How many entries DELETE /sent-emails with the same criteria would remove', tags, role: 'admin',
-    query: z.object({
-      before: isoDateTime().openapi({ description: 'entries queued before this date (ISO 8601)' }),
-      status: z.enum(SENT_STATUSES).optional(),
-    }),
+    query: purgeQuery,
     response: z.object({ count: z.number().int() }).openapi('PurgeCount'),
     handler: async ({ auth, query }) => ({ count: await countPurge(ctx.prisma, auth.organizationId, query.before, query.status) }),
   });

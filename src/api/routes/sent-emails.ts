@@ -1,11 +1,11 @@
 import type { DeliveryReport, SentEmail, SentEmailRecipient, SendAttempt } from '../../generated/prisma/client';
 import { pipeline } from 'node:stream/promises';
 import { sentMessageKey, storedMessageKeys } from '../../mail/stored-message';
-import { purgeWhere } from '../../delivery/purge';
+import { PURGEABLE_STATUSES, purgeWhere } from '../../delivery/purge';
 import { ignoreClientGone } from '../client-gone';
 import { contentDisposition } from '../../documents/documents';
 import { isReason, REASON_KEYS, REASONS } from '../../delivery/reasons';
-import { listSentEmails, type SentEmailRow } from '../../outgoing/list-sent-emails';
+import { SENT_EMAIL_ORDER, listSentEmails, type SentEmailRow } from '../../outgoing/list-sent-emails';
 import { notFound, problem } from '../../shared/errors';
 import type { AppContext } from '../context';
 import { failureCode, failureParams, presentFailure, serverReason } from '../failures';
@@ -78,7 +78,13 @@ export function presentSentEmailDetail(e: SentEmail & { attemptLog: SendAttempt[
   };
 }
 
-export const sentListQuery = listQuery.extend({
+/** What a purge removes (DELETE /sent-emails and its count): messages still on their way cannot be asked for. */
+export const purgeQuery = z.object({
+  before: isoDateTime().openapi({ description: 'entries queued before this date (ISO 8601)' }),
+  status: z.enum(PURGEABLE_STATUSES).optional().openapi({ description: 'one finished status; every finished status when absent (queued and sending messages are never purged)' }),
+});
+
+export const sentListQuery = listQuery(SENT_EMAIL_ORDER).extend({
   status: z.enum(SENT_STATUSES).optional(),
   template: z.string().max(100).optional(),
   q: z.string().max(200).optional().openapi({ description: 'any part of the subject, sender or recipients; case- and accent-insensitive, `%` and `_` match themselves' }),
@@ -131,10 +137,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'delete', path: '/sent-emails', summary: 'Purge the sent log in bulk (documents are kept)', tags, role: 'admin',
-    query: z.object({
-      before: isoDateTime().openapi({ description: 'entries queued before this date (ISO 8601)' }),
-      status: z.enum(SENT_STATUSES).optional(),
-    }),
+    query: purgeQuery,
     response: z.object({ deleted: z.number().int() }),
     handler: async ({ auth, query }) => {
       const where = purgeWhere(auth.organizationId, query.before, query.status);

@@ -4448,7 +4448,8 @@ export interface paths {
                 query: {
                     /** @description entries queued before this date (ISO 8601) */
                     before: string;
-                    status?: "queued" | "sending" | "sent" | "failed" | "bounced" | "cancelled";
+                    /** @description one finished status; every finished status when absent (queued and sending messages are never purged) */
+                    status?: "sent" | "failed" | "bounced" | "cancelled";
                 };
                 header?: never;
                 path?: never;
@@ -4619,7 +4620,8 @@ export interface paths {
                 query: {
                     /** @description entries queued before this date (ISO 8601) */
                     before: string;
-                    status?: "queued" | "sending" | "sent" | "failed" | "bounced" | "cancelled";
+                    /** @description one finished status; every finished status when absent (queued and sending messages are never purged) */
+                    status?: "sent" | "failed" | "bounced" | "cancelled";
                 };
                 header?: never;
                 path?: never;

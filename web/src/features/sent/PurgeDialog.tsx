@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../ui/forms';
 import { asProblem } from '../../api/problem';
-import { PURGEABLE_STATUSES, usePurge, usePurgeCount, type SentStatus } from './api';
+import { PURGEABLE_STATUSES, usePurge, usePurgeCount, type PurgeableStatus } from './api';
 import { startOfDay } from './dates';
 import { notify } from '../../ui/notify';
 
@@ -13,7 +13,7 @@ import { notify } from '../../ui/notify';
 export function PurgeDialog({ opened, onClose }: { opened: boolean; onClose(): void }) {
   const { t } = useTranslation('sent');
   const [before, setBefore] = useState<string | null>(dayjs().subtract(1, 'year').format('YYYY-MM-DD'));
-  const [status, setStatus] = useState<SentStatus | null>(null);
+  const [status, setStatus] = useState<PurgeableStatus | null>(null);
   const criteria = before ? { before: startOfDay(before)!, ...(status ? { status } : {}) } : null;
   const count = usePurgeCount(opened ? criteria : null);
   const purge = usePurge();
@@ -40,7 +40,7 @@ export function PurgeDialog({ opened, onClose }: { opened: boolean; onClose(): v
           placeholder={t('purge.anyFinished')}
           data={PURGEABLE_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
           value={status}
-          onChange={(s) => setStatus(s as SentStatus | null)}
+          onChange={(s) => setStatus(s as PurgeableStatus | null)}
           clearable
         />
         {count.error ? <ProblemAlert problem={asProblem(count.error)} /> : null}

@@ -5,8 +5,9 @@ import type { components, paths } from '../../api/schema';
 export type SentSummary = components['schemas']['SentEmailSummary'];
 export type SentStatus = SentSummary['status'];
 export const SENT_STATUSES: SentStatus[] = ['queued', 'sending', 'sent', 'failed', 'bounced', 'cancelled'];
-/** What a purge may remove: messages still on their way are never purged (the API refuses them). */
-export const PURGEABLE_STATUSES: SentStatus[] = ['sent', 'failed', 'bounced', 'cancelled'];
+export type PurgeableStatus = NonNullable<NonNullable<paths['/api/v1/sent-emails']['delete']['parameters']['query']>['status']>;
+/** The statuses the API lets a purge ask for (its document's enum: messages on their way are never purged). */
+export const PURGEABLE_STATUSES: PurgeableStatus[] = ['sent', 'failed', 'bounced', 'cancelled'];
 
 export type SentFilters = NonNullable<paths['/api/v1/sent-emails']['get']['parameters']['query']>;
 
@@ -22,7 +23,7 @@ export const useDeliveryStats = (query: { from?: string; to?: string }) => $api.
 
 export const useTimeline = (query: { from?: string; to?: string }) => $api.useQuery('get', '/api/v1/sent-emails/stats/timeline', { params: { query } });
 
-export const usePurgeCount = (query: { before: string; status?: SentStatus } | null) =>
+export const usePurgeCount = (query: { before: string; status?: PurgeableStatus } | null) =>
   $api.useQuery('get', '/api/v1/sent-emails/purge-count', { params: { query: query ?? { before: '' } } }, { enabled: query !== null, staleTime: 0 });
 
 /** Every view of the sent log is stale after a purge or a sync. */

@@ -39,6 +39,8 @@ function documentNoNul<D extends { paths?: unknown; components?: unknown }>(doc:
     if (typeof node.$ref === 'string') visit(components[node.$ref.replace('#/components/schemas/', '')]);
     const types = Array.isArray(node.type) ? node.type : [node.type];
     if (types.includes('string') && !node.pattern && !node.format && !node.enum && node.const === undefined) node.pattern = NO_NUL;
+    // A free-form object's keys are request strings too (a record's values have a schema, its keys none).
+    if (node.additionalProperties && typeof node.additionalProperties === 'object' && !node.propertyNames) node.propertyNames = { type: 'string', pattern: NO_NUL };
     for (const key of ['items', 'additionalProperties', 'propertyNames']) visit(node[key]);
     for (const key of ['anyOf', 'oneOf', 'allOf', 'prefixItems']) for (const s of (node[key] as unknown[] | undefined) ?? []) visit(s);
     for (const s of Object.values((node.properties as Node | undefined) ?? {})) visit(s);

@@ -42,6 +42,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   response?: R;
   /** Success status; 204 when the handler returns nothing. */
   status?: number;
+  /** The handler returns where to send the browser (a path of this site): answered 303 See Other with that Location. */
+  redirect?: true;
   /** Media type of a download the handler writes itself (documented as a 200 with a binary body; any type, "*\/*", when it is the stored file's own). */
   produces?: string;
   description?: string;
@@ -109,6 +111,10 @@ export class ApiRouter {
         const body = assertCleanInput(parse(spec.body, req.body ?? {}, 'body', 'VALIDATION_FAILED'), 'body');
         const result = await spec.handler({ params, query, body, auth, req, res } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>>);
         if (result === HANDLED) return;
+        if (spec.redirect && typeof result === 'string') {
+          res.redirect(303, result);
+          return;
+        }
         if (result === undefined) {
           res.status(spec.status ?? 204).end();
           return;
@@ -121,7 +127,7 @@ export class ApiRouter {
   }
 
   private document(spec: RouteSpec<AnyObject, AnyObject, z.ZodTypeAny, z.ZodTypeAny>): void {
-    const status = String(spec.status ?? (spec.response || spec.produces ? 200 : 204));
+    const status = String(spec.status ?? (spec.redirect ? 303 : spec.response || spec.produces ? 200 : 204));
     const problem = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: problemSchema } } };
     this.registry.registerPath({
       method: spec.method,
@@ -137,7 +143,9 @@ export class ApiRouter {
         body: spec.body ? { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } } : undefined,
       },
       responses: {
-        [status]: spec.response
+        [status]: spec.redirect
+          ? { description: 'See Other: the browser goes on to the page in `Location`', headers: { Location: { description: 'a path of this site', schema: { type: 'string' } } } }
+          : spec.response
           ? { description: 'Success', content: { [spec.produces ?? 'application/json']: { schema: spec.response } } }
           : spec.produces
             ? { description: `The file (${spec.produces})`, content: { [spec.produces]: { schema: { type: 'string', format: 'binary' } } } }

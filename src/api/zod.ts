@@ -32,13 +32,18 @@ export const recipient = () =>
 export const emailAddress = () => z.string().trim().max(254).refine(isEmailAddress, fieldReasonText('EMAIL')).openapi({ format: 'email' });
 export const idParam = z.object({ id: uuid() });
 
-/** Free-form template data (placeholders): a flat-ish JSON object, at most 64 KB. */
+/**
+ * Template data: placeholder name → value, at most 64 KB. A placeholder is one word and its value
+ * is written as text, so values are scalars (an object would have been written "[object Object]").
+ */
 export const TEMPLATE_DATA_MAX_BYTES = 64 * 1024;
 export const templateData = () =>
   z
-    .record(z.string().max(200), z.unknown())
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
     .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= TEMPLATE_DATA_MAX_BYTES, fieldReasonText('TEMPLATE_DATA_TOO_BIG', { kb: TEMPLATE_DATA_MAX_BYTES / 1024 }))
-    .openapi({ description: `placeholder values (JSON object, at most ${TEMPLATE_DATA_MAX_BYTES / 1024} KB)` });
+    .openapi({
+      description: `placeholder values (JSON object of texts, numbers, booleans or nulls, at most ${TEMPLATE_DATA_MAX_BYTES / 1024} KB; names not used by the template are ignored)`,
+    });
 
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1).openapi({ description: '1-based page number' }),

@@ -24,7 +24,13 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
   beforeAll(async () => {
     ensureConsoleBuilt();
     smtp = await startRecordingSmtpServer();
-    consent = http.createServer((_req, res) => res.end('<html lang="en"><title>Consent</title><h1>Consent</h1></html>'));
+    // Its "Deny" sends the browser back as Google does when the user refuses.
+    consent = http.createServer((req, res) => {
+      const asked = new URL(req.url ?? '/', 'http://consent.test');
+      const back = `${asked.searchParams.get('redirect_uri')}?error=access_denied&state=${encodeURIComponent(asked.searchParams.get('state') ?? '')}`;
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(`<html lang="en"><title>Consent</title><h1>Consent</h1><a href="${back.replace(/&/g, '&amp;')}">Deny</a></html>`);
+    });
     await new Promise<void>((resolve) => consent.listen(0, '127.0.0.1', resolve));
     consentUrl = `http://127.0.0.1:${(consent.address() as AddressInfo).port}/o/oauth2/v2/auth`;
     mr = await startTestMailroom({
@@ -171,6 +177,10 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     expect(asked.searchParams.get('client_id')).toBe('console-test-client');
     expect(asked.searchParams.get('scope')).toContain('https://mail.google.com/');
     expect(asked.searchParams.get('redirect_uri')).toBe(`${mr.url}/api/v1/settings/gmail/callback`);
+    // Refused at the provider: back on the mailbox page, told why in French, the address bar clean.
+    await page.getByRole('link', { name: 'Deny' }).click();
+    await page.getByText('La connexion n’a pas abouti (access_denied).').waitFor();
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/settings/mailbox');
   });
 
   it('deletes a structure after confirmation, refusing in plain words while its invoices are being sent; resets a template', async () => {

@@ -1,6 +1,6 @@
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { verifySmtp } from '../../src/outgoing/verify';
-import { apiClient, eventually } from '../helpers/http';
+import { eventually } from '../helpers/http';
 import { freePort } from '../helpers/ports';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { describeIfServer } from '../helpers/require-server';
@@ -166,11 +166,20 @@ describeIfServer('Temporal dev server', temporalAvailable())("the organisation's
 
     // The provider redirects the user back with a code; the callback needs no API key, only the signed state.
     oauth.codes.add('consent-code-1');
-    const tampered = await apiClient(mr.url).get(`/api/v1/settings/gmail/callback?code=consent-code-1&state=${state.slice(0, -2)}xx`);
-    expect(tampered.status).toBe(400);
-    const cb = await apiClient(mr.url).get(`/api/v1/settings/gmail/callback?code=consent-code-1&state=${encodeURIComponent(state)}`);
-    expect(cb.status).toBe(200);
-    expect(cb.body.account).toMatchObject({ provider: 'gmail', fromAddress: 'club.secretariat@gmail.example', oauthConnected: true, passwordSet: false });
+    // The browser goes back to the console page, told how it went (the page words it).
+    const back = async (query: string) => {
+      const res = await fetch(`${mr.url}/api/v1/settings/gmail/callback?${query}`, { redirect: 'manual' });
+      expect(res.status).toBe(303);
+      return new URL(res.headers.get('location')!, mr.url);
+    };
+    const tampered = await back(`code=consent-code-1&state=${state.slice(0, -2)}xx`);
+    expect(tampered.pathname).toBe('/settings/smtp');
+    expect(Object.fromEntries(tampered.searchParams)).toEqual({ oauth: 'gmail', error: 'BAD_REQUEST', detail: 'OAUTH_LINK_INVALID', params: '{}' });
+    const refused = await back(`error=access_denied&state=${encodeURIComponent(state)}`);
+    expect(Object.fromEntries(refused.searchParams)).toMatchObject({ error: 'BAD_REQUEST', detail: 'OAUTH_NOT_COMPLETED', params: '{"detail":"access_denied"}' });
+    const cb = await back(`code=consent-code-1&state=${encodeURIComponent(state)}`);
+    expect(`${cb.pathname}${cb.search}`).toBe('/settings/smtp?oauth=gmail&connected=1');
+    expect((await org.admin.get('/api/v1/settings/smtp')).body.account).toMatchObject({ provider: 'gmail', fromAddress: 'club.secretariat@gmail.example', oauthConnected: true, passwordSet: false });
     const row = await mr.db.prisma.smtpAccount.findFirstOrThrow({ where: { organizationId: org.organizationId, structureId: null } });
     expect(row.oauthRefreshTokenEnc).not.toMatch(/^rt-/);
 

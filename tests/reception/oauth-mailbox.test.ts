@@ -1,4 +1,4 @@
-import { apiClient, eventually } from '../helpers/http';
+import { eventually } from '../helpers/http';
 import { dovecotAvailable, startDovecot, type TestDovecot } from '../helpers/dovecot';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { describeIfServer } from '../helpers/require-server';
@@ -49,10 +49,12 @@ describeIfServer('Temporal dev server and Dovecot', temporalAvailable() && dovec
     // The IMAP permission and offline access are asked in the same consent as SMTP.
     expect(url.searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['https://outlook.office.com/IMAP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send', 'offline_access']));
     oauth.codes.add('consent-1');
-    const cb = await apiClient(mr.url).get(`/api/v1/settings/microsoft/callback?code=consent-1&state=${encodeURIComponent(url.searchParams.get('state')!)}`);
-    expect(cb.status).toBe(200);
-    expect(cb.body.mailbox).toMatchObject({ provider: 'microsoft', username: EMAIL, folder: 'INBOX' });
-    expect(cb.body.account).toMatchObject({ provider: 'microsoft', fromAddress: EMAIL });
+    const cb = await fetch(`${mr.url}/api/v1/settings/microsoft/callback?code=consent-1&state=${encodeURIComponent(url.searchParams.get('state')!)}`, { redirect: 'manual' });
+    // Back to the console's mailbox page, where the consent started.
+    expect(cb.status).toBe(303);
+    expect(cb.headers.get('location')).toBe('/settings/mailbox?oauth=microsoft&connected=1');
+    expect((await org.admin.get('/api/v1/settings/mailbox')).body).toMatchObject({ oauthProvider: 'microsoft', username: EMAIL, folder: 'INBOX' });
+    expect((await org.admin.get('/api/v1/settings/smtp')).body.account).toMatchObject({ provider: 'microsoft', fromAddress: EMAIL });
 
     // The first access token is already expired: reading the mailbox refreshes it, then logs in with it.
     await eventually(async () => ((await mr.db.prisma.receivedMail.count({ where: { organizationId: org.organizationId } })) === 1 ? true : undefined), 30_000, 100);

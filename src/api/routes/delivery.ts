@@ -20,18 +20,27 @@ const alertSettingsSchema = z
   })
   .openapi('AlertSettings');
 
-// A URI (RFC 3986 §2) is ASCII: an internationalised host is written in punycode (xn--…).
-const ASCII_HTTP_URI = /^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
+// An http(s) URL as RFC 3986 writes it (ASCII: an internationalised host in punycode, xn--…) and
+// as the WHATWG parser (`new URL`, which the sender uses) accepts it, so that every string this
+// pattern admits is a URL: a host name whose last label starts with a letter (a numeric last
+// label is read as an IPv4 address), or a dotted IPv4 address; a port up to 65535; `%` only
+// followed by two hex digits; no IPv6 literal.
+const PCT = '%[0-9A-Fa-f]{2}';
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+const HOST = `(?:(?:[A-Za-z0-9_-]+\\.)*[A-Za-z][A-Za-z0-9_-]*\\.?|${OCTET}(?:\\.${OCTET}){3})`;
+const PORT = '(?::0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])?)?';
+const USER = `(?:(?:[A-Za-z0-9\\-._~!$&'()*+,;=:]|${PCT})*@)?`;
+const REST = `(?:[/?#](?:[A-Za-z0-9\\-._~:/?#[\\]@!$&'()*+,;=]|${PCT})*)?`;
+export const ASCII_HTTP_URI = new RegExp(`^https?://${USER}${HOST}${PORT}${REST}$`);
+
+/** Punycode labels (xn--…) are the one part the pattern cannot check whole: the URL parser checks them. */
+export const webhookUrl = z.url({ protocol: /^https?$/, abort: true }).regex(ASCII_HTTP_URI, fieldReasonText('ASCII_URL'));
 
 const alertSettingsBody = z
   .object({
     emails: z.array(recipient()).max(20).default([]).openapi({ description: 'staff addresses told about failed and bounced messages' }),
     emailMode: z.enum(['immediate', 'hourly']).default('immediate').openapi({ description: 'one mail per failure, or one digest per hour' }),
-    webhookUrl: z
-      .url({ protocol: /^https?$/, abort: true })
-      .regex(ASCII_HTTP_URI, fieldReasonText('ASCII_URL'))
-      .nullish()
-      .openapi({ pattern: ASCII_HTTP_URI.source, description: 'an http(s) URL' }),
+    webhookUrl: webhookUrl.nullish().openapi({ pattern: ASCII_HTTP_URI.source, description: 'an http(s) URL' }),
     webhookSecret: z.string().min(16).max(200).nullish().openapi({ description: 'HMAC-SHA256 signing secret; write-only. null removes it, absent keeps it' }),
   })
   .openapi('AlertSettingsInput');

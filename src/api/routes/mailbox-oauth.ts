@@ -1,13 +1,10 @@
 import type { Request } from 'express';
-import type { MailboxAccount } from '../../generated/prisma/client';
 import { authorizationUrl, OAUTH_PROVIDER_IDS, oauthProvider, revokeToken, signState, type OAuthProviderId } from '../../outgoing/oauth';
 import { stopMailboxWorkflow } from '../../reception/mailbox-workflow';
 import { problem } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
 import { z } from '../zod';
-
-export const presentOAuthMailbox = (b: MailboxAccount) => ({ id: b.id, provider: b.oauthProvider, host: b.host, port: b.port, username: b.username, folder: b.folder, paused: b.paused });
 
 /**
  * Gmail / Google Workspace and Microsoft 365 / Outlook.com mailboxes, which

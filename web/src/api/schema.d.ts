@@ -1202,9 +1202,9 @@ export interface paths {
                 content: {
                     "application/json": {
                         cc?: string[];
-                        /** @description placeholder values (JSON object, at most 64 KB) */
+                        /** @description placeholder values (JSON object of texts, numbers, booleans or nulls, at most 64 KB; names not used by the template are ignored) */
                         data?: {
-                            [key: string]: unknown;
+                            [key: string]: string | number | boolean | null;
                         };
                         idempotencyKey?: string;
                         /** @description template key; default by document kind: document.quote, document.order, document.invoice, document.other */
@@ -5366,7 +5366,7 @@ export interface paths {
         };
         /**
          * Where Google sends the user back after consent
-         * @description Authenticated by the signed, expiring `state`, not by an API key.
+         * @description Authenticated by the signed, expiring `state`, not by an API key. The browser is sent on (303) to the console page the consent started from (`/settings/smtp`, or `/settings/mailbox` for a mailbox): `?oauth=<provider>&connected=1`, or `?oauth=<provider>&error=<code>&detail=<detailCode>&params=<JSON of its values>` (the codes of the problem it would have been).
          */
         get: {
             parameters: {
@@ -5391,20 +5391,14 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Success */
-                200: {
+                /** @description See Other: the browser goes on to the page in `Location` */
+                303: {
                     headers: {
+                        /** @description a path of this site */
+                        Location?: string;
                         [name: string]: unknown;
                     };
-                    content: {
-                        "application/json": {
-                            /** @description the outgoing account, when the consent was for sending */
-                            account?: unknown;
-                            connected: boolean;
-                            /** @description the mailbox, when the consent was for receiving */
-                            mailbox?: unknown;
-                        };
-                    };
+                    content?: never;
                 };
                 /** @description Problem details (RFC 9457) */
                 500: {
@@ -6047,7 +6041,7 @@ export interface paths {
         };
         /**
          * Where Microsoft 365 sends the user back after consent
-         * @description Authenticated by the signed, expiring `state`, not by an API key.
+         * @description Authenticated by the signed, expiring `state`, not by an API key. The browser is sent on (303) to the console page the consent started from (`/settings/smtp`, or `/settings/mailbox` for a mailbox): `?oauth=<provider>&connected=1`, or `?oauth=<provider>&error=<code>&detail=<detailCode>&params=<JSON of its values>` (the codes of the problem it would have been).
          */
         get: {
             parameters: {
@@ -6072,20 +6066,14 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Success */
-                200: {
+                /** @description See Other: the browser goes on to the page in `Location` */
+                303: {
                     headers: {
+                        /** @description a path of this site */
+                        Location?: string;
                         [name: string]: unknown;
                     };
-                    content: {
-                        "application/json": {
-                            /** @description the outgoing account, when the consent was for sending */
-                            account?: unknown;
-                            connected: boolean;
-                            /** @description the mailbox, when the consent was for receiving */
-                            mailbox?: unknown;
-                        };
-                    };
+                    content?: never;
                 };
                 /** @description Problem details (RFC 9457) */
                 500: {
@@ -6965,9 +6953,9 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        /** @description placeholder values (JSON object, at most 64 KB) */
+                        /** @description placeholder values (JSON object of texts, numbers, booleans or nulls, at most 64 KB; names not used by the template are ignored) */
                         data?: {
-                            [key: string]: unknown;
+                            [key: string]: string | number | boolean | null;
                         };
                         draft?: {
                             html?: string | null;
@@ -8084,11 +8072,11 @@ export interface components {
             subject?: string;
             template?: {
                 /**
-                 * @description placeholder values (JSON object, at most 64 KB)
+                 * @description placeholder values (JSON object of texts, numbers, booleans or nulls, at most 64 KB; names not used by the template are ignored)
                  * @default {}
                  */
                 data: {
-                    [key: string]: unknown;
+                    [key: string]: string | number | boolean | null;
                 };
                 key: string;
             };

@@ -2,10 +2,12 @@ import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconBrandGoogle, IconBrandWindows, IconCheck } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { fetchClient } from '../../api/client';
 import { asProblem, type Problem } from '../../api/problem';
+import { consentOutcome } from './consent-outcome';
 import { ProblemAlert } from '../../ui/forms';
 
 export type OAuthProvider = 'gmail' | 'microsoft';
@@ -35,9 +37,19 @@ const ICONS = { gmail: IconBrandGoogle, microsoft: IconBrandWindows };
 export function OAuthButtons({ target, connected, providers = ['gmail', 'microsoft'], folder }: { target: 'smtp' | 'mailbox'; connected: { provider: OAuthProvider; address: string } | null; providers?: OAuthProvider[]; folder?: string }) {
   const { t } = useTranslation('settings');
   const queryClient = useQueryClient();
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [search, setSearch] = useSearchParams();
+  // Back from the provider: the API's callback sent the browser here with how the consent went.
+  const [problem, setProblem] = useState<Problem | null>(() => consentOutcome(search)?.problem ?? null);
   const [busy, setBusy] = useState<OAuthProvider | 'revoke' | null>(null);
   const ns = target === 'smtp' ? 'oauth' : 'mailbox.oauth';
+  useEffect(() => {
+    const outcome = consentOutcome(search);
+    if (!outcome) return;
+    setSearch({}, { replace: true });
+    if (outcome.problem) return;
+    notifications.show({ color: 'green', message: t(`${ns}.connectedNow`) });
+    for (const queryKey of FLOWS[target].queries) void queryClient.invalidateQueries({ queryKey: [...queryKey] });
+  }, [search, setSearch, ns, t, target, queryClient]);
   const connect = async (provider: OAuthProvider) => {
     setProblem(null);
     setBusy(provider);

@@ -10,10 +10,12 @@ import { statusIn } from './text-readers';
  */
 const PATTERNS: [Reason, RegExp][] = [
   // About our sender address or the list we posted to, never the recipient's mailbox.
-  ['rejected', /sender address rejected|sender (domain|verify|verification)|(sender|from address|mail from|envelope sender|return.?path).{0,30}(rejected|refused|denied|not allowed|invalid|unknown|does not exist|not found|failed)|domain of sender|you may not have permission to post|not allowed to post|only members can post|not a member of/i],
+  ['rejected', /sender address rejected|sender (domain|verify|verification)|(sender|from address|mail from|envelope sender|return.?path).{0,30}(rejected|refused|denied|not allowed|invalid|unknown|does not exist|not found|failed)|domain of sender|provide a valid from\b|\bfrom:?\s+domain (is )?invalid|you may not have permission to post|not allowed to post|only members can post|not a member of/i],
   ['auth-failure', /\b(spf|dkim|dmarc)\b.{0,80}\b(fail|invalid|reject|not pass|did not|policy|alignment|unauthenticated|authenticat)|\b(fail|not pass|didn.?t pass|unauthenticated)\w*.{0,40}\b(spf|dkim|dmarc)\b|sender (is )?not authenticated|authentication (check )?fail|5\.7\.2[3-7]\b|5\.7\.[789]\b|unauthenticated email|not designated as permitted sender/i],
   ['spam-detected', /\bspam(?!haus|cop)|junk ?mail|looks like (unsolicited|spam)|bulk mail|content.{0,20}(rejected|refused|blocked)|message (content )?(was )?(classified|considered|identified|flagged) as|unsolicited|spamassassin|high (spam|probability)|uribl|surbl|\bphish|virus|malware|infected|courrier ind[ée]sirable|pourriel/i],
   ['blocked', /black ?list|block ?list|blocked|\bdnsbl\b|\brbl\b|spamhaus|spamcop|barracuda|sorbs|reputation|\bpoor\b.{0,20}reput|(?<!not )listed (at|in|on|by)|client host .{0,60}rejected|ip .{0,40}(rejected|refused|denied|banned|not allowed)|connection (refused|rejected|denied) (from|by)|access denied.{0,40}(ip|host)|banned|\bptr\b|reverse (dns|lookup)|rdns|not allowed to send|your (ip|server|host|network)|\bbl\.|refused.{0,30}\bip\b|\bip\b.{0,30}\brefused|mail from .{0,40} (refused|rejected)|poor reputation|temporarily deferred due to/i],
+  // A sending allowance of ours, not the recipient's mailbox quota.
+  ['rate-limited', /\b(relay|daily|hourly|sending|send|outbound) quota|quota.{0,20}\b(relay|sending|messages per)/i],
   ['mailbox-full', /quota|mailbox.{0,20}(is )?full|mailbox full|box.{0,10}full|full mailbox|insufficient (disk |storage )?(space|storage)|storage.{0,20}(full|exceeded|allocation)|exceeded.{0,30}storage|over ?the ?limit.{0,20}mailbox|not enough (space|storage)|out of (disk )?space|bo[iî]te.{0,20}(pleine|satur)|espace.{0,20}(insuffisant|plein)|d[ée]passement.{0,20}quota|postfach.{0,10}voll|speicherplatz|ящик переполнен|overquota|too much mail|(too many|zu ?viele) (messages|mails) (on|in)|disk space|mailbox.{0,30}exceeded|exceeded.{0,30}(disk|space|size limit)/i],
   ['rate-limited', /too many (connections|messages|recipients|concurrent|sessions|emails|mails)|rate.?limit|exceeded.{0,30}(rate|limit)|\bthrottl|sending limit|try again later.{0,30}(limit|many)|connection limit|trop de (messages|connexions)|4\.7\.28|4\.2\.1\b.{0,60}(rate|unusual)/i],
   ['message-too-big', /(message|mail|size).{0,40}(too (big|large)|exceeds?.{0,30}(size|limit|maximum)|size limit)|message size .{0,30}exceeds|size (limit )?exceeded|exceeds .{0,20}(maximum|size)|too large|taille.{0,30}(maximale|d[ée]pass)|trop (gros|volumineux)|552[ -]5\.3\.4|5\.2\.3\b|5\.3\.4\b/i],
@@ -63,10 +65,21 @@ export interface ClassifyInput {
 }
 
 /** Codes precise enough to win over the words (which may quote a footer or an address). */
-const TRUSTED: Record<string, Reason> = { '1.1': 'user-unknown', '1.2': 'host-unknown', '1.6': 'moved', '2.2': 'mailbox-full', '2.3': 'message-too-big', '3.4': 'message-too-big' };
+const TRUSTED: Record<string, Reason> = { '1.1': 'user-unknown', '1.2': 'host-unknown', '1.7': 'rejected', '1.8': 'rejected', '1.6': 'moved', '2.2': 'mailbox-full', '2.3': 'message-too-big', '3.4': 'message-too-big' };
 const OVERRIDES_TRUSTED = /suspend|disabled|deactivated|inactive|quota|mailbox.{0,20}full|over ?quota/i;
 
-export function classifyReason({ action, status, diagnostic }: ClassifyInput): Reason {
+/** The reply came to our MAIL FROM: an unknown address or domain there is our sender's, not the recipient's. */
+const AT_MAIL_FROM = /after MAIL FROM|in reply to MAIL FROM|MAIL FROM command/i;
+
+export function classifyReason(input: ClassifyInput): Reason {
+  const reason = classifyWords(input);
+  if ((reason === 'user-unknown' || reason === 'host-unknown') && AT_MAIL_FROM.test(input.diagnostic ?? '') && !/^[45]\.1\.[12]$/.test(input.status ?? '')) return 'rejected';
+  // A delay notice quotes its own "will give up eventually": still a delay.
+  if (reason === 'expired' && (input.action ?? '').toLowerCase() === 'delayed') return 'delayed';
+  return reason;
+}
+
+function classifyWords({ action, status, diagnostic }: ClassifyInput): Reason {
   const act = (action ?? '').toLowerCase();
   if (act === 'delivered' || act === 'relayed' || act === 'expanded') return 'delivered';
   if (status?.startsWith('2.')) return 'delivered';

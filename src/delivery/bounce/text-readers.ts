@@ -99,7 +99,7 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
       // When nothing follows the address, the words before it are the server's (qmail: "… said: 550
       // Unknown user u@h", "User's mailbox is full: <u@h>").
       const after = m.slice(2).filter(Boolean).join(' ');
-      const before = after.trim() ? '' : line.slice(0, m.index + m[0].indexOf(m[1]!)).replace(/[<"'\[(\s:]+$/, '').trim();
+      const before = after.trim() ? '' : line.slice(0, m.index + m[0].indexOf(m[1]!)).replace(/[<"'[(\s:]+$/, '').trim();
       hits.push({ index: i, address, rest: [before, after].filter(Boolean).join(' ') });
       break;
     }

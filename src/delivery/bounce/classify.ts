@@ -62,6 +62,8 @@ export interface ClassifyInput {
   action: string | null;
   status: string | null;
   diagnostic: string | null;
+  /** The report's human-readable words about the recipient, which often name the SMTP phase the DSN field leaves out. */
+  context?: string | null;
 }
 
 /** Codes precise enough to win over the words (which may quote a footer or an address). */
@@ -70,10 +72,16 @@ const OVERRIDES_TRUSTED = /suspend|disabled|deactivated|inactive|quota|mailbox.{
 
 /** The reply came to our MAIL FROM: an unknown address or domain there is our sender's, not the recipient's. */
 const AT_MAIL_FROM = /after MAIL FROM|in reply to MAIL FROM|MAIL FROM command/i;
+const AT_DATA = /in reply to (end of )?DATA|after (end of )?DATA\b/i;
 
 export function classifyReason(input: ClassifyInput): Reason {
   const reason = classifyWords(input);
-  if ((reason === 'user-unknown' || reason === 'host-unknown') && AT_MAIL_FROM.test(input.diagnostic ?? '') && !/^[45]\.1\.[12]$/.test(input.status ?? '')) return 'rejected';
+  const phase = `${input.diagnostic ?? ''} ${input.context ?? ''}`;
+  if ((reason === 'user-unknown' || reason === 'host-unknown') && AT_MAIL_FROM.test(phase) && !/^[45]\.1\.[12]$/.test(input.status ?? '')) return 'rejected';
+  // "Unknown user" only after the message was sent (RCPT TO accepted it): a content filter
+  // speaking, not proof that the mailbox is gone — unless the status code says so.
+  // Yahoo's "dd This user doesn't have a yahoo.com account" at DATA still says plainly the account is gone.
+  if (reason === 'user-unknown' && AT_DATA.test(phase) && !/^[45]\.1\.[1-3]$/.test(input.status ?? '') && !/(does ?n[o']?t|doesn.?t) (exist|have)|not exist/i.test(input.diagnostic ?? '')) return 'filtered';
   // A delay notice quotes its own "will give up eventually": still a delay.
   if (reason === 'expired' && (input.action ?? '').toLowerCase() === 'delayed') return 'delayed';
   return reason;

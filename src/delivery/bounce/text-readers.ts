@@ -100,7 +100,7 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
       // Unknown user u@h", "User's mailbox is full: <u@h>").
       const after = m.slice(2).filter(Boolean).join(' ');
       const before = after.trim() ? '' : line.slice(0, m.index + m[0].indexOf(m[1]!)).replace(/[<"'[(\s:]+$/, '').trim();
-      hits.push({ index: i, address, rest: [before, after].filter(Boolean).join(' ') });
+      hits.push({ index: i, address, rest: [/\p{L}/u.test(before) ? before : '', after].filter(Boolean).join(' ') });
       break;
     }
   }
@@ -114,7 +114,10 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
       if (/^\s*([_*=])\1{5,}/.test(l) || (!l.trim() && following.length && !following[following.length - 1]!.trim())) break;
       if (!QUOTED_HEADERS.test(l)) following.push(l);
     }
-    const diagnostic = [rest, ...following].join(' ').replace(/\s+/g, ' ').trim().slice(0, 1000);
+    let diagnostic = [rest, ...following].join(' ').replace(/\s+/g, ' ').trim().slice(0, 1000);
+    // A list of addresses with the server's words further down ("Technical details: SMTP:RCPT host
+    // …: 553 <u@h>... No such user here"): the other lines naming the address are its words.
+    if (!diagnostic) diagnostic = lines.filter((l, j) => j !== index && !QUOTED_HEADERS.test(l) && l.toLowerCase().includes(address)).join(' ').replace(/\s+/g, ' ').trim().slice(0, 1000);
     // The same address named twice (Exim's address line, then its RCPT TO line): keep both words.
     const previous = found.get(address);
     const words = previous && previous.diagnostic !== diagnostic ? `${previous.diagnostic} ${diagnostic}`.trim() : diagnostic;

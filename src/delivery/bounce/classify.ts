@@ -29,7 +29,7 @@ const PATTERNS: [Reason, RegExp][] = [
   ['filtered', /filter|not authori[sz]ed|not allowed|only accepts? mail from|restricted|not on the (allow|white)|whitelist|permission denied|refused by the recipient|recipient.{0,20}(refuses|refused|rejected) (your|the) (message|mail)|denied by/i],
   ['policy-violation', /polic(y|ies)|violat|prohibited|not compliant|non.?compliant|rfc ?5322|header.{0,20}(invalid|missing)|malformed|syntax|content (rejected|refused)|attachment|forbidden|not permitted/i],
   ['expired', /expired|gave up|give up|retry time(out)? .{0,20}exceeded|too long in queue|timed? ?out.{0,40}(queue|deliver)|could not be delivered (with|within)|delivery time expired|message has been in the queue too long|couldn.?t be delivered .{0,30}(days|hours)|maximum time|undeliverable for|delai|délai/i],
-  ['network-error', /connection (timed out|refused|reset|closed|lost)|timed? ?out|network (error|unreachable)|no route to host|could not connect|couldn.?t connect|unable to connect|connect to .{0,60}failed|lost connection|dns (lookup|error|failure|temporary)|temporary (dns|lookup)|name server|tls|ssl|certificate|routing loop|mail loop|loops back|too many hops/i],
+  ['network-error', /connection (timed out|refused|reset|closed|lost)|did not accept our requests to connect|socket error|timed? ?out|network (error|unreachable)|no route to host|could not connect|couldn.?t connect|unable to connect|connect to .{0,60}failed|lost connection|dns (lookup|error|failure|temporary)|temporary (dns|lookup)|name server|tls|ssl|certificate|routing loop|mail loop|loops back|too many hops/i],
   ['system-error', /system (error|failure|not accepting)|internal (server )?error|server error|local error|temporar(il)?y (failure|error|problem|unavailable)|service (not )?(unavailable|available)|(service|server).{0,20}unavailable|resources|disk full|out of memory|mailer error|program error|command died|exited with|try again|unable to deliver|mail system|delivery error|erreur (syst|interne)/i],
 ];
 
@@ -99,7 +99,8 @@ function classifyWords({ action, status, diagnostic }: ClassifyInput): Reason {
   // or Postfix's "failed" with a 4.x.x status when the queue lifetime ran out).
   if (act === 'expired' || (act === 'failed' && status?.startsWith('4.'))) {
     const words = PATTERNS.find(([, re]) => re.test(text))?.[0];
-    return words === 'mailbox-full' || words === 'message-too-big' ? words : 'expired';
+    // A null MX (RFC 7505) is final whatever the code: Gmail reports it as 4.0.0 "failed".
+    return words === 'mailbox-full' || words === 'message-too-big' || words === 'not-accepting-mail' ? words : 'expired';
   }
   for (const [reason, re] of PATTERNS) if (re.test(text)) return reason;
   if (status && !/^[45]\.0\.0$/.test(status)) for (const [re, reason] of BY_STATUS) if (re.test(status)) return reason;

@@ -149,6 +149,12 @@ export function readBounce(raw: Buffer | string): BounceVerdict {
     const addresses = fb.recipients.length ? fb.recipients : originalTo.flatMap((v) => [...v.matchAll(ADDRESS)].map((m) => m[0].toLowerCase()));
     return verdict('complaint', addresses.map((a) => make(a, 'complaint', null, fb.feedbackType, 'complaint')));
   }
+  // Apple Mail's one-click unsubscribe mails the List-Unsubscribe address with this header: an
+  // opt-out by the recipient, which Mailroom treats as a complaint (non-essential mail stops).
+  if (/^true$/i.test(header(root, 'x-apple-unsubscribe'))) {
+    const who = cleanAddress(header(root, 'from'));
+    return verdict('complaint', [make(who, 'complaint', null, 'opt-out', 'complaint')]);
+  }
 
   const section = reportSection(text);
   const dsnBodies = nodes.filter((n) => DSN_TYPES.has(n.type)).map((n) => n.text);

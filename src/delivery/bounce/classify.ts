@@ -10,8 +10,8 @@ import { statusIn } from './text-readers';
  */
 const PATTERNS: [Reason, RegExp][] = [
   // About our sender address or the list we posted to, never the recipient's mailbox.
-  ['rejected', /sender address rejected|sender (domain|verify|verification)|(sender|from address|mail from|envelope sender|return.?path).{0,30}(rejected|refused|denied|not allowed|invalid|unknown|does not exist|not found|failed)|domain of sender|provide a valid from\b|\bfrom:?\s+domain (is )?invalid|you may not have permission to post|not allowed to post|only members can post|not a member of/i],
-  ['auth-failure', /\b(spf|dkim|dmarc)\b.{0,80}\b(fail|invalid|reject|not pass|did not|policy|alignment|unauthenticated|authenticat)|\b(fail|not pass|didn.?t pass|unauthenticated)\w*.{0,40}\b(spf|dkim|dmarc)\b|sender (is )?not authenticated|authentication (check )?fail|5\.7\.2[3-7]\b|5\.7\.[789]\b|unauthenticated email|not designated as permitted sender/i],
+  ['rejected', /sender address rejected|sender (domain|verify|verification)|(sender|from address|mail from|envelope sender|return.?path).{0,30}(rejected|refused|denied|not allowed|invalid|unknown|does not exist|not found|failed)|domain of sender|provide a valid from\b|\bfrom:?\s+domain (is )?invalid|you may not have permission to post|投稿する権限|not allowed to post|only members can post|not a member of/i],
+  ['auth-failure', /\b(spf|dkim|dmarc)\b.{0,80}\b(fail|invalid|reject|not pass|did not|policy|alignment|unauthenticated|authenticat)|\b(fail|not pass|didn.?t pass|unauthenticated)\w*.{0,40}\b(spf|dkim|dmarc)\b|sender (is )?not authenticated|authentication (check )?fail|5\.7\.2[3-7]\b|5\.7\.[789]\b|unauthenticated email|not designated as permitted sender|turn on smtp authentication|relay.{0,40}without authentication|authentication (is )?required/i],
   ['spam-detected', /\bspam(?!haus|cop)|junk ?mail|looks like (unsolicited|spam)|bulk mail|content.{0,20}(rejected|refused|blocked)|message (content )?(was )?(classified|considered|identified|flagged) as|unsolicited|spamassassin|high (spam|probability)|uribl|surbl|\bphish|virus|malware|infected|courrier ind[ée]sirable|pourriel/i],
   ['blocked', /black ?list|block ?list|blocked|\bdnsbl\b|\brbl\b|spamhaus|spamcop|barracuda|sorbs|reputation|\bpoor\b.{0,20}reput|(?<!not )listed (at|in|on|by)|client host .{0,60}rejected|ip .{0,40}(rejected|refused|denied|banned|not allowed)|connection (refused|rejected|denied) (from|by)|access denied.{0,40}(ip|host)|banned|\bptr\b|reverse (dns|lookup)|rdns|not allowed to send|your (ip|server|host|network)|\bbl\.|refused.{0,30}\bip\b|\bip\b.{0,30}\brefused|mail from .{0,40} (refused|rejected)|poor reputation|temporarily deferred due to/i],
   // A sending allowance of ours, not the recipient's mailbox quota.
@@ -70,6 +70,13 @@ export interface ClassifyInput {
 const TRUSTED: Record<string, Reason> = { '1.1': 'user-unknown', '1.2': 'host-unknown', '1.7': 'rejected', '1.8': 'rejected', '1.6': 'moved', '2.2': 'mailbox-full', '2.3': 'message-too-big', '3.4': 'message-too-big' };
 const OVERRIDES_TRUSTED = /suspend|disabled|deactivated|inactive|quota|mailbox.{0,20}full|over ?quota/i;
 
+function withoutRepeatedCodes(text: string): string {
+  const first = /(?:^|\s)([245]\d\d)[ -]/.exec(text);
+  if (!first) return text;
+  const at = first.index + first[0].length;
+  return text.slice(0, at) + text.slice(at).replace(new RegExp(String.raw`(^|\s)${first[1]}[ -](?=\S)`, 'g'), '$1');
+}
+
 /** The reply came to our MAIL FROM: an unknown address or domain there is our sender's, not the recipient's. */
 const AT_MAIL_FROM = /after MAIL FROM|in reply to MAIL FROM|MAIL FROM command/i;
 const AT_DATA = /in reply to (end of )?DATA|after (end of )?DATA\b/i;
@@ -91,8 +98,9 @@ function classifyWords({ action, status, diagnostic }: ClassifyInput): Reason {
   const act = (action ?? '').toLowerCase();
   if (act === 'delivered' || act === 'relayed' || act === 'expanded') return 'delivered';
   if (status?.startsWith('2.')) return 'delivered';
-  // Addresses say nothing about the reason ("junkmail@…" is no spam verdict).
-  const text = (diagnostic ?? '').replace(/\S+@\S+/g, ' ');
+  // Addresses say nothing about the reason ("junkmail@…" is no spam verdict); the reply code
+  // repeated on each line of a multi-line reply ("550-… not permitted to 550 relay") is no word.
+  const text = withoutRepeatedCodes((diagnostic ?? '').replace(/\S+@\S+/g, ' '));
   const trusted = status ? TRUSTED[status.slice(2)] : undefined;
   if (trusted && !OVERRIDES_TRUSTED.test(text)) return trusted;
   // A temporary failure the server stopped retrying (RFC 3464 "Action: expired",

@@ -79,7 +79,7 @@ function withoutRepeatedCodes(text: string): string {
 
 /** The reply came to our MAIL FROM: an unknown address or domain there is our sender's, not the recipient's. */
 const AT_MAIL_FROM = /after MAIL FROM|in reply to MAIL FROM|MAIL FROM command/i;
-const AT_DATA = /in reply to (end of )?DATA|after (end of )?DATA\b/i;
+const AT_DATA = /in reply to (end of )?DATA|after (end of )?DATA\b|>>> DATA\b/i;
 
 export function classifyReason(input: ClassifyInput): Reason {
   const reason = classifyWords(input);

@@ -67,7 +67,7 @@ const RECIPIENT_LINES: RegExp[] = [
   new RegExp(String.raw`(?:RCPT TO|rcpt to)\s*:?\s*<?(${ADDR})>?(.*)$`),
   new RegExp(String.raw`(?:unknown user|user unknown|no such user|invalid recipient|unknown recipient|unknown address|recipient unknown|invalid mailbox|local mailbox|mailbox unavailable|mailbox|user|account|utilisateur|destinataire|bo[iî]te(?: aux lettres)?)\s*[:\-]?\s*<(${ADDR})>?(.*)$`, 'i'),
   new RegExp(String.raw`(?:unknown user|user unknown|no such user|unknown recipient|local mailbox|mailbox|utilisateur|destinataire|adresse)\s*[:\-]?\s*(${ADDR})\b(.*)$`, 'i'),
-  new RegExp(String.raw`(?:unknown|full|unavailable|not found|rejected|failed|invalid|disabled|error|exist|inconnu|pleine)[^:]{0,60}:\s*${Q}(${ADDR})${QE}\s*$`, 'i'),
+  new RegExp(String.raw`(?:unknown|full|unavailable|not found|rejected|failed|invalid|disabled|error|exist|exceeds?|quota|inconnu|pleine)[^:]{0,60}:\s*${Q}(${ADDR})${QE}\s*$`, 'i'),
   // Zoho, IMail: "u@h Invalid Address, ERROR_CODE :550 …", "u@h unknown user"
   new RegExp(String.raw`^\s*<?(${ADDR})>?,?\s+((?:invalid|unknown|user|mailbox|no such|does not|not |error|rejected|failed|full|over|quota|inexistant|inconnu).*)$`, 'i'),
   new RegExp(String.raw`(?:your message to|message to|mail to|sent to|envoy[ée] à|mail für|message for|destined for|addressed to|was addressed,?)\s*:?\s*${Q}(${ADDR})${QE}(.*)$`, 'i'),

@@ -149,6 +149,10 @@ export function readBounce(raw: Buffer | string): BounceVerdict {
     const addresses = fb.recipients.length ? fb.recipients : originalTo.flatMap((v) => [...v.matchAll(ADDRESS)].map((m) => m[0].toLowerCase()));
     return verdict('complaint', addresses.map((a) => make(a, 'complaint', null, fb.feedbackType, 'complaint')));
   }
+  // Microsoft's JMRP complaint: the reported message attached whole, the complaining mailbox named
+  // in its X-HmXmrOriginalRecipient header (no RFC 5965 part).
+  const jmrp = nodes.filter((n) => ORIGINAL_TYPES.has(n.type)).map((n) => header(n.children[0] ?? parseNode(n.text.replace(/^\n+/, '')), 'x-hmxmroriginalrecipient')).find(Boolean);
+  if (jmrp && cleanAddress(jmrp)) return verdict('complaint', [make(cleanAddress(jmrp), 'complaint', null, 'abuse', 'complaint')]);
   // Apple Mail's one-click unsubscribe mails the List-Unsubscribe address with this header: an
   // opt-out by the recipient, which Mailroom treats as a complaint (non-essential mail stops).
   if (/^true$/i.test(header(root, 'x-apple-unsubscribe'))) {

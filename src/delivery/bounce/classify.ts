@@ -98,9 +98,10 @@ function classifyWords({ action, status, diagnostic }: ClassifyInput): Reason {
   const act = (action ?? '').toLowerCase();
   if (act === 'delivered' || act === 'relayed' || act === 'expanded') return 'delivered';
   if (status?.startsWith('2.')) return 'delivered';
-  // Addresses say nothing about the reason ("junkmail@…" is no spam verdict); the reply code
-  // repeated on each line of a multi-line reply ("550-… not permitted to 550 relay") is no word.
-  const text = withoutRepeatedCodes((diagnostic ?? '').replace(/\S+@\S+/g, ' '));
+  // Addresses and links say nothing about the reason ("junkmail@…" is no spam verdict, nor
+  // "…/response_codes?ip=…" a block); the reply code repeated on each line of a multi-line reply
+  // ("550-… not permitted to 550 relay") is no word.
+  const text = withoutRepeatedCodes((diagnostic ?? '').replace(/\b(https?|ftp):\/\/\S+/gi, ' ').replace(/\S+@\S+/g, ' '));
   const trusted = status ? TRUSTED[status.slice(2)] : undefined;
   if (trusted && !OVERRIDES_TRUSTED.test(text)) return trusted;
   // A temporary failure the server stopped retrying (RFC 3464 "Action: expired",

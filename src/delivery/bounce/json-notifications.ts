@@ -18,11 +18,17 @@ export interface JsonRecipient {
 export function readJsonNotification(text: string): { kind: 'bounce' | 'complaint' | 'delivery'; recipients: JsonRecipient[] } | null {
   const start = text.indexOf('{');
   if (start < 0 || start > 200) return null;
+  const body = text.slice(start, text.lastIndexOf('}') + 1);
   let doc: Record<string, unknown>;
   try {
-    doc = JSON.parse(text.slice(start, text.lastIndexOf('}') + 1)) as Record<string, unknown>;
+    doc = JSON.parse(body) as Record<string, unknown>;
   } catch {
-    return null;
+    // A long line folded by a mail transport (RFC 5322 §2.2.3) breaks a string in two: unfold, then retry.
+    try {
+      doc = JSON.parse(body.replace(/\r?\n[ \t]/g, '')) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
   }
   if (doc.Type === 'Notification' && typeof doc.Message === 'string') return readJsonNotification(doc.Message);
   const type = String(doc.notificationType ?? doc.eventType ?? doc.RecordType ?? doc.Type ?? doc.event ?? '').toLowerCase();

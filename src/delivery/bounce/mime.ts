@@ -27,7 +27,9 @@ export function header(node: MimeNode, name: string): string {
 /** Header block → map of lower-case names to unfolded, encoded-word-decoded values. */
 export function parseHeaders(block: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const line of block.replace(/\n[ \t]+/g, ' ').split('\n')) {
+  // A line with no field name continues the previous field even unindented (Apache James
+  // writes `Content-Type: multipart/alternative;` then `boundary=…` at the start of a line).
+  for (const line of block.replace(/\n[ \t]+/g, ' ').replace(/\n(?![!-9;-~]+:)/g, ' ').split('\n')) {
     const m = /^([!-9;-~]+):[ \t]*(.*)$/.exec(line);
     if (!m) continue;
     const name = m[1]!.toLowerCase();

@@ -59,8 +59,8 @@ function humanText(root: MimeNode): string {
   return [root.text && root.children.length ? root.text : '', ...texts].filter(Boolean).join('\n');
 }
 
-function make(address: string | null, action: string | null, status: string | null, diagnostic: string | null, forced?: Reason, broad?: string): BounceRecipient {
-  let reason = forced ?? classifyReason({ action, status, diagnostic });
+function make(address: string | null, action: string | null, status: string | null, diagnostic: string | null, forced?: Reason, broad?: string, context?: string): BounceRecipient {
+  let reason = forced ?? classifyReason({ action, status, diagnostic, context });
   // With no words of its own, the report's whole text decides (Exchange and Gmail put them far from the address).
   if (!forced && broad && (reason === 'undetermined' || reason === 'delayed' || (reason === 'user-unknown' && !diagnostic && !status?.match(/^[45]\.1\./)))) {
     const wide = classifyReason({ action, status: null, diagnostic: broad.slice(0, 3000) });
@@ -103,6 +103,24 @@ function nearErrorWords(section: string, exclude: Set<string>): { address: strin
   return [...out.values()].slice(0, 5);
 }
 
+/**
+ * Reports that name nobody (old Sendmail "Cannot send message for 4 days" above the unsent
+ * message, a daemon that only returns the headers): the returned original's own To, when it
+ * names exactly one address — more would be a guess among them.
+ */
+function originalTo(root: MimeNode, text: string, section: string, exclude: Set<string>): string | null {
+  const attached = allNodes(root).filter((n) => ORIGINAL_TYPES.has(n.type)).map((n) => n.children[0] ?? parseNode(n.text.replace(/^\n+/, '')));
+  const inline = parseNode(text.slice(section.length).replace(/^[^\n]*\n/, '').replace(/^\s*\n/, ''));
+  for (const original of [...attached, inline]) {
+    // A list post's To is the list, not the member who bounced.
+    if (header(original, 'list-id') || header(original, 'list-post') || /list|bulk/i.test(header(original, 'precedence'))) return null;
+    const value = header(original, 'to');
+    const found = [...new Set((value.match(ADDRESS) ?? []).map((a) => a.toLowerCase()))].filter((a) => !exclude.has(a));
+    if (found.length) return found.length === 1 ? found[0]! : null;
+  }
+  return null;
+}
+
 export function readBounce(raw: Buffer | string): BounceVerdict {
   const root = parseMessage(raw);
   const text = humanText(root);
@@ -131,6 +149,16 @@ export function readBounce(raw: Buffer | string): BounceVerdict {
     const addresses = fb.recipients.length ? fb.recipients : originalTo.flatMap((v) => [...v.matchAll(ADDRESS)].map((m) => m[0].toLowerCase()));
     return verdict('complaint', addresses.map((a) => make(a, 'complaint', null, fb.feedbackType, 'complaint')));
   }
+  // Microsoft's JMRP complaint: the reported message attached whole, the complaining mailbox named
+  // in its X-HmXmrOriginalRecipient header (no RFC 5965 part).
+  const jmrp = nodes.filter((n) => ORIGINAL_TYPES.has(n.type)).map((n) => header(n.children[0] ?? parseNode(n.text.replace(/^\n+/, '')), 'x-hmxmroriginalrecipient')).find(Boolean);
+  if (jmrp && cleanAddress(jmrp)) return verdict('complaint', [make(cleanAddress(jmrp), 'complaint', null, 'abuse', 'complaint')]);
+  // Apple Mail's one-click unsubscribe mails the List-Unsubscribe address with this header: an
+  // opt-out by the recipient, which Mailroom treats as a complaint (non-essential mail stops).
+  if (/^true$/i.test(header(root, 'x-apple-unsubscribe'))) {
+    const who = cleanAddress(header(root, 'from'));
+    return verdict('complaint', [make(who, 'complaint', null, 'opt-out', 'complaint')]);
+  }
 
   const section = reportSection(text);
   const dsnBodies = nodes.filter((n) => DSN_TYPES.has(n.type)).map((n) => n.text);
@@ -156,6 +184,10 @@ export function readBounce(raw: Buffer | string): BounceVerdict {
   // Last resort for texts of no known shape: an address near the server's error words, never one
   // the bounce itself is addressed to (our own sender) nor a daemon.
   if (!fromText.length && !dsn.some((r) => r.address)) fromText.push(...nearErrorWords(section, new Set([...bounceFrom, ...base.addressedTo])));
+  if (!fromText.length && !dsn.some((r) => r.address)) {
+    const to = originalTo(root, text, section, new Set([...bounceFrom, ...base.addressedTo]));
+    if (to) fromText.push({ address: to, status: statusIn(section), diagnostic: section.replace(/\s+/g, ' ').trim().slice(0, 1000) });
+  }
 
   let recipients: BounceRecipient[];
   if (dsn.some((r) => r.address)) {
@@ -163,7 +195,7 @@ export function readBounce(raw: Buffer | string): BounceVerdict {
       const words = fromText.find((t) => t.address === r.address);
       const diagnostic = r.diagnostic ?? (words?.diagnostic || null);
       const status = r.status && r.status !== '5.0.0' && r.status !== '4.0.0' ? r.status : (statusIn(diagnostic ?? '') ?? r.status);
-      return make(r.address, r.action, status, diagnostic, undefined, section);
+      return make(r.address, r.action, status, diagnostic, undefined, section, words?.diagnostic);
     });
   } else {
     const delayed = looksDelayed(base.subject, section);

@@ -55,18 +55,19 @@ const RECIPIENT_LINES: RegExp[] = [
   new RegExp(String.raw`^\s*\((?:expanded|generated) from:?\s*<?(${ADDR})>?\)\s*$`),
   // X.400 / MailEnable forms "dda:SMTP=u@h;", "[SMTP:u@h]"
   new RegExp(String.raw`SMTP[=:](${ADDR})\b(.*)$`, 'i'),
-  // "Name" <u@h> alone on its line
+  // "Name" <u@h> alone on its line; Active!Hunter's ">>> u@h <u@h>"
   new RegExp(String.raw`^\s*"[^"]*"\s*<(${ADDR})>\s*$`),
+  new RegExp(String.raw`^\s*(?:>+\s*)?(${ADDR})\s+<(?:${ADDR})>\s*$`),
   // Exchange 2003 "u@h on 1/2/2007"; Exchange 2007+ "u@h (u@h)"; GroupWise "u@h (user not found)"
   new RegExp(String.raw`^\s*${Q}(${ADDR})${QE}\s+(?:on\s+\w.*|\((.*)\).*|\[(.*)\]|-+\s+(.*)|<[^>]*>\s*)$`),
   // "Recipient: u@h", "Intended recipient: u@h", "Undeliverable Address: u@h", "Original-Recipient: rfc822;u@h"
   new RegExp(String.raw`^\s*(?:[\w'-]+[ -]){0,2}(?:Recipient|Recipients|Address|Addressee|Error-for|userid|E-?mail address|Destinataire|Adresse|Empfänger|Адресат|Получатель)(?: address)?\s*:\s*(?:rfc822;\s*)?${Q}(${ADDR})${QE}(.*)$`, 'i'),
   // Inline phrases of many servers, in English and French
   new RegExp(String.raw`(?:(?:was|were|could|can|has|have|is)(?: not|n.t)(?: been)? (?:be )?deliver(?:ed|able)|delivery (?:to the following recipients? )?failed|unable to deliver (?:your message |the message |mail )?|did not reach|not accepted|impossible de (?:remettre|d[ée]livrer|distribuer)|n'a pas (?:pu )?(?:[êe]tre|[ée]t[ée]) (?:remis|d[ée]livr[ée]|distribu[ée])(?: (?:à|au|aux)(?: destinataires?)?(?: suivants?)?(?: l'adresse(?: suivante)?)?)?|could not be sent|failed to deliver|undeliverable)\s+(?:to|for|à|a|au destinataire|à l'adresse)?\s*:?\s*${Q}(${ADDR})${QE}(.*)$`, 'i'),
-  new RegExp(String.raw`(?:RCPT TO|rcpt to)\s*:?\s*<(${ADDR})>(.*)$`),
+  new RegExp(String.raw`(?:RCPT TO|rcpt to)\s*:?\s*<?(${ADDR})>?(.*)$`),
   new RegExp(String.raw`(?:unknown user|user unknown|no such user|invalid recipient|unknown recipient|unknown address|recipient unknown|invalid mailbox|local mailbox|mailbox unavailable|mailbox|user|account|utilisateur|destinataire|bo[iî]te(?: aux lettres)?)\s*[:\-]?\s*<(${ADDR})>?(.*)$`, 'i'),
   new RegExp(String.raw`(?:unknown user|user unknown|no such user|unknown recipient|local mailbox|mailbox|utilisateur|destinataire|adresse)\s*[:\-]?\s*(${ADDR})\b(.*)$`, 'i'),
-  new RegExp(String.raw`(?:unknown|full|unavailable|not found|rejected|failed|invalid|disabled|error|exist|inconnu|pleine)[^:]{0,60}:\s*${Q}(${ADDR})${QE}\s*$`, 'i'),
+  new RegExp(String.raw`(?:unknown|full|unavailable|not found|rejected|failed|invalid|disabled|error|exist|exceeds?|quota|inconnu|pleine)[^:]{0,60}:\s*${Q}(${ADDR})${QE}\s*$`, 'i'),
   // Zoho, IMail: "u@h Invalid Address, ERROR_CODE :550 …", "u@h unknown user"
   new RegExp(String.raw`^\s*<?(${ADDR})>?,?\s+((?:invalid|unknown|user|mailbox|no such|does not|not |error|rejected|failed|full|over|quota|inexistant|inconnu).*)$`, 'i'),
   new RegExp(String.raw`(?:your message to|message to|mail to|sent to|envoy[ée] à|mail für|message for|destined for|addressed to|was addressed,?)\s*:?\s*${Q}(${ADDR})${QE}(.*)$`, 'i'),
@@ -95,7 +96,11 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
       if (!m) continue;
       const address = cleanAddress(m[1]);
       if (!address || exclude.has(address) || NOT_RECIPIENTS.test(address)) break;
-      hits.push({ index: i, address, rest: m.slice(2).filter(Boolean).join(' ') });
+      // When nothing follows the address, the words before it are the server's (qmail: "… said: 550
+      // Unknown user u@h", "User's mailbox is full: <u@h>").
+      const after = m.slice(2).filter(Boolean).join(' ');
+      const before = after.trim() ? '' : line.slice(0, m.index + m[0].indexOf(m[1]!)).replace(/[<"'[(\s:]+$/, '').trim();
+      hits.push({ index: i, address, rest: [/\p{L}/u.test(before) ? before : '', after].filter(Boolean).join(' ') });
       break;
     }
   }
@@ -109,7 +114,10 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
       if (/^\s*([_*=])\1{5,}/.test(l) || (!l.trim() && following.length && !following[following.length - 1]!.trim())) break;
       if (!QUOTED_HEADERS.test(l)) following.push(l);
     }
-    const diagnostic = [rest, ...following].join(' ').replace(/\s+/g, ' ').trim().slice(0, 1000);
+    let diagnostic = [rest, ...following].join(' ').replace(/\s+/g, ' ').trim().slice(0, 1000);
+    // A list of addresses with the server's words further down ("Technical details: SMTP:RCPT host
+    // …: 553 <u@h>... No such user here"): the other lines naming the address are its words.
+    if (!diagnostic) diagnostic = lines.filter((l, j) => j !== index && !QUOTED_HEADERS.test(l) && l.toLowerCase().includes(address)).join(' ').replace(/\s+/g, ' ').trim().slice(0, 1000);
     // The same address named twice (Exim's address line, then its RCPT TO line): keep both words.
     const previous = found.get(address);
     const words = previous && previous.diagnostic !== diagnostic ? `${previous.diagnostic} ${diagnostic}`.trim() : diagnostic;

@@ -126,7 +126,8 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
         excludeInvoiceIds: z.array(uuid()).max(20_000).optional().openapi({ description: 'without invoiceIds: every invoice of the period except these' }),
         expectedCount: z.number().int().min(0).optional().openapi({ description: 'how many invoices with a working address you expect to send; 409 if the period changed meanwhile' }),
       })
-      .refine((b) => !(b.invoiceIds && b.excludeInvoiceIds), { message: 'give invoiceIds or excludeInvoiceIds, not both', path: ['excludeInvoiceIds'] }),
+      .refine((b) => !(b.invoiceIds && b.excludeInvoiceIds), { message: 'give invoiceIds or excludeInvoiceIds, not both', path: ['excludeInvoiceIds'] })
+      .openapi({ not: { required: ['invoiceIds', 'excludeInvoiceIds'] } }),
     response: z.object({ id: z.string(), workflowId: z.string(), total: z.number(), skipped: z.array(z.object({ invoiceId: z.string(), reason: z.string() })) }),
     handler: async ({ auth, body }) => {
       const { batch, workflowId, skipped } = await startInvoiceBatch(ctx, {

@@ -32,7 +32,8 @@ const accountBody = z
     fromName: z.string().max(200).nullish(),
     replyTo: recipient().nullish(),
   })
-  .openapi('SmtpAccountInput');
+  // fromPreset's rule, said in the document: a preset, or the server in full.
+  .openapi('SmtpAccountInput', { anyOf: [{ required: ['preset'] }, { required: ['host', 'port', 'security'] }] });
 
 const scopeQuery = z.object({ structureId: uuid().optional().openapi({ description: "a structure's own account instead of the organisation's" }) });
 

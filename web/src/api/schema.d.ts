@@ -8254,7 +8254,7 @@ export interface components {
              */
             security?: "none" | "ssl" | "starttls";
             username?: string | null;
-        };
+        } | unknown | unknown;
         SmtpVerifyInput: {
             settings?: components["schemas"]["SmtpAccountInput"] & unknown;
             /**

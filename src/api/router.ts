@@ -42,6 +42,11 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   response?: R;
   /** Success status; 204 when the handler returns nothing. */
   status?: number;
+  /**
+   * Request bodies the handler reads itself, by media type, for the document only (an upload
+   * taking JSON or the raw bytes): a zod schema, or `'binary'` for bytes of that type.
+   */
+  uploads?: Record<string, z.ZodTypeAny | 'binary'>;
   /** The handler returns where to send the browser (a path of this site): answered 303 See Other with that Location. */
   redirect?: true;
   /** Media type of a download the handler writes itself (documented as a 200 with a binary body; any type, "*\/*", when it is the stored file's own). */
@@ -140,7 +145,11 @@ export class ApiRouter {
         params: spec.params as never,
         query: spec.query as never,
         // An absent body is parsed as `{}`: the body is required exactly when `{}` is not enough.
-        body: spec.body ? { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } } : undefined,
+        body: spec.body
+          ? { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } }
+          : spec.uploads
+            ? { required: true, content: Object.fromEntries(Object.entries(spec.uploads).map(([type, schema]) => [type, { schema: schema === 'binary' ? { type: 'string' as const, format: 'binary' } : schema }])) }
+            : undefined,
       },
       responses: {
         [status]: spec.redirect

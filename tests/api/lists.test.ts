@@ -287,5 +287,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     const schema = JSON.stringify(doc.paths['/api/v1/received-mails'].get.responses['200']);
     expect(schema).toContain('totalIsLowerBound');
     expect(schema).toContain('next');
+    // An upload says both bodies it takes: JSON with base64, or the raw bytes.
+    expect(Object.keys(doc.paths['/api/v1/members/{id}/documents'].post.requestBody.content)).toEqual(['application/json', 'application/octet-stream']);
   });
 });

@@ -42,8 +42,8 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'post', path: '/members/:id/documents', tags, status: 201, response: documentSchema,
     summary: 'Upload a document for a member',
-    description: 'JSON with `contentBase64`, or the raw bytes with their own Content-Type and `?filename=&kind=` (streamed to storage).',
-    params: idParam, query: rawUploadQuery,
+    description: 'JSON with `contentBase64`, or the raw bytes with their own Content-Type and `?filename=&kind=` (streamed to storage; `filename` is required then).',
+    params: idParam, query: rawUploadQuery, uploads: { 'application/json': uploadBody, 'application/octet-stream': 'binary' },
     handler: async ({ auth, params, query, req }) => {
       if (req.is('application/json')) {
         const body = uploadBody.parse(req.body);

@@ -2932,7 +2932,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a document for a member
-         * @description JSON with `contentBase64`, or the raw bytes with their own Content-Type and `?filename=&kind=` (streamed to storage).
+         * @description JSON with `contentBase64`, or the raw bytes with their own Content-Type and `?filename=&kind=` (streamed to storage; `filename` is required then).
          */
         post: {
             parameters: {
@@ -2947,7 +2947,12 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DocumentUpload"];
+                    "application/octet-stream": string;
+                };
+            };
             responses: {
                 /** @description Problem details (RFC 9457) */
                 "4XX": {
@@ -7585,6 +7590,17 @@ export interface components {
             sha256: string;
             size: number;
             source: string;
+        };
+        DocumentUpload: {
+            contentBase64: string;
+            /** @default application/octet-stream */
+            contentType: string;
+            filename: string;
+            /**
+             * @default other
+             * @enum {string}
+             */
+            kind: "quote" | "order" | "invoice" | "certificate" | "diploma" | "logbook" | "calendar" | "other";
         };
         EmailAccepted: {
             duplicate: boolean;

@@ -50,7 +50,6 @@ export const PROBLEM_DETAILS = {
   NO_OVERRIDE: coded(() => 'No override to remove'),
   NOT_PUBLIC_ADDRESS: coded((p) => `Connections to ${p.host} are not allowed: it is not a public Internet address`, { host: 'text' }),
   DOCUMENT_TOO_LARGE: coded((p) => `The document is larger than ${p.limit} bytes`, { limit: 'number' }),
-  CANNOT_SHOW_INLINE: coded((p) => `${p.filename} cannot be shown in the browser: only PDFs and PNG, JPEG, GIF or WebP images are; download it instead`, { filename: 'text' }),
   MESSAGE_NOT_BUILT: coded(() => 'This message has not been built yet (still queued)'),
   QUARANTINED_NOT_FILED: coded(() => 'A quarantined mail cannot be filed: download it raw instead'),
   NOT_QUARANTINED: coded(() => 'Only a quarantined mail can be retried or discarded'),

@@ -5,7 +5,7 @@ import { ignoreClientGone } from '../client-gone';
 import { contentDisposition, DOCUMENT_KINDS, presentDocument, saveDocument } from '../../documents/documents';
 import { inlineHeaders, inlineType, mayShowInline, peekHead, type InlineType } from '../../documents/inline';
 import { sendDocument } from '../../documents/send-document';
-import { AppError, notFound, problem, validationError } from '../../shared/errors';
+import { AppError, notFound, validationError } from '../../shared/errors';
 import { fieldError } from '../../shared/field-reasons';
 import type { AppContext } from '../context';
 import { HANDLED, type ApiRouter } from '../router';
@@ -52,6 +52,8 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
         return presentDocument(doc);
       }
       if (!query.filename) throw new AppError('BAD_REQUEST', 'query.filename: required for a raw upload', { errors: [fieldError('query.filename', 'FILENAME_REQUIRED')] });
+      // No Content-Length above 0 and not chunked: nothing follows the headers (RFC 9112 §6.3), an empty document.
+      if (req.headers['transfer-encoding'] === undefined && !(Number(req.headers['content-length']) > 0)) throw validationError('body', 'EMPTY_UPLOAD');
       const type = req.headers['content-type'] ?? 'application/octet-stream';
       // The same rule as a JSON upload's contentType field.
       if (!contentType().safeParse(type).success) throw validationError('header.content-type', 'MIME_TYPE');
@@ -85,7 +87,7 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
 
   r.add({
     method: 'get', path: '/documents/:id/content', summary: "Download a document's bytes (with its own content type), or show a PDF or image inline", tags, params: idParam, produces: '*/*',
-    description: '`?disposition=inline` serves a PDF or a PNG, JPEG, GIF or WebP image for display in the browser (the file\'s first bytes must prove the type; never SVG or HTML): 415 otherwise.',
+    description: '`?disposition=inline` serves a PDF or a PNG, JPEG, GIF or WebP image for display in the browser (the file\'s first bytes must prove the type; never SVG or HTML); anything else comes as a download, as without it.',
     query: z.object({ disposition: z.enum(['attachment', 'inline']).default('attachment').openapi({ description: 'inline: shown by the browser (PDF and raster images only)' }) }),
     handler: async ({ auth, params, query, res }) => {
       const doc = await ctx.prisma.document.findFirst({ where: { id: params.id, organizationId: auth.organizationId } });
@@ -103,11 +105,9 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
           body = peeked.stream;
           type = inlineType(doc.contentType, peeked.head);
         }
-        if (!type) {
-          body?.destroy();
-          throw problem('UNSUPPORTED_MEDIA_TYPE', 'CANNOT_SHOW_INLINE', { filename: doc.filename }, { errors: [fieldError('query.disposition', 'NOT_SHOWABLE_INLINE')] });
-        }
-        headers = { ...inlineHeaders(type), 'Content-Type': type, 'Content-Disposition': contentDisposition(doc.filename, 'inline') };
+        // What a browser cannot show safely (SVG and HTML run scripts; a "PDF" whose bytes are not
+        // one) comes as the download it would have been: asking inline never fails, never runs anything.
+        if (type) headers = { ...inlineHeaders(type), 'Content-Type': type, 'Content-Disposition': contentDisposition(doc.filename, 'inline') };
       }
       for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       res.setHeader('Content-Length', String(doc.size));

@@ -58,9 +58,12 @@ export const failing = (v: Violation) => v.impact === 'serious' || v.impact === 
 
 /** Client-side navigation (as a link would): the bundle and axe stay loaded, so each screen costs only its own rendering. */
 export async function go(page: Page, to: string): Promise<void> {
+  const before = (await page.evaluate('document.title')) as string;
   await page.evaluate(`(() => { history.pushState({}, '', ${JSON.stringify(to)}); dispatchEvent(new PopStateEvent('popstate', { state: {} })); })()`);
-  // Two frames: React has rendered the new screen (or its spinner) and the old h1 is gone.
-  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+  // The router renders in a transition, so the old screen may still be there a few frames on:
+  // each screen has its own tab title, set once it rendered (a second at most for the one pair
+  // of screens that share theirs).
+  await until(page, `document.title !== ${JSON.stringify(before)}`, 1_000).catch(() => undefined);
   await settle(page);
 }
 
@@ -96,10 +99,12 @@ export const SCREEN_FACTS = `(() => {
   const h1 = [...document.querySelectorAll('h1')].map((h) => h.textContent.trim());
   // Strings the i18n files lack show as their key ("section.key") or as raw {{placeholders}}.
   const text = document.body.innerText;
-  const keys = [...text.matchAll(/(^|\\s)([a-z]+(?:\\.[a-z][a-zA-Z]+)+)(?=\\s|$)/g)].map((m) => m[2]).filter((k) => !/\\.(fr|com|org|net|example|eml|pdf|png|jpg)$/.test(k) && !k.includes('@'));
+  const keys = [...text.matchAll(/(^|\\s)([a-z]+(?:\\.[a-z][a-zA-Z]+)+)(?=\\s|$)/g)].map((m) => m[2]).filter((k) => !/\\.(fr|com|org|net|example|eml|ics|pdf|png|jpe?g|gif|txt|csv|zip|docx?|xlsx?|html?)$/.test(k) && !k.includes('@'));
   const placeholders = [...text.matchAll(/\\{\\{[^}]*\\}\\}|undefined|NaN|\\[object Object\\]/g)].map((m) => m[0]);
   // Row actions a keyboard cannot reach: a control in a table taken out of the tab order.
   const unreachable = [...document.querySelectorAll('main table button, main table a, main table input')].filter((e) => e.tabIndex < 0 && !e.disabled).map((e) => e.outerHTML.slice(0, 100));
+  // Tables a screen reader announces without saying which (the calendars' own month grids aside).
+  const unnamed = [...document.querySelectorAll('table')].filter((t) => !t.closest('.mantine-Popover-dropdown') && !t.getAttribute('aria-label') && !t.getAttribute('aria-labelledby') && !t.querySelector('caption')).map((t) => t.outerHTML.slice(0, 100));
   return {
     lang: document.documentElement.lang,
     title: document.title,
@@ -108,6 +113,7 @@ export const SCREEN_FACTS = `(() => {
     out: out.slice(0, 3).map((el) => el.outerHTML.slice(0, 120)),
     unworded: [...keys, ...placeholders].slice(0, 5),
     unreachable: unreachable.slice(0, 3),
+    unnamedTables: unnamed.slice(0, 3),
   };
 })()`;
 export interface ScreenFacts {
@@ -118,7 +124,23 @@ export interface ScreenFacts {
   out: string[];
   unworded: string[];
   unreachable: string[];
+  unnamedTables: string[];
 }
+
+/**
+ * The open dialog's fields the API refused: each marked invalid and described by its error
+ * text (what a screen reader reads with the field). Returns the fields that are not.
+ */
+export const UNLINKED_ERRORS = `(() => {
+  const invalid = [...document.querySelectorAll('[role=dialog] [aria-invalid="true"]')];
+  const errors = [...document.querySelectorAll('[role=dialog] .mantine-InputWrapper-error')];
+  const bad = invalid.filter((el) => {
+    const ids = (el.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);
+    const error = el.closest('.mantine-InputWrapper-root')?.querySelector('.mantine-InputWrapper-error');
+    return !error || !error.textContent.trim() || !ids.includes(error.id);
+  }).map((el) => el.outerHTML.slice(0, 100));
+  return { invalid: invalid.length, errors: errors.length, bad };
+})()`;
 
 /** Where the focus is: in the open dialog or not, and whether a ring shows it. */
 const FOCUS = `(() => {

@@ -46,7 +46,7 @@ export function SentEmailPage() {
         </Group>
       </Group>
       <Section id="sent-summary" title={t('detail.summary')}>
-        <Table variant="vertical" layout="fixed" withTableBorder={false}>
+        <Table variant="vertical" layout="fixed" withTableBorder={false} aria-labelledby="sent-summary">
           <Table.Tbody>
             <Table.Tr><Table.Th w={160}>{t('detail.from')}</Table.Th><Table.Td>{m.from}</Table.Td></Table.Tr>
             <Table.Tr><Table.Th>{t('col.to')}</Table.Th><Table.Td>{m.to.join(', ')}</Table.Td></Table.Tr>

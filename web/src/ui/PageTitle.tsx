@@ -44,6 +44,8 @@ export function BackLink({ to, children }: { to: string; children: string }) {
  * what went wrong (not found, no access…) — not a bare alert with no way out.
  */
 export function RecordPending({ back, backLabel, title, error }: { back: string; backLabel: string; title: string; error: unknown }) {
+  // While it loads the tab already names where the user is, not the screen they left.
+  useDocumentTitle(title);
   return (
     <Stack>
       <BackLink to={back}>{backLabel}</BackLink>

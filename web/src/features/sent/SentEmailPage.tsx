@@ -68,10 +68,12 @@ export function SentEmailPage() {
       </Section>
       <Section id="sent-recipients" title={t('detail.recipients')}>
         {m.recipients.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noRecipientOutcome')}</Text> : (
+          <Scroller label={t('detail.recipients')}>
           <Table aria-labelledby="sent-recipients">
             <Table.Thead><Table.Tr><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('col.status')}</Table.Th><Table.Th>{t('detail.reason')}</Table.Th></Table.Tr></Table.Thead>
-            <Table.Tbody>{m.recipients.map((r) => <Table.Tr key={r.address}><Table.Td>{r.address}</Table.Td><Table.Td>{t(`recipientStatus.${r.status}`, { defaultValue: r.status })}</Table.Td><Table.Td>{r.bounce ? <><Text size="sm">{reasons.bounce(r.bounce.reason)}</Text><ReasonDetails details={r.reason} /></> : (r.reason ?? '—')}</Table.Td></Table.Tr>)}</Table.Tbody>
+            <Table.Tbody>{m.recipients.map((r) => <Table.Tr key={r.address}><Table.Td style={{ overflowWrap: 'anywhere' }}>{r.address}</Table.Td><Table.Td>{t(`recipientStatus.${r.status}`, { defaultValue: r.status })}</Table.Td><Table.Td>{r.bounce ? <><Text size="sm">{reasons.bounce(r.bounce.reason)}</Text><ReasonDetails details={r.reason} /></> : (r.reason ?? '—')}</Table.Td></Table.Tr>)}</Table.Tbody>
           </Table>
+          </Scroller>
         )}
       </Section>
       <Section id="sent-body" title={t('detail.body')}>

@@ -27,6 +27,10 @@ interface DialogSpec {
   name: string;
   /** A form: also sent empty, to see the API's field errors on the fields. */
   submitEmpty?: boolean;
+  /** What makes the opener usable (a row ticked). */
+  before?: (page: Page, w: W) => Promise<void>;
+  /** A dropdown that is not modal (a calendar): Tab may leave it. */
+  modal?: false;
   opener: (page: Page, w: W) => ReturnType<Page['getByRole']>;
 }
 interface Screen {
@@ -46,14 +50,27 @@ const SCREENS: Screen[] = [
     dataOnly: true,
     dialogs: n === 0 ? [{ name: 'edit member', opener: (p: Page, w: W) => button(p, w('ui', 'edit')) }] : [],
   })),
-  { path: () => '/sent', dialogs: [{ name: 'purge', opener: (p, w) => button(p, w('sent', 'purge.button')) }] },
+  {
+    path: () => '/sent',
+    dialogs: [
+      { name: 'purge', opener: (p, w) => button(p, w('sent', 'purge.button')) },
+      { name: 'period calendar', modal: false, opener: (p, w) => button(p, new RegExp(`^${w('sent', 'filters.period')}`)) },
+    ],
+  },
   { path: (i) => `/sent/${i.sent}`, dataOnly: true },
   { path: () => '/sent/stats' },
   { path: () => '/invoices' },
   {
     path: (i) => `/invoices?structure=${i.structure}&period=2024-09`,
     dataOnly: true,
-    dialogs: [{ name: 'invoice preview', opener: (p, w) => button(p, startsWith(w('invoices', 'candidates.previewOf', 'prefix'))) }],
+    dialogs: [
+      { name: 'invoice preview', opener: (p, w) => button(p, startsWith(w('invoices', 'candidates.previewOf', 'prefix'))) },
+      {
+        name: 'confirm sending',
+        before: (p, w) => p.getByRole('main').getByRole('checkbox', { name: startsWith(w('invoices', 'candidates.select', 'prefix')) }).first().check(),
+        opener: (p, w) => button(p, new RegExp(`^${w('invoices', 'send.button_one', 'prefix')}`)),
+      },
+    ],
   },
   { path: () => '/invoices?tab=history' },
   { path: (i) => `/invoices/batches/${i.batch}`, dataOnly: true },
@@ -220,6 +237,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
           if (unseen.length > 0) findings.push({ where, what: `focus not visible on: ${unseen.join(', ')}` });
         }
         for (const dialog of thorough ? (screen.dialogs ?? []) : []) {
+          await dialog.before?.(page, w);
           const opener = dialog.opener(page, w);
           if ((await opener.count()) === 0 || !(await opener.isVisible()) || (await opener.isDisabled())) {
             if (kind === 'full') findings.push({ where, what: `no opener for the ${dialog.name} dialog` });
@@ -235,7 +253,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
             if (linked.bad.length > 0 || linked.errors !== linked.invalid) findings.push({ where, what: `${dialog.name}: errors not tied to their fields: ${JSON.stringify(linked)}` });
             await check(page, errors, `${where} [${dialog.name}, refused]`, lang, phone);
           };
-          const problems = await keyboardDialog(page, opener, inside);
+          const problems = await keyboardDialog(page, opener, inside, dialog.modal ?? true);
           for (const what of problems) findings.push({ where: `${where} [${dialog.name}]`, what });
         }
         timings.push([where, Date.now() - started]);

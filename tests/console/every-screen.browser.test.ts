@@ -81,7 +81,11 @@ const SCREENS: Screen[] = [
       { name: 'cancel booking', opener: (p, w) => button(p, startsWith(w('notifications', 'bookings.cancelOf', 'prefix'))) },
     ],
   },
-  ...['maintenance', 'validities', 'preferences', 'managers'].map((tab) => ({ path: () => `/notifications?tab=${tab}` })),
+  {
+    path: () => '/notifications?tab=maintenance',
+    dialogs: [{ name: 'start calendar', modal: false, opener: (p: Page, w: W) => button(p, new RegExp(`^${w('notifications', 'maintenance.from')}`)) }],
+  },
+  ...['validities', 'preferences', 'managers'].map((tab) => ({ path: () => `/notifications?tab=${tab}` })),
   { path: () => '/settings/smtp' },
   { path: () => '/settings/mailbox' },
   {
@@ -239,6 +243,8 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
         for (const dialog of thorough ? (screen.dialogs ?? []) : []) {
           await dialog.before?.(page, w);
           const opener = dialog.opener(page, w);
+          // With data the opener is there, maybe a moment after the screen's own list (bookings load on their own).
+          if (kind === 'full') await opener.waitFor({ timeout: 3_000 }).catch(() => undefined);
           if ((await opener.count()) === 0 || !(await opener.isVisible()) || (await opener.isDisabled())) {
             if (kind === 'full') findings.push({ where, what: `no opener for the ${dialog.name} dialog` });
             continue;

@@ -24,7 +24,9 @@ const makeTheme = (t: TFunction<'ui'>) => {
     // The month and year headers keep their visible words as their name (axe label-content-name-mismatch).
   };
   // Days of the next and previous months are left out: Mantine greys them at half opacity, unreadable (axe color-contrast).
-  const dates = { ariaLabels: calendar, hideOutsideDates: true };
+  // An empty picker says what to do; its words also name the calendar it opens (the dropdown is
+  // labelled by the field's button, whose only text they are: axe aria-dialog-name).
+  const dates = { ariaLabels: calendar, hideOutsideDates: true, placeholder: t('calendar.pickDate') };
   return createTheme({
     primaryColor: 'blue',
     primaryShade: { light: 8, dark: 8 },
@@ -35,8 +37,8 @@ const makeTheme = (t: TFunction<'ui'>) => {
       Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel }, attributes: { header: { role: 'none' } } } }),
       DateInput: DateInput.extend({ defaultProps: dates }),
       DatePickerInput: DatePickerInput.extend({ defaultProps: dates }),
-      DateTimePicker: DateTimePicker.extend({ defaultProps: dates }),
-      MonthPickerInput: MonthPickerInput.extend({ defaultProps: { ariaLabels: calendar } }),
+      DateTimePicker: DateTimePicker.extend({ defaultProps: { ...dates, placeholder: t('calendar.pickDateTime'), submitButtonProps: { 'aria-label': t('calendar.confirm') } } }),
+      MonthPickerInput: MonthPickerInput.extend({ defaultProps: { ariaLabels: calendar, placeholder: t('calendar.pickMonth') } }),
       Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
       // Every spinner is labelled ("Loading…"); a label is only allowed on an element with a role (axe aria-prohibited-attr).
       Loader: Loader.extend({ defaultProps: { role: 'status' } }),

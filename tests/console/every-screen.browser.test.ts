@@ -3,7 +3,7 @@ import { fillLists, memberIdOf } from '../../bench/_fill-lists';
 import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { describeIfServer } from '../helpers/require-server';
 import { startRecordingSmtpServer, type RecordingSmtpServer } from '../helpers/smtp-server';
-import { axe, failing, go, keyboardDialog, SCREEN_FACTS, settle, startsWith, UNLINKED_ERRORS, unseenFocus, until, words, type ScreenFacts, type Violation } from './audit';
+import { axe, axeTime, failing, go, keyboardDialog, SCREEN_FACTS, settle, startsWith, UNLINKED_ERRORS, unseenFocus, until, words, type ScreenFacts, type Violation } from './audit';
 import { chromiumAvailable, ensureConsoleBuilt, launchBrowser, openConsole, signIn, staffUser } from './browser';
 
 /*
@@ -172,7 +172,7 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     // What the audit saw, by rule and impact (the report's "before/after" comes from here).
     const counts = new Map<string, number>();
     for (const v of violations) counts.set(`${v.impact} ${v.id}`, (counts.get(`${v.impact} ${v.id}`) ?? 0) + 1);
-    if (process.env.AUDIT_TIMINGS) process.stdout.write(`slowest screens: ${JSON.stringify(timings.sort((a, b) => b[1] - a[1]).slice(0, 15))}\n`);
+    if (process.env.AUDIT_TIMINGS) process.stdout.write(`axe: ${axeTime.runs} runs, ${axeTime.ms} ms; slowest screens: ${JSON.stringify(timings.sort((a, b) => b[1] - a[1]).slice(0, 15))}\n`);
     if (counts.size > 0) process.stdout.write(`axe violations by rule (screens): ${JSON.stringify(Object.fromEntries(counts), null, 1)}\n`);
     await browser?.close();
     await mr?.stop();
@@ -180,8 +180,8 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
   });
 
   /** One screen: axe, the facts a user would notice, and the console's errors since the last screen. */
-  async function check(page: Page, errors: string[], where: string, lang: Lang, phone: boolean) {
-    for (const v of await axe(page)) {
+  async function check(page: Page, errors: string[], where: string, lang: Lang, phone: boolean, contrast = true) {
+    for (const v of await axe(page, { contrast })) {
       // Content outside the landmarks is most often a portal (a tooltip, a toast): say what it holds.
       if (v.id === 'region') v.nodes.push(String(await page.evaluate("[...document.querySelectorAll('[data-portal]')].map((p) => p.innerHTML.slice(0, 300)).join(' | ')")));
       violations.push({ ...v, where });
@@ -204,7 +204,9 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
   /**
    * Every screen with data in each language at each width; the empty organisation and the
    * dialogs once per language (French on the desktop, English on the phone), the focus rings
-   * once (English desktop): the whole walk stays near a minute.
+   * once (English desktop). Colour contrast, axe's costliest rule, is checked in the thorough
+   * walks only: the colours are the same in both languages and the thorough walks cover both
+   * widths. The whole walk stays near a minute on an idle machine.
    */
   async function walk(lang: Lang, size: keyof typeof VIEWPORTS) {
     const thorough = (lang === 'fr') === (size === 'desktop');
@@ -235,9 +237,9 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
         const where = at(`${kind} ${path.replace(/[0-9a-f-]{36}/g, ':id')}`);
         const started = Date.now();
         await go(page, path);
-        await check(page, errors, where, lang, phone);
+        await check(page, errors, where, lang, phone, thorough);
         if (!phone && lang === 'en' && kind === 'full') {
-          const unseen = await unseenFocus(page, 25);
+          const unseen = await unseenFocus(page, 15);
           if (unseen.length > 0) findings.push({ where, what: `focus not visible on: ${unseen.join(', ')}` });
         }
         for (const dialog of thorough ? (screen.dialogs ?? []) : []) {

@@ -89,7 +89,7 @@ export async function fillLists(sql: SqlRunner, opts: FillOptions): Promise<{ ma
       INSERT INTO "SentEmail" (id, "organizationId", "memberId", "templateKey", "idempotencyKey", "fromAddress", "to", subject, "messageId", status,
                                attempts, "searchText", "queuedAt", "sentAt", "createdAt", "updatedAt")
       SELECT md5('${org}-s-' || i)::uuid::text, '${org}', ${memberExpr(`i % ${members}`)},
-             (ARRAY['invoice.monthly', 'booking.confirmation', 'booking.reminder', 'validity.expiring', NULL, NULL])[1 + i % 6],
+             (ARRAY['invoice', 'booking.confirmation', 'booking.reminder', 'validity.expiring', NULL, NULL])[1 + i % 6],
              'bench:' || i, 'Club <secretariat@club-aero.fr>', ARRAY[${address(`i % ${members}`)}], ${pick(SUBJECTS, 'i / 5')} || ' ' || (i % 10007),
              '<s' || i || '@${org}>',
              (CASE WHEN i % 100 < 92 THEN 'sent' WHEN i % 100 < 96 THEN 'failed' WHEN i % 100 < 98 THEN 'bounced' ELSE 'queued' END)::"SentEmailStatus", 1,

@@ -1,10 +1,11 @@
-import { Button, Center, Group, Loader, ScrollArea, Table, Text } from '@mantine/core';
+import { Button, Center, Group, Loader, Table, Text } from '@mantine/core';
 import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from './forms';
 import { asProblem } from '../api/problem';
 import { useFormat } from './format';
+import { Scroller } from './Scroller';
 
 export interface Column<T> {
   key: string;
@@ -63,7 +64,7 @@ export function PagedTable<T>({ label, columns, query, page, onPage, rowKey, emp
   return (
     <div>
       {error ? <ProblemAlert problem={asProblem(error)} /> : null}
-      <ScrollArea type="auto">
+      <Scroller label={label}>
         <Table striped highlightOnHover aria-label={label} aria-busy={loading ? 'true' : 'false'} verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
@@ -86,7 +87,7 @@ export function PagedTable<T>({ label, columns, query, page, onPage, rowKey, emp
             ))}
           </Table.Tbody>
         </Table>
-      </ScrollArea>
+      </Scroller>
       {loading && !data ? (
         <Center py="lg">
           <Loader size="sm" aria-label={t('loading')} />

@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import type { Problem } from '../../api/problem';
 import { LanguageSwitch } from '../../shell/Shell';
 import { ProblemAlert } from '../../ui/forms';
+import { PageTitle } from '../../ui/PageTitle';
 
 /** The frame of the pages seen before signing in. */
 export function AuthLayout({ title, children }: { title: string; children: ReactNode }) {
@@ -22,9 +23,9 @@ export function AuthLayout({ title, children }: { title: string; children: React
           <LanguageSwitch />
         </Group>
         <Paper withBorder shadow="sm" p="lg" radius="md">
-          <Title order={1} size="h3" mb="md">
+          <PageTitle size="h3" mb="md">
             {title}
-          </Title>
+          </PageTitle>
           {children}
         </Paper>
       </Stack>

@@ -6,6 +6,7 @@ import { useSession, useSessionState } from '../../session';
 import { ProblemAlert, useApiForm } from '../../ui/forms';
 import { notify } from '../../ui/notify';
 import { authApi } from './api';
+import { PageTitle } from '../../ui/PageTitle';
 
 function ProfileForm() {
   const { t, i18n } = useTranslation('auth');
@@ -77,7 +78,7 @@ export function ProfilePage() {
   const { t } = useTranslation('auth');
   return (
     <Stack>
-      <Title order={1}>{t('profile')}</Title>
+      <PageTitle>{t('profile')}</PageTitle>
       <ProfileForm />
       <PasswordForm />
     </Stack>

@@ -1,5 +1,5 @@
-import { Anchor, Button, Center, Group, List, Loader, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconPlayerPause, IconPlayerPlay, IconPlayerStop, IconRepeat } from '@tabler/icons-react';
+import { Anchor, Button, Group, List, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconPlayerPause, IconPlayerPlay, IconPlayerStop, IconRepeat } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -11,6 +11,7 @@ import { LIVE_STATES, useBatch, useBatchAction, type BatchItem, type ItemStatus 
 import { monthName } from './month';
 import { ItemStatusBadge, BatchStatusBadge } from './badges';
 import { Failure } from '../../ui/problems/Failure';
+import { BackLink, PageTitle, RecordPending } from '../../ui/PageTitle';
 
 function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -36,8 +37,7 @@ export function BatchPage() {
   const resend = useBatchAction('resend-failed');
   const actionError = pause.error ?? resume.error ?? cancel.error ?? resend.error;
 
-  if (q.isPending) return <Center py="xl"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center>;
-  if (q.error || !q.data) return <ProblemAlert problem={asProblem(q.error)} />;
+  if (q.isPending || q.error || !q.data) return <RecordPending back="/invoices?tab=history" backLabel={t('backToInvoices')} title={t('title')} error={q.error} />;
   const b = q.data;
   const p = b.progress;
   const done = p.sent + p.failed + p.cancelled;
@@ -59,9 +59,9 @@ export function BatchPage() {
 
   return (
     <Stack>
-      <Anchor component={Link} to="/invoices" size="sm"><Group gap={4}><IconArrowLeft size={14} />{t('backToInvoices')}</Group></Anchor>
+      <BackLink to="/invoices?tab=history">{t('backToInvoices')}</BackLink>
       <Group justify="space-between" wrap="wrap">
-        <Title order={1} size="h2">{t('batch.title', { period: monthName(fmt.locale, b.period) })}</Title>
+        <PageTitle size="h2">{t('batch.title', { period: monthName(fmt.locale, b.period) })}</PageTitle>
         <BatchStatusBadge status={p.state} />
       </Group>
       <Paper withBorder p="md" component="section" aria-labelledby="progress-title">

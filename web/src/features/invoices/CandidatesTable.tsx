@@ -1,6 +1,7 @@
-import { ActionIcon, Checkbox, Group, Pagination, ScrollArea, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Checkbox, Group, Pagination, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconEye } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { Scroller } from '../../ui/Scroller';
 import { useFormat } from '../../ui/format';
 import { isTicked, NOTHING, tick, tickedCount, type Candidate, type Selection } from './api';
 
@@ -33,7 +34,7 @@ export function CandidatesTable({ candidates, total, page, pageSize, onPage, sel
           {t('candidates.allSelected', { count })}
         </Text>
       )}
-      <ScrollArea type="auto">
+      <Scroller label={t('candidates.tableLabel')}>
         <Table striped highlightOnHover aria-label={t('candidates.tableLabel')} verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
@@ -74,7 +75,7 @@ export function CandidatesTable({ candidates, total, page, pageSize, onPage, sel
             ))}
           </Table.Tbody>
         </Table>
-      </ScrollArea>
+      </Scroller>
       {pages > 1 ? (
         <Group justify="flex-end" mt="sm">
           <Pagination total={pages} value={page} onChange={onPage} size="sm" getControlProps={(control) => ({ 'aria-label': t(`candidates.pageControl.${control}`) })} getItemProps={(p) => ({ 'aria-label': t('candidates.pageN', { page: p }) })} />

@@ -1,9 +1,10 @@
-import { Stack, Tabs, Title } from '@mantine/core';
+import { Stack, Tabs } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes, useNavigate, useSearchParams } from 'react-router';
 import { BatchPage } from './BatchPage';
 import { HistoryPage } from './HistoryPage';
 import { NewBatchPage } from './NewBatchPage';
+import { PageTitle } from '../../ui/PageTitle';
 
 function InvoicesHome() {
   const { t } = useTranslation('invoices');
@@ -12,7 +13,7 @@ function InvoicesHome() {
   const tab = params.get('tab') === 'history' ? 'history' : 'new';
   return (
     <Stack>
-      <Title order={1}>{t('title')}</Title>
+      <PageTitle section={tab === 'history' ? t('tabs.history') : null}>{t('title')}</PageTitle>
       <Tabs value={tab} onChange={(v) => {
           const next = new URLSearchParams(params);
           if (v === 'history') next.set('tab', 'history');

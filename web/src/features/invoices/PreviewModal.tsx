@@ -13,7 +13,7 @@ export function PreviewModal({ invoiceId, onClose }: { invoiceId: string | null;
     <Modal opened={invoiceId !== null} onClose={onClose} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }} title={p ? t('preview.title', { name: p.name }) : t('preview.loadingTitle')} size="lg">
       {q.isPending ? <Center py="lg"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center> : q.error ? <ProblemAlert problem={asProblem(q.error)} /> : p ? (
         <Stack>
-          <Table variant="vertical" layout="fixed">
+          <Table variant="vertical" layout="fixed" aria-label={t('preview.title', { name: p.name })}>
             <Table.Tbody>
               <Table.Tr><Table.Th w={130}>{t('preview.from')}</Table.Th><Table.Td>{p.from ? (p.fromName ? `${p.fromName} <${p.from}>` : p.from) : t('preview.defaultSender')}</Table.Td></Table.Tr>
               {p.messages.map((m, i) => (

@@ -49,13 +49,13 @@ export const usePreview = (invoiceId: string | null) =>
 
 export const useStartBatch = () => $api.useMutation('post', '/api/v1/invoice-batches');
 
-/** The batch, refetched every second while it runs or is paused — the page updates without reloading. */
+/** The batch, refetched every second while it runs or is paused — the page updates without reloading. Not after an error (a batch that is not there): each refetch would blank the page back to its spinner. */
 export function useBatch(id: string, page: number, status: ItemStatus | null) {
   const q = $api.useQuery(
     'get',
     '/api/v1/invoice-batches/{id}',
     { params: { path: { id }, query: { page, ...(status ? { status } : {}) } } },
-    { placeholderData: keepPreviousData, refetchInterval: (query) => (LIVE_STATES.includes(query.state.data?.status ?? 'running') ? POLL_MS : false) },
+    { placeholderData: keepPreviousData, refetchInterval: (query) => (query.state.status !== 'error' && LIVE_STATES.includes(query.state.data?.status ?? 'running') ? POLL_MS : false) },
   );
   return q;
 }

@@ -1,15 +1,14 @@
-import { Anchor, Badge, Button, Card, Center, Group, List, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconArrowLeft, IconPencil } from '@tabler/icons-react';
+import { Badge, Button, Card, Group, List, Stack, Tabs, Text } from '@mantine/core';
+import { IconAlertTriangle, IconPencil } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { $api } from '../../api/client';
-import { asProblem } from '../../api/problem';
-import { ProblemAlert } from '../../ui/forms';
 import { MemberForm } from './MemberForm';
 import { BalanceTab, PreferencesTab, ValiditiesTab } from './MemberSettingsTabs';
 import { DocumentsTab, ReceivedTab, SentTab } from './MemberListTabs';
 import { ReasonDetails, useReasons } from '../../ui/reasons/Reasons';
+import { BackLink, PageTitle, RecordPending } from '../../ui/PageTitle';
 
 const TABS = ['received', 'documents', 'sent', 'preferences', 'balance', 'validities'] as const;
 
@@ -23,25 +22,13 @@ export function MemberPage() {
   const tab = (TABS as readonly string[]).includes(rest) ? rest : 'received';
   const q = $api.useQuery('get', '/api/v1/members/{id}', { params: { path: { id } } });
 
-  if (q.isPending)
-    return (
-      <Center py="xl">
-        <Loader aria-label={t('loading', { ns: 'ui' })} />
-      </Center>
-    );
-  if (q.isError) return <ProblemAlert problem={asProblem(q.error)} />;
+  if (q.isPending || q.isError) return <RecordPending back="/members" backLabel={t('back')} title={t('title')} error={q.error} />;
   const m = q.data;
   return (
     <Stack>
-      <Anchor component={Link} to="/members" size="sm">
-        <Group gap={4}>
-          <IconArrowLeft size={14} /> {t('back')}
-        </Group>
-      </Anchor>
+      <BackLink to="/members">{t('back')}</BackLink>
       <Group justify="space-between">
-        <Title order={1}>
-          {m.firstName} {m.lastName}
-        </Title>
+        <PageTitle section={t(`tab.${tab}`)}>{`${m.firstName} ${m.lastName}`}</PageTitle>
         <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
           {t('edit', { ns: 'ui' })}
         </Button>

@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Badge, Button, Group, Stack, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Group, Stack, Text, TextInput, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPencil, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -10,6 +10,7 @@ import { PagedTable, type Column } from '../../ui/PagedTable';
 import { MemberForm } from './MemberForm';
 import { STATUS_COLORS } from '../../ui/colors';
 import { useReasons } from '../../ui/reasons/Reasons';
+import { PageTitle } from '../../ui/PageTitle';
 
 type Member = components['schemas']['Member'];
 
@@ -64,7 +65,7 @@ export function MembersPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1}>{t('title')}</Title>
+        <PageTitle>{t('title')}</PageTitle>
         <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
           {t('new')}
         </Button>

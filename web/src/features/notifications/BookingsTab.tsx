@@ -26,7 +26,7 @@ function NewResource() {
   });
   return (
     <form onSubmit={submit} noValidate aria-labelledby="new-resource">
-      <Title order={3} size="h5" id="new-resource" mb="xs">{t('resources.new')}</Title>
+      <Title order={2} size="h5" id="new-resource" mb="xs">{t('resources.new')}</Title>
       <ProblemAlert problem={problem} />
       <Group align="flex-end" wrap="wrap">
         <TextInput label={t('resources.name')} required key={form.key('name')} {...form.getInputProps('name')} />
@@ -47,7 +47,7 @@ function NewBooking({ resourceId }: { resourceId: string | null }) {
   });
   return (
     <form onSubmit={submit} noValidate aria-labelledby="new-booking">
-      <Title order={3} size="h5" id="new-booking" mb="xs">{t('bookings.new')}</Title>
+      <Title order={2} size="h5" id="new-booking" mb="xs">{t('bookings.new')}</Title>
       <ProblemAlert problem={problem} />
       <SimpleGrid cols={{ base: 1, sm: 4 }} style={{ alignItems: 'end' }}>
         <MemberSelect label={t('bookings.member')} required value={form.values.memberId} onChange={(id) => form.setFieldValue('memberId', id)} error={form.errors.memberId as string | undefined} />

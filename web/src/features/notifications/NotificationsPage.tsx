@@ -1,4 +1,4 @@
-import { Stack, Tabs, Title } from '@mantine/core';
+import { Stack, Tabs } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { BookingsTab } from './BookingsTab';
@@ -6,6 +6,7 @@ import { MaintenanceTab } from './MaintenanceTab';
 import { ManagersTab } from './ManagersTab';
 import { PreferencesTab } from './PreferencesTab';
 import { ValiditiesTab } from './ValiditiesTab';
+import { PageTitle } from '../../ui/PageTitle';
 
 const TABS = ['bookings', 'maintenance', 'validities', 'preferences', 'managers'] as const;
 
@@ -16,7 +17,7 @@ export function NotificationsPage() {
   const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? params.get('tab')! : 'bookings';
   return (
     <Stack>
-      <Title order={1}>{t('title')}</Title>
+      <PageTitle section={t(`tabs.${tab}`)}>{t('title')}</PageTitle>
       <Tabs value={tab} onChange={(v) => setParams(v && v !== 'bookings' ? { tab: v } : {})} keepMounted={false}>
         <Tabs.List>
           {TABS.map((k) => <Tabs.Tab key={k} value={k}>{t(`tabs.${k}`)}</Tabs.Tab>)}

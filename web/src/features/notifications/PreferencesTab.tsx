@@ -33,13 +33,13 @@ function PreferencesForm({ memberId }: { memberId: string }) {
   if (prefs.isPending) return <Center py="md"><Loader size="sm" aria-label={t('loading', { ns: 'ui' })} /></Center>;
   return (
     <form onSubmit={submit} noValidate aria-labelledby="prefs-title">
-      <Title order={3} size="h5" id="prefs-title" mb="xs">{t('prefs.title')}</Title>
+      <Title order={2} size="h5" id="prefs-title" mb="xs">{t('prefs.title')}</Title>
       <ProblemAlert problem={problem} />
       <Stack gap="xs">
         {KINDS.map((k) => <Switch key={k} label={t(`prefs.kinds.${k}`)} {...form.getInputProps(k, { type: 'checkbox' })} />)}
         <Switch label={t('prefs.kinds.passwordReset')} checked disabled description={t('prefs.passwordResetAlways')} />
         <NumberInput label={t('prefs.reminderLead')} description={t('prefs.reminderLeadHelp')} min={0} max={43200} w={260} {...form.getInputProps('reminderLeadMinutes')} value={form.values.reminderLeadMinutes ?? ''} onChange={(v) => form.setFieldValue('reminderLeadMinutes', v === '' ? null : Number(v))} />
-        <Title order={4} size="h6" mt="sm">{t('prefs.managerTitle')}</Title>
+        <Title order={3} size="h6" mt="sm">{t('prefs.managerTitle')}</Title>
         <Text size="sm">{t('prefs.managerHelp')}</Text>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <Select label={t('managers.bookings')} data={MODES.map((m) => ({ value: m, label: t(`prefs.modes.${m}`) }))} allowDeselect={false} {...form.getInputProps('subscribeBookings')} />
@@ -68,7 +68,7 @@ function BalanceForm({ memberId }: { memberId: string }) {
   if (balance.isPending) return <Center py="md"><Loader size="sm" aria-label={t('loading', { ns: 'ui' })} /></Center>;
   return (
     <form onSubmit={submit} noValidate aria-labelledby="balance-title">
-      <Title order={3} size="h5" id="balance-title" mb="xs">{t('balance.title')}</Title>
+      <Title order={2} size="h5" id="balance-title" mb="xs">{t('balance.title')}</Title>
       <ProblemAlert problem={problem} />
       {balance.data?.below ? <Text size="sm" c="red.9" mb="xs">{t('balance.below', { at: balance.data.alertedAt ? fmt.dateTime(balance.data.alertedAt) : '—' })}</Text> : null}
       <Group align="flex-end" wrap="wrap">

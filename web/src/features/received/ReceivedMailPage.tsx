@@ -1,17 +1,16 @@
-import { Alert, Anchor, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconDownload, IconEye, IconPencil } from '@tabler/icons-react';
+import { Alert, Anchor, Button, Card, Group, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { IconDownload, IconEye, IconPencil } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { $api } from '../../api/client';
-import { asProblem } from '../../api/problem';
-import { ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { AssignModal } from './AssignModal';
 import { DocumentPreview, type PreviewableDocument } from './DocumentPreview';
 import { MailHtml } from './MailHtml';
 import { MemberName } from './MemberName';
 import { UnassignedReason } from './ReceivedPage';
+import { BackLink, PageTitle, RecordPending } from '../../ui/PageTitle';
 
 interface Attachment extends PreviewableDocument {
   inline?: boolean;
@@ -26,13 +25,7 @@ export function ReceivedMailPage() {
   const [preview, setPreview] = useState<PreviewableDocument | null>(null);
   const q = $api.useQuery('get', '/api/v1/received-mails/{id}', { params: { path: { id } } });
 
-  if (q.isPending)
-    return (
-      <Center py="xl">
-        <Loader aria-label={t('loading', { ns: 'ui' })} />
-      </Center>
-    );
-  if (q.isError) return <ProblemAlert problem={asProblem(q.error)} />;
+  if (q.isPending || q.isError) return <RecordPending back="/received" backLabel={t('back')} title={t('title')} error={q.error} />;
   const m = q.data;
   const attachments = (m.attachmentList as Attachment[]).filter((a) => !a.inline);
   const headers: [string, string | null | undefined][] = [
@@ -45,15 +38,9 @@ export function ReceivedMailPage() {
 
   return (
     <Stack>
-      <Anchor component={Link} to="/received" size="sm">
-        <Group gap={4}>
-          <IconArrowLeft size={14} /> {t('back')}
-        </Group>
-      </Anchor>
+      <BackLink to="/received">{t('back')}</BackLink>
       <Group justify="space-between" align="start">
-        <Title order={1} size="h2">
-          {m.subject || t('noSubject')}
-        </Title>
+        <PageTitle size="h2">{m.subject || t('noSubject')}</PageTitle>
         <Group>
           <Button leftSection={<IconPencil size={16} />} onClick={() => setAssigning(true)}>
             {m.memberId ? t('reassign') : t('assign')}

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Box, Group, SegmentedControl, Stack, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Badge, Box, Group, SegmentedControl, Stack, Text, TextInput, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconEye, IconPaperclip, IconPencil, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -12,6 +12,7 @@ import { AssignModal } from './AssignModal';
 import { MailboxStatus } from './MailboxStatus';
 import { MemberName } from './MemberName';
 import { STATUS_COLORS } from '../../ui/colors';
+import { PageTitle } from '../../ui/PageTitle';
 
 type Mail = components['schemas']['ReceivedMailSummary'];
 export const FILTERS = ['all', 'unassigned', 'assigned', 'quarantined'] as const;
@@ -108,7 +109,7 @@ export function ReceivedPage() {
 
   return (
     <Stack>
-      <Title order={1}>{t('title')}</Title>
+      <PageTitle>{t('title')}</PageTitle>
       <MailboxStatus />
       <Group align="end" wrap="wrap">
         <TextInput

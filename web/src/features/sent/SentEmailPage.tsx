@@ -1,15 +1,15 @@
-import { Anchor, Badge, Button, Center, Code, Group, Loader, Paper, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconDownload } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Scroller } from '../../ui/Scroller';
+import { IconDownload } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { asProblem } from '../../api/problem';
-import { ProblemAlert } from '../../ui/forms';
 import { useFormat } from '../../ui/format';
 import { useSentEmail } from './api';
 import { StatusBadge } from './StatusBadge';
 import { ReasonDetails, useReasons } from '../../ui/reasons/Reasons';
 import { Failure } from '../../ui/problems/Failure';
+import { BackLink, PageTitle, RecordPending } from '../../ui/PageTitle';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -29,16 +29,13 @@ export function SentEmailPage() {
   const fmt = useFormat();
   const q = useSentEmail(id);
   const reasons = useReasons();
-  if (q.isPending) return <Center py="xl"><Loader aria-label={t('loading', { ns: 'ui' })} /></Center>;
-  if (q.error) return <ProblemAlert problem={asProblem(q.error)} />;
+  if (q.isPending || q.error) return <RecordPending back="/sent" backLabel={t('backToLog')} title={t('title')} error={q.error} />;
   const m = q.data;
   return (
     <Stack>
-      <Anchor component={Link} to="/sent" size="sm">
-        <Group gap={4}><IconArrowLeft size={14} />{t('backToLog')}</Group>
-      </Anchor>
+      <BackLink to="/sent">{t('backToLog')}</BackLink>
       <Group justify="space-between" wrap="wrap">
-        <Title order={1} size="h2">{m.subject || t('noSubject')}</Title>
+        <PageTitle size="h2">{m.subject || t('noSubject')}</PageTitle>
         <Group gap="xs">
           <StatusBadge status={m.status} />
           {m.emlUrl ? (
@@ -49,7 +46,7 @@ export function SentEmailPage() {
         </Group>
       </Group>
       <Section id="sent-summary" title={t('detail.summary')}>
-        <Table variant="vertical" layout="fixed" withTableBorder={false}>
+        <Table variant="vertical" layout="fixed" withTableBorder={false} aria-labelledby="sent-summary">
           <Table.Tbody>
             <Table.Tr><Table.Th w={160}>{t('detail.from')}</Table.Th><Table.Td>{m.from}</Table.Td></Table.Tr>
             <Table.Tr><Table.Th>{t('col.to')}</Table.Th><Table.Td>{m.to.join(', ')}</Table.Td></Table.Tr>
@@ -71,14 +68,16 @@ export function SentEmailPage() {
       </Section>
       <Section id="sent-recipients" title={t('detail.recipients')}>
         {m.recipients.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noRecipientOutcome')}</Text> : (
+          <Scroller label={t('detail.recipients')}>
           <Table aria-labelledby="sent-recipients">
             <Table.Thead><Table.Tr><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('col.status')}</Table.Th><Table.Th>{t('detail.reason')}</Table.Th></Table.Tr></Table.Thead>
-            <Table.Tbody>{m.recipients.map((r) => <Table.Tr key={r.address}><Table.Td>{r.address}</Table.Td><Table.Td>{t(`recipientStatus.${r.status}`, { defaultValue: r.status })}</Table.Td><Table.Td>{r.bounce ? <><Text size="sm">{reasons.bounce(r.bounce.reason)}</Text><ReasonDetails details={r.reason} /></> : (r.reason ?? '—')}</Table.Td></Table.Tr>)}</Table.Tbody>
+            <Table.Tbody>{m.recipients.map((r) => <Table.Tr key={r.address}><Table.Td style={{ overflowWrap: 'anywhere' }}>{r.address}</Table.Td><Table.Td>{t(`recipientStatus.${r.status}`, { defaultValue: r.status })}</Table.Td><Table.Td>{r.bounce ? <><Text size="sm">{reasons.bounce(r.bounce.reason)}</Text><ReasonDetails details={r.reason} /></> : (r.reason ?? '—')}</Table.Td></Table.Tr>)}</Table.Tbody>
           </Table>
+          </Scroller>
         )}
       </Section>
       <Section id="sent-body" title={t('detail.body')}>
-        {m.text ? <ScrollArea.Autosize mah={400}><Text component="pre" size="sm" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{m.text}</Text></ScrollArea.Autosize> : <Text c="gray.7" size="sm">{t('detail.noText')}</Text>}
+        {m.text ? <Scroller maxHeight={400} label={t('detail.body')}><Text component="pre" size="sm" style={{ whiteSpace: 'pre-wrap', fontFamily: 'inherit' }}>{m.text}</Text></Scroller> : <Text c="gray.7" size="sm">{t('detail.noText')}</Text>}
       </Section>
       <Section id="sent-attachments" title={t('detail.attachments')}>
         {m.attachments.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noAttachment')}</Text> : (
@@ -94,29 +93,29 @@ export function SentEmailPage() {
       </Section>
       <Section id="sent-attempts" title={t('detail.attempts')}>
         {m.attemptLog.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noAttempt')}</Text> : (
-          <ScrollArea type="auto">
+          <Scroller label={t('detail.attempts')}>
             <Table aria-labelledby="sent-attempts">
               <Table.Thead><Table.Tr><Table.Th>#</Table.Th><Table.Th>{t('detail.startedAt')}</Table.Th><Table.Th>{t('detail.outcome')}</Table.Th><Table.Th>{t('detail.serverAnswer')}</Table.Th></Table.Tr></Table.Thead>
               <Table.Tbody>{m.attemptLog.map((a) => <Table.Tr key={a.number}><Table.Td>{a.number}</Table.Td><Table.Td>{fmt.dateTime(a.startedAt)}</Table.Td><Table.Td>{a.outcome ? t(`attemptOutcome.${a.outcome}`, { defaultValue: a.outcome }) : '…'}</Table.Td><Table.Td>{a.error ? <Failure code={a.errorCode} params={a.errorParams} words={a.error} bounce={a.errorReason} /> : <Text size="sm">{a.smtpResponse ?? '—'}</Text>}</Table.Td></Table.Tr>)}</Table.Tbody>
             </Table>
-          </ScrollArea>
+          </Scroller>
         )}
       </Section>
       <Section id="sent-reports" title={t('detail.reports')}>
         {m.reports.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noReport')}</Text> : (
-          <ScrollArea type="auto">
+          <Scroller label={t('detail.reports')}>
             <Table aria-labelledby="sent-reports">
               <Table.Thead><Table.Tr><Table.Th>{t('detail.receivedAt')}</Table.Th><Table.Th>{t('detail.kind')}</Table.Th><Table.Th>{t('detail.address')}</Table.Th><Table.Th>{t('detail.diagnostic')}</Table.Th></Table.Tr></Table.Thead>
               <Table.Tbody>{m.reports.map((r, i) => <Table.Tr key={i}><Table.Td>{fmt.dateTime(r.receivedAt)}</Table.Td><Table.Td>{t(`reportKind.${r.kind}`, { defaultValue: r.kind })}</Table.Td><Table.Td>{r.recipient ?? '—'}</Table.Td><Table.Td>{r.bounce ? <><Text size="sm">{reasons.bounce(r.bounce.reason)}</Text><ReasonDetails details={[r.status, r.diagnostic].filter(Boolean).join(' ')} /></> : [r.status, r.diagnostic].filter(Boolean).join(' ') || '—'}</Table.Td></Table.Tr>)}</Table.Tbody>
             </Table>
-          </ScrollArea>
+          </Scroller>
         )}
       </Section>
       <Section id="sent-headers" title={t('detail.headers')}>
         {m.headers.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noHeaders')}</Text> : (
-          <ScrollArea.Autosize mah={300}>
+          <Scroller maxHeight={300} label={t('detail.headers')}>
             <Code block>{m.headers.map((h) => `${h.name}: ${h.value}`).join('\n')}</Code>
-          </ScrollArea.Autosize>
+          </Scroller>
         )}
       </Section>
     </Stack>

@@ -55,6 +55,7 @@ export function SentFiltersBar({ value, onChange }: { value: UiFilters; onChange
       <DatePickerInput
         type="range"
         label={t('filters.period')}
+        placeholder={t('filters.anyPeriod')}
         value={value.period}
         onChange={(p) => onChange({ ...value, period: p as [string | null, string | null] })}
         clearable

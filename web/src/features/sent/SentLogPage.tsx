@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Text, Tooltip } from '@mantine/core';
 import { IconChartBar, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,7 @@ import { NO_FILTERS, SentFiltersBar, type UiFilters } from './SentFiltersBar';
 import { StatusBadge } from './StatusBadge';
 import { BounceMailboxStatus } from './BounceMailboxStatus';
 import { notify } from '../../ui/notify';
+import { PageTitle } from '../../ui/PageTitle';
 
 /** The sent-mail log: newest first, filters, status badges, sync now, bulk purge. */
 export function SentLogPage() {
@@ -76,7 +77,7 @@ export function SentLogPage() {
   return (
     <Stack>
       <Group justify="space-between" wrap="wrap">
-        <Title order={1}>{t('title')}</Title>
+        <PageTitle>{t('title')}</PageTitle>
         <Group gap="xs">
           <Button component={Link} to="/sent/stats" variant="default" leftSection={<IconChartBar size={16} />}>
             {t('stats.open')}

@@ -14,6 +14,7 @@ import { SENT_STATUSES, useDeliveryStats, useTimeline } from './api';
 import { endOfDay, startOfDay } from './dates';
 import { statusColor } from './StatusBadge';
 import { useReasons } from '../../ui/reasons/Reasons';
+import { PageTitle } from '../../ui/PageTitle';
 
 /** Every day of the range, with zeros where nothing was sent, so the chart's time axis is regular. */
 function fillDays(from: string, to: string, days: { day: string; byStatus: Record<string, number> }[]) {
@@ -48,7 +49,7 @@ export function SentStatsPage() {
         <Group gap={4}><IconArrowLeft size={14} />{t('backToLog')}</Group>
       </Anchor>
       <Group justify="space-between" wrap="wrap" align="flex-end">
-        <Title order={1}>{t('stats.title')}</Title>
+        <PageTitle>{t('stats.title')}</PageTitle>
         <DatePickerInput type="range" label={t('filters.period')} value={range} onChange={(v) => setRange(v as [string | null, string | null])} allowSingleDateInRange w={{ base: '100%', sm: 280 }} />
       </Group>
       {stats.error ? <ProblemAlert problem={asProblem(stats.error)} /> : null}

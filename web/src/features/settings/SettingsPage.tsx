@@ -1,4 +1,4 @@
-import { Alert, Grid, NavLink, Stack, Title } from '@mantine/core';
+import { Alert, Grid, NavLink, Stack } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink as RouterLink, useParams } from 'react-router';
@@ -11,6 +11,7 @@ import { OrganizationSettings } from './OrganizationSettings';
 import { SmtpSettings } from './SmtpSettings';
 import { StructuresSettings } from './StructuresSettings';
 import { TemplatesSettings } from './TemplatesSettings';
+import { PageTitle } from '../../ui/PageTitle';
 
 /** The settings sections, in order; each is one component (the API refuses staff sessions anyway). */
 const SECTIONS: Record<string, () => ReactNode> = {
@@ -31,7 +32,7 @@ export function SettingsPage() {
   if (!isAdmin) {
     return (
       <Stack>
-        <Title order={1}>{t('title')}</Title>
+        <PageTitle>{t('title')}</PageTitle>
         <Alert color="yellow" role="alert">
           {t('adminOnly')}
         </Alert>
@@ -42,7 +43,7 @@ export function SettingsPage() {
   if (!Section) return <Navigate to="/settings/smtp" replace />;
   return (
     <Stack>
-      <Title order={1}>{t('title')}</Title>
+      <PageTitle section={t(`section.${section}`)}>{t('title')}</PageTitle>
       <Grid>
         <Grid.Col span={{ base: 12, md: 3 }}>
           <nav aria-label={t('sections')}>

@@ -116,6 +116,13 @@ describeIfServer('Temporal dev server and Chromium', temporalAvailable() && chro
     await row.waitFor();
     expect(await row.textContent()).toContain(key.slice(0, 6));
     await row.getByRole('button', { name: 'Revoke the key Booking website' }).click();
+    // Asked first: cancelling keeps the key working.
+    const dialog = page.getByRole('dialog', { name: 'Revoke the key Booking website?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await fetch(`${mr.url}/api/v1/members`, { headers: { Authorization: `Bearer ${key}` } })).status).toBe(200);
+    await row.getByRole('button', { name: 'Revoke the key Booking website' }).click();
+    await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
     await row.getByText('Revoked').waitFor();
     expect((await fetch(`${mr.url}/api/v1/members`, { headers: { Authorization: `Bearer ${key}` } })).status).toBe(401);
   });

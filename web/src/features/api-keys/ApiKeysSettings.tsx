@@ -50,9 +50,14 @@ export function ApiKeysSettings() {
   const queryClient = useQueryClient();
   const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<{ id: string; name: string } | null>(null);
+  const [busy, setBusy] = useState(false);
   const q = $api.useQuery('get', '/api/v1/api-keys', { params: { query: { page } } });
   const revoke = async (id: string) => {
+    setBusy(true);
     const res = await fetchClient.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } });
+    setBusy(false);
+    setRevoking(null);
     if (res.error) notifications.show({ color: 'red', message: problemMessage(asProblem(res.error)) });
     await queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/api-keys'] });
   };
@@ -89,13 +94,29 @@ export function ApiKeysSettings() {
               k.revokedAt ? (
                 <Badge color={STATUS_COLORS.neutral}>{t('revoked')}</Badge>
               ) : (
-                <Button size="xs" color="red" variant="subtle" onClick={() => void revoke(k.id)} aria-label={t('revokeKey', { name: k.name })}>
+                <Button size="xs" color="red" variant="subtle" onClick={() => setRevoking({ id: k.id, name: k.name })} aria-label={t('revokeKey', { name: k.name })}>
                   {t('revoke')}
                 </Button>
               ),
           },
         ]}
       />
+      {revoking && (
+        // Asks first: software still using the key stops working at once, and a revoked key cannot come back.
+        <Dialog onClose={() => setRevoking(null)} title={t('revokeTitle', { name: revoking.name })} closeButtonProps={{ 'aria-label': t('close', { ns: 'ui' }) }}>
+          <Stack>
+            <Text size="sm">{t('revokeText')}</Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setRevoking(null)}>
+                {t('cancel', { ns: 'ui' })}
+              </Button>
+              <Button color="red" loading={busy} onClick={() => void revoke(revoking.id)}>
+                {t('revoke')}
+              </Button>
+            </Group>
+          </Stack>
+        </Dialog>
+      )}
       {creating && (
         <Dialog onClose={() => setCreating(false)} title={t('new')}>
           <CreateKey onClose={() => setCreating(false)} />

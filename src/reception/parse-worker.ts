@@ -17,11 +17,18 @@ export interface ReadRequest {
 }
 
 // Named for `top -H`, /proc and the benchmarks' CPU split (Linux; elsewhere it keeps Node's name).
-try {
-  fs.writeFileSync('/proc/thread-self/comm', 'mail-parse');
-} catch {
-  // not Linux, or /proc not mounted
-}
+// Only once its first mail is done: a thread takes the name of the one that starts it, and libuv
+// starts its file threads on first use, which may be this thread's.
+let named = false;
+const name = () => {
+  named = true;
+  try {
+    // Synchronous: written from this thread, /proc/thread-self is this thread.
+    fs.writeFileSync('/proc/thread-self/comm', 'mail-parse');
+  } catch {
+    // not Linux, or no /proc
+  }
+};
 
 const storages = new Map<string, Storage>();
 const port = parentPort!;
@@ -32,7 +39,10 @@ port.on('message', ({ id, root, maxBytes, body }: ReadRequest) => {
   let storage = storages.get(root);
   if (!storage) storages.set(root, (storage = createStorage(root)));
   readMail(storage, maxBytes, Buffer.from(body.buffer, body.byteOffset, body.byteLength), noStream).then(
-    (mail) => port.postMessage({ id, mail }),
+    (mail) => {
+      port.postMessage({ id, mail });
+      if (!named) name();
+    },
     (err: unknown) => port.postMessage({ id, error: err instanceof Error ? err.message : String(err), rawStore: err instanceof RawStoreError }),
   );
 });

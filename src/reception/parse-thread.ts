@@ -19,6 +19,7 @@ import type { ReadRequest } from './parse-worker';
  */
 const ENTRY = path.join(__dirname, `parse-worker${path.extname(__filename)}`);
 const GIVE_UP_AFTER = 3;
+const IDLE_MS = 30_000;
 // One: on the 2-core machine two threads took more CPU a mail in all (two heaps to collect) and
 // did no better; the main thread keeps less than half a mail's CPU, the thread the rest.
 const THREADS = 1;
@@ -41,6 +42,7 @@ interface Job {
 interface Slot {
   worker?: Worker;
   jobs: Map<number, Job>;
+  idle?: NodeJS.Timeout;
 }
 
 const slots: Slot[] = Array.from({ length: THREADS }, () => ({ jobs: new Map() }));
@@ -56,8 +58,13 @@ function start(slot: Slot): Worker {
     failedStarts = 0;
     const job = slot.jobs.get(m.id);
     slot.jobs.delete(m.id);
-    // Held by the process only while it has work: an idle thread never keeps it alive.
-    if (!slot.jobs.size) w.unref();
+    // Held by the process only while it has work: an idle thread never keeps it alive, and one
+    // idle for a while ends, giving its memory back (~20 MB) until the next poll brings mail.
+    if (!slot.jobs.size) {
+      w.unref();
+      clearTimeout(slot.idle);
+      slot.idle = setTimeout(() => void w.terminate(), IDLE_MS).unref();
+    }
     if (!job) return;
     // The Date made again here: one cloned from the thread belongs to Node's own realm, which is not
     // this module's under a VM context (jest), and `instanceof Date` (dbDate) would turn it away.
@@ -95,7 +102,10 @@ export function readInThread(storage: Storage): (body: Buffer, maxBytes: number)
     return new Promise<ReadMail>((resolve, reject) => {
       const id = next++;
       slot.jobs.set(id, { resolve, reject, fallback: () => void here(body, maxBytes).then(resolve, reject) });
-      if (slot.jobs.size === 1) worker.ref();
+      if (slot.jobs.size === 1) {
+        worker.ref();
+        clearTimeout(slot.idle);
+      }
       // A copy of the mail's bytes alone, handed over without a second copy: the fetched body may
       // be a view into a larger buffer, which cloning would copy whole; the original stays here for a fallback.
       const bytes = new Uint8Array(body);

@@ -89,7 +89,13 @@ function start(slot: Slot): Worker {
 function pick(): { slot: Slot; worker: Worker } | undefined {
   if (failedStarts >= GIVE_UP_AFTER) return undefined;
   const slot = slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
-  return { slot, worker: slot.worker ?? start(slot) };
+  try {
+    return { slot, worker: slot.worker ?? start(slot) };
+  } catch {
+    // No thread can be made here (no TypeScript loader installed, a path Node refuses): the main thread reads.
+    failedStarts = GIVE_UP_AFTER;
+    return undefined;
+  }
 }
 
 /** `read` for prepareMessage: mails in memory are read by a parsing thread into `storage`. */

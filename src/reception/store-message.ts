@@ -109,5 +109,3 @@ export async function prepareMessage(
     attachments: mail.attachments,
   };
 }
-
-export { contentHash } from './read-mail';

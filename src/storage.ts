@@ -17,6 +17,8 @@ export interface StoredObject {
 }
 
 export interface Storage {
+  /** The folder it keeps its files in (a thread opens the same storage from it). */
+  readonly root: string;
   put(input: Buffer | Readable | NodeJS.ReadableStream, opts?: { maxBytes?: number }): Promise<StoredObject>;
   get(key: string): Readable;
   read(key: string): Promise<Buffer>;
@@ -74,6 +76,7 @@ export function createStorage(root: string): Storage {
   };
 
   return {
+    root,
     async put(input, opts = {}) {
       const tmp = tmpPath();
       let sha256: string;

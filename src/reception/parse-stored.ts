@@ -44,7 +44,9 @@ const addresses = (v: unknown): string[] => {
  */
 export function parseStored(raw: Readable | Buffer, storage: Storage): Promise<ParsedStored> {
   return new Promise((resolve, reject) => {
-    const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true });
+    // No md5 of each attachment (`checksumAlgo: false`): storage hashes it (sha256) as it writes it,
+    // and that is the checksum kept; mailparser's was a second pass over every attachment byte.
+    const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true, checksumAlgo: false });
     const result: ParsedStored = { headers: new Map(), messageId: null, from: null, to: [], cc: [], replyTo: null, subject: null, date: null, dateHeader: null, text: null, html: null, attachments: [] };
     const pending: Promise<void>[] = [];
     let n = 0;

@@ -6,6 +6,7 @@ import type { Storage } from '../storage';
 import { commitGroup } from './commit-group';
 import { tagged } from './failure';
 import { batchMatcher } from './match-sender';
+import { readInThread } from './parse-thread';
 import { prepareMessage, type PreparedMail, type StoreOutcome } from './store-message';
 
 // Messages up to 1 MB are fetched together, at most 16 MB at a time; larger ones are streamed.
@@ -68,6 +69,8 @@ export async function storeBatch(
   await sizeNextSlice();
   const known = new Set((await knownRows).map((r) => Number(r.uid)));
   const match = await matcher;
+  // Mails fetched whole are parsed on the parsing thread; streamed (large) ones here.
+  const read = readInThread(deps.storage);
   const inline = (uid: number) => !known.has(uid) && (sizes.get(uid) ?? 0) <= INLINE_MESSAGE_BYTES;
   const leave = box.afterFiling === 'leave';
 
@@ -107,7 +110,7 @@ export async function storeBatch(
   let downloading: Promise<unknown> = Promise.resolve();
   const prepareGroup = async (window: Window, uids: number[]): Promise<PreparedMail[]> => {
     const fresh = uids.filter((u) => !known.has(u));
-    const prepare = (uid: number) => prepareMessage({ ...deps, match }, { mailbox: box, uidValidity, uid, body: window.bodies.get(uid), open: () => download(client, uid) });
+    const prepare = (uid: number) => prepareMessage({ ...deps, match, read }, { mailbox: box, uidValidity, uid, body: window.bodies.get(uid), open: () => download(client, uid) });
     const prepared = await Promise.all(fresh.filter((u) => window.bodies.has(u)).map(prepare));
     for (const u of fresh.filter((u) => !window.bodies.has(u))) {
       const one = downloading.then(() => prepare(u));

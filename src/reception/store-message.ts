@@ -1,13 +1,10 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { MailboxAccount } from '../generated/prisma/client';
-import { createHash } from 'node:crypto';
 import type { Storage } from '../storage';
-import { automatedReason, searchable } from './classify';
-import { tagged } from './failure';
+import { firstLine, ReceptionFailure } from './failure';
 import type { SenderMatch } from './match-sender';
-import { parseStored, type ParsedStored } from './parse-stored';
-import { peekMessageId } from './peek-header';
-import { reasonText } from './reasons';
+import type { ParsedStored } from './parse-stored';
+import { RawStoreError, readMail, type ReadMail } from './read-mail';
 
 /**
  * What became of a message: stored in a category, `duplicate` (the same mail,
@@ -60,84 +57,55 @@ export interface PreparedMail {
 
 /**
  * Everything about one mail that does not touch the database: the raw bytes
- * stored first (for audit and re-parse), then parsed, attachments streamed to
- * storage, and the sender matched. A mail too large or impossible to parse
- * becomes a quarantine row with the reason: nothing is ever dropped.
+ * stored first, then parsed, attachments streamed to storage (`readMail`, on
+ * the parsing thread when the caller gives `read` and the mail is in memory),
+ * and the sender matched. A mail too large or impossible to parse becomes a
+ * quarantine row with the reason: nothing is ever dropped.
  */
 export async function prepareMessage(
-  deps: { storage: Storage; maxBytes: number; match: (from: string | null) => Promise<SenderMatch> },
+  deps: {
+    storage: Storage;
+    maxBytes: number;
+    match: (from: string | null) => Promise<SenderMatch>;
+    /** Reads a mail already in memory elsewhere (the parsing thread); `readMail` here otherwise. */
+    read?: (body: Buffer, maxBytes: number) => Promise<ReadMail>;
+  },
   input: StoreInput,
 ): Promise<PreparedMail> {
-  const { storage } = deps;
   const { mailbox, uidValidity, uid, body } = input;
-  const storing = tagged('storage', { uid }, async () => storage.put(body ?? (await input.open())));
-  // A mail already in memory is parsed while its raw bytes are written (the file system's
-  // latency hidden behind parsing); the row waits for both, so it never names a missing file.
-  const early = body && body.length <= deps.maxBytes ? settle(parseStored(body, storage)) : undefined;
-  const raw = await storing;
-  const base = { organizationId: mailbox.organizationId, mailboxId: mailbox.id, uidValidity, uid: BigInt(uid), size: raw.size, rawStorageKey: raw.key };
-  // A mail without Message-ID gets a stable key from its content, so a re-read finds it again.
-  const hashKey = `sha256:${raw.sha256}`;
-
-  if (raw.size > deps.maxBytes) {
-    const reason = reasonText('TOO_LARGE', { limitMb: Math.round(deps.maxBytes / 1024 / 1024), size: raw.size });
-    return { uid, row: { ...base, messageKey: hashKey, messageId: await peekMessageId(storage, raw.key, body).catch(() => null), contentHash: raw.sha256, category: 'quarantined', reason }, attachments: [] };
-  }
-  let parsed: ParsedStored;
+  let mail: ReadMail;
   try {
-    parsed = early ? unwrap(await early) : await parseStored(storage.get(raw.key), storage);
+    mail = body && deps.read ? await deps.read(body, deps.maxBytes) : await readMail(deps.storage, deps.maxBytes, body, input.open);
   } catch (err) {
-    const messageId = await peekMessageId(storage, raw.key, body).catch(() => null);
-    return { uid, row: { ...base, messageKey: hashKey, messageId, contentHash: raw.sha256, category: 'quarantined', reason: reasonText('PARSE_FAILED', { detail: (err as Error).message }) }, attachments: [] };
+    // The raw bytes could not be stored (or downloaded): the poll fails and the next one reads the mail again.
+    if (err instanceof RawStoreError) throw new ReceptionFailure('storage', firstLine(err), { uid }, { cause: err });
+    throw err;
   }
+  const base = { organizationId: mailbox.organizationId, mailboxId: mailbox.id, uidValidity, uid: BigInt(uid), size: mail.raw.size, rawStorageKey: mail.raw.key, messageKey: mail.messageKey, messageId: mail.messageId, contentHash: mail.contentHash };
+  if (mail.quarantine !== undefined) return { uid, row: { ...base, category: 'quarantined', reason: mail.quarantine }, attachments: [] };
 
-  const from = parsed.from?.address ?? null;
-  const automated = automatedReason(parsed.headers, from);
-  const match = automated ? { category: 'report' as const, memberId: null, candidates: [], reason: automated } : await deps.match(from);
+  const from = mail.fromAddress ?? null;
+  const match = mail.automated ? { category: 'report' as const, memberId: null, candidates: [], reason: mail.automated } : await deps.match(from);
   return {
     uid,
     row: {
       ...base,
-      messageKey: parsed.messageId ?? hashKey,
-      messageId: parsed.messageId,
       fromAddress: from,
-      fromName: parsed.from?.name || null,
-      to: parsed.to,
-      cc: parsed.cc,
-      replyTo: parsed.replyTo,
-      subject: parsed.subject,
-      date: parsed.date,
-      dateHeader: parsed.dateHeader,
-      contentHash: contentHash(parsed),
-      textBody: parsed.text,
-      htmlBody: parsed.html,
+      fromName: mail.fromName ?? null,
+      to: mail.to ?? [],
+      cc: mail.cc ?? [],
+      replyTo: mail.replyTo ?? null,
+      subject: mail.subject ?? null,
+      date: mail.date ?? null,
+      dateHeader: mail.dateHeader ?? null,
+      textBody: mail.textBody ?? null,
+      htmlBody: mail.htmlBody ?? null,
       category: match.category,
       reason: match.reason,
       memberId: match.memberId,
       candidates: match.candidates,
-      searchText: searchable(parsed.subject, parsed.from?.name, from, ...parsed.to, ...parsed.cc),
+      searchText: mail.searchText ?? '',
     },
-    attachments: parsed.attachments,
+    attachments: mail.attachments,
   };
-}
-
-/** A promise's outcome as a value: nothing unhandled while it waits for another one. */
-const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
-const unwrap = <T>(r: { value: T } | { error: unknown }): T => {
-  if ('error' in r) throw r.error;
-  return r.value;
-};
-
-/**
- * What a reader sees of a mail, hashed: the same mail delivered twice (other
- * Received lines, another UID) hashes the same; a different mail that reuses
- * a Message-ID does not.
- */
-export function contentHash(p: ParsedStored): string {
-  const h = createHash('sha256');
-  // Fed part by part, without copying the bodies into one string; a NUL separates the parts.
-  for (const part of [p.messageId, p.from?.address, p.from?.name, p.to.join(','), p.cc.join(','), p.subject, p.dateHeader, p.text, p.html, p.attachments.map((a) => a.sha256).sort().join(',')]) {
-    h.update(part ?? '').update('\u0000');
-  }
-  return h.digest('hex');
 }

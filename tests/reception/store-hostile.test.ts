@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { wellFormed } from '../../src/documents/safe-name';
 import { commitGroup } from '../../src/reception/commit-group';
 import { matchSender } from '../../src/reception/match-sender';
+import { readInThread } from '../../src/reception/parse-thread';
 import { prepareMessage, type PreparedMail } from '../../src/reception/store-message';
 import { createStorage } from '../../src/storage';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -14,8 +15,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
  * sender writes, every message ends stored or quarantined, and the cursor
  * moves past it.
  */
-// Through Prisma's transaction, and through the driver's one statement per group (the worker's way).
-describe.each([['through Prisma', false], ['one statement a group', true]] as const)('storing hostile mail (%s)', (_how, oneStatement) => {
+// Parsed here and stored through Prisma's transaction; parsed on the parsing thread and stored by
+// the driver's one statement per group (the polling activity's way).
+describe.each([['through Prisma', false], ['parsed on the thread, one statement a group', true]] as const)('storing hostile mail (%s)', (_how, oneStatement) => {
   jest.setTimeout(120_000);
   let db: TestDatabase;
   const storage = createStorage(fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-hostile-')));
@@ -30,7 +32,7 @@ describe.each([['through Prisma', false], ['one statement a group', true]] as co
   afterAll(async () => db?.drop());
 
   const prepare = (raw: Buffer, uid = nextUid++) =>
-    prepareMessage({ storage, maxBytes: 1024 * 1024, match: (from) => matchSender(db.prisma, box.organizationId, from) }, { mailbox: box, uidValidity: 1n, uid, body: raw, open: () => { throw new Error('inline'); } });
+    prepareMessage({ storage, maxBytes: 1024 * 1024, match: (from) => matchSender(db.prisma, box.organizationId, from), read: oneStatement ? readInThread(storage) : undefined }, { mailbox: box, uidValidity: 1n, uid, body: raw, open: () => { throw new Error('inline'); } });
   const store = async (raws: Buffer[]) => {
     const prepared: PreparedMail[] = [];
     for (const raw of raws) prepared.push(await prepare(raw));

@@ -5,7 +5,8 @@ import type { ActivityDeps } from './deps';
 import { createDelivery } from './mail';
 
 export function createInvoiceActivities(deps: ActivityDeps) {
-  const { deliverMany } = createDelivery(deps);
+  // No accepted marks: see DeliveryOptions.markAccepted.
+  const { deliverMany } = createDelivery(deps, { markAccepted: false });
 
   /** Item ids of one chunk still to send, in order (ids only: no bodies in workflow history). */
   async function loadBatchChunk(batchId: string, fromPosition: number, count: number): Promise<string[]> {

@@ -30,14 +30,26 @@ export interface DeliveryOutcome {
 export type Delivery = { id: string; ok: true; outcome: DeliveryOutcome; row: SentEmail } | { id: string; ok: false; failure: AppError };
 
 const DONE = ['sent', 'bounced', 'cancelled', 'failed'];
-type Accepted = { row: SentEmail; number: number; transport: string | null; result: SendResult; at: Date };
-// Acceptances wait this long for others before they are written together (each is marked on
-// disk the moment the server accepts it, so waiting does not widen the window for a resend).
+type Accepted = { row: SentEmail; number: number; transport: string | null; result: SendResult; at: Date; marked: boolean };
+// Marked acceptances wait this long for others before they are written together (each is marked
+// on disk the moment the server accepts it, so waiting does not widen the window for a resend).
 const RECORD_WAIT_MS = 25;
 const RECORD_MAX = 100;
 
+export interface DeliveryOptions {
+  /**
+   * Mark each acceptance on disk the moment the server answers (src/mail/accepted-marks.ts), so a
+   * worker killed before the database has it does not send it again. Off for invoice batches: a
+   * file created and removed per message was their largest per-message cost (~0.3–0.5 ms of kernel
+   * and main-thread time), and their guarantee (one Message-ID per address) holds without it; their
+   * acceptances are written as soon as the previous write is done (a window of one round trip).
+   */
+  markAccepted?: boolean;
+}
+
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
-export function createDelivery(deps: ActivityDeps) {
+export function createDelivery(deps: ActivityDeps, options: DeliveryOptions = {}) {
+  const markAccepted = options.markAccepted ?? true;
   const { prisma, storage } = deps;
   // Bulk statements through the driver when the worker has it (see src/db/bulk.ts).
   const direct = deps.sql ?? prisma;
@@ -47,9 +59,9 @@ export function createDelivery(deps: ActivityDeps) {
   const { storeComposed } = createMessageStore(deps);
 
   /**
-   * Successes are written in groups (group commit, up to RECORD_WAIT_MS
-   * apart): each was marked on disk when the server accepted it, and the mark
-   * is removed once the row says `sent`.
+   * Successes are written in groups (group commit): marked ones up to
+   * RECORD_WAIT_MS apart, each mark removed once the row says `sent`;
+   * unmarked ones as soon as the previous write is done.
    */
   const recordAccepted = groupCommit<Accepted>(async (items) => {
     await bulkWrite(direct, [
@@ -64,8 +76,9 @@ export function createDelivery(deps: ActivityDeps) {
       // Accepted is the weakest outcome: an address already known (a bounce came first) keeps what it has.
       { insert: 'SentEmailRecipient', rows: items.flatMap(({ row, result, at }) => result.accepted.map((address) => acceptedRecipient(row.id, address, at))) },
     ]);
-    await marks.clear(items.map((i) => i.row.id)).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
-  }, { waitMs: RECORD_WAIT_MS, maxItems: RECORD_MAX });
+    const marked = items.filter((i) => i.marked).map((i) => i.row.id);
+    if (marked.length) await marks.clear(marked).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
+  }, { waitMs: markAccepted ? RECORD_WAIT_MS : 0, maxItems: RECORD_MAX });
 
   /**
    * Sends recorded messages, `concurrency` at a time. Never sends a message
@@ -105,7 +118,7 @@ export function createDelivery(deps: ActivityDeps) {
     let unexpected: unknown;
     for (const row of todo.filter((r) => marked.has(r.id))) {
       const { response, accepted: to, rejected, transport, at } = marked.get(row.id)!;
-      recording.push(accepted({ row, number: row.attempts, transport, result: { response, accepted: to, rejected }, at: new Date(at) }, results).catch((err: unknown) => void (unexpected ??= err)));
+      recording.push(accepted({ row, number: row.attempts, transport, result: { response, accepted: to, rejected }, at: new Date(at), marked: true }, results).catch((err: unknown) => void (unexpected ??= err)));
     }
     const unsent = todo.filter((r) => !marked.has(r.id));
     try {
@@ -181,13 +194,17 @@ export function createDelivery(deps: ActivityDeps) {
       }
       const at = new Date();
       // Kept on disk before anything else runs: a worker killed from here on does not send it again.
-      try {
-        marks.mark(row.id, { response: result.response, accepted: result.accepted, rejected: result.rejected, transport: account.label, attempt: number, at: at.toISOString() });
-      } catch (err) {
-        deps.logger.warn({ err, sentEmailId: row.id }, 'could not mark an accepted message; only the database record will keep it');
+      let marked = false;
+      if (markAccepted) {
+        try {
+          marks.mark(row.id, { response: result.response, accepted: result.accepted, rejected: result.rejected, transport: account.label, attempt: number, at: at.toISOString() });
+          marked = true;
+        } catch (err) {
+          deps.logger.warn({ err, sentEmailId: row.id }, 'could not mark an accepted message; only the database record will keep it');
+        }
       }
       // Recorded with others (group commit); the lane goes on to its next message meanwhile.
-      recording.push(accepted({ row, number, transport: account.label, result, at }, results).catch((err: unknown) => void (unexpected ??= err)));
+      recording.push(accepted({ row, number, transport: account.label, result, at, marked }, results).catch((err: unknown) => void (unexpected ??= err)));
     };
     try {
       await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {

@@ -15,7 +15,25 @@ const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const MailComposer = require(workerData.composer);
 const DKIM = require(workerData.dkim);
-parentPort.on('message', async ({ id, options, dkim }) => {
+const path = require('node:path');
+// Writes the message where it is kept, atomically (a temporary file renamed into place).
+function store({ tmp, dest }, bytes) {
+  try {
+    fs.writeFileSync(tmp, bytes);
+    try {
+      fs.renameSync(tmp, dest);
+    } catch (err) {
+      // The folder does not exist yet (or was removed by a cleanup): make it once.
+      if (err.code !== 'ENOENT' || !fs.existsSync(tmp)) throw err;
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.renameSync(tmp, dest);
+    }
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+parentPort.on('message', async ({ id, options, dkim, keep }) => {
   try {
     // Small attachments are read whole: cheaper than a stream each, and the message is held whole anyway.
     for (const a of options.attachments || []) if (a.path) { a.content = fs.readFileSync(a.path); delete a.path; }
@@ -28,6 +46,7 @@ parentPort.on('message', async ({ id, options, dkim }) => {
     const out = new Uint8Array(size);
     let at = 0;
     for (const c of chunks) { out.set(c, at); at += c.length; }
+    if (keep) store(keep, out);
     parentPort.postMessage({ id, bytes: out }, [out.buffer]);
   } catch (err) {
     parentPort.postMessage({ id, error: String((err && err.stack) || err) });
@@ -35,9 +54,19 @@ parentPort.on('message', async ({ id, options, dkim }) => {
 });
 `;
 
+/** Where the thread stores the message before handing it back: `tmp` is renamed to `dest`. */
+export interface KeepAt {
+  tmp: string;
+  dest: string;
+}
+
 export interface ComposeThread {
-  /** Builds (and signs) a message whose attachments are given as file paths. */
-  compose(options: Mail.Options, dkim?: DkimKey): Promise<Buffer>;
+  /**
+   * Builds (and signs) a message whose attachments are given as file paths;
+   * with `keep`, stores it there first (the message is stored before it is
+   * sent: the file's syscalls, ~0.3 ms a message, stay off the main thread).
+   */
+  compose(options: Mail.Options, dkim?: DkimKey, keep?: KeepAt): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -65,12 +94,12 @@ export function composeThread(): ComposeThread {
     return w;
   };
   return {
-    compose(options, dkim) {
+    compose(options, dkim, keep) {
       worker ??= start();
       const id = next++;
       return new Promise<Buffer>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker!.postMessage({ id, options, dkim: dkim ? dkimOptions(dkim) : undefined });
+        worker!.postMessage({ id, options, dkim: dkim ? dkimOptions(dkim) : undefined, keep });
       });
     },
     async close() {

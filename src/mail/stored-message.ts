@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SentEmail } from '../generated/prisma/client';
 import { signMessage } from '../outgoing/dkim';
 import type { SecretBox } from '../secrets';
@@ -87,9 +88,14 @@ export function createMessageStore(deps: { storage: Storage; secrets: SecretBox 
     }
     // Built beside the main thread (reading the attachments too), which meanwhile sends and records
     // others; bytes the caller already holds (a calendar part) are composed here instead of read back.
-    const bytes = opts.known?.size ? await compose(row, org, opts.known) : await composer.compose(composeOptions(messageInput(row, undefined)), dkimKey(org));
-    await storage.putNamed(key, bytes);
-    return bytes;
+    if (opts.known?.size) {
+      const bytes = await compose(row, org, opts.known);
+      await storage.putNamed(key, bytes);
+      return bytes;
+    }
+    // The thread stores it too (in storage's tmp folder, then renamed into place, as putNamed does).
+    const keep = { tmp: storage.path(`tmp/${process.pid}-${randomUUID()}`), dest: storage.path(key) };
+    return composer.compose(composeOptions(messageInput(row, undefined)), dkimKey(org), keep);
   }
 
   return { storeComposed };

@@ -22,6 +22,9 @@ const IN_MEMORY_BYTES = 4 * 1024 * 1024;
 // One for the process, started with the first message (see src/mail/compose-thread.ts).
 const composer = composeThread();
 
+/** The composing thread's id in /proc, once started (benchmarks name its CPU). */
+export const composingThreadId = () => composer.threadId();
+
 /**
  * The message as sent, signed once and stored before the first try: a re-send
  * is byte-identical (same Message-ID, same Date).

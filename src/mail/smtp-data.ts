@@ -10,8 +10,8 @@ import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
  * are composed with CRLF line ends, base64 attachments and no line starting
  * with a dot in almost every chunk, so the stream would pass them unchanged.
  * Here the few places that can need a change (the chunk's start, the bytes
- * around each CR and LF) are found with the engine's string search, about a
- * tenth of the cost: a chunk with none is passed on as is, any other gets
+ * around each CR and LF) are found with Buffer#indexOf (memchr), about a
+ * twentieth of the cost: a chunk with none is passed on as is, any other gets
  * exactly the bytes the loop would have put in, where it would have put them
  * (tests/unit/smtp-data.test.ts compares both on random input). Only connections opened with CHECKED_DATA in their options are
  * concerned: any other use of nodemailer in the process (the benchmark's plain
@@ -42,19 +42,19 @@ function insertBefore(byte: number, prev: number | false): Buffer | null {
  * Where nodemailer's loop would insert bytes into `chunk`, given the byte
  * before it (`false`: the message starts with this chunk), in order. Only
  * bytes at the chunk's start or next to a CR or LF can need one, and those
- * are found with the engine's string search instead of a loop over each byte.
+ * are found with Buffer#indexOf instead of a loop over each byte.
  */
 export function changesIn(chunk: Buffer, before: number | false): number[] {
   const at: number[] = [];
   if (insertBefore(chunk[0]!, before)) at.push(0);
-  const s = chunk.toString('latin1');
-  const last = s.length - 1;
-  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) {
-    if (i > 0 && s.charCodeAt(i - 1) !== CR) at.push(i); // a bare LF (the first byte's was seen above)
-    if (i < last && s.charCodeAt(i + 1) === DOT) at.push(i + 1); // a dot opening a line
+  // Searched in the bytes themselves: a string copy of each chunk cost more than the search.
+  const last = chunk.length - 1;
+  for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) {
+    if (i > 0 && chunk[i - 1] !== CR) at.push(i); // a bare LF (the first byte's was seen above)
+    if (i < last && chunk[i + 1] === DOT) at.push(i + 1); // a dot opening a line
   }
   // A bare CR (a last one: the next chunk says).
-  for (let i = s.indexOf('\r'); i !== -1 && i < last; i = s.indexOf('\r', i + 1)) if (s.charCodeAt(i + 1) !== LF) at.push(i + 1);
+  for (let i = chunk.indexOf(CR); i !== -1 && i < last; i = chunk.indexOf(CR, i + 1)) if (chunk[i + 1] !== LF) at.push(i + 1);
   return at.length > 1 ? at.sort((a, b) => a - b) : at;
 }
 

@@ -5,8 +5,7 @@ import type { ActivityDeps } from './deps';
 import { createDelivery } from './mail';
 
 export function createInvoiceActivities(deps: ActivityDeps) {
-  // No accepted marks: see DeliveryOptions.markAccepted.
-  const { deliverMany } = createDelivery(deps, { markAccepted: false });
+  const { deliverMany } = createDelivery(deps);
 
   /** Item ids of one chunk still to send, in order (ids only: no bodies in workflow history). */
   async function loadBatchChunk(batchId: string, fromPosition: number, count: number): Promise<string[]> {

@@ -30,26 +30,15 @@ export interface DeliveryOutcome {
 export type Delivery = { id: string; ok: true; outcome: DeliveryOutcome; row: SentEmail } | { id: string; ok: false; failure: AppError };
 
 const DONE = ['sent', 'bounced', 'cancelled', 'failed'];
-type Accepted = { row: SentEmail; number: number; transport: string | null; result: SendResult; at: Date; marked: boolean };
-// Marked acceptances wait this long for others before they are written together (each is marked
-// on disk the moment the server accepts it, so waiting does not widen the window for a resend).
+// `found`: its mark was found by a retry (a first-version mark file is removed once recorded).
+type Accepted = { row: SentEmail; number: number; transport: string | null; result: SendResult; at: Date; found?: boolean };
+// Acceptances wait this long for others before they are written together (each is marked on
+// disk the moment the server accepts it, so waiting does not widen the window for a resend).
 const RECORD_WAIT_MS = 25;
 const RECORD_MAX = 100;
 
-export interface DeliveryOptions {
-  /**
-   * Mark each acceptance on disk the moment the server answers (src/mail/accepted-marks.ts), so a
-   * worker killed before the database has it does not send it again. Off for invoice batches: a
-   * file created and removed per message was their largest per-message cost (~0.3–0.5 ms of kernel
-   * and main-thread time), and their guarantee (one Message-ID per address) holds without it; their
-   * acceptances are written as soon as the previous write is done (a window of one round trip).
-   */
-  markAccepted?: boolean;
-}
-
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
-export function createDelivery(deps: ActivityDeps, options: DeliveryOptions = {}) {
-  const markAccepted = options.markAccepted ?? true;
+export function createDelivery(deps: ActivityDeps) {
   const { prisma, storage } = deps;
   // Bulk statements through the driver when the worker has it (see src/db/bulk.ts).
   const direct = deps.sql ?? prisma;
@@ -59,9 +48,9 @@ export function createDelivery(deps: ActivityDeps, options: DeliveryOptions = {}
   const { storeComposed } = createMessageStore(deps);
 
   /**
-   * Successes are written in groups (group commit): marked ones up to
-   * RECORD_WAIT_MS apart, each mark removed once the row says `sent`;
-   * unmarked ones as soon as the previous write is done.
+   * Successes are written in groups (group commit, up to RECORD_WAIT_MS
+   * apart): each was marked on disk when the server accepted it, and its
+   * journal goes once all its marks are recorded.
    */
   const recordAccepted = groupCommit<Accepted>(async (items) => {
     await bulkWrite(direct, [
@@ -76,9 +65,10 @@ export function createDelivery(deps: ActivityDeps, options: DeliveryOptions = {}
       // Accepted is the weakest outcome: an address already known (a bounce came first) keeps what it has.
       { insert: 'SentEmailRecipient', rows: items.flatMap(({ row, result, at }) => result.accepted.map((address) => acceptedRecipient(row.id, address, at))) },
     ]);
-    const marked = items.filter((i) => i.marked).map((i) => i.row.id);
-    if (marked.length) await marks.clear(marked).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
-  }, { waitMs: markAccepted ? RECORD_WAIT_MS : 0, maxItems: RECORD_MAX });
+    marks.recorded(items.map((i) => i.row.id));
+    const found = items.filter((i) => i.found).map((i) => i.row.id);
+    if (found.length) await marks.clear(found).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
+  }, { waitMs: RECORD_WAIT_MS, maxItems: RECORD_MAX });
 
   /**
    * Sends recorded messages, `concurrency` at a time. Never sends a message
@@ -110,15 +100,19 @@ export function createDelivery(deps: ActivityDeps, options: DeliveryOptions = {}
     if (settled.length) await marks.clear(settled).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
     // Left `sending` by an attempt that stopped: the server may have accepted it, and said so in a mark.
     const marked = new Map<string, AcceptedMark>();
-    for (const row of todo.filter((r) => r.status === 'sending' && !started.has(r.id))) {
-      const mark = await marks.find(row.id, row.attempts);
-      if (mark) marked.set(row.id, mark);
+    const stopped = todo.filter((r) => r.status === 'sending' && !started.has(r.id));
+    if (stopped.length) {
+      const find = await marks.reader();
+      for (const row of stopped) {
+        const mark = await find(row.id, row.attempts);
+        if (mark) marked.set(row.id, mark);
+      }
     }
     const recording: Promise<void>[] = [];
     let unexpected: unknown;
     for (const row of todo.filter((r) => marked.has(r.id))) {
       const { response, accepted: to, rejected, transport, at } = marked.get(row.id)!;
-      recording.push(accepted({ row, number: row.attempts, transport, result: { response, accepted: to, rejected }, at: new Date(at), marked: true }, results).catch((err: unknown) => void (unexpected ??= err)));
+      recording.push(accepted({ row, number: row.attempts, transport, result: { response, accepted: to, rejected }, at: new Date(at), found: true }, results).catch((err: unknown) => void (unexpected ??= err)));
     }
     const unsent = todo.filter((r) => !marked.has(r.id));
     try {
@@ -194,17 +188,13 @@ export function createDelivery(deps: ActivityDeps, options: DeliveryOptions = {}
       }
       const at = new Date();
       // Kept on disk before anything else runs: a worker killed from here on does not send it again.
-      let marked = false;
-      if (markAccepted) {
-        try {
-          marks.mark(row.id, { response: result.response, accepted: result.accepted, rejected: result.rejected, transport: account.label, attempt: number, at: at.toISOString() });
-          marked = true;
-        } catch (err) {
-          deps.logger.warn({ err, sentEmailId: row.id }, 'could not mark an accepted message; only the database record will keep it');
-        }
+      try {
+        marks.mark(row.id, { response: result.response, accepted: result.accepted, rejected: result.rejected, transport: account.label, attempt: number, at: at.toISOString() });
+      } catch (err) {
+        deps.logger.warn({ err, sentEmailId: row.id }, 'could not mark an accepted message; only the database record will keep it');
       }
       // Recorded with others (group commit); the lane goes on to its next message meanwhile.
-      recording.push(accepted({ row, number, transport: account.label, result, at, marked }, results).catch((err: unknown) => void (unexpected ??= err)));
+      recording.push(accepted({ row, number, transport: account.label, result, at }, results).catch((err: unknown) => void (unexpected ??= err)));
     };
     try {
       await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {

@@ -27,7 +27,7 @@ const ROTATE_AFTER = 1000;
 const REUSE_UP_TO = 100;
 // A journal nobody has written to for this long is removed: the worker that wrote it is gone and
 // every send it could answer for was retried long ago (a live owner opens a new one, see `mark`).
-const KEEP_MS = 30 * 24 * 3600_000;
+const KEEP_MS = 7 * 24 * 3600_000;
 
 /**
  * Marks of messages the SMTP server has accepted and the database does not

@@ -67,4 +67,14 @@ describe('accepted marks (journals)', () => {
     marks.mark('b', mark(1));
     expect(await (await createAcceptedMarks(storage).reader())('b', 1)).toEqual(mark(1));
   });
+
+  it('removes a journal nobody has written to for a week when it reads the journals', async () => {
+    const storage = createStorage(root);
+    createAcceptedMarks(storage).mark('gone', mark(1));
+    const file = path.join(root, MARKS_FOLDER, journals()[0]!);
+    const old = new Date(Date.now() - 8 * 24 * 3600_000);
+    fs.utimesSync(file, old, old);
+    expect(await (await createAcceptedMarks(storage).reader())('gone', 1)).toBeNull();
+    expect(journals()).toEqual([]);
+  });
 });

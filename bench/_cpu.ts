@@ -32,7 +32,12 @@ function threadTicks(named: Record<number, string>): Map<string, number> {
   const out = new Map<string, number>();
   for (const tid of fs.readdirSync('/proc/self/task')) {
     // Node names all its threads `node` (V8's GC helpers, libuv's file threads, workers).
-    const comm = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim().replace(/[0-9]+$/, '');
+    let comm: string;
+    try {
+      comm = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim().replace(/[0-9]+$/, '');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
     const name = tid === String(process.pid) ? 'main' : (named[Number(tid)] ?? (comm === 'node' ? 'node (GC, files)' : comm));
     out.set(name, (out.get(name) ?? 0) + ticks(`/proc/self/task/${tid}/stat`));
   }

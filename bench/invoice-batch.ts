@@ -15,6 +15,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { startRecordingSmtpServer } from '../tests/helpers/smtp-server';
 import { startSmtpSink, type SmtpSink } from './_smtp-sink';
 import { startInvoiceBatch } from '../src/invoices/start-batch';
+import { composingThreadId } from '../src/mail/stored-message';
 import { cpuMeter, formatCpu, rowWrites } from './_cpu';
 import { load, mark, median, profiled, report, startBenchMailroom } from './_harness';
 
@@ -72,7 +73,8 @@ export default async function invoiceBatch({ count, profile, server = 'sink', wa
       await smtp.reset();
       process.stdout.write(`invoice-batch: warmed up with ${warmup} messages each way, not counted\n`);
     }
-    const named = smtp.tid ? { [smtp.tid]: 'SMTP sink' } : {};
+    const composing = composingThreadId();
+    const named = { ...(smtp.tid ? { [smtp.tid]: 'SMTP sink' } : {}), ...(composing ? { [composing]: 'composing thread' } : {}) };
     const ratios: number[] = [];
     // `--rounds N`: the batch and the plain loop N times in turn (a new period of invoices each
     // round), then the median ratio: one run's ratio swings with the other sessions' load.

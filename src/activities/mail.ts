@@ -30,7 +30,8 @@ export interface DeliveryOutcome {
 export type Delivery = { id: string; ok: true; outcome: DeliveryOutcome; row: SentEmail } | { id: string; ok: false; failure: AppError };
 
 const DONE = ['sent', 'bounced', 'cancelled', 'failed'];
-type Accepted = { row: SentEmail; number: number; transport: string | null; result: SendResult; at: Date };
+// `found`: its mark was found by a retry (a first-version mark file is removed once recorded).
+type Accepted = { row: SentEmail; number: number; transport: string | null; result: SendResult; at: Date; found?: boolean };
 // Acceptances wait this long for others before they are written together (each is marked on
 // disk the moment the server accepts it, so waiting does not widen the window for a resend).
 const RECORD_WAIT_MS = 25;
@@ -48,8 +49,8 @@ export function createDelivery(deps: ActivityDeps) {
 
   /**
    * Successes are written in groups (group commit, up to RECORD_WAIT_MS
-   * apart): each was marked on disk when the server accepted it, and the mark
-   * is removed once the row says `sent`.
+   * apart): each was marked on disk when the server accepted it, and its
+   * journal goes once all its marks are recorded.
    */
   const recordAccepted = groupCommit<Accepted>(async (items) => {
     await bulkWrite(direct, [
@@ -64,7 +65,9 @@ export function createDelivery(deps: ActivityDeps) {
       // Accepted is the weakest outcome: an address already known (a bounce came first) keeps what it has.
       { insert: 'SentEmailRecipient', rows: items.flatMap(({ row, result, at }) => result.accepted.map((address) => acceptedRecipient(row.id, address, at))) },
     ]);
-    await marks.clear(items.map((i) => i.row.id)).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
+    marks.recorded(items.map((i) => i.row.id));
+    const found = items.filter((i) => i.found).map((i) => i.row.id);
+    if (found.length) await marks.clear(found).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
   }, { waitMs: RECORD_WAIT_MS, maxItems: RECORD_MAX });
 
   /**
@@ -97,15 +100,19 @@ export function createDelivery(deps: ActivityDeps) {
     if (settled.length) await marks.clear(settled).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
     // Left `sending` by an attempt that stopped: the server may have accepted it, and said so in a mark.
     const marked = new Map<string, AcceptedMark>();
-    for (const row of todo.filter((r) => r.status === 'sending' && !started.has(r.id))) {
-      const mark = await marks.find(row.id, row.attempts);
-      if (mark) marked.set(row.id, mark);
+    const stopped = todo.filter((r) => r.status === 'sending' && !started.has(r.id));
+    if (stopped.length) {
+      const find = await marks.reader();
+      for (const row of stopped) {
+        const mark = await find(row.id, row.attempts);
+        if (mark) marked.set(row.id, mark);
+      }
     }
     const recording: Promise<void>[] = [];
     let unexpected: unknown;
     for (const row of todo.filter((r) => marked.has(r.id))) {
       const { response, accepted: to, rejected, transport, at } = marked.get(row.id)!;
-      recording.push(accepted({ row, number: row.attempts, transport, result: { response, accepted: to, rejected }, at: new Date(at) }, results).catch((err: unknown) => void (unexpected ??= err)));
+      recording.push(accepted({ row, number: row.attempts, transport, result: { response, accepted: to, rejected }, at: new Date(at), found: true }, results).catch((err: unknown) => void (unexpected ??= err)));
     }
     const unsent = todo.filter((r) => !marked.has(r.id));
     try {

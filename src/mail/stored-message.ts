@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SentEmail } from '../generated/prisma/client';
 import { signMessage } from '../outgoing/dkim';
 import type { SecretBox } from '../secrets';
@@ -20,6 +21,9 @@ const IN_MEMORY_BYTES = 4 * 1024 * 1024;
 
 // One for the process, started with the first message (see src/mail/compose-thread.ts).
 const composer = composeThread();
+
+/** The composing thread's id in /proc, once started (benchmarks name its CPU). */
+export const composingThreadId = () => composer.threadId();
 
 /**
  * The message as sent, signed once and stored before the first try: a re-send
@@ -87,9 +91,14 @@ export function createMessageStore(deps: { storage: Storage; secrets: SecretBox 
     }
     // Built beside the main thread (reading the attachments too), which meanwhile sends and records
     // others; bytes the caller already holds (a calendar part) are composed here instead of read back.
-    const bytes = opts.known?.size ? await compose(row, org, opts.known) : await composer.compose(composeOptions(messageInput(row, undefined)), dkimKey(org));
-    await storage.putNamed(key, bytes);
-    return bytes;
+    if (opts.known?.size) {
+      const bytes = await compose(row, org, opts.known);
+      await storage.putNamed(key, bytes);
+      return bytes;
+    }
+    // The thread stores it too (in storage's tmp folder, then renamed into place, as putNamed does).
+    const keep = { tmp: storage.path(`tmp/${process.pid}-${randomUUID()}`), dest: storage.path(key) };
+    return composer.compose(composeOptions(messageInput(row, undefined)), dkimKey(org), keep);
   }
 
   return { storeComposed };

@@ -7,6 +7,7 @@ import type { PrismaClient, SmtpAccount } from '../generated/prisma/client';
 import type { Config } from '../config';
 import { isOAuthProviderId, oauthProvider, smtpTokenProvisioner } from '../outgoing/oauth';
 import { guardSmtp } from '../net/guarded';
+import { CHECKED_DATA, installCheckedData } from './smtp-data';
 import type { SecretBox } from '../secrets';
 
 /**
@@ -154,7 +155,9 @@ function outboxTransport(outboxDir: string): RawTransport {
 }
 
 function smtpTransport(options: SMTPTransport.Options, pool: boolean, maxConnections: number): RawTransport {
-  const transporter = nodemailer.createTransport({ ...options, pool, maxConnections, maxMessages: 100 } as SMTPTransport.Options);
+  // Our messages' end of data is checked before nodemailer rewrites it byte by byte (src/mail/smtp-data.ts).
+  installCheckedData();
+  const transporter = nodemailer.createTransport({ ...options, pool, maxConnections, maxMessages: 100, [CHECKED_DATA]: true } as SMTPTransport.Options);
   return {
     async send(envelope, raw) {
       const info: SMTPTransport.SentMessageInfo = await transporter.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw: raw() });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { acceptedMarkKey } from '../../src/mail/accepted-marks';
+import { MARKS_FOLDER, readJournals } from '../../src/mail/accepted-marks';
 import { eventually } from '../helpers/http';
 import { spawnWorkerProcess, startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
 import { describeIfServer } from '../helpers/require-server';
@@ -138,7 +138,8 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
       await worker.kill();
       const mailroomId = (m: RecordedMessage) => /^X-Mailroom-Id:\s*(\S+)/im.exec(m.raw.toString('latin1'))?.[1] ?? '';
       const atKill = smtp.messages.map(mailroomId);
-      const marked = atKill.filter((id) => fs.existsSync(path.join(mr.config.storageDir, acceptedMarkKey(id))));
+      const journals = await readJournals(path.join(mr.config.storageDir, MARKS_FOLDER));
+      const marked = atKill.filter((id) => journals.has(id));
       const recorded = new Set((await mr.db.prisma.sentEmail.findMany({ where: { id: { in: atKill }, status: 'sent' }, select: { id: true } })).map((r) => r.id));
       // Accepted by the server but neither recorded nor marked: the worker died before reading the answer.
       const unanswered = atKill.filter((id) => !recorded.has(id) && !marked.includes(id));
@@ -163,8 +164,11 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
       // The only repeats: messages whose 250 was on its way when the worker died (RFC 5321 §6.1).
       expect(smtp.messages.length - 300).toBeLessThanOrEqual(unanswered.length);
       await eventually(async () => (await mr.db.prisma.sentEmail.count({ where: { organizationId: org.organizationId, status: 'sent', templateKey: 'booking.confirmation' } })) === 300);
-      // Each mark goes once its row says sent.
-      await eventually(async () => fs.readdirSync(path.join(mr.config.storageDir, 'sent')).every((f) => !f.endsWith('.accepted')));
+      // No mark outlives its message's record: every message marked in a journal is recorded as sent.
+      const left = [...(await readJournals(path.join(mr.config.storageDir, MARKS_FOLDER))).keys()];
+      expect(left.length).toBeGreaterThan(0); // the killed worker's journal, kept for its retries
+      await eventually(async () => (await mr.db.prisma.sentEmail.count({ where: { id: { in: left }, status: 'sent' } })) === left.length);
+      expect(fs.readdirSync(path.join(mr.config.storageDir, 'sent')).filter((f) => f.endsWith('.accepted'))).toEqual([]);
       process.stdout.write(`bookings-bulk kill test: ${atKill.length} received before the kill, ${marked.length} of them accepted but not yet in the database (none sent again), ${unanswered.length} whose answer had not reached the worker; ${smtp.messages.length - 300} sent twice\n`);
     } finally {
       unlock();

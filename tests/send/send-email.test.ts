@@ -162,6 +162,7 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
 
   it('does not produce a second message with a different Message-ID', async () => {
     let worker: ReturnType<typeof spawnWorkerProcess> | undefined;
+    let replacement: ReturnType<typeof spawnWorkerProcess> | undefined;
     // Kill the worker process the moment the server has the whole message, before it can answer 250.
     const smtp = await startRecordingSmtpServer({ mode: 'plain', onMessage: async () => void (await worker?.kill()) });
     const mr = await startTestMailroom({ roles: { api: true, worker: false }, env: { SMTP_URL: smtp.url, SEND_HEARTBEAT_SECONDS: '2', SEND_RETRY_INITIAL_SECONDS: '0.2' } });
@@ -178,6 +179,7 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
 
       worker = spawnWorkerProcess(mr.env);
       const second = worker;
+      replacement = second;
       worker = undefined; // the replacement must live
       await second.ready;
       const sent = await eventually(async () => {
@@ -187,9 +189,10 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
       const ids = new Set(smtp.messages.map((m) => m.parsed.messageId));
       expect([...ids]).toEqual([sent.messageId]);
       expect(smtp.messages.length).toBeLessThanOrEqual(2);
-      await second.kill();
     } finally {
+      // Both, whatever failed: a replacement left running outlives the test (seen after a failure).
       await worker?.kill();
+      await replacement?.kill();
       await mr.stop();
       await smtp.close();
     }

@@ -45,7 +45,6 @@ describeIfServer('Temporal dev server', temporalAvailable())('invoices and notif
   afterAll(() => mr?.stop());
 
   const inA = async (table: 'invoice' | 'booking' | 'validity' | 'maintenancePeriod', where: object, orderBy: object[]) =>
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     ((await (mr.db.prisma[table] as any).findMany({ where: { organizationId: a.organizationId, ...where }, orderBy, select: { id: true } })) as { id: string }[]).map((r) => r.id);
 
   it('pages invoices newest period first, numbers ascending, by number and by cursor alike, with a bounded total', async () => {

@@ -7,8 +7,8 @@
  * indexed SQL (the page's ids alone, straight to the database) as the floor.
  * Run it on PostgreSQL (DATABASE_URL); PGlite works but is not the target.
  * `--reuse` keeps the filled schema (`bench_search_<count>`) for the next run
- * with `--reuse`, which skips the fill; `--only <text>` times the kinds whose
- * name contains the text. Invoices, bookings, validities and maintenance
+ * with `--reuse`, which skips the fill; `--only <text>[,<text>…]` times the kinds whose
+ * name contains one of the texts. Invoices, bookings, validities and maintenance
  * periods are filled beside them (bench/_fill-more-lists.ts), once per schema.
  */
 import os from 'node:os';
@@ -119,7 +119,7 @@ export default async function search({ count, iterations = 200, reuse = false, o
     process.stdout.write(`search: ${iterations} requests per kind, one at a time; machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     process.stdout.write(`search: ${'query'.padEnd(34)}  API p50    p99    max (ms) | SQL p50    p99    max (ms) | total\n`);
     const worst = { p99: 0, name: '' };
-    for (const kind of kinds.filter((k) => !only || k.name.includes(String(only)))) {
+    for (const kind of kinds.filter((k) => !only || String(only).split(',').some((o) => k.name.includes(o)))) {
       const api: number[] = [];
       const floor: number[] = [];
       let total = '';

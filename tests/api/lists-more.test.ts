@@ -116,6 +116,26 @@ describeIfServer('Temporal dev server', temporalAvailable())('invoices and notif
     expect(await walk('/api/v1/maintenance-periods?pageSize=4')).toEqual(await inA('maintenancePeriod', {}, [{ startAt: 'desc' }, { id: 'desc' }]));
   });
 
+  it('pages the invoice batch history newest first by number and by cursor, a structure\'s alone', async () => {
+    const structures = await mr.db.prisma.structure.findMany({ where: { organizationId: a.organizationId }, take: 2, orderBy: { id: 'asc' } });
+    // Batches started in the same millisecond in pairs: the id breaks the tie the same way in both pagings.
+    await mr.db.sql.query(
+      `INSERT INTO "InvoiceBatch" (id, "organizationId", "structureId", period, status, total, "createdAt")
+       SELECT gen_random_uuid()::text, $1, CASE WHEN j % 3 = 0 THEN $2 ELSE $3 END, '2026-0' || (1 + j % 9), 'completed', 1, timestamp '2026-01-01' + (j / 2) * interval '1 hour'
+         FROM generate_series(0, 44) j`,
+      [a.organizationId, structures[0]!.id, structures[1]!.id],
+    );
+    const order = [{ createdAt: 'desc' }, { id: 'desc' }];
+    const all = ((await mr.db.prisma.invoiceBatch.findMany({ where: { organizationId: a.organizationId }, orderBy: order as never, select: { id: true } })) as { id: string }[]).map((r) => r.id);
+    expect(await walk('/api/v1/invoice-batches?pageSize=4')).toEqual(all);
+    const second = (await a.staff.get('/api/v1/invoice-batches?pageSize=4&page=2')).body;
+    expect(ids(second)).toEqual(all.slice(4, 8));
+    expect(second).toMatchObject({ total: 45, totalIsLowerBound: false, page: 2 });
+    const ofFirst = ((await mr.db.prisma.invoiceBatch.findMany({ where: { organizationId: a.organizationId, structureId: structures[0]!.id }, orderBy: order as never, select: { id: true } })) as { id: string }[]).map((r) => r.id);
+    expect(await walk(`/api/v1/invoice-batches?structureId=${structures[0]!.id}&pageSize=4`)).toEqual(ofFirst);
+    expect((await b.staff.get('/api/v1/invoice-batches')).body.total).toBe(0);
+  });
+
   it('never shows another organisation\'s rows, and answers every cursor of the documented shape', async () => {
     const doc = (await a.staff.get('/api/openapi.json')).body as { paths: Record<string, { get: { parameters: { name: string; schema: { pattern: string; maxLength: number } }[]; responses: object } }> };
     const ofB = new Set([
@@ -126,7 +146,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('invoices and notif
     // Invoices' cursor is three texts; the others an instant then the id.
     expect(new RegExp(doc.paths['/api/v1/invoices']!.get.parameters.find((p) => p.name === 'cursor')!.schema.pattern).test('MjAyNi0wMQ.RjAx.aWQ')).toBe(true);
     expect(new RegExp(doc.paths['/api/v1/bookings']!.get.parameters.find((p) => p.name === 'cursor')!.schema.pattern).test('MjAyNi0wMQ.RjAx.aWQ')).toBe(false);
-    for (const path of ['/api/v1/invoices', '/api/v1/bookings', '/api/v1/validities', '/api/v1/maintenance-periods']) {
+    for (const path of ['/api/v1/invoices', '/api/v1/bookings', '/api/v1/validities', '/api/v1/maintenance-periods', '/api/v1/invoice-batches', '/api/v1/mailbox/duplicates']) {
       const { schema } = doc.paths[path]!.get.parameters.find((p) => p.name === 'cursor')!;
       expect(JSON.stringify(doc.paths[path]!.get.responses)).toContain('totalIsLowerBound');
       await fc.assert(fc.asyncProperty(fc.stringMatching(new RegExp(schema.pattern)).filter((c) => c.length <= schema.maxLength), async (cursor) => {

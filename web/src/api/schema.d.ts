@@ -1332,6 +1332,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
@@ -1363,9 +1365,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["InvoiceBatchSummary"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -2098,6 +2106,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
@@ -2126,9 +2136,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ReceivedDuplicate"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };

@@ -37,9 +37,9 @@ export interface ListSpec {
   descending: boolean;
   /**
    * Disjoint conditions (over `params`) whose union is the list, each an index range where
-   * the list's own condition is not: a page is the first rows of each, merged (see listBranches).
+   * the list's own condition is not: a page is the first rows of each, merged.
    */
-  branches?: string[];
+  branches?: Branch[];
   /** The items' columns: select-list expressions over the table, each with a distinct name (`"id"` among them). */
   columns: string[];
   /** Columns computed for the page's rows only (after the limit), over the page row `p`, e.g. a count of related rows. */
@@ -50,6 +50,16 @@ export interface ListSpec {
    * found in two bounded steps (see SEARCH_WALK).
    */
   search?: string;
+}
+
+export interface Branch {
+  condition: string;
+  /**
+   * Rows found by an index not of the list's order (a GiST index over two ranges) and few:
+   * they are sorted, and the sort is written `COALESCE(k, k)` so that the planner, which
+   * misjudges how few match two ranges, cannot walk an index of the list's order instead.
+   */
+  unordered?: boolean;
 }
 
 export interface PageRequest {
@@ -152,14 +162,15 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   if ((spec.branches || after.length > 1) && spec.search) throw new Error('keysetPage: a list with branches or mixed directions has no search');
   const limit = spec.search ? SEARCH_COUNT_LIMIT : COUNT_LIMIT;
   const matching = spec.search ? [...spec.where, spec.search] : spec.where;
+  const unordered = `ORDER BY ${cols.map((c, i) => `COALESCE(${spec.table}.${c}, ${spec.table}.${c}) ${dirs[i]}`).join(', ')}`;
+  const ordered = `ORDER BY ${cols.map((c, i) => `${spec.table}.${c} ${dirs[i]}`).join(', ')}`;
   const count = spec.branches
-    ? `(SELECT least(count(*), ${limit + 1})::int FROM (${spec.branches.map((b) => `(SELECT 1 FROM ${spec.table} WHERE ${[...matching, b].join(' AND ')} LIMIT ${limit + 1})`).join(' UNION ALL ')}) c)`
+    ? `(SELECT least(count(*), ${limit + 1})::int FROM (${spec.branches.map((b) => `(SELECT 1 FROM ${spec.table} WHERE ${[...matching, b.condition].join(' AND ')} ${b.unordered ? unordered : ''} LIMIT ${limit + 1})`).join(' UNION ALL ')}) c)`
     : `(SELECT count(*)::int FROM (SELECT 1 FROM ${spec.table} WHERE ${matching.join(' AND ')} LIMIT ${limit + 1}) c)`;
   // Timestamps leave as whole milliseconds (timestamp(3): exact), texts as they are.
   const keys = spec.order.map((o, i) => (o.type === 'timestamp' ? `floor(extract(epoch FROM p."_o${i}") * 1000)::bigint::text` : `p."_o${i}"::text`) + ` AS "_k${i}"`);
   const select = `SELECT ${[...cols.map((c, i) => `${c} AS "_o${i}"`), ...spec.columns].join(', ')}`;
   // Qualified: an item column may bear a key's name (as an instant), and ORDER BY would take that one.
-  const ordered = `ORDER BY ${cols.map((c, i) => `${spec.table}.${c} ${dirs[i]}`).join(', ')}`;
   const pageOrder = `ORDER BY ${cols.map((_, i) => `p."_o${i}" ${dirs[i]}`).join(', ')}`;
   const extras = [...keys, ...(spec.related ?? [])].join(', ');
   const window = `LIMIT ${req.pageSize + 1}${req.cursor ? '' : ` OFFSET ${offset}`}`;
@@ -171,8 +182,8 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   const parts = product(spec.branches ?? [], after.length > 1 ? after : []);
   if (parts.length) {
     // Each part is an index range in the list's order: its first rows, then the page among them.
-    const each = `${ordered} LIMIT ${offset * (req.cursor ? 0 : 1) + req.pageSize + 1}`;
-    const union = parts.map((b) => `(${select} FROM ${spec.table} WHERE ${[...where, b].join(' AND ')} ${each})`).join(' UNION ALL ');
+    const each = `LIMIT ${offset * (req.cursor ? 0 : 1) + req.pageSize + 1}`;
+    const union = parts.map((b) => `(${select} FROM ${spec.table} WHERE ${[...where, b.condition].join(' AND ')} ${b.unordered ? unordered : ordered} ${each})`).join(' UNION ALL ');
     rows = await page(`SELECT * FROM (${union}) p ${pageOrder} ${window}`);
   } else if (!spec.search) {
     rows = await page(`${select} FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} ${window}`);
@@ -181,7 +192,6 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
     if (rows.length <= req.pageSize) {
       // Too few matches in the walk: every match from the search index, sorted. The order is
       // written COALESCE(k, k) so that the planner cannot walk an index of the list's order instead.
-      const unordered = `ORDER BY ${cols.map((c, i) => `COALESCE(${spec.table}.${c}, ${spec.table}.${c}) ${dirs[i]}`).join(', ')}`;
       const found = `${select} FROM ${spec.table} WHERE ${[...where, spec.search].join(' AND ')} ${unordered}`;
       // A numbered page takes its total from the same scan, which reads the index once, not twice.
       rows = req.cursor
@@ -242,8 +252,8 @@ export function cursorBranches(cols: string[], values: string[], desc: boolean[]
 }
 
 /** Every pairing of a list's branches with a cursor's ranges (either may be absent). */
-function product(a: string[], b: string[]): string[] {
-  if (!a.length) return b;
+function product(a: Branch[], b: string[]): Branch[] {
   if (!b.length) return a;
-  return a.flatMap((x) => b.map((y) => `${x} AND ${y}`));
+  if (!a.length) return b.map((condition) => ({ condition }));
+  return a.flatMap((x) => b.map((y) => ({ ...x, condition: `${x.condition} AND ${y}` })));
 }

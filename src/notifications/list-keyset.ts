@@ -1,4 +1,4 @@
-import { keysetPage, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import { keysetPage, utc, type Branch, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 import { personName } from '../invoices/format';
 
@@ -54,10 +54,10 @@ export async function listBookings(db: Db, organizationId: string, q: BookingQue
   if (q.memberId) add((p) => `"memberId" = ${p}`, q.memberId);
   if (q.status) add((p) => `"status" = ${p}`, q.status);
   if (q.to) add((p) => `"startAt" < ${instant(p)}`, q.to.toISOString());
-  let branches: string[] | undefined;
+  let branches: Branch[] | undefined;
   if (q.from) {
     const p = add((x) => `"endAt" > ${instant(x)}`, q.from.toISOString());
-    branches = [`"startAt" >= ${instant(p)}`, `"startAt" < ${instant(p)}`];
+    branches = [{ condition: `"startAt" >= ${instant(p)}` }, { condition: `"startAt" < ${instant(p)}`, unordered: true }];
   }
   const found = await keysetPage(db.sql, {
     table: '"Booking"', where, params, branches, descending: false,

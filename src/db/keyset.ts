@@ -165,7 +165,7 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   const unordered = `ORDER BY ${cols.map((c, i) => `COALESCE(${spec.table}.${c}, ${spec.table}.${c}) ${dirs[i]}`).join(', ')}`;
   const ordered = `ORDER BY ${cols.map((c, i) => `${spec.table}.${c} ${dirs[i]}`).join(', ')}`;
   const count = spec.branches
-    ? `(SELECT least(count(*), ${limit + 1})::int FROM (${spec.branches.map((b) => `(SELECT 1 FROM ${spec.table} WHERE ${[...matching, b.condition].join(' AND ')} ${b.unordered ? unordered : ''} LIMIT ${limit + 1})`).join(' UNION ALL ')}) c)`
+    ? `(SELECT least(count(*), ${limit + 1})::int FROM (${spec.branches.map((b) => `(SELECT 1 FROM ${spec.table} WHERE ${[...matching, b.condition].join(' AND ')} ${b.unordered ? unordered : ordered} LIMIT ${limit + 1})`).join(' UNION ALL ')}) c)`
     : `(SELECT count(*)::int FROM (SELECT 1 FROM ${spec.table} WHERE ${matching.join(' AND ')} LIMIT ${limit + 1}) c)`;
   // Timestamps leave as whole milliseconds (timestamp(3): exact), texts as they are.
   const keys = spec.order.map((o, i) => (o.type === 'timestamp' ? `floor(extract(epoch FROM p."_o${i}") * 1000)::bigint::text` : `p."_o${i}"::text`) + ` AS "_k${i}"`);

@@ -120,13 +120,13 @@ const LIST_TABLES = ['Member', 'MemberEmail', 'ReceivedMail', 'SentEmail', 'Docu
  * them again afterwards, in one session with room to sort: building an index
  * over a million rows is far cheaper than maintaining it row by row.
  */
-export async function withoutIndexes(sql: SqlRunner, fill: (session: SqlRunner) => Promise<void>, log?: (line: string) => void): Promise<void> {
+export async function withoutIndexes(sql: SqlRunner, fill: (session: SqlRunner) => Promise<void>, log?: (line: string) => void, tables: string[] = LIST_TABLES): Promise<void> {
   await sql.withSession(async (s) => {
     const session: SqlRunner = { ...s, withSession: (fn) => fn(s) };
     const indexes = await s.query<{ name: string; def: string }>(
       `SELECT i.relname AS name, pg_get_indexdef(ix.indexrelid) AS def FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() AND t.relname = ANY($1) AND NOT ix.indisprimary`,
-      [LIST_TABLES],
+      [tables],
     );
     for (const i of indexes) await s.exec(`DROP INDEX "${i.name}"`);
     // Foreign keys are checked by per-row triggers; a superuser's session can skip them

@@ -7,8 +7,9 @@
  * indexed SQL (the page's ids alone, straight to the database) as the floor.
  * Run it on PostgreSQL (DATABASE_URL); PGlite works but is not the target.
  * `--reuse` keeps the filled schema (`bench_search_<count>`) for the next run
- * with `--reuse`, which skips the fill; `--only <text>` times the kinds whose
- * name contains the text.
+ * with `--reuse`, which skips the fill; `--only <text>[,<text>…]` times the kinds whose
+ * name contains one of the texts. Invoices, bookings, validities and maintenance
+ * periods are filled beside them (bench/_fill-more-lists.ts), once per schema.
  */
 import os from 'node:os';
 import { createApiKey, createOrganization } from '../src/auth/api-keys';
@@ -17,14 +18,8 @@ import { searchMatches } from '../src/db/keyset';
 import { searchable } from '../src/reception/classify';
 import { fillLists, memberIdOf, settle, withoutIndexes } from './_fill-lists';
 import { startBenchMailroom } from './_harness';
+import { fillMoreOnce, moreKinds, type Kind } from './_more-kinds';
 
-interface Kind {
-  name: string;
-  /** API path for iteration i. */
-  path: (i: number) => string;
-  /** The floor: the page's ids by plain SQL for iteration i. */
-  floor: (i: number) => [string, unknown[]];
-}
 
 const FIRST = ['jeanne', 'paul', 'anais', 'josiane', 'eric', 'zoe', 'helene', 'jerome', 'noel', 'francois', 'celine', 'loic'];
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -61,6 +56,7 @@ export default async function search({ count, iterations = 200, reuse = false, o
       process.stdout.write(`search: filled ${count} received mails, sent emails, members and documents (+ ${Math.floor(count / 10)} each in another organisation) in ${((Date.now() - t0) / 1000).toFixed(0)} s on ${mr.db.kind}\n`);
     }
 
+    await fillMoreOnce(sql, count, (line) => process.stdout.write(`search: ${line}\n`));
     const members = count;
     const cursorAt = async (table: string, time: string, where: string, offset: number) => {
       const [row] = await sql.query<{ k0: string; k1: string }>(`SELECT floor(extract(epoch FROM "${time}") * 1000)::bigint::text AS k0, id AS k1 FROM "${table}" WHERE "organizationId" = $1 AND ${where} ORDER BY "${time}" DESC, id DESC OFFSET ${offset} LIMIT 1`, [org]);
@@ -115,6 +111,7 @@ export default async function search({ count, iterations = 200, reuse = false, o
       { name: 'members: search name', path: (i) => `/members?q=${q(`bréhat-${(i * 7) % 997}`)}`, floor: (i) => [`SELECT id FROM "Member" WHERE "organizationId" = $1 AND ${searchMatches('$2', true)} ORDER BY "lastName", "firstName", id LIMIT 10`, [org, `bréhat-${(i * 7) % 997}`]] },
       { name: 'members: search address', path: (i) => `/members?q=${q(recipient(i))}`, floor: (i) => [`SELECT id FROM "Member" WHERE "organizationId" = $1 AND ${searchMatches('$2', true)} ORDER BY "lastName", "firstName", id LIMIT 10`, [org, recipient(i)]] },
       { name: "documents: a member's", path: (i) => `/members/${member(i)}/documents`, floor: (i) => [`SELECT id FROM "Document" WHERE "organizationId" = $1 AND "memberId" = $2 ORDER BY "createdAt" DESC, id DESC LIMIT 10`, [org, member(i)]] },
+      ...(await moreKinds(sql, org, count)),
     ];
 
     const headers = { Authorization: `Bearer ${apiKey}` };
@@ -122,7 +119,7 @@ export default async function search({ count, iterations = 200, reuse = false, o
     process.stdout.write(`search: ${iterations} requests per kind, one at a time; machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     process.stdout.write(`search: ${'query'.padEnd(34)}  API p50    p99    max (ms) | SQL p50    p99    max (ms) | total\n`);
     const worst = { p99: 0, name: '' };
-    for (const kind of kinds.filter((k) => !only || k.name.includes(String(only)))) {
+    for (const kind of kinds.filter((k) => !only || String(only).split(',').some((o) => k.name.includes(o)))) {
       const api: number[] = [];
       const floor: number[] = [];
       let total = '';

@@ -19,6 +19,12 @@ export const COUNT_LIMIT = 1_000;
 export const SEARCH_COUNT_LIMIT = 100;
 
 export type KeyType = 'timestamp' | 'text';
+export interface OrderKey {
+  column: string;
+  type: KeyType;
+  /** This key's own direction when it differs from the list's (invoices: newest period first, numbers ascending). */
+  descending?: boolean;
+}
 
 export interface ListSpec {
   /** Quoted table name, e.g. `"ReceivedMail"`. */
@@ -26,9 +32,14 @@ export interface ListSpec {
   /** Conditions joined with AND; `$1`… refer to `params`. */
   where: string[];
   params: unknown[];
-  /** The list's order, the unique `"id"` last; every key sorted the same way. */
-  order: readonly { column: string; type: KeyType }[];
+  /** The list's order, the unique `"id"` last; a key sorts by `descending` unless it says otherwise. */
+  order: readonly OrderKey[];
   descending: boolean;
+  /**
+   * Disjoint conditions (over `params`) whose union is the list, each an index range where
+   * the list's own condition is not: a page is the first rows of each, merged.
+   */
+  branches?: Branch[];
   /** The items' columns: select-list expressions over the table, each with a distinct name (`"id"` among them). */
   columns: string[];
   /** Columns computed for the page's rows only (after the limit), over the page row `p`, e.g. a count of related rows. */
@@ -39,6 +50,16 @@ export interface ListSpec {
    * found in two bounded steps (see SEARCH_WALK).
    */
   search?: string;
+}
+
+export interface Branch {
+  condition: string;
+  /**
+   * Rows found by an index not of the list's order (a GiST index over two ranges) and few:
+   * they are sorted, and the sort is written `COALESCE(k, k)` so that the planner, which
+   * misjudges how few match two ranges, cannot walk an index of the list's order instead.
+   */
+  unordered?: boolean;
 }
 
 export interface PageRequest {
@@ -125,25 +146,32 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   }
   const params = [...spec.params];
   const where = [...spec.where];
-  const dir = spec.descending ? 'DESC' : 'ASC';
+  const desc = spec.order.map((o) => o.descending ?? spec.descending);
+  const dirs = desc.map((d) => (d ? 'DESC' : 'ASC'));
   const cols = spec.order.map((o) => o.column);
+  let after: string[] = [];
   if (req.cursor) {
     const values = decodeCursor(req.cursor, spec.order);
     const placeholders = values.map((v, i) => {
       params.push(v);
       return spec.order[i]!.type === 'timestamp' ? `$${params.length}::timestamp(3)` : `$${params.length}`;
     });
-    where.push(`(${cols.join(', ')}) ${spec.descending ? '<' : '>'} (${placeholders.join(', ')})`);
+    after = cursorBranches(cols, placeholders, desc);
+    if (after.length === 1) where.push(after[0]!);
   }
+  if ((spec.branches || after.length > 1) && spec.search) throw new Error('keysetPage: a list with branches or mixed directions has no search');
   const limit = spec.search ? SEARCH_COUNT_LIMIT : COUNT_LIMIT;
   const matching = spec.search ? [...spec.where, spec.search] : spec.where;
-  const count = `(SELECT count(*)::int FROM (SELECT 1 FROM ${spec.table} WHERE ${matching.join(' AND ')} LIMIT ${limit + 1}) c)`;
+  const unordered = `ORDER BY ${cols.map((c, i) => `COALESCE(${spec.table}.${c}, ${spec.table}.${c}) ${dirs[i]}`).join(', ')}`;
+  const ordered = `ORDER BY ${cols.map((c, i) => `${spec.table}.${c} ${dirs[i]}`).join(', ')}`;
+  const count = spec.branches
+    ? `(SELECT least(count(*), ${limit + 1})::int FROM (${spec.branches.map((b) => `(SELECT 1 FROM ${spec.table} WHERE ${[...matching, b.condition].join(' AND ')} ${b.unordered ? unordered : ordered} LIMIT ${limit + 1})`).join(' UNION ALL ')}) c)`
+    : `(SELECT count(*)::int FROM (SELECT 1 FROM ${spec.table} WHERE ${matching.join(' AND ')} LIMIT ${limit + 1}) c)`;
   // Timestamps leave as whole milliseconds (timestamp(3): exact), texts as they are.
   const keys = spec.order.map((o, i) => (o.type === 'timestamp' ? `floor(extract(epoch FROM p."_o${i}") * 1000)::bigint::text` : `p."_o${i}"::text`) + ` AS "_k${i}"`);
   const select = `SELECT ${[...cols.map((c, i) => `${c} AS "_o${i}"`), ...spec.columns].join(', ')}`;
   // Qualified: an item column may bear a key's name (as an instant), and ORDER BY would take that one.
-  const ordered = `ORDER BY ${cols.map((c) => `${spec.table}.${c} ${dir}`).join(', ')}`;
-  const pageOrder = `ORDER BY ${cols.map((_, i) => `p."_o${i}" ${dir}`).join(', ')}`;
+  const pageOrder = `ORDER BY ${cols.map((_, i) => `p."_o${i}" ${dirs[i]}`).join(', ')}`;
   const extras = [...keys, ...(spec.related ?? [])].join(', ');
   const window = `LIMIT ${req.pageSize + 1}${req.cursor ? '' : ` OFFSET ${offset}`}`;
   // One row more than the page tells whether a next page exists.
@@ -151,14 +179,19 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   const page = (inner: string) => sql.query<Record<string, unknown>>(`SELECT p.*, ${extras}, ${total} AS "_total" FROM (${inner}) p ${pageOrder}`, params);
 
   let rows: Record<string, unknown>[];
-  if (!spec.search) {
+  const parts = product(spec.branches ?? [], after.length > 1 ? after : []);
+  if (parts.length) {
+    // Each part is an index range in the list's order: its first rows, then the page among them.
+    const each = `LIMIT ${offset * (req.cursor ? 0 : 1) + req.pageSize + 1}`;
+    const union = parts.map((b) => `(${select} FROM ${spec.table} WHERE ${[...where, b.condition].join(' AND ')} ${b.unordered ? unordered : ordered} ${each})`).join(' UNION ALL ');
+    rows = await page(`SELECT * FROM (${union}) p ${pageOrder} ${window}`);
+  } else if (!spec.search) {
     rows = await page(`${select} FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} ${window}`);
   } else {
     rows = await page(`SELECT * FROM (${select}, ${spec.search} AS "_hit" FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} LIMIT ${SEARCH_WALK}) w WHERE "_hit" ${window}`);
     if (rows.length <= req.pageSize) {
       // Too few matches in the walk: every match from the search index, sorted. The order is
       // written COALESCE(k, k) so that the planner cannot walk an index of the list's order instead.
-      const unordered = `ORDER BY ${cols.map((c) => `COALESCE(${spec.table}.${c}, ${spec.table}.${c}) ${dir}`).join(', ')}`;
       const found = `${select} FROM ${spec.table} WHERE ${[...where, spec.search].join(' AND ')} ${unordered}`;
       // A numbered page takes its total from the same scan, which reads the index once, not twice.
       rows = req.cursor
@@ -198,3 +231,29 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
  * short walk plus the index. The walk finds a page when one row in 180 matches.
  */
 export const SEARCH_WALK = 2_000;
+
+/**
+ * The rows after a cursor, as index ranges. Keys sorted one way compare as a row,
+ * `(k1, k2, id) > (…)`: one range. When directions change along the order (newest
+ * period first, then numbers ascending), no single row comparison says "after"; it
+ * is then the union of one range per run of same-direction keys: the earlier runs
+ * equal to the cursor's, this run after it, e.g. `period < $p` and
+ * `period = $p AND (number, id) > ($n, $i)`, each read in order from an index
+ * sorted like the list, and merged.
+ */
+export function cursorBranches(cols: string[], values: string[], desc: boolean[]): string[] {
+  const runs: number[][] = [];
+  desc.forEach((d, i) => (i > 0 && d === desc[i - 1] ? runs[runs.length - 1]!.push(i) : runs.push([i])));
+  return runs.map((run, r) => {
+    const equal = runs.slice(0, r).flat().map((i) => `${cols[i]} = ${values[i]}`);
+    const row = (xs: string[]) => (run.length > 1 ? `(${run.map((i) => xs[i]).join(', ')})` : xs[run[0]!]!);
+    return [...equal, `${row(cols)} ${desc[run[0]!] ? '<' : '>'} ${row(values)}`].join(' AND ');
+  });
+}
+
+/** Every pairing of a list's branches with a cursor's ranges (either may be absent). */
+function product(a: Branch[], b: string[]): Branch[] {
+  if (!b.length) return a;
+  if (!a.length) return b.map((condition) => ({ condition }));
+  return a.flatMap((x) => b.map((y) => ({ ...x, condition: `${x.condition} AND ${y}` })));
+}

@@ -1,4 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client';
+import { keysetPage, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import type { SqlRunner } from '../db/sql';
 import { notFound } from '../shared/errors';
 import { invoiceTemplateData } from './list-candidates';
 import { personName } from './format';
@@ -18,24 +20,38 @@ export interface BatchSummary {
   finishedAt: string | null;
 }
 
-/** The history of batches, newest first, one page at a time, with each batch's counts by status. */
-export async function listBatches(prisma: PrismaClient, organizationId: string, q: { page: number; pageSize: number; structureId?: string; period?: string }) {
-  const where = { organizationId, ...(q.structureId ? { structureId: q.structureId } : {}), ...(q.period ? { period: q.period } : {}) };
-  const [rows, total] = await Promise.all([
-    prisma.invoiceBatch.findMany({ where, include: { structure: { select: { name: true } } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
-    prisma.invoiceBatch.count({ where }),
-  ]);
+/** The history's order: newest first, the id (descending too) breaking ties (the cursor's keys). */
+export const BATCH_ORDER = [{ column: '"createdAt"', type: 'timestamp' }, { column: '"id"', type: 'text' }] as const;
+
+/**
+ * The history of batches, newest first, a page at a time at any depth (keyset over the
+ * (organisation[, structure | period], createdAt, id) indexes), with each batch's counts by status.
+ */
+export async function listBatches(db: { sql: SqlRunner; prisma: PrismaClient }, organizationId: string, q: PageRequest & { structureId?: string; period?: string }): Promise<KeysetPage<BatchSummary>> {
+  const params: unknown[] = [organizationId];
+  const where = ['"organizationId" = $1'];
+  for (const key of ['structureId', 'period'] as const) {
+    if (!q[key]) continue;
+    params.push(q[key]);
+    where.push(`"${key}" = $${params.length}`);
+  }
+  const found = await keysetPage(db.sql, {
+    table: '"InvoiceBatch"', where, params, descending: true, order: BATCH_ORDER,
+    columns: ['"id"', '"structureId"', '"period"', '"status"', '"total"', '"parentBatchId"', utc('"createdAt"', 'createdAt'), utc('"finishedAt"', 'finishedAt')],
+    related: ['(SELECT s."name" FROM "Structure" s WHERE s."id" = p."structureId") AS "structureName"'],
+  }, q);
+  const rows = found.items;
   // Counts for this page only: one grouped statement over at most pageSize batches.
-  const groups = rows.length ? await prisma.invoiceBatchItem.groupBy({ by: ['batchId', 'status'], where: { batchId: { in: rows.map((r) => r.id) } }, _count: { _all: true } }) : [];
+  const groups = rows.length ? await db.prisma.invoiceBatchItem.groupBy({ by: ['batchId', 'status'], where: { batchId: { in: rows.map((r) => r.id as string) } }, _count: { _all: true } }) : [];
   const items: BatchSummary[] = rows.map((b) => {
     const counts = { pending: 0, sent: 0, failed: 0, cancelled: 0 };
     for (const g of groups) if (g.batchId === b.id && g.status in counts) counts[g.status as keyof typeof counts] = g._count._all;
     return {
-      id: b.id, structureId: b.structureId, structureName: b.structure.name, period: b.period, status: b.status, total: b.total, counts,
-      parentBatchId: b.parentBatchId, createdAt: b.createdAt.toISOString(), finishedAt: b.finishedAt?.toISOString() ?? null,
+      id: b.id as string, structureId: b.structureId as string, structureName: b.structureName as string, period: b.period as string, status: b.status as string, total: b.total as number, counts,
+      parentBatchId: b.parentBatchId as string | null, createdAt: (b.createdAt as Date).toISOString(), finishedAt: (b.finishedAt as Date | null)?.toISOString() ?? null,
     };
   });
-  return { items, page: q.page, pageSize: q.pageSize, total };
+  return { ...found, items };
 }
 
 /**

@@ -1,8 +1,9 @@
-import { listBatches, previewInvoiceMessage } from '../../invoices/list-batches';
+import { BATCH_ORDER, listBatches, previewInvoiceMessage } from '../../invoices/list-batches';
+import { listQuery, listSchema } from '../list';
 import { PERIOD } from '../../invoices/format';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { pagedSchema, pageQuery, z, uuid } from '../zod';
+import { z, uuid } from '../zod';
 
 const batchSummary = z.object({
   id: z.string(), structureId: z.string(), structureName: z.string(), period: z.string(), status: z.string(), total: z.number().int(),
@@ -22,9 +23,12 @@ export function registerInvoiceBatchHistoryRoutes(r: ApiRouter, ctx: AppContext)
   const tags = ['invoices'];
   r.add({
     method: 'get', path: '/invoice-batches', summary: 'The history of invoice batches, newest first, with counts by status', tags,
-    query: pageQuery.extend({ structureId: uuid().optional(), period: z.string().regex(PERIOD, 'YYYY-MM').optional() }),
-    response: pagedSchema(batchSummary),
-    handler: ({ auth, query }) => listBatches(ctx.prisma, auth.organizationId, query),
+    query: listQuery(BATCH_ORDER).extend({ structureId: uuid().optional(), period: z.string().regex(PERIOD, 'YYYY-MM').optional() }),
+    response: listSchema(batchSummary),
+    handler: async ({ auth, query }) => {
+      const { items, total, totalIsLowerBound, next } = await listBatches(ctx, auth.organizationId, query);
+      return { items, page: query.cursor ? null : query.page, pageSize: query.pageSize, total, totalIsLowerBound, next };
+    },
   });
   r.add({
     method: 'get', path: '/invoice-batches/preview', summary: 'The message one resident will get for an invoice (addresses, subject, text, attachment)', tags,

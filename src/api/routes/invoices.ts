@@ -2,6 +2,8 @@ import { batchProgressQuery, cancelBatchSignal, pauseBatchSignal, resumeBatchSig
 import { createInvoices, presentInvoice } from '../../invoices/create-invoices';
 import { PERIOD } from '../../invoices/format';
 import { listCandidates } from '../../invoices/list-candidates';
+import { INVOICE_ORDER, listInvoices } from '../../invoices/list-invoices';
+import { listQuery, listSchema } from '../list';
 import { startInvoiceBatch } from '../../invoices/start-batch';
 import { notFound, problem } from '../../shared/errors';
 import { workflowIds } from '../../shared/names';
@@ -92,11 +94,11 @@ export function registerInvoiceRoutes(r: ApiRouter, ctx: AppContext): void {
     },
   });
   r.add({
-    method: 'get', path: '/invoices', summary: 'Invoices of a period', tags, query: pageQuery.extend({ period: period.optional(), structureId: uuid().optional(), memberId: uuid().optional() }), response: pagedSchema(invoiceSchema),
+    method: 'get', path: '/invoices', summary: 'Invoices, newest period first, by number within a period', tags,
+    query: listQuery(INVOICE_ORDER).extend({ period: period.optional(), structureId: uuid().optional(), memberId: uuid().optional() }), response: listSchema(invoiceSchema),
     handler: async ({ auth, query }) => {
-      const where = { organizationId: auth.organizationId, ...(query.period ? { period: query.period } : {}), ...(query.structureId ? { structureId: query.structureId } : {}), ...(query.memberId ? { memberId: query.memberId } : {}) };
-      const [items, total] = await Promise.all([ctx.prisma.invoice.findMany({ where, orderBy: [{ period: 'desc' }, { number: 'asc' }], ...paging(query) }), ctx.prisma.invoice.count({ where })]);
-      return { items: items.map(presentInvoice), page: query.page, pageSize: query.pageSize, total };
+      const { items, total, totalIsLowerBound, next } = await listInvoices(ctx, auth.organizationId, query, query);
+      return { items: items.map(presentInvoice), page: query.cursor ? null : query.page, pageSize: query.pageSize, total, totalIsLowerBound, next };
     },
   });
 

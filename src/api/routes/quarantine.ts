@@ -2,7 +2,9 @@ import { discardQuarantined, retryQuarantined } from '../../reception/quarantine
 import { problem } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { idParam, pagedSchema, pageQuery, paging, z } from '../zod';
+import { idParam, z } from '../zod';
+import { listQuery, listSchema } from '../list';
+import { DUPLICATE_ORDER, listDuplicates } from '../../reception/list-duplicates';
 
 const retrySchema = z
   .object({
@@ -35,18 +37,17 @@ export function registerQuarantineRoutes(r: ApiRouter, ctx: AppContext): void {
   });
   r.add({
     method: 'get', path: '/mailbox/duplicates', summary: 'Messages skipped because the same mail (Message-ID and content) is already stored, each with its twin', tags: ['mailbox'],
-    query: pageQuery, response: pagedSchema(duplicateSchema),
+    query: listQuery(DUPLICATE_ORDER), response: listSchema(duplicateSchema),
     handler: async ({ auth, query }) => {
       const box = await ctx.prisma.mailboxAccount.findUnique({ where: { organizationId: auth.organizationId }, select: { id: true } });
       if (!box) throw problem('NOT_FOUND', 'NO_MAILBOX');
-      const where = { mailboxId: box.id };
-      const [items, total] = await Promise.all([ctx.prisma.receivedDuplicate.findMany({ where, orderBy: [{ seenAt: 'desc' }, { id: 'desc' }], ...paging(query) }), ctx.prisma.receivedDuplicate.count({ where })]);
+      const { items, total, totalIsLowerBound, next } = await listDuplicates(ctx, box.id, query);
       return {
         items: items.map((d) => ({
           id: d.id, uid: d.uid.toString(), uidValidity: d.uidValidity.toString(), messageId: d.messageId, subject: d.subject, seenAt: d.seenAt.toISOString(),
           twinId: d.twinId, twinUrl: `/api/v1/received-mails/${d.twinId}`,
         })),
-        page: query.page, pageSize: query.pageSize, total,
+        page: query.cursor ? null : query.page, pageSize: query.pageSize, total, totalIsLowerBound, next,
       };
     },
   });

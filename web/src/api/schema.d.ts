@@ -720,6 +720,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     /** @description bookings still running at or after this instant */
                     from?: string;
                     /** @description a UUID */
@@ -757,9 +759,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["BookingListItem"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -1324,6 +1332,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
@@ -1355,9 +1365,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["InvoiceBatchSummary"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -1903,10 +1919,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Invoices of a period */
+        /** Invoices, newest period first, by number within a period */
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     /** @description a UUID */
                     memberId?: string;
                     /** @description 1-based page number */
@@ -1940,9 +1958,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Invoice"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -2082,6 +2106,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     /** @description 1-based page number */
                     page?: number;
                     /** @description items per page (default 10) */
@@ -2110,9 +2136,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ReceivedDuplicate"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -2409,6 +2441,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     /** @description periods ending after this instant */
                     from?: string;
                     /** @description 1-based page number */
@@ -2441,9 +2475,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["MaintenancePeriod"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };
@@ -7269,6 +7309,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
+                    cursor?: string;
                     expiresBefore?: string;
                     /** @description a UUID */
                     memberId?: string;
@@ -7300,9 +7342,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Validity"][];
-                            page: number;
+                            /** @description cursor of the following page (`?cursor=`), null on the last page */
+                            next: string | null;
+                            /** @description the page number asked for; null when the page was reached by cursor */
+                            page: number | null;
                             pageSize: number;
+                            /** @description matching items, counted up to 1000 (100 for a search, `q`) */
                             total: number;
+                            /** @description true when more items match than were counted (1000, or 100 for a search): `total` is then a lower bound */
+                            totalIsLowerBound: boolean;
                         };
                     };
                 };

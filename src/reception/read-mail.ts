@@ -15,12 +15,9 @@ import { reasonText } from './reasons';
  */
 
 /** What a mail says about itself; `quarantine` is set (and the parsed fields absent) when it is too large or unreadable. */
-export interface ReadMail {
-  raw: StoredObject;
-  messageKey: string;
-  messageId: string | null;
-  contentHash: string;
-  quarantine?: string;
+/** What a mail says of itself, as its row stores it (absent for a quarantined mail). */
+// A type, not an interface: rows built from it are passed as plain records (insert-mails.ts).
+export type MailFields = {
   fromAddress?: string | null;
   fromName?: string | null;
   to?: string[];
@@ -31,6 +28,14 @@ export interface ReadMail {
   dateHeader?: string | null;
   textBody?: string | null;
   htmlBody?: string | null;
+};
+
+export interface ReadMail extends MailFields {
+  raw: StoredObject;
+  messageKey: string;
+  messageId: string | null;
+  contentHash: string;
+  quarantine?: string;
   searchText?: string;
   /** Why no person wrote it (auto-reply, list, report), or null. */
   automated?: string | null;

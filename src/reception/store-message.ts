@@ -4,7 +4,7 @@ import type { Storage } from '../storage';
 import { firstLine, ReceptionFailure } from './failure';
 import type { SenderMatch } from './match-sender';
 import type { ParsedStored } from './parse-stored';
-import { RawStoreError, readMail, type ReadMail } from './read-mail';
+import { RawStoreError, readMail, type MailFields, type ReadMail } from './read-mail';
 
 /**
  * What became of a message: stored in a category, `duplicate` (the same mail,
@@ -26,7 +26,7 @@ export interface StoreInput {
 /** A mail ready to insert: its row and its attachments, already in storage. */
 export interface PreparedMail {
   uid: number;
-  row: {
+  row: MailFields & {
     organizationId: string;
     mailboxId: string;
     uidValidity: bigint;
@@ -37,17 +37,7 @@ export interface PreparedMail {
     category: 'filed' | 'unassigned' | 'report' | 'quarantined';
     reason: string | null;
     messageId?: string | null;
-    fromAddress?: string | null;
-    fromName?: string | null;
-    to?: string[];
-    cc?: string[];
-    replyTo?: string | null;
-    subject?: string | null;
-    date?: Date | null;
-    dateHeader?: string | null;
     contentHash?: string | null;
-    textBody?: string | null;
-    htmlBody?: string | null;
     memberId?: string | null;
     candidates?: string[];
     searchText?: string;

@@ -105,7 +105,13 @@ const SCREENS: Screen[] = [
       { name: 'remove user', opener: (p, w) => button(p, startsWith(w('users', 'removeUser', 'prefix'))) },
     ],
   },
-  { path: () => '/settings/api-keys', dialogs: [{ name: 'new key', submitEmpty: true, opener: (p, w) => button(p, w('api-keys', 'new')) }] },
+  {
+    path: () => '/settings/api-keys',
+    dialogs: [
+      { name: 'new key', submitEmpty: true, opener: (p, w) => button(p, w('api-keys', 'new')) },
+      { name: 'revoke key', opener: (p, w) => button(p, startsWith(w('api-keys', 'revokeKey', 'prefix'))) },
+    ],
+  },
   { path: () => '/profile' },
   // A record that is not there (a stale link): its screen says so, with the way back.
   ...['received', 'members', 'sent', 'invoices/batches'].map((list) => ({ path: () => `/${list}/00000000-0000-4000-8000-000000000000`, dataOnly: true })),

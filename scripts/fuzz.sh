@@ -34,4 +34,8 @@ for role in admin staff; do
     --report junit --report-dir "$work/report-$role" \
     || status=1
 done
+if [ $status -ne 0 ]; then
+  echo "--- the service's errors during the run (pino level 50+)"
+  grep -E '"level":(50|60)' "$work/server.log" | tail -20
+fi
 exit $status

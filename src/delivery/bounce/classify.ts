@@ -1,4 +1,5 @@
 import type { Reason } from '../reasons';
+import { providerCodeReason } from './provider-codes';
 import { statusIn } from './text-readers';
 
 /**
@@ -9,23 +10,29 @@ import { statusIn } from './text-readers';
  * code and the DSN action. Order matters: the first matching pattern wins.
  */
 const PATTERNS: [Reason, RegExp][] = [
+  // Our SPF/DKIM record named with the sender ("SPF Sender Invalid", Orange's "configuration SPF/DNS"): ours to fix, not the address.
+  ['auth-failure', /\b(spf|dkim|dmarc) sender invalid|spf\/dns/i],
   // About our sender address or the list we posted to, never the recipient's mailbox.
-  ['rejected', /sender address rejected|sender (domain|verify|verification)|(sender|from address|mail from|envelope sender|return.?path).{0,30}(rejected|refused|denied|not allowed|invalid|unknown|does not exist|not found|failed)|domain of sender|provide a valid from\b|\bfrom:?\s+domain (is )?invalid|you may not have permission to post|投稿する権限|not allowed to post|only members can post|not a member of/i],
-  ['auth-failure', /\b(spf|dkim|dmarc)\b.{0,80}\b(fail|invalid|reject|not pass|did not|policy|alignment|unauthenticated|authenticat)|\b(fail|not pass|didn.?t pass|unauthenticated)\w*.{0,40}\b(spf|dkim|dmarc)\b|sender (is )?not authenticated|authentication (check )?fail|5\.7\.2[3-7]\b|5\.7\.[789]\b|unauthenticated email|not designated as permitted sender|turn on smtp authentication|relay.{0,40}without authentication|authentication (is )?required/i],
-  ['spam-detected', /\bspam(?!haus|cop)|junk ?mail|looks like (unsolicited|spam)|bulk mail|content.{0,20}(rejected|refused|blocked)|message (content )?(was )?(classified|considered|identified|flagged) as|unsolicited|spamassassin|high (spam|probability)|uribl|surbl|\bphish|virus|malware|infected|courrier ind[ée]sirable|pourriel/i],
+  ['rejected', /sender address rejected|sender (domain|verify|verification)|(sender|from address|mail from|envelope sender|return.?path).{0,30}(rejected|refused|denied|not allowed|invalid|unknown|does not exist|not found|failed)|domain of sender|provide a valid from\b|\bfrom:?\s+domain (is )?invalid|you may not have permission to post|投稿する権限|not allowed to post|only members can post|not a member of|not in (the )?allowed.?senders|sender (was )?not authenticated (by|for)|notauthenticatedfor|blocked senders|envelope (blocked|rejected - block)|mail sending denied|sending from unregistered domains|bad outbound sender|spam abuse detected|mail from not owned/i],
+  // Too many connections from us: a rate, even when the words say "connection refused from this IP".
+  ['rate-limited', /too many (connections|sessions|concurrent)|trop de connexions/i],
+  ['auth-failure', /\b(spf|dkim|dmarc)\b.{0,80}\b(fail|invalid|reject|not pass|did not|policy|alignment|unauthenticated|authenticat)|\b(fail|not pass|didn.?t pass|unauthenticated)\w*.{0,40}\b(spf|dkim|dmarc)\b|sender (is )?not authenticated|authentication (check )?fail|5\.7\.2[0-46]\b|5\.7\.[789]\b|(must|to) pass (either )?(spf|dkim|dmarc)|authenticate (with|their e-?mail with) (either )?(spf|dkim)|aligned with either the authenticated|does not pass dmarc|spf record|(spf|dkim|dmarc) sender invalid|spf\/dns|unauthenticated email|not designated as permitted sender|turn on smtp authentication|relay.{0,40}without authentication|authentication (is )?required/i],
+  // A block of our IP or domain that names spam as its cause is still a block of us, not a verdict on this message.
+  ['blocked', /\b(ip|client host|adresse ip( source)?)\b.{0,40}(blocked|bloqu|banned|black ?listed)|reputation of the sending|rate limited due to ip reputation|unusual rate of (unsolicited )?mail|part of their network is on our block list|bad helo/i],
+  ['spam-detected', /content filter.{0,20}quarantin|message is (likely )?suspicious|\bspam(?!haus|cop)|junk ?mail|looks like (unsolicited|spam)|bulk mail|content.{0,20}(rejected|refused|blocked)|message (content )?(was )?(classified|considered|identified|flagged) as|unsolicited|spamassassin|high (spam|probability)|uribl|surbl|\bphish|virus|malware|infected|courrier ind[ée]sirable|pourriel/i],
   ['blocked', /black ?list|block ?list|blocked|\bdnsbl\b|\brbl\b|spamhaus|spamcop|barracuda|sorbs|reputation|\bpoor\b.{0,20}reput|(?<!not )listed (at|in|on|by)|client host .{0,60}rejected|ip .{0,40}(rejected|refused|denied|banned|not allowed)|connection (refused|rejected|denied) (from|by)|access denied.{0,40}(ip|host)|banned|\bptr\b|reverse (dns|lookup)|rdns|not allowed to send|your (ip|server|host|network)|\bbl\.|refused.{0,30}\bip\b|\bip\b.{0,30}\brefused|mail from .{0,40} (refused|rejected)|poor reputation|temporarily deferred due to|unwanted messages have been sent from|messages from \d{1,3}(\.\d{1,3}){3} (weren.?t|were not) sent/i],
   // A sending allowance of ours, not the recipient's mailbox quota.
-  ['rate-limited', /\b(relay|daily|hourly|sending|send|outbound) quota|quota.{0,20}\b(relay|sending|messages per)/i],
-  ['mailbox-full', /quota|mailbox.{0,20}(is )?full|mailbox full|box.{0,10}full|full mailbox|insufficient (disk |storage )?(space|storage)|storage.{0,20}(full|exceeded|allocation)|exceeded.{0,30}storage|over ?the ?limit.{0,20}mailbox|not enough (space|storage)|out of (disk )?space|bo[iî]te.{0,20}(pleine|satur)|espace.{0,20}(insuffisant|plein)|d[ée]passement.{0,20}quota|postfach.{0,10}voll|speicherplatz|ящик переполнен|overquota|too much mail|(too many|zu ?viele) (messages|mails) (on|in)|disk space|mailbox.{0,30}exceed|exceeded.{0,30}(disk|space|size limit)/i],
+  ['rate-limited', /\b(relay|daily|hourly|sending|send|outbound|submission) quota|receiving mail (too quickly|at a rate)|daily limit for message recipients|message receive limit|exceeded (the )?threshold|exceeded permitted limits|thread limit|max(imum)? (number of )?messages? per (connection|session)|quota.{0,20}\b(relay|sending|messages per)/i],
+  ['mailbox-full', /quota|mailbox.{0,20}(is )?full|mailbox full|box.{0,10}full|full mailbox|insufficient (disk |storage )?(space|storage)|storage.{0,20}(full|exceeded|allocation)|exceeded.{0,30}storage|over ?the ?limit.{0,20}mailbox|not enough (space|storage)|out of (disk )?space|bo[iî]te.{0,20}(pleine|satur)|espace.{0,20}(insuffisant|plein)|d[ée]passement.{0,20}quota|postfach.{0,10}voll|speicherplatz|ящик переполнен|overquota|too much mail|(too many|zu ?viele) (messages|mails) (on|in)|disk space|storage limit|mailbox.{0,30}exceed|exceeded.{0,30}(disk|space|size limit)/i],
   ['rate-limited', /too many (connections|messages|recipients|concurrent|sessions|emails|mails)|rate.?limit|exceeded.{0,30}(rate|limit)|\bthrottl|sending limit|try again later.{0,30}(limit|many)|connection limit|trop de (messages|connexions)|4\.7\.28|4\.2\.1\b.{0,60}(rate|unusual)/i],
-  ['message-too-big', /(message|mail|size).{0,40}(too (big|large)|exceeds?.{0,30}(size|limit|maximum)|size limit)|message size .{0,30}exceeds|size (limit )?exceeded|exceeds .{0,20}(maximum|size)|too large|taille.{0,30}(maximale|d[ée]pass)|trop (gros|volumineux)|552[ -]5\.3\.4|5\.2\.3\b|5\.3\.4\b/i],
+  ['message-too-big', /(message|mail|size).{0,40}(too (big|large)|exceeds?.{0,30}(size|limit|maximum)|size limit)|message size .{0,30}exceeds|size (limit )?exceeded|exceeds .{0,20}(maximum|size)|too large|taille.{0,30}(maximale|d[ée]pass|atteinte)|taille limite|trop (gros|volumineux)|552[ -]5\.3\.4|5\.2\.3\b|5\.3\.4\b/i],
   ['moved', /has moved|no longer (with|at|valid|employed|works)|moved to|new (e-?mail )?address is|address has changed|a chang[ée] d.adresse/i],
-  ['suspended', /suspend|disabled|deactivated|inactive|not active|(account|mailbox|user) (is )?(locked|frozen|blocked)|account.{0,20}(expired|closed|discontinued|terminated)|temporarily (unavailable|disabled)|mailbox.{0,20}(is )?(not (currently )?available|unavailable) \(|compte.{0,20}(d[ée]sactiv|suspendu|bloqu)|is on hold|recipient.{0,20}inactive/i],
+  ['suspended', /suspend|disabled|deactivated|inactive|not active|(account|mailbox|user) (is )?(locked|frozen|blocked)|account.{0,20}(expired|closed|discontinued|terminated)|(account|mailbox|user|recipient|address).{0,30}temporarily (unavailable|disabled)|mailbox.{0,20}(is )?(not (currently )?available|unavailable) \(|compte.{0,30}(d[ée]sactiv|suspendu|bloqu)|archived recipient|(bo[iî]te|mailbox|account).{0,30}archiv|is on hold|recipient.{0,20}inactive/i],
   ['filtered', /not accepting (e-?)?mail (with|from)|does not accept (e-?)?mail (with|from)|refuses mail from|recipient.?s? preferences|preferences of the (person|recipient)/i],
   ['not-accepting-mail', /null mx|(domain|host|server) .{0,40}(does not|doesn.?t|do(es)? not) accept (any )?(e-?)?mail(?! (with|from))|accepts no (e-?)?mail|n'accepte (pas|aucun) de (courrier|mail)/i],
   ['host-unknown', /host (or domain name )?not found|host unknown|unknown host|domain (name )?(not found|does not exist|doesn.?t exist|unknown|not exist)|no such domain|unrouteable (mail )?domain|name service error|no mx|mx.{0,20}(not found|lookup)|dns error.{0,60}(domain|not found|nxdomain)|nxdomain|unknown domain|domain.{0,20}(is )?invalid|host or domain|not a valid domain|domaine.{0,20}(inexistant|inconnu|invalide)|unable to route.{0,20}(domain|host)|name or service not known|domain has no|unrouteable address|illegal host\/domain|domain is not reachable/i],
   ['user-unknown', /user(name)? ?(is )?unknown|unknown (local )?(user|recipient|mailbox|address|account|alias)|no such (user|mailbox|address|account|recipient|person|local user)|(user|mailbox|address|recipient|account|alias|addressee|person|e-?mail).{0,30}(does ?n[o']t exist|not exist|doesn.?t exist|not found|unknown|is not known|invalid|not (a )?valid|unavailable|not listed|nonexistent|non-existent)|(does ?n[o']t|doesn.?t|not) (exist|have an? .{0,25}account)|invalid (recipient|mailbox|address|user|account)|not (a )?valid (recipient|mailbox|user|address)|recipient (address )?(rejected|refused|unknown|not found|invalid)|mailbox (unavailable|not found|is unavailable|inexistante?)|address rejected|no mailbox|not listed in|recipnotfound|resolver\.adr|account (is )?(unavailable|not found)|unknown or illegal alias|bad destination|mailbox not available|couldn.?t be found|could not be found|was not found|no account|is not a (known|valid) user|unknown address|not our customer|addressee unknown|inexistant|utilisateur.{0,20}inconnu|destinataire.{0,30}(inconnu|inexistant|invalide|introuvable)|adresse.{0,30}(inconnue|inexistante|invalide|introuvable|n'existe pas)|n'existe pas|unbekannt|nicht vorhanden|gibt es nicht|нет такого|не существует|no existe|inesistente|sconosciuto|access denied\. as\(201806281\)|user not found|dd this user doesn.?t have/i],
-  ['rejected', /sender.{0,40}(rejected|refused|denied|not allowed|blocked|invalid|unknown|verify)|(rejected|refused|denied).{0,20}sender|from address.{0,20}(rejected|invalid)|domain of sender|sender address|envelope sender|return.?path|relay(ing)? (access )?(denied|not permitted|not allowed)|not permitted to relay|we do not relay|relay not permitted|not authorized to relay/i],
+  ['rejected', /sender.{0,40}(rejected|refused|denied|not allowed|blocked|invalid|unknown|verify)|(rejected|refused|denied).{0,20}sender|from address.{0,20}(rejected|invalid)|domain of sender|sender address|envelope sender|return.?path|relay(ing)? (access )?(denied|not permitted|not allowed)|not permitted to relay|we do not relay|relay not permitted|not authorized to relay|invalid sender|[ée]metteur invalide|exp[ée]diteur (invalide|refus[ée]|inconnu)/i],
   ['filtered', /filter|not authori[sz]ed|not allowed|only accepts? mail from|restricted|not on the (allow|white)|whitelist|permission denied|refused by the recipient|recipient.{0,20}(refuses|refused|rejected) (your|the) (message|mail)|denied by/i],
   ['policy-violation', /polic(y|ies)|violat|prohibited|not compliant|non.?compliant|rfc ?5322|header.{0,20}(invalid|missing)|malformed|syntax|content (rejected|refused)|attachment|forbidden|not permitted/i],
   ['expired', /expired|gave up|give up|retry time(out)? .{0,20}exceeded|too long in queue|timed? ?out.{0,40}(queue|deliver)|could not be delivered (with|within)|delivery time expired|message has been in the queue too long|couldn.?t be delivered .{0,30}(days|hours)|maximum time|undeliverable for|delai|délai/i],
@@ -49,7 +56,9 @@ const BY_STATUS: [RegExp, Reason][] = [
   [/^[45]\.4\.\d+$/, 'network-error'],
   [/^[45]\.5\.\d+$/, 'system-error'],
   [/^[45]\.6\.\d+$/, 'policy-violation'],
-  [/^[45]\.7\.(7|8|9|2[3-7])$/, 'auth-failure'],
+  [/^[45]\.7\.(7|8|9|2[0-46])$/, 'auth-failure'],
+  [/^[45]\.7\.25$/, 'blocked'], // RFC 7372: reverse DNS validation failed (our sending host)
+  [/^[45]\.7\.27$/, 'rejected'], // RFC 7372: the sender's domain has a null MX
   [/^[45]\.7\.(1|0)$/, 'policy-violation'],
   [/^[45]\.7\.13$/, 'suspended'],
   [/^[45]\.7\.(17|18)$/, 'moved'],
@@ -77,6 +86,8 @@ function withoutRepeatedCodes(text: string): string {
   return text.slice(0, at) + text.slice(at).replace(new RegExp(String.raw`(^|\s)${first[1]}[ -](?=\S)`, 'g'), '$1');
 }
 
+const BOILERPLATE = /\bto (best )?(protect our users|reduce the amount of spam)[^.]*\./gi;
+
 /** The reply came to our MAIL FROM: an unknown address or domain there is our sender's, not the recipient's. */
 const AT_MAIL_FROM = /after MAIL FROM|in reply to MAIL FROM|MAIL FROM command|>>> MAIL FROM/i;
 const AT_DATA = /in reply to (end of )?DATA|after (end of )?DATA\b|>>> DATA\b/i;
@@ -88,7 +99,7 @@ export function classifyReason(input: ClassifyInput): Reason {
   // "Unknown user" only after the message was sent (RCPT TO accepted it): a content filter
   // speaking, not proof that the mailbox is gone — unless the status code says so.
   // Yahoo's "dd This user doesn't have a yahoo.com account" at DATA still says plainly the account is gone.
-  if (reason === 'user-unknown' && AT_DATA.test(phase) && !/^[45]\.1\.[1-3]$/.test(input.status ?? '') && !/(does ?n[o']?t|doesn.?t) (exist|have)|not exist/i.test(input.diagnostic ?? '')) return 'filtered';
+  if (reason === 'user-unknown' && AT_DATA.test(phase) && !/^[45]\.1\.[1-3]$/.test(input.status ?? '') && !/(does ?n[o']?t|doesn.?t) (exist|have)|not exist|mailbox not found/i.test(input.diagnostic ?? '')) return 'filtered';
   // A delay notice quotes its own "will give up eventually": still a delay.
   if (reason === 'expired' && (input.action ?? '').toLowerCase() === 'delayed') return 'delayed';
   return reason;
@@ -101,7 +112,11 @@ function classifyWords({ action, status, diagnostic }: ClassifyInput): Reason {
   // Addresses and links say nothing about the reason ("junkmail@…" is no spam verdict, nor
   // "…/response_codes?ip=…" a block); the reply code repeated on each line of a multi-line reply
   // ("550-… not permitted to 550 relay") is no word.
-  const text = withoutRepeatedCodes((diagnostic ?? '').replace(/\b(https?|ftp):\/\/\S+/gi, ' ').replace(/\S+@\S+/g, ' '));
+  const raw = diagnostic ?? '';
+  const coded = providerCodeReason(raw);
+  if (coded) return coded;
+  // Gmail's and Yahoo's stock sentences ("To protect our users from spam, …") say why the rules exist, not which one was hit.
+  const text = withoutRepeatedCodes(raw.replace(BOILERPLATE, ' ').replace(/\b(https?|ftp):\/\/\S+/gi, ' ').replace(/\S+@\S+/g, ' '));
   const trusted = status ? TRUSTED[status.slice(2)] : undefined;
   if (trusted && !OVERRIDES_TRUSTED.test(text)) return trusted;
   // A temporary failure the server stopped retrying (RFC 3464 "Action: expired",

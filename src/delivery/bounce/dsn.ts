@@ -9,19 +9,31 @@ export interface DsnRecipient {
   diagnostic: string | null;
 }
 
+/**
+ * Fields that occur once per recipient block (RFC 3464 §2.3): seen again (or an
+ * Original-Recipient after a complete Final-Recipient + Action), they open the next recipient.
+ */
+const PER_RECIPIENT = new Set(['final-recipient', 'original-recipient', 'action']);
+
 export function fieldBlocks(body: string): Record<string, string>[] {
   const unfolded = body.replace(/\n[ \t]+/g, ' ');
-  return unfolded
-    .split(/\n[ \t]*\n/)
-    .map((block) => {
-      const out: Record<string, string> = {};
-      for (const line of block.split('\n')) {
-        const m = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)$/.exec(line);
-        if (m && !(m[1]!.toLowerCase() in out)) out[m[1]!.toLowerCase()] = m[2]!.trim();
+  const blocks: Record<string, string>[] = [];
+  for (const block of unfolded.split(/\n[ \t]*\n/)) {
+    // AOL's relay (and others) run the recipient blocks together with no blank line between them.
+    let out: Record<string, string> = {};
+    blocks.push(out);
+    for (const line of block.split('\n')) {
+      const m = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)$/.exec(line);
+      if (!m) continue;
+      const name = m[1]!.toLowerCase();
+      if (PER_RECIPIENT.has(name) && (name in out || (name === 'original-recipient' && 'final-recipient' in out && 'action' in out))) {
+        out = {};
+        blocks.push(out);
       }
-      return out;
-    })
-    .filter((f) => Object.keys(f).length > 0);
+      if (!(name in out)) out[name] = m[2]!.trim();
+    }
+  }
+  return blocks.filter((f) => Object.keys(f).length > 0);
 }
 
 /**

@@ -132,7 +132,8 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
  * subject class 0–7 (RFC 3463 §3), so `Apple Mail (2.753.1)` is no status.
  */
 export function statusIn(text: string): string | null {
-  const m = /(?:^|[\s#([<;:=-])([245]\.[0-7]\.\d{1,2})(?=$|[\s)\]>,;:.'"-])/.exec(text);
+  // RFC 3463 allows up to three digits in each of subject and detail (Exchange Online's 5.1.351, 5.7.124, 4.4.316).
+  const m = /(?:^|[\s#([<;:=-])([245]\.\d{1,3}\.\d{1,3})(?=$|[\s)\]>,;:.'"-])/.exec(text);
   if (m) return m[1]!;
   const reply = /(?:^|[\s:(<[-])([245])([0-5])(\d)(?=[\s-]|$)/.exec(text);
   return reply ? `${reply[1]}.0.0` : null;

@@ -39,7 +39,10 @@ export function parseHeaders(block: string): Map<string, string[]> {
     } catch {
       /* keep the raw value */
     }
-    out.set(name, [...(out.get(name) ?? []), value]);
+    // Appended in place: copying the list per line was quadratic in a header repeated 100,000 times.
+    const values = out.get(name);
+    if (values) values.push(value);
+    else out.set(name, [value]);
   }
   return out;
 }
@@ -85,7 +88,8 @@ export function parseNode(raw: string, depth = 0, defaultType = 'text/plain'): M
   if (depth > 8) return node;
   if (type.startsWith('multipart/') && params.boundary) {
     const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
-    node.children = splitMultipart(body, params.boundary).map((p) => parseNode(p, depth + 1, childDefault));
+    // A report has a handful of parts; past 500 (hostile input) the rest are not read.
+    node.children = splitMultipart(body, params.boundary).slice(0, 500).map((p) => parseNode(p, depth + 1, childDefault));
     // Preamble text (some MTAs write the human-readable part there).
     node.text = body.slice(0, Math.max(0, body.indexOf(`--${params.boundary}`))).trim();
     return node;

@@ -36,7 +36,11 @@ export interface BounceVerdict {
 
 const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
 const ORIGINAL_TYPES = new Set(['message/rfc822', 'message/global', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global-headers']);
-const ADDRESS = /[^\s<>"'(),;:[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// Bounded parts (RFC 5321 §4.5.3.1: 64-octet local part, 255-octet domain) keep a run of "@" without a
+// dot from making each match attempt scan the rest of the line (quadratic on hostile input).
+const ADDRESS = /[^\s<>"'(),;:[\]]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}/g;
+/** More of a report than any server writes: the rest is not read (hostile or broken input). */
+const MAX_REPORT = 2 * 1024 * 1024;
 
 /** Leaves that belong to the report itself (not the returned original). */
 function ownLeaves(node: MimeNode): MimeNode[] {
@@ -91,12 +95,16 @@ const ERROR_WORDS = /\b[45]\d\d\b|\b[45]\.\d\.\d+\b|unknown|not exist|doesn.?t e
 function nearErrorWords(section: string, exclude: Set<string>): { address: string; status: string | null; diagnostic: string }[] {
   const lines = section.split('\n');
   const out = new Map<string, { address: string; status: string | null; diagnostic: string }>();
+  let seen = 0;
   lines.forEach((line, i) => {
-    if (/^\s*(from|to|cc|reply-to|sender|return-path|message-id|references|in-reply-to|received|x-[\w-]+)\s*:/i.test(line)) return;
+    if (seen > 200 || /^\s*(from|to|cc|reply-to|sender|return-path|message-id|references|in-reply-to|received|x-[\w-]+)\s*:/i.test(line)) return;
     for (const m of line.matchAll(ADDRESS)) {
+      // At most 200 addresses looked at, each with the 1,000 characters around it: a line of
+      // 300,000 addresses is no report, and reading each one's whole line again was quadratic.
+      if ((seen += 1) > 200) return;
       const address = cleanAddress(m[0]);
       if (!address || exclude.has(address) || out.has(address) || /^(mailer-daemon|postmaster|bounces?|no-?reply)[+@]/i.test(address)) continue;
-      const around = lines.slice(Math.max(0, i - 1), i + 3).join(' ');
+      const around = lines.slice(Math.max(0, i - 1), i + 3).map((l) => (l.length > 1000 ? l.slice(Math.max(0, (l === line ? m.index : 0) - 500), (l === line ? m.index : 0) + 500) : l)).join(' ');
       if (ERROR_WORDS.test(around.replace(ADDRESS, ' '))) out.set(address, { address, status: statusIn(around), diagnostic: around.replace(/\s+/g, ' ').trim().slice(0, 500) });
     }
   });
@@ -160,7 +168,7 @@ export function readBounce(raw: Buffer | string): BounceVerdict {
     return verdict('complaint', [make(who, 'complaint', null, 'opt-out', 'complaint')]);
   }
 
-  const section = reportSection(text);
+  const section = reportSection(text.length > MAX_REPORT ? text.slice(0, MAX_REPORT) : text);
   const dsnBodies = nodes.filter((n) => DSN_TYPES.has(n.type)).map((n) => n.text);
   // Some servers send the DSN fields as text/plain, or inline in the body.
   if (!dsnBodies.length && /^\s*Final-Recipient\s*:/im.test(text) && /^\s*(Action|Status)\s*:/im.test(text)) dsnBodies.push(text);

@@ -12,7 +12,8 @@ export interface TextRecipient {
   diagnostic: string;
 }
 
-const ADDR = String.raw`[^\s<>"'(),;:\[\]]+@[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}`;
+// Local part and domain bounded (RFC 5321 §4.5.3.1) so that no match attempt rescans a whole hostile line.
+const ADDR = String.raw`[^\s<>"'(),;:\[\]]{1,64}@[A-Za-z0-9][A-Za-z0-9.-]{0,252}\.[A-Za-z]{2,63}`;
 
 /** Lines where the returned original (or its headers) starts: nothing below is the report's own. */
 const ORIGINAL_STARTS = [
@@ -85,7 +86,9 @@ export function readText(section: string, exclude: Set<string>): TextRecipient[]
   // summary of the returned mail, name the recipient only in that summary's "To:" line.
   const toSummary = /did not reach the following recipient|could not be reached|n'ont pu être atteints|(?:wasn't|was not) able to deliver the following message/i.test(section);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    // No server writes a recipient line of thousands of characters; the shapes below are only
+    // tried on its start (a 5 MB line of spaces made them quadratic).
+    const line = lines[i]!.length > 2000 ? lines[i]!.slice(0, 2000) : lines[i]!;
     if (QUOTED_HEADERS.test(line)) {
       const to = toSummary && new RegExp(String.raw`^\s*To:\s*.*?<?(${ADDR})>?`, 'i').exec(line);
       if (to) exchangeTo.push({ index: i, address: cleanAddress(to[1])!, rest: '' });

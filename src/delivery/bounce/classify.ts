@@ -16,7 +16,7 @@ const PATTERNS: [Reason, RegExp][] = [
   // recipients or commands from us is a block of us, never a verdict on this address.
   ['blocked', /\b(listing|listed) (in|on|at)\b.{0,30}\b(spamhaus|sbl|xbl|pbl|dbl|dnsbl|rbl|blacklist|blocklist|cbl|barracuda)|too many (invalid|unknown|bad) (recipients|commands)/i],
   // About our sender address or the list we posted to, never the recipient's mailbox.
-  ['rejected', /sender address rejected|sender (domain|verify|verification)|(sender|from address|mail from|envelope sender|return.?path).{0,30}(rejected|refused|denied|not allowed|invalid|unknown|does not exist|not found|failed)|domain of sender|provide a valid from\b|\bfrom:?\s+domain (is )?invalid|you may not have permission to post|投稿する権限|not allowed to post|only members can post|not a member of|not in (the )?allowed.?senders|sender (was )?not authenticated (by|for)|notauthenticatedfor|blocked senders|envelope (blocked|rejected - block)|mail sending denied|sending from unregistered domains|bad outbound sender|spam abuse detected|mail from not owned/i],
+  ['rejected', /sender address rejected|sender (domain|verify|verification)|(sender|from address|mail from|envelope sender|return.?path).{0,30}(rejected|refused|denied|not allowed|invalid|unknown|does not exist|not found|failed)|domain of sender|provide a valid from\b|\bfrom:?\s+domain (is )?invalid|you may not have permission to post|投稿する権限|not allowed to post|only members can post|not a member of|not in (the )?allowed.?senders|sender (was )?not authenticated (by|for)|notauthenticatedfor|blocked senders|envelope (blocked|rejected - block)|mail sending denied|sending from unregistered domains|bad outbound sender|spam abuse detected|mail from not owned|sender (address|domain) has (a )?null mx/i],
   // Too many connections from us: a rate, even when the words say "connection refused from this IP".
   ['rate-limited', /too many (connections|sessions|concurrent)|trop de connexions|zu viele verbindungen|te veel verbindingen|demasiadas conexiones|troppe connessioni/i],
   ['auth-failure', /\b(spf|dkim|dmarc)\b.{0,80}\b(fail|invalid|reject|not pass|did not|policy|alignment|unauthenticated|authenticat)|\b(fail|not pass|didn.?t pass|unauthenticated)\w*.{0,40}\b(spf|dkim|dmarc)\b|sender (is )?not authenticated|authentication (check )?fail|5\.7\.2[0-46]\b|5\.7\.[789]\b|(must|to) pass (either )?(spf|dkim|dmarc)|authenticate (with|their e-?mail with) (either )?(spf|dkim)|aligned with either the authenticated|does not pass dmarc|spf record|(spf|dkim|dmarc) sender invalid|spf\/dns|unauthenticated email|not designated as permitted sender|turn on smtp authentication|relay.{0,40}without authentication|authentication (is )?required/i],
@@ -91,6 +91,8 @@ function withoutRepeatedCodes(text: string): string {
   return text.slice(0, at) + text.slice(at).replace(new RegExp(String.raw`(^|\s)${first[1]}[ -](?=\S)`, 'g'), '$1');
 }
 
+const GAVE_UP_BECAUSE = new Set<Reason>(['mailbox-full', 'message-too-big', 'not-accepting-mail', 'auth-failure', 'blocked', 'rate-limited', 'spam-detected', 'policy-violation', 'rejected', 'suspended', 'system-error']);
+
 const BOILERPLATE = /\bto (best )?(protect our users|reduce the amount of spam)[^.]*\./gi;
 
 /** The reply came to our MAIL FROM: an unknown address or domain there is our sender's, not the recipient's. */
@@ -128,8 +130,10 @@ function classifyWords({ action, status, diagnostic }: ClassifyInput): Reason {
   // or Postfix's "failed" with a 4.x.x status when the queue lifetime ran out).
   if (act === 'expired' || (act === 'failed' && status?.startsWith('4.'))) {
     const words = PATTERNS.find(([, re]) => re.test(text))?.[0];
-    // A null MX (RFC 7505) is final whatever the code: Gmail reports it as 4.0.0 "failed".
-    return words === 'mailbox-full' || words === 'message-too-big' || words === 'not-accepting-mail' ? words : 'expired';
+    // The last reply's words still name the cause when they can (a full mailbox, a block or a
+    // rate limit of ours, our SPF/DKIM, a null MX — RFC 7505, final whatever the code: Gmail
+    // reports it as 4.0.0 "failed"); only timeouts, unreachable hosts and no words are "expired".
+    return words && GAVE_UP_BECAUSE.has(words) ? words : 'expired';
   }
   for (const [reason, re] of PATTERNS) if (re.test(text)) return reason;
   if (status && !/^[45]\.0\.0$/.test(status)) for (const [re, reason] of BY_STATUS) if (re.test(status)) return reason;

@@ -50,6 +50,7 @@ const FAILED: [string, string, Reason][] = [
   ['French: the domain does not exist', "Le domaine de destination n'existe pas", 'host-unknown'],
   ['German: mailbox full', 'Das Postfach des Empfängers ist voll und kann momentan keine Nachrichten annehmen.', 'mailbox-full'],
   ['German: address not found', 'Die E-Mail-Adresse wurde nicht gefunden.', 'user-unknown'],
+  ['German: a domain not found is the domain, not the mailbox', 'Die Domain wurde nicht gefunden', 'host-unknown'],
   ['German: message too big', 'Die Nachricht ist zu groß', 'message-too-big'],
   ['German: account blocked', 'Das Konto ist gesperrt', 'suspended'],
   ['Dutch: mailbox full', 'De mailbox van de ontvanger is vol en kan op dit moment geen berichten accepteren.', 'mailbox-full'],

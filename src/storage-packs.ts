@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Readable } from 'node:stream';
 
 /*
- * Small objects appended to shared pack files instead of a file each.
+ * Small objects appended to pack files, many to a file, instead of a file each.
  *
  * Creating a file (a new inode, a directory entry, a rename into place) cost
  * this kind of VM's ext4 0.15–1.0 ms of kernel CPU, more than parsing the mail

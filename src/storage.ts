@@ -12,7 +12,7 @@ import { createPackWriter, erasePacked, packedExists, packStream, parsePackKey, 
  * per sha256, streamed (never held whole in memory), and renamed into place so
  * a crash never leaves a half-written object under its final name. Small
  * objects already in memory may be packed instead (`{ pack: true }`): appended
- * to a pack file shared with others (storage-packs.ts), no file of their own.
+ * to a pack file beside other objects (storage-packs.ts), no file of their own.
  */
 export interface StoredObject {
   key: string;

@@ -4,11 +4,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
+import { threadId } from 'node:worker_threads';
+import { createPackWriter, erasePacked, packedExists, packStream, parsePackKey, readPacked, unpackedFile, unpackedPath } from './storage-packs';
 
 /**
  * Content-addressed file storage under <data>/storage: bytes are written once
  * per sha256, streamed (never held whole in memory), and renamed into place so
- * a crash never leaves a half-written object under its final name.
+ * a crash never leaves a half-written object under its final name. Small
+ * objects already in memory may be packed instead (`{ pack: true }`): appended
+ * to a pack file beside other objects (storage-packs.ts), no file of their own.
  */
 export interface StoredObject {
   key: string;
@@ -19,10 +23,12 @@ export interface StoredObject {
 export interface Storage {
   /** The folder it keeps its files in (a thread opens the same storage from it). */
   readonly root: string;
-  put(input: Buffer | Readable | NodeJS.ReadableStream, opts?: { maxBytes?: number }): Promise<StoredObject>;
+  /** `pack`: a buffer up to 4 MB goes into a pack file instead of a file of its own (its key then names its place there). */
+  put(input: Buffer | Readable | NodeJS.ReadableStream, opts?: { maxBytes?: number; pack?: boolean }): Promise<StoredObject>;
   get(key: string): Readable;
   read(key: string): Promise<Buffer>;
   exists(key: string): Promise<boolean>;
+  /** The object as a file (a packed one is copied out once, for callers that need a path). */
   path(key: string): string;
   /** Writes bytes under a fixed name (e.g. `sent/<id>.eml`), atomically; a stream is written as it comes. */
   putNamed(key: string, data: Buffer | string | Readable): Promise<void>;
@@ -34,6 +40,8 @@ export interface Storage {
 const readFile = promisify(fs.readFile);
 const writeFile = promisify(fs.writeFile);
 const rename = promisify(fs.rename);
+// Larger buffers get a file of their own even when packing is asked for.
+const PACK_OBJECT_BYTES = 4 * 1024 * 1024;
 
 export class TooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -49,6 +57,7 @@ export function createStorage(root: string): Storage {
     return full;
   };
 
+  const packs = createPackWriter(root, threadId);
   const tmpPath = () => path.join(root, 'tmp', `${process.pid}-${crypto.randomUUID()}`);
   // At most 256 fan-out folders (plus `sent/`): each is created once per process, not once per object.
   const madeDirs = new Set<string>();
@@ -86,6 +95,7 @@ export function createStorage(root: string): Storage {
         if (opts.maxBytes !== undefined && input.length > opts.maxBytes) throw new TooLargeError(opts.maxBytes);
         sha256 = crypto.createHash('sha256').update(input).digest('hex');
         size = input.length;
+        if (opts.pack && size <= PACK_OBJECT_BYTES) return { key: await packs.append(input), sha256, size };
         await writeFile(tmp, input);
       } else {
         const hash = crypto.createHash('sha256');
@@ -107,10 +117,22 @@ export function createStorage(root: string): Storage {
       await place(tmp, resolve(key));
       return { key, sha256, size };
     },
-    get: (key) => fs.createReadStream(resolve(key)),
-    read: (key) => readFile(resolve(key)),
-    exists: async (key) => fs.promises.access(resolve(key)).then(() => true, () => false),
-    path: resolve,
+    get(key) {
+      const ref = parsePackKey(key);
+      return ref ? packStream(root, ref) : fs.createReadStream(resolve(key));
+    },
+    read(key) {
+      const ref = parsePackKey(key);
+      return ref ? readPacked(root, ref) : readFile(resolve(key));
+    },
+    async exists(key) {
+      const ref = parsePackKey(key);
+      return ref ? packedExists(root, ref) : fs.promises.access(resolve(key)).then(() => true, () => false);
+    },
+    path(key) {
+      const ref = parsePackKey(key);
+      return ref ? unpackedPath(root, key, ref) : resolve(key);
+    },
     async putNamed(key, data) {
       const dest = resolve(key);
       const tmp = tmpPath();
@@ -118,6 +140,11 @@ export function createStorage(root: string): Storage {
       else await writeStream(data, tmp);
       await place(tmp, dest);
     },
-    remove: (key) => fs.promises.rm(resolve(key), { force: true }),
+    async remove(key) {
+      const ref = parsePackKey(key);
+      if (!ref) return fs.promises.rm(resolve(key), { force: true });
+      await erasePacked(root, ref);
+      await fs.promises.rm(unpackedFile(root, key), { force: true });
+    },
   };
 }

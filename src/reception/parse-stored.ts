@@ -49,6 +49,9 @@ export function parseStored(raw: Readable | Buffer, storage: Storage): Promise<P
     const parser = new MailParser({ skipTextToHtml: true, skipImageLinks: true, checksumAlgo: false });
     const result: ParsedStored = { headers: new Map(), messageId: null, from: null, to: [], cc: [], replyTo: null, subject: null, date: null, dateHeader: null, text: null, html: null, attachments: [] };
     const pending: Promise<void>[] = [];
+    // A mail parsed from memory (at most a few MB) has its attachments packed, not a file each
+    // (storage-packs.ts); a streamed one pipes them to files, never holding one whole.
+    const inMemory = Buffer.isBuffer(raw);
     let n = 0;
     parser.on('headers', (headers: Map<string, unknown>) => {
       result.headers = headers;
@@ -77,8 +80,7 @@ export function parseStored(raw: Readable | Buffer, storage: Storage): Promise<P
       n += 1;
       const index = n;
       pending.push(
-        storage
-          .put(data.content)
+        (inMemory ? collect(data.content).then((bytes) => storage.put(bytes, { pack: true })) : storage.put(data.content))
           .then((stored) => {
             result.attachments.push({
               ...stored,
@@ -105,6 +107,12 @@ export function parseStored(raw: Readable | Buffer, storage: Storage): Promise<P
     raw.pipe(normalizer).pipe(parser);
   });
 }
+
+const collect = async (stream: NodeJS.ReadableStream): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
 
 /** An RFC 5322 date (comments dropped) or null; years past 9999 are not dates anyone sent. */
 export function readDate(text: string): Date | null {

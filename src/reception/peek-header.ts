@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Storage } from '../storage';
 
 const HEAD_BYTES = 64 * 1024;
@@ -11,14 +10,15 @@ const HEAD_BYTES = 64 * 1024;
 export async function peekMessageId(storage: Storage, key: string, body?: Buffer): Promise<string | null> {
   let head = body?.subarray(0, HEAD_BYTES);
   if (!head) {
-    const file = await fs.promises.open(storage.path(key), 'r');
-    try {
-      const buf = Buffer.alloc(HEAD_BYTES);
-      const { bytesRead } = await file.read(buf, 0, HEAD_BYTES, 0);
-      head = buf.subarray(0, bytesRead);
-    } finally {
-      await file.close();
+    // Through storage (the object may be a range of a pack file), only the first 64 KB.
+    const chunks: Buffer[] = [];
+    let read = 0;
+    for await (const chunk of storage.get(key)) {
+      chunks.push(chunk as Buffer);
+      read += (chunk as Buffer).length;
+      if (read >= HEAD_BYTES) break;
     }
+    head = Buffer.concat(chunks).subarray(0, HEAD_BYTES);
   }
   const text = head.toString('latin1');
   const end = text.search(/\r?\n\r?\n|\r\r/);

@@ -56,7 +56,7 @@ export async function retryQuarantined(deps: { prisma: PrismaClient; storage: St
   }
 }
 
-/** Staff decided the mail is not wanted: its row goes; the raw bytes stay in content-addressed storage, which other rows may share. */
+/** Staff decided the mail is not wanted: its row goes; the raw bytes stay in storage (a content-addressed file other rows may share, or a range of a pack). */
 export async function discardQuarantined(prisma: PrismaClient, organizationId: string, mailId: string): Promise<void> {
   const mail = await requireQuarantined(prisma, organizationId, mailId);
   await prisma.receivedMail.delete({ where: { id: mail.id } });

@@ -56,7 +56,8 @@ export class RawStoreError extends Error {
  * comes back with `quarantine` set: nothing is ever dropped.
  */
 export async function readMail(storage: Storage, maxBytes: number, body: Buffer | undefined, open: () => Readable | Promise<Readable>): Promise<ReadMail> {
-  const storing = (async () => storage.put(body ?? (await open())))().catch((err: unknown) => {
+  // A mail in memory (up to 1 MB) is packed: no file of its own to create (storage-packs.ts).
+  const storing = (async () => (body ? storage.put(body, { pack: true }) : storage.put(await open())))().catch((err: unknown) => {
     throw new RawStoreError(err instanceof Error ? err.message : String(err));
   });
   // A mail already in memory is parsed while its raw bytes are written (the file system's

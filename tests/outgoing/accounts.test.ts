@@ -280,4 +280,19 @@ describeIfServer('Temporal dev server', temporalAvailable())("the organisation's
     expect((await org.admin.patch('/api/v1/settings/organization', { timeZone: 'Mars/Olympus' })).status).toBe(422);
     expect((await other.admin.get('/api/v1/settings/organization')).body.retentionDays).toBe(365);
   });
+
+  it('sends on a received attachment, kept as a range of a pack file, as the very bytes received', async () => {
+    const member = (await org.staff.post('/api/v1/members', { firstName: 'Paul', lastName: 'Reçu', emails: [{ address: 'paul.recu@example.org' }] })).body;
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(20_000, 2)]);
+    const doc = (await org.staff.post(`/api/v1/members/${member.id}/documents`, { filename: 'Certificat.pdf', contentType: 'application/pdf', kind: 'invoice', contentBase64: pdf.toString('base64') })).body;
+    // As reception stores a mail fetched whole (src/storage-packs.ts); the composing thread needs a file path.
+    const packed = await mr.app.storage.put(pdf, { pack: true });
+    expect(packed.key).toMatch(/^packs\//);
+    await mr.db.prisma.document.update({ where: { id: doc.id }, data: { storageKey: packed.key } });
+    const res = await org.staff.post(`/api/v1/documents/${doc.id}/send`, {});
+    expect(res.status).toBe(202);
+    await waitSent(org.staff, res.body.id);
+    const msg = starttls.messages.find((m) => m.envelope.rcptTo.includes('paul.recu@example.org'))!;
+    expect(msg.parsed.attachments[0]!.content.equals(pdf)).toBe(true);
+  });
 });

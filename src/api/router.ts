@@ -210,7 +210,8 @@ export function assertCleanInput<T>(value: T, where: string): T {
   return value;
 }
 
-function parse<T extends z.ZodTypeAny | undefined>(schema: T, value: unknown, where: string, code: 'BAD_REQUEST' | 'VALIDATION_FAILED') {
+/** Input through its schema, refused naming each field under `where` (body.x, query.y): routes that read a body themselves (uploads) use it too. */
+export function parse<T extends z.ZodTypeAny | undefined>(schema: T, value: unknown, where: string, code: 'BAD_REQUEST' | 'VALIDATION_FAILED') {
   if (!schema) return value;
   const result = schema.safeParse(value);
   if (result.success) return result.data;

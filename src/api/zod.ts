@@ -1,6 +1,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { MEDIA_TYPE } from '../documents/safe-name';
+import { templateRegistry } from '../templates/registry';
 import { isEmailAddress, parseAddress } from '../mail/addresses';
 import { ERROR_CODES, type ErrorCode } from '../shared/errors';
 import { FIELD_REASON_CODES, fieldReasonText } from '../shared/field-reasons';
@@ -31,6 +32,13 @@ export const recipient = () =>
 /** A bare address (sign-in, invitations, an organisation's admin): trimmed, as isEmailAddress says. */
 export const emailAddress = () => z.string().trim().max(254).refine(isEmailAddress, fieldReasonText('EMAIL')).openapi({ format: 'email' });
 export const idParam = z.object({ id: uuid() });
+
+/** Base64 as clients write it (RFC 4648 §4, line breaks admitted); Buffer decodes it. */
+export const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/;
+
+/** The templates are the product's own (src/templates/registry.ts): any other key is no template, and the document lists them. */
+const TEMPLATE_KEYS = [...templateRegistry.keys()] as [string, ...string[]];
+export const templateKey = () => z.enum(TEMPLATE_KEYS);
 
 /**
  * Template data: placeholder name → value, at most 64 KB. A placeholder is one word and its value

@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { templateRegistry } from '../../src/templates/registry';
+import { startTestMailroom, temporalAvailable, type TestMailroom, type TestOrg } from '../helpers/mailroom';
+import { describeIfServer } from '../helpers/require-server';
+
+type Doc = { components: { schemas: Record<string, { properties: Record<string, { pattern?: string; enum?: string[]; properties?: Record<string, { enum?: string[] }> }> }> }; paths: Record<string, Record<string, { requestBody: { content: { 'application/json': { schema: { properties: Record<string, { enum?: string[]; properties?: Record<string, { enum?: string[] }> }> } } } } }>> };
+
+/**
+ * What the OpenAPI document admits, the service accepts (schemathesis' positive-data check), and
+ * what it refuses is refused naming the field: base64 contents are a pattern of the document
+ * (a refinement it did not show), template keys an enum (any text was admitted, then 422).
+ */
+describeIfServer('Temporal dev server', temporalAvailable())('input the document describes', () => {
+  jest.setTimeout(60_000);
+  let mr: TestMailroom;
+  let org: TestOrg;
+  let memberId: string;
+  let doc: Doc;
+
+  beforeAll(async () => {
+    mr = await startTestMailroom();
+    org = await mr.newOrganization('Club');
+    memberId = (await org.staff.post('/api/v1/members', { firstName: 'Jeanne', lastName: 'Martin', emails: [{ address: 'jeanne@club.example' }] })).body.id;
+    doc = (await org.staff.get('/api/openapi.json')).body as Doc;
+  });
+  afterAll(async () => {
+    await mr?.stop();
+  });
+
+  it('accepts every base64 content of the documented pattern, and refuses others naming body.contentBase64', async () => {
+    const pattern = doc.components.schemas.DocumentUpload!.properties.contentBase64!.pattern!;
+    expect(pattern).toBeDefined();
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(new RegExp(pattern), { size: 'small' }).filter((s) => s.length > 0), async (contentBase64) => {
+        const res = await org.staff.post(`/api/v1/members/${memberId}/documents`, { filename: 'a.bin', contentBase64 });
+        expect([res.status, res.body.detail]).toEqual([201, undefined]);
+      }),
+      { numRuns: 25 },
+    );
+    const bad = await org.staff.post(`/api/v1/members/${memberId}/documents`, { filename: 'a.bin', contentBase64: 'é3' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'body.contentBase64', code: 'NOT_BASE64' })]);
+  });
+
+  it('lists the template keys, and refuses another naming the field', async () => {
+    const keys = [...templateRegistry.keys()].sort();
+    const send = doc.paths['/api/v1/documents/{id}/send']!.post!.requestBody.content['application/json'].schema.properties.template!;
+    const emails = doc.components.schemas.SendEmail!.properties.template!;
+    expect([...send.enum!].sort()).toEqual(keys);
+    expect([...emails.properties!.key!.enum!].sort()).toEqual(keys);
+
+    const documentId = (await org.staff.post(`/api/v1/members/${memberId}/documents`, { filename: 'devis.pdf', kind: 'quote', contentBase64: 'JVBERi0xLjQK' })).body.id;
+    for (const template of keys) {
+      const res = await org.staff.post(`/api/v1/documents/${documentId}/send`, { to: ['jeanne@club.example'], template });
+      expect([template, res.status]).toEqual([template, 202]);
+    }
+    const bad = await org.staff.post(`/api/v1/documents/${documentId}/send`, { to: ['jeanne@club.example'], template: 'nope' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'body.template' })]);
+    const badMail = await org.staff.post('/api/v1/emails', { to: 'jeanne@club.example', template: { key: 'nope' } });
+    expect(badMail.status).toBe(422);
+    expect(badMail.body.errors).toEqual([expect.objectContaining({ field: 'body.template.key' })]);
+  });
+});

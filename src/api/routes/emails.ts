@@ -36,7 +36,7 @@ export function registerEmailRoutes(r: ApiRouter, ctx: AppContext): void {
       const headerKey = req.get('Idempotency-Key');
       if (body.memberId) {
         const m = await ctx.prisma.member.findFirst({ where: { id: body.memberId, organizationId: auth.organizationId }, select: { id: true } });
-        if (!m) throw validationError('memberId', 'NO_SUCH_MEMBER');
+        if (!m) throw validationError('body.memberId', 'NO_SUCH_MEMBER');
       }
       const { sentEmail, created } = await queueEmail(
         { prisma: ctx.prisma, secrets: ctx.secrets, platform: ctx.platform, messageIdDomain: ctx.config.MESSAGE_ID_DOMAIN },

@@ -113,7 +113,11 @@ export class ApiRouter {
         if (jsonBody) assertDepth(req.body, 'body');
         const params = assertCleanInput(parse(spec.params, req.params, 'path', 'BAD_REQUEST'), 'path');
         const query = assertCleanInput(parse(spec.query, req.query, 'query', 'BAD_REQUEST'), 'query');
-        const body = assertCleanInput(parse(spec.body, req.body ?? {}, 'body', 'VALIDATION_FAILED'), 'body');
+        // An upload's JSON form has its own schema (the raw form is the handler's): through it like any body,
+        // so a stray key is dropped before the text checks, as on every other route.
+        const uploadJson = jsonBody && spec.uploads?.['application/json'];
+        const bodySchema = spec.body ?? (uploadJson && uploadJson !== 'binary' ? uploadJson : undefined);
+        const body = assertCleanInput(parse(bodySchema, req.body ?? {}, 'body', 'VALIDATION_FAILED'), 'body');
         const result = await spec.handler({ params, query, body, auth, req, res } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>>);
         if (result === HANDLED) return;
         if (spec.redirect && typeof result === 'string') {
@@ -210,8 +214,7 @@ export function assertCleanInput<T>(value: T, where: string): T {
   return value;
 }
 
-/** Input through its schema, refused naming each field under `where` (body.x, query.y): routes that read a body themselves (uploads) use it too. */
-export function parse<T extends z.ZodTypeAny | undefined>(schema: T, value: unknown, where: string, code: 'BAD_REQUEST' | 'VALIDATION_FAILED') {
+function parse<T extends z.ZodTypeAny | undefined>(schema: T, value: unknown, where: string, code: 'BAD_REQUEST' | 'VALIDATION_FAILED') {
   if (!schema) return value;
   const result = schema.safeParse(value);
   if (result.success) return result.data;

@@ -8,7 +8,7 @@ import { sendDocument } from '../../documents/send-document';
 import { AppError, notFound, validationError } from '../../shared/errors';
 import { fieldError } from '../../shared/field-reasons';
 import type { AppContext } from '../context';
-import { HANDLED, parse, type ApiRouter } from '../router';
+import { HANDLED, type ApiRouter } from '../router';
 import { DOCUMENT_ORDER, listMemberDocuments } from '../../documents/list-documents';
 import { listQuery, listSchema } from '../list';
 import { fieldReasonText } from '../../shared/field-reasons';
@@ -46,10 +46,10 @@ export function registerDocumentRoutes(r: ApiRouter, ctx: AppContext): void {
     summary: 'Upload a document for a member',
     description: 'JSON with `contentBase64`, or the raw bytes with their own Content-Type and `?filename=&kind=` (streamed to storage; `filename` is required then).',
     params: idParam, query: rawUploadQuery, uploads: { 'application/json': uploadBody, 'application/octet-stream': 'binary' },
-    handler: async ({ auth, params, query, req }) => {
+    handler: async ({ auth, params, query, req, body: json }) => {
       if (req.is('application/json')) {
-        // Through the router's own parse, so a refusal names body.contentBase64 as any other route's would.
-        const body = parse(uploadBody, req.body ?? {}, 'body', 'VALIDATION_FAILED') as z.output<typeof uploadBody>;
+        // Parsed by the router with uploadBody (the upload's JSON form).
+        const body = json as z.output<typeof uploadBody>;
         const content = Buffer.from(body.contentBase64, 'base64');
         const doc = await saveDocument(ctx.prisma, ctx.storage, { organizationId: auth.organizationId, memberId: params.id, filename: body.filename, contentType: body.contentType, kind: body.kind, content, maxBytes });
         return presentDocument(doc);

@@ -42,7 +42,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
     response: z.object({ key: z.string(), structureId: z.string().nullable(), subject: z.string(), text: z.string(), html: z.string().nullable() }),
     handler: async ({ auth, params, body }) => {
       const def = requireTemplate(templateRegistry, params.key);
-      validateTemplate(def, body);
+      validateTemplate(def, body, 'body.');
       await checkStructure(auth.organizationId, body.structureId);
       const structureId = body.structureId ?? null;
       const existing = await ctx.prisma.template.findFirst({ where: { organizationId: auth.organizationId, key: def.key, structureId } });
@@ -68,7 +68,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
     response: z.object({ subject: z.string(), text: z.string(), html: z.string().nullable() }),
     handler: async ({ auth, params, body }) => {
       const def = requireTemplate(templateRegistry, params.key);
-      if (body.draft) validateTemplate(def, body.draft);
+      if (body.draft) validateTemplate(def, body.draft, 'body.draft.');
       let data = body.data ?? {};
       let structureId = body.structureId;
       if (body.invoiceId) {

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { v7 as uuidv7 } from 'uuid';
 import type { SentEmail } from '../generated/prisma/client';
 import { createAcceptedMarks, type AcceptedMark } from '../mail/accepted-marks';
+import { claimSending } from '../mail/in-flight';
 import { parseAddress } from '../mail/addresses';
 import { createMessageStore, sentMessageKey, type OrgKeys } from '../mail/stored-message';
 import { classifySmtpError } from '../mail/smtp-errors';
@@ -36,6 +37,24 @@ type Accepted = { row: SentEmail; number: number; transport: string | null; resu
 // disk the moment the server accepts it, so waiting does not widen the window for a resend).
 const RECORD_WAIT_MS = 25;
 const RECORD_MAX = 100;
+
+/** The activity's heartbeat, when called from one (tests and tools call delivery outside activities too). */
+function heartbeat(): void {
+  try {
+    Context.current().heartbeat({ waitingFor: 'an earlier attempt of this worker' });
+  } catch {
+    // not in an activity
+  }
+}
+function heartbeatEveryMs(): number {
+  let timeoutMs = 30_000;
+  try {
+    timeoutMs = Context.current().info.heartbeatTimeoutMs ?? timeoutMs;
+  } catch {
+    // not in an activity
+  }
+  return Math.max(1000, timeoutMs / 3);
+}
 
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
 export function createDelivery(deps: ActivityDeps) {
@@ -84,6 +103,17 @@ export function createDelivery(deps: ActivityDeps) {
    * and nothing can have been stored or marked for them yet.
    */
   async function deliverMany(ids: string[], concurrency = ids.length, loaded?: SentEmail[], started: ReadonlySet<string> = new Set(), known?: Map<string, Buffer>): Promise<Delivery[]> {
+    // An earlier attempt of this process still sending one of them (taken for dead by its heartbeat
+    // timeout under load) ends first: what it sent is then `sent` and skipped (src/mail/in-flight.ts).
+    const claim = await claimSending(ids, heartbeat, heartbeatEveryMs());
+    try {
+      return await deliverClaimed(ids, concurrency, claim.waited ? undefined : loaded, started, known);
+    } finally {
+      claim.release();
+    }
+  }
+
+  async function deliverClaimed(ids: string[], concurrency: number, loaded: SentEmail[] | undefined, started: ReadonlySet<string>, known?: Map<string, Buffer>): Promise<Delivery[]> {
     // Rows the caller has just read (queueing) need not be read again.
     const rows = new Map((loaded ?? (await prisma.sentEmail.findMany({ where: { id: { in: ids } } }))).map((r) => [r.id, r]));
     const results = new Map<string, Delivery>();
@@ -155,7 +185,7 @@ export function createDelivery(deps: ActivityDeps) {
     // mistaken for a dead worker, and a dead worker is noticed quickly.
     const ctx = Context.current();
     ctx.heartbeat({ sending: todo.length });
-    const beat = setInterval(() => ctx.heartbeat({ sending: todo.length }), Math.max(1000, (ctx.info.heartbeatTimeoutMs ?? 30_000) / 3));
+    const beat = setInterval(() => ctx.heartbeat({ sending: todo.length }), heartbeatEveryMs());
     // Anything but the server's answer (storage, settings, the database) fails the activity so
     // Temporal retries it; what was sent meanwhile is recorded first, so the retry skips it.
     let unexpected: unknown;

@@ -10,6 +10,8 @@ import { pageQuery, z } from './zod';
  */
 export function listQuery(order: readonly { type: KeyType }[]) {
   return pageQuery.extend({
+    // Not expressible as a bound of one parameter: the document says it in words, and a deeper page is a 422 naming query.page.
+    page: pageQuery.shape.page.openapi({ description: `1-based page number; (page − 1) × pageSize may not exceed ${MAX_OFFSET} (deeper: follow \`next\` with \`cursor\`; else 422 PAGE_TOO_DEEP)` }),
     cursor: z.string().max(CURSOR_MAX_LENGTH).regex(cursorPattern(order), fieldReasonText('NOT_A_CURSOR')).optional().openapi({
       description: `the \`next\` value of the previous page; pages at any depth cost the same (\`page\` is ignored when a cursor is given; page numbers reach row ${MAX_OFFSET})`,
     }),

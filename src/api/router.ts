@@ -113,7 +113,11 @@ export class ApiRouter {
         if (jsonBody) assertDepth(req.body, 'body');
         const params = assertCleanInput(parse(spec.params, req.params, 'path', 'BAD_REQUEST'), 'path');
         const query = assertCleanInput(parse(spec.query, req.query, 'query', 'BAD_REQUEST'), 'query');
-        const body = assertCleanInput(parse(spec.body, req.body ?? {}, 'body', 'VALIDATION_FAILED'), 'body');
+        // An upload's JSON form has its own schema (the raw form is the handler's): through it like any body,
+        // so a stray key is dropped before the text checks, as on every other route.
+        const uploadJson = jsonBody && spec.uploads?.['application/json'];
+        const bodySchema = spec.body ?? (uploadJson && uploadJson !== 'binary' ? uploadJson : undefined);
+        const body = assertCleanInput(parse(bodySchema, req.body ?? {}, 'body', 'VALIDATION_FAILED'), 'body');
         const result = await spec.handler({ params, query, body, auth, req, res } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>>);
         if (result === HANDLED) return;
         if (spec.redirect && typeof result === 'string') {

@@ -1,6 +1,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { MEDIA_TYPE } from '../documents/safe-name';
+import { templateRegistry } from '../templates/registry';
 import { isEmailAddress, parseAddress } from '../mail/addresses';
 import { ERROR_CODES, type ErrorCode } from '../shared/errors';
 import { FIELD_REASON_CODES, fieldReasonText } from '../shared/field-reasons';
@@ -31,6 +32,13 @@ export const recipient = () =>
 /** A bare address (sign-in, invitations, an organisation's admin): trimmed, as isEmailAddress says. */
 export const emailAddress = () => z.string().trim().max(254).refine(isEmailAddress, fieldReasonText('EMAIL')).openapi({ format: 'email' });
 export const idParam = z.object({ id: uuid() });
+
+/** Base64 as clients write it (RFC 4648 §4, line breaks admitted); Buffer decodes it. */
+export const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/;
+
+/** The templates are the product's own (src/templates/registry.ts): any other key is no template, and the document lists them. */
+const TEMPLATE_KEYS = [...templateRegistry.keys()] as [string, ...string[]];
+export const templateKey = () => z.enum(TEMPLATE_KEYS);
 
 /**
  * Template data: placeholder name → value, at most 64 KB. A placeholder is one word and its value
@@ -105,6 +113,14 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(
 export const MIN_YEAR = 1;
 export const MAX_YEAR = 9999;
 
+/** Whether the day written exists (V8 reads 2026-02-30 as 2 March). */
+function isCalendarDay(s: string): boolean {
+  const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(0);
+  day.setUTCFullYear(y, m - 1, d);
+  return day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 /**
  * An ISO 8601 date or date-time, years 1–9999: what RFC 3339 writes (four digits), less year 0,
  * which PostgreSQL does not have (1 BC comes before AD 1); "0.5" or "1e308" are not dates.
@@ -116,8 +132,15 @@ export const isoDateTime = () =>
     .regex(ISO_DATE, fieldReasonText('DATE_TIME'))
     .openapi({ format: 'date-time' })
     .transform((s, ctx) => {
-      const d = new Date(s);
+      // In RFC 3339's own spelling (T, Z, +hh:mm), which V8 reads by the ISO rules; the other spellings
+      // the pattern admits went to its legacy parser, which reads "0050-01-01 10:00" as 1950 and
+      // "0013-01-01 10:00" as no date at all.
+      const d = new Date(s.replace(' ', 'T').replace(/z$/, 'Z').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
       const year = d.getUTCFullYear();
+      if (!isCalendarDay(s)) {
+        ctx.addIssue({ code: 'custom', message: fieldReasonText('DATE_TIME') });
+        return z.NEVER;
+      }
       if (Number.isNaN(d.getTime()) || year < MIN_YEAR || year > MAX_YEAR) {
         ctx.addIssue({ code: 'custom', message: fieldReasonText('DATE_OUT_OF_RANGE', { min: MIN_YEAR, max: MAX_YEAR }) });
         return z.NEVER;

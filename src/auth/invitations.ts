@@ -42,7 +42,7 @@ export async function inviteUser(
   const email = normalizeEmail(input.email);
   const existing = await deps.prisma.user.findUnique({ where: { email } });
   if (existing && (existing.organizationId !== input.organizationId || existing.passwordHash)) {
-    throw problem('CONFLICT', 'ADDRESS_HAS_ACCOUNT', {}, { errors: [fieldError('email', 'ALREADY_HAS_ACCOUNT')] });
+    throw problem('CONFLICT', 'ADDRESS_HAS_ACCOUNT', {}, { errors: [fieldError('body.email', 'ALREADY_HAS_ACCOUNT')] });
   }
   const user = existing
     ? await deps.prisma.user.update({ where: { id: existing.id }, data: { role: input.role, ...(input.name !== undefined ? { name: input.name } : {}) } })
@@ -86,14 +86,14 @@ export async function acceptInvitation(
 ): Promise<User> {
   const row = await liveInvitation(prisma, token);
   if (row.organization.suspendedAt) throw problem('FORBIDDEN', 'ORGANIZATION_SUSPENDED');
-  if (!row.userId && !input.email) throw validationError('email', 'EMAIL_FOR_FIRST_ACCOUNT');
+  if (!row.userId && !input.email) throw validationError('body.email', 'EMAIL_FOR_FIRST_ACCOUNT');
   const passwordHash = await hashPassword(input.password, config.PASSWORD_SCRYPT_N);
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.invitation.updateMany({ where: { id: row.id, acceptedAt: null }, data: { acceptedAt: new Date() } });
     if (!count) throw notFound('Invitation (unknown, used or expired)');
     if (row.userId) return tx.user.update({ where: { id: row.userId }, data: { passwordHash, ...(input.name ? { name: input.name } : {}) } });
     const email = normalizeEmail(input.email!);
-    if (await tx.user.findUnique({ where: { email } })) throw problem('CONFLICT', 'ADDRESS_HAS_ACCOUNT', {}, { errors: [fieldError('email', 'ALREADY_HAS_ACCOUNT')] });
+    if (await tx.user.findUnique({ where: { email } })) throw problem('CONFLICT', 'ADDRESS_HAS_ACCOUNT', {}, { errors: [fieldError('body.email', 'ALREADY_HAS_ACCOUNT')] });
     return tx.user.create({ data: { organizationId: row.organizationId, email, role: row.role, name: input.name ?? null, passwordHash } });
   });
 }

@@ -57,7 +57,7 @@ export async function startSession(prisma: PrismaClient, config: AuthConfig, use
 /** Changes the password after checking the current one; every other session of the user ends. */
 export async function changePassword(prisma: PrismaClient, config: AuthConfig, input: { userId: string; sessionId: string | null; currentPassword: string; newPassword: string }): Promise<void> {
   const user = await prisma.user.findUnique({ where: { id: input.userId } });
-  if (!user?.passwordHash || !(await verifyPassword(input.currentPassword, user.passwordHash))) throw validationError('currentPassword', 'WRONG_PASSWORD');
+  if (!user?.passwordHash || !(await verifyPassword(input.currentPassword, user.passwordHash))) throw validationError('body.currentPassword', 'WRONG_PASSWORD');
   await setPassword(prisma, config, user.id, input.newPassword, input.sessionId ?? undefined);
 }
 

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 
 /**
  * The few raw SQL operations Mailroom needs outside Prisma (migrations,
@@ -51,13 +51,26 @@ export function pgRunner(pool: Pool): SqlRunner {
   };
 }
 
+/**
+ * Timestamps read as node-postgres reads them (pg-types, postgres-date), so both drivers give
+ * the same instants. PGlite's own parser is `new Date(text)`, V8's legacy date parser, which reads
+ * "0050-06-01 00:00:00+00" as 1950 and "0001-…" as 2001: years 1–99, which the API admits
+ * (src/api/zod.ts isoDateTime), came back from every list a century or two off.
+ */
+const TIMESTAMP = 1114;
+const TIMESTAMPTZ = 1184;
+export const PGLITE_PARSERS = {
+  [TIMESTAMP]: pg.types.getTypeParser(TIMESTAMP, 'text') as (text: string) => Date,
+  [TIMESTAMPTZ]: pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (text: string) => Date,
+};
+
 export function pgliteRunner(db: PGlite): SqlRunner {
   const runner: Omit<SqlRunner, 'withSession'> = {
     async exec(script) {
       await db.exec(script);
     },
     async query<T>(sql: string, params?: unknown[]) {
-      return (await db.query<T>(sql, params as unknown[])).rows;
+      return (await db.query<T>(sql, params as unknown[], { parsers: PGLITE_PARSERS })).rows;
     },
   };
   // PGlite is a single connection: every call is already the same session.

@@ -168,7 +168,7 @@ async function buildRecord(
   const to = checkRecipients('to', input.to);
   const cc = checkRecipients('cc', input.cc);
   const bcc = checkRecipients('bcc', input.bcc);
-  if (to.length + cc.length + bcc.length === 0) throw invalid([fieldError('to', 'RECIPIENT_REQUIRED')], 'at least one recipient is required');
+  if (to.length + cc.length + bcc.length === 0) throw invalid([fieldError('body.to', 'RECIPIENT_REQUIRED')], 'at least one recipient is required');
   const replyTo = input.replyTo ? checkRecipients('replyTo', [input.replyTo])[0] : undefined;
 
   let subject = input.subject;
@@ -182,8 +182,8 @@ async function buildRecord(
     text = rendered.text;
     html = rendered.html;
   }
-  if (!subject) throw invalid([fieldError('subject', 'SUBJECT_REQUIRED')], 'subject is required');
-  if (!text && !html) throw invalid([fieldError('text', 'TEXT_HTML_OR_TEMPLATE')], 'text or html is required');
+  if (!subject) throw invalid([fieldError('body.subject', 'SUBJECT_REQUIRED')], 'subject is required');
+  if (!text && !html) throw invalid([fieldError('body.text', 'TEXT_HTML_OR_TEMPLATE')], 'text or html is required');
   const secrets = (input.secrets ?? []).filter((s) => s.length >= 6);
   const secretEnc = secrets.length ? deps.secrets.encrypt(JSON.stringify({ subject, text, html })) : null;
   if (secrets.length) [subject, text, html] = [mask(subject, secrets)!, mask(text, secrets), mask(html, secrets)];

@@ -51,9 +51,9 @@ function checkEmails(emails: MemberEmailInput[]): { address: string; normalized:
   const seen = new Set<string>();
   return emails.map((e, position) => {
     const parsed = parseAddress(e.address);
-    if (!parsed) throw validationError(`emails.${position}.address`, 'EMAIL');
+    if (!parsed) throw validationError(`body.emails.${position}.address`, 'EMAIL');
     const normalized = normalizeAddress(parsed.address);
-    if (seen.has(normalized)) throw invalid([fieldError(`emails.${position}.address`, 'ADDRESS_TWICE')], `emails.${position}.address: listed twice`);
+    if (seen.has(normalized)) throw invalid([fieldError(`body.emails.${position}.address`, 'ADDRESS_TWICE')], `body.emails.${position}.address: listed twice`);
     seen.add(normalized);
     return { address: parsed.address, normalized, label: e.label ?? null, position };
   });
@@ -62,7 +62,7 @@ function checkEmails(emails: MemberEmailInput[]): { address: string; normalized:
 async function checkStructure(prisma: PrismaClient, organizationId: string, structureId?: string | null) {
   if (!structureId) return;
   const found = await prisma.structure.findFirst({ where: { id: structureId, organizationId }, select: { id: true } });
-  if (!found) throw invalid([fieldError('structureId', 'NO_SUCH_STRUCTURE')], 'structureId: no such structure');
+  if (!found) throw invalid([fieldError('body.structureId', 'NO_SUCH_STRUCTURE')], 'body.structureId: no such structure');
 }
 
 export async function createMember(prisma: PrismaClient, organizationId: string, input: MemberInput): Promise<MemberWithEmails> {

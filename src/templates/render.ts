@@ -11,7 +11,8 @@ export function placeholdersIn(text: string): string[] {
 }
 
 /** Refuses a template that uses a placeholder its key does not know, listing the valid ones. */
-export function validateTemplate(def: TemplateDefinition, content: TemplateContent): void {
+/** `at`: where the content sits in the request (`body.`, `body.draft.`), so a refusal names the field. */
+export function validateTemplate(def: TemplateDefinition, content: TemplateContent, at = ''): void {
   const valid = Object.keys(def.placeholders);
   const errors: FieldError[] = [];
   for (const field of ['subject', 'text', 'html'] as const) {
@@ -19,7 +20,7 @@ export function validateTemplate(def: TemplateDefinition, content: TemplateConte
     if (!value) continue;
     const unknown = [...new Set(placeholdersIn(value).filter((p) => !valid.includes(p)))];
     if (unknown.length) {
-      errors.push(fieldError(field, 'UNKNOWN_PLACEHOLDER', { unknown: unknown.map((u) => `&${u}`).join(', '), valid: valid.map((v) => `&${v}`).join(', ') || 'none' }));
+      errors.push(fieldError(`${at}${field}`, 'UNKNOWN_PLACEHOLDER', { unknown: unknown.map((u) => `&${u}`).join(', '), valid: valid.map((v) => `&${v}`).join(', ') || 'none' }));
     }
   }
   if (errors.length) throw invalid(errors);

@@ -97,7 +97,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('API authentication
 
     const badEmail = await a.admin.post('/api/v1/members', { firstName: 'A', lastName: 'B', emails: [{ address: 'not an address' }] });
     expect(badEmail.status).toBe(422);
-    expect(badEmail.body.errors).toEqual([{ field: 'emails.0.address', reason: 'not a valid email address', code: 'EMAIL', params: {} }]);
+    expect(badEmail.body.errors).toEqual([{ field: 'body.emails.0.address', reason: 'not a valid email address', code: 'EMAIL', params: {} }]);
 
     const badPage = await a.admin.get('/api/v1/members?page=0');
     expect(badPage.status).toBe(400);

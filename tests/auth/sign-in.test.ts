@@ -162,7 +162,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('staff sign-in: ses
     await phone.login('two-browsers@aeroclub.example', PASSWORD);
     const bad = await laptop.put('/api/v1/auth/password', { currentPassword: 'wrong one', newPassword: 'a brand new secret' });
     expect(bad.status).toBe(422);
-    expect(bad.body.errors).toEqual([{ field: 'currentPassword', reason: 'the current password is wrong', code: 'WRONG_PASSWORD', params: {} }]);
+    expect(bad.body.errors).toEqual([{ field: 'body.currentPassword', reason: 'the current password is wrong', code: 'WRONG_PASSWORD', params: {} }]);
     const short = await laptop.put('/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'short' });
     expect(short.status).toBe(422);
     expect(short.body.errors[0].field).toBe('body.newPassword');

@@ -81,7 +81,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('staff users: invit
   it('refuses an address that already has an account, in this organisation or another (409)', async () => {
     const here = await adminA.post('/api/v1/users/invitations', { email: 'admin@a.example', role: 'staff' });
     expect(here.status).toBe(409);
-    expect(here.body.errors).toEqual([{ field: 'email', reason: 'already has an account', code: 'ALREADY_HAS_ACCOUNT', params: {} }]);
+    expect(here.body.errors).toEqual([{ field: 'body.email', reason: 'already has an account', code: 'ALREADY_HAS_ACCOUNT', params: {} }]);
     expect(here.body).toMatchObject({ code: 'CONFLICT', detailCode: 'ADDRESS_HAS_ACCOUNT' });
     expect((await adminA.post('/api/v1/users/invitations', { email: 'admin@b.example', role: 'staff' })).status).toBe(409);
     expect((await adminA.post('/api/v1/users/invitations', { email: 'not an address', role: 'staff' })).status).toBe(422);

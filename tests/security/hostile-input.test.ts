@@ -108,7 +108,7 @@ describeIfServer('Temporal dev server', temporalAvailable())('no input yields a 
 
   test('content types follow RFC 2045, and a badly stored one is served as bytes', async () => {
     const upload = { filename: 'a.pdf', contentType: 'application/pdf\r\nX-Injected: 1', contentBase64: 'JVBERg==' };
-    expectProblem(await org.staff.post(`/api/v1/members/${memberId}/documents`, upload), 422, 'contentType');
+    expectProblem(await org.staff.post(`/api/v1/members/${memberId}/documents`, upload), 422, 'body.contentType');
     const ok = await org.staff.post(`/api/v1/members/${memberId}/documents`, { ...upload, contentType: 'application/pdf; name="a b.pdf"' });
     expect(ok.status).toBe(201);
     await mr.db.prisma.document.update({ where: { id: ok.body.id }, data: { contentType: 'text/html\r\nSet-Cookie: x=1' } });

@@ -188,11 +188,57 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
       }, 60_000);
       const ids = new Set(smtp.messages.map((m) => m.parsed.messageId));
       expect([...ids]).toEqual([sent.messageId]);
+      // The killed attempt's copy and the retry's. A third came under load when the retry missed its
+      // heartbeat and the next attempt sent beside it; attempts on one worker now wait for each other.
       expect(smtp.messages.length).toBeLessThanOrEqual(2);
     } finally {
       // Both, whatever failed: a replacement left running outlives the test (seen after a failure).
       await worker?.kill();
       await replacement?.kill();
+      await mr.stop();
+      await smtp.close();
+    }
+  });
+});
+
+/**
+ * An attempt taken for dead while it still sends: Temporal schedules the next attempt when one
+ * misses its heartbeat timeout, and under load the live attempt does (its event loop is busy).
+ * The next attempt lands on the same worker while the first still waits for the server's 250;
+ * it must not send the message again (the third message of the crash test above under load).
+ */
+describeIfServer('Temporal dev server', temporalAvailable())('an attempt that misses its heartbeat while it sends', () => {
+  jest.setTimeout(60_000);
+
+  it('is waited for by the next attempt on the same worker, which sends nothing', async () => {
+    let stalled = false;
+    // The worker runs in this process: blocking the event loop past the heartbeat timeout (2 s)
+    // is the loaded machine; the slow 250 after it keeps the first attempt sending meanwhile.
+    const smtp = await startRecordingSmtpServer({
+      mode: 'plain',
+      delayMs: 4_000,
+      onMessage: () => {
+        if (stalled) return;
+        stalled = true;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 7_000);
+      },
+    });
+    const mr = await startTestMailroom({ env: { SMTP_URL: smtp.url, SEND_HEARTBEAT_SECONDS: '2', SEND_RETRY_INITIAL_SECONDS: '0.2' } });
+    try {
+      const org = await mr.newOrganization();
+      const res = await org.staff.post('/api/v1/emails', { to: 'slow@example.org', subject: 'Stalled', text: 'one copy' });
+      const sent = await eventually(async () => {
+        const r = await mr.db.prisma.sentEmail.findUniqueOrThrow({ where: { id: res.body.id } });
+        return r.status === 'sent' ? r : undefined;
+      }, 40_000);
+      // The workflow has seen a second attempt (the first timed out), and it sent nothing.
+      const handle = mr.app.temporal.workflow.getHandle(res.body.workflowId);
+      await handle.result();
+      const history = await handle.fetchHistory();
+      expect(history.events?.some((e) => e.activityTaskTimedOutEventAttributes || (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1)).toBe(true);
+      await new Promise((r) => setTimeout(r, 4_000)); // what a second send would need to arrive
+      expect(smtp.messages.map((m) => m.parsed.messageId)).toEqual([sent.messageId]);
+    } finally {
       await mr.stop();
       await smtp.close();
     }

@@ -4,7 +4,7 @@ import { emailsQueued } from '../../metrics';
 import { validationError } from '../../shared/errors';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { recipient, templateData, uuid, z } from '../zod';
+import { recipient, templateData, uuid, z, templateKey } from '../zod';
 
 const recipients = z.union([recipient(), z.array(recipient()).max(100)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
@@ -17,7 +17,7 @@ const sendBody = z
     subject: z.string().min(1).max(998).optional().openapi({ description: 'required unless the template gives one' }),
     text: z.string().max(1_000_000).optional(),
     html: z.string().max(2_000_000).optional(),
-    template: z.object({ key: z.string(), data: templateData().default({}) }).optional(),
+    template: z.object({ key: templateKey(), data: templateData().default({}) }).optional(),
     documentIds: z.array(uuid()).max(20).optional().openapi({ description: 'documents of the organisation to attach' }),
     structureId: uuid().optional().openapi({ description: "send through this structure's account and sender" }),
     memberId: uuid().optional(),
@@ -36,7 +36,7 @@ export function registerEmailRoutes(r: ApiRouter, ctx: AppContext): void {
       const headerKey = req.get('Idempotency-Key');
       if (body.memberId) {
         const m = await ctx.prisma.member.findFirst({ where: { id: body.memberId, organizationId: auth.organizationId }, select: { id: true } });
-        if (!m) throw validationError('memberId', 'NO_SUCH_MEMBER');
+        if (!m) throw validationError('body.memberId', 'NO_SUCH_MEMBER');
       }
       const { sentEmail, created } = await queueEmail(
         { prisma: ctx.prisma, secrets: ctx.secrets, platform: ctx.platform, messageIdDomain: ctx.config.MESSAGE_ID_DOMAIN },

@@ -6,12 +6,9 @@ import { PLACEHOLDER_KEYS, PLACEHOLDER_MEANINGS } from '../../templates/placehol
 import { resolveTemplate } from '../../templates/resolve';
 import type { AppContext } from '../context';
 import type { ApiRouter } from '../router';
-import { templateData, z, uuid } from '../zod';
+import { templateData, templateKey, z, uuid } from '../zod';
 
-// The templates are the product's own (src/templates/registry.ts): any other key is no template.
-const TEMPLATE_KEYS = [...templateRegistry.keys()] as [string, ...string[]];
-const templateKey = z.enum(TEMPLATE_KEYS);
-const keyParam = z.object({ key: templateKey });
+const keyParam = z.object({ key: templateKey() });
 const content = z.object({ subject: z.string().min(1).max(998), text: z.string().min(1).max(100_000), html: z.string().max(500_000).nullish() });
 
 /** Templates of every feature: list, override per organisation or structure, preview. */
@@ -27,7 +24,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'get', path: '/templates', summary: 'Every template with its placeholders and the content in force', tags,
     query: z.object({ structureId: uuid().optional() }),
-    response: z.array(z.object({ key: templateKey, description: z.string(), placeholders: z.record(z.string(), z.string()).openapi({ description: 'placeholder name (without &) → what it stands for, in English' }), placeholderKeys: z.record(z.string(), z.enum(PLACEHOLDER_KEYS)).openapi({ description: 'placeholder name → the stable key of what it stands for, for a client to word it in its own language' }), source: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable() })),
+    response: z.array(z.object({ key: templateKey(), description: z.string(), placeholders: z.record(z.string(), z.string()).openapi({ description: 'placeholder name (without &) → what it stands for, in English' }), placeholderKeys: z.record(z.string(), z.enum(PLACEHOLDER_KEYS)).openapi({ description: 'placeholder name → the stable key of what it stands for, for a client to word it in its own language' }), source: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable() })),
     handler: async ({ auth, query }) => {
       await checkStructure(auth.organizationId, query.structureId);
       return Promise.all(
@@ -45,7 +42,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
     response: z.object({ key: z.string(), structureId: z.string().nullable(), subject: z.string(), text: z.string(), html: z.string().nullable() }),
     handler: async ({ auth, params, body }) => {
       const def = requireTemplate(templateRegistry, params.key);
-      validateTemplate(def, body);
+      validateTemplate(def, body, 'body.');
       await checkStructure(auth.organizationId, body.structureId);
       const structureId = body.structureId ?? null;
       const existing = await ctx.prisma.template.findFirst({ where: { organizationId: auth.organizationId, key: def.key, structureId } });
@@ -71,7 +68,7 @@ export function registerTemplateRoutes(r: ApiRouter, ctx: AppContext): void {
     response: z.object({ subject: z.string(), text: z.string(), html: z.string().nullable() }),
     handler: async ({ auth, params, body }) => {
       const def = requireTemplate(templateRegistry, params.key);
-      if (body.draft) validateTemplate(def, body.draft);
+      if (body.draft) validateTemplate(def, body.draft, 'body.draft.');
       let data = body.data ?? {};
       let structureId = body.structureId;
       if (body.invoiceId) {

@@ -726,7 +726,7 @@ export interface paths {
                     from?: string;
                     /** @description a UUID */
                     memberId?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -1215,8 +1215,11 @@ export interface paths {
                             [key: string]: string | number | boolean | null;
                         };
                         idempotencyKey?: string;
-                        /** @description template key; default by document kind: document.quote, document.order, document.invoice, document.other */
-                        template?: string;
+                        /**
+                         * @description template key; default by document kind: document.quote, document.order, document.invoice, document.other
+                         * @enum {string}
+                         */
+                        template?: "message" | "document.quote" | "document.order" | "document.invoice" | "document.other" | "invoice" | "booking.confirmation" | "booking.waitlisted" | "booking.reminder" | "booking.modification" | "booking.promoted" | "booking.cancellation" | "booking.manager" | "booking.digest" | "validity.expiring" | "validity.manager" | "validity.digest" | "balance.low" | "maintenance.notice" | "password.reset" | "alert.failure" | "alert.digest" | "staff.invitation" | "staff.password-reset";
                         to?: string[];
                     };
                 };
@@ -1334,7 +1337,7 @@ export interface paths {
                 query?: {
                     /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
                     cursor?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -1927,7 +1930,7 @@ export interface paths {
                     cursor?: string;
                     /** @description a UUID */
                     memberId?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -2108,7 +2111,7 @@ export interface paths {
                 query?: {
                     /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
                     cursor?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -2445,7 +2448,7 @@ export interface paths {
                     cursor?: string;
                     /** @description periods ending after this instant */
                     from?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -2519,7 +2522,7 @@ export interface paths {
                 query?: {
                     /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
                     cursor?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -2915,7 +2918,7 @@ export interface paths {
                 query?: {
                     /** @description the `next` value of the previous page; pages at any depth cost the same (`page` is ignored when a cursor is given; page numbers reach row 10000) */
                     cursor?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -2977,6 +2980,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
+                    /** @description the file name; required with a raw body (a JSON body carries its own) */
                     filename?: string;
                     kind?: "quote" | "order" | "invoice" | "certificate" | "diploma" | "logbook" | "calendar" | "other";
                 };
@@ -3174,7 +3178,7 @@ export interface paths {
                     from?: string;
                     /** @description a UUID */
                     memberId?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -3851,7 +3855,7 @@ export interface paths {
                     from?: string;
                     /** @description a UUID */
                     memberId?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -4426,7 +4430,7 @@ export interface paths {
                     from?: string;
                     /** @description a UUID */
                     memberId?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -7314,7 +7318,7 @@ export interface paths {
                     expiresBefore?: string;
                     /** @description a UUID */
                     memberId?: string;
-                    /** @description 1-based page number */
+                    /** @description 1-based page number; (page − 1) × pageSize may not exceed 10000 (deeper: follow `next` with `cursor`; else 422 PAGE_TOO_DEEP) */
                     page?: number;
                     /** @description items per page (default 10) */
                     pageSize?: number;
@@ -7640,6 +7644,7 @@ export interface components {
             source: string;
         };
         DocumentUpload: {
+            /** Format: byte */
             contentBase64: string;
             /** @default application/octet-stream */
             contentType: string;
@@ -8142,7 +8147,8 @@ export interface components {
                 data: {
                     [key: string]: string | number | boolean | null;
                 };
-                key: string;
+                /** @enum {string} */
+                key: "message" | "document.quote" | "document.order" | "document.invoice" | "document.other" | "invoice" | "booking.confirmation" | "booking.waitlisted" | "booking.reminder" | "booking.modification" | "booking.promoted" | "booking.cancellation" | "booking.manager" | "booking.digest" | "validity.expiring" | "validity.manager" | "validity.digest" | "balance.low" | "maintenance.notice" | "password.reset" | "alert.failure" | "alert.digest" | "staff.invitation" | "staff.password-reset";
             };
             text?: string;
             /**

@@ -1,3 +1,5 @@
+import { utcDay } from '../shared/utc-day';
+
 /** How invoices read in mails: "MAILLY Josiane", "septembre 2024", "1 234,56 €". */
 export function personName(m: { firstName: string; lastName: string }): string {
   return `${m.lastName.toLocaleUpperCase('fr-FR')} ${m.firstName}`;
@@ -14,7 +16,7 @@ function formatter<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: strin
 export function periodInWords(period: string, locale = 'fr'): string {
   const [y, mo] = period.split('-').map(Number);
   const f = formatter(`period:${locale}`, () => new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }));
-  return f.format(new Date(Date.UTC(y!, mo! - 1, 1)));
+  return f.format(new Date(utcDay(y!, mo! - 1, 1)));
 }
 
 export function formatAmount(cents: number, currency = 'EUR', locale = 'fr'): string {

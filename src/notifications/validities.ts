@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client';
 import { notifyMember, subscribedManagers, type NotifyDeps } from './notify';
+import { utcDay } from '../shared/utc-day';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -7,7 +8,7 @@ const DAY = 24 * 3600 * 1000;
 export function daysUntil(expiresAt: Date, now: Date, timeZone: string): number {
   const day = (d: Date) => {
     const [y, m, dd] = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d).split('-').map(Number);
-    return Date.UTC(y!, m! - 1, dd!);
+    return utcDay(y!, m! - 1, dd!);
   };
   return Math.round((day(expiresAt) - day(now)) / DAY);
 }

@@ -27,5 +27,7 @@ describe('calendar days of every admitted year', () => {
       }),
     );
     expect(daysUntil(new Date('0013-01-10T08:00:00Z'), new Date('0013-01-01T20:00:00Z'), 'Europe/Brussels')).toBe(9);
+    // Across the end of year 99: the two ends were 1,900 years apart.
+    expect(daysUntil(new Date('0100-01-05T10:00:00Z'), new Date('0099-12-31T10:00:00Z'), 'UTC')).toBe(5);
   });
 });

@@ -142,8 +142,8 @@ export const utc = (column: string, as: string) => `(${column} AT TIME ZONE 'UTC
  * which runs only when it tells something: on a full page (a partial first
  * page is its own total) or a page reached by cursor (position unknown).
  * PostgreSQL evaluates the count's sub-plan lazily, on the first row that
- * asks for it, so a partial page never pays for it. A search is one
- * statement too, its walk and its index read together (see SEARCH_WALK).
+ * asks for it, so a partial page never pays for it. A search takes at most
+ * two statements (see SEARCH_WALK).
  */
 export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageRequest): Promise<KeysetPage<Record<string, unknown>>> {
   const offset = (req.page - 1) * req.pageSize;

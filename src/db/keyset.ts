@@ -194,24 +194,20 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   } else if (!spec.search) {
     rows = await page(`${select} FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} ${window}`);
   } else {
-    // One statement, two steps: the walk, and the index only when the walk found too few (its
-    // branch's one-time filter skips it otherwise, and a materialised CTE runs only when read).
-    // One round trip and one planning less than asking twice, for every search that goes to the index.
-    const walk = `SELECT * FROM (${select}, ${spec.search} AS "_hit" FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} LIMIT ${spec.searchWalk ?? SEARCH_WALK}) w WHERE "_hit" ${window}`;
-    // Every match from the search index, sorted. The order is written COALESCE(k, k) so that the
-    // planner cannot walk an index of the list's order instead.
-    const found = `${select}, true AS "_hit" FROM ${spec.table} WHERE ${[...where, spec.search].join(' AND ')} ${unordered}`;
-    const few = `(SELECT count(*) FROM w) <= ${req.pageSize}`;
-    // A numbered page takes its total from the same scan, which reads the index once, not twice.
-    const [m, fromIndex] = req.cursor
-      ? [`${found} ${window}`, `SELECT *, ${count} AS "_total" FROM m WHERE ${few}`]
-      : [`${found} LIMIT ${Math.max(limit + 1, offset + req.pageSize + 1)}`,
-         `SELECT *, (SELECT count(*)::int FROM m) AS "_total" FROM (SELECT * FROM m p ${pageOrder} ${window}) p WHERE ${few}`];
-    rows = await sql.query<Record<string, unknown>>(
-      `WITH w AS MATERIALIZED (${walk}), m AS MATERIALIZED (${m})` +
-        ` SELECT p.*, ${extras} FROM ((SELECT *, ${count} AS "_total" FROM w WHERE NOT ${few}) UNION ALL (${fromIndex})) p ${pageOrder}`,
-      params,
-    );
+    rows = await page(`SELECT * FROM (${select}, ${spec.search} AS "_hit" FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} LIMIT ${spec.searchWalk ?? SEARCH_WALK}) w WHERE "_hit" ${window}`);
+    if (rows.length <= req.pageSize) {
+      // Too few matches in the walk: every match from the search index, sorted. The order is
+      // written COALESCE(k, k) so that the planner cannot walk an index of the list's order instead.
+      const found = `${select} FROM ${spec.table} WHERE ${[...where, spec.search].join(' AND ')} ${unordered}`;
+      // A numbered page takes its total from the same scan, which reads the index once, not twice.
+      rows = req.cursor
+        ? await page(`${found} ${window}`)
+        : await sql.query<Record<string, unknown>>(
+            `WITH m AS (${found} LIMIT ${Math.max(limit + 1, offset + req.pageSize + 1)})` +
+              ` SELECT p.*, ${extras}, (SELECT count(*)::int FROM m) AS "_total" FROM (SELECT * FROM m p ${pageOrder} ${window}) p ${pageOrder}`,
+            params,
+          );
+    }
   }
   const items = rows.slice(0, req.pageSize);
   const last = items[items.length - 1];

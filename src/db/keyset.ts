@@ -50,6 +50,12 @@ export interface ListSpec {
    * found in two bounded steps (see SEARCH_WALK).
    */
   search?: string;
+  /**
+   * Rows of the list's order a search reads before it turns to the search index (default
+   * SEARCH_WALK). Shorter for a table whose rows lie in another order than the list's (members
+   * by name, stored as they came): each row walked there is a page read of its own.
+   */
+  searchWalk?: number;
 }
 
 export interface Branch {
@@ -188,7 +194,7 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   } else if (!spec.search) {
     rows = await page(`${select} FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} ${window}`);
   } else {
-    rows = await page(`SELECT * FROM (${select}, ${spec.search} AS "_hit" FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} LIMIT ${SEARCH_WALK}) w WHERE "_hit" ${window}`);
+    rows = await page(`SELECT * FROM (${select}, ${spec.search} AS "_hit" FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} LIMIT ${spec.searchWalk ?? SEARCH_WALK}) w WHERE "_hit" ${window}`);
     if (rows.length <= req.pageSize) {
       // Too few matches in the walk: every match from the search index, sorted. The order is
       // written COALESCE(k, k) so that the planner cannot walk an index of the list's order instead.
@@ -231,6 +237,15 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
  * short walk plus the index. The walk finds a page when one row in 180 matches.
  */
 export const SEARCH_WALK = 2_000;
+/**
+ * The members' walk. Members are stored as they came, in no order of names, so each member
+ * walked by name is a heap page of its own (2,036 pages for 2,000 members, against 100 for
+ * 2,000 mails, stored by arrival); and a name search's matches sit together in the order (every
+ * `bréhat-7…`), where a walk from the first name does not reach them. Half the walk halves what a
+ * search that goes to the index pays first (2,270 -> 1,260 buffers for a numbered name at a
+ * million members) and still finds a page when one member in 90 matches (a common first name).
+ */
+export const MEMBER_SEARCH_WALK = 1_000;
 
 /**
  * The rows after a cursor, as index ranges. Keys sorted one way compare as a row,

@@ -1,4 +1,4 @@
-import { keysetPage, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
+import { keysetPage, MEMBER_SEARCH_WALK, searchMatches, utc, type KeysetPage, type PageRequest } from '../db/keyset';
 import type { SqlRunner } from '../db/sql';
 import type { MemberView } from './members';
 
@@ -47,7 +47,7 @@ export async function listMembers(
     {
       table: '"Member"', where, params, descending: false,
       order: MEMBER_ORDER,
-      columns: COLUMNS, related: RELATED, search,
+      columns: COLUMNS, related: RELATED, search, searchWalk: MEMBER_SEARCH_WALK,
     },
     page,
   );

@@ -56,8 +56,13 @@ export async function listBookings(db: Db, organizationId: string, q: BookingQue
   if (q.to) add((p) => `"startAt" < ${instant(p)}`, q.to.toISOString());
   let branches: Branch[] | undefined;
   if (q.from) {
-    const p = add((x) => `"endAt" > ${instant(x)}`, q.from.toISOString());
-    branches = [{ condition: `"startAt" >= ${instant(p)}` }, { condition: `"startAt" < ${instant(p)}`, unordered: true }];
+    params.push(q.from.toISOString());
+    const p = instant(`$${params.length}`);
+    // The first branch's end is a filter (IS TRUE: no index condition): with it, the GiST index
+    // looked cheaper to the planner, which misjudges how few rows match two ranges, and read every
+    // upcoming booking of the resource then sorted them (130 heap rows for a page of 10, 138
+    // buffers); without it, the start index gives the page in order (11 rows, 16 buffers).
+    branches = [{ condition: `"startAt" >= ${p} AND ("endAt" > ${p}) IS TRUE` }, { condition: `"startAt" < ${p} AND "endAt" > ${p}`, unordered: true }];
   }
   const found = await keysetPage(db.sql, {
     table: '"Booking"', where, params, branches, descending: false,

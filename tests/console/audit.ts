@@ -95,15 +95,18 @@ export async function until(page: Page, expr: string, timeout = 15_000): Promise
 }
 
 /** Until the screen has its h1, no spinner, no table marked busy and no opening or closing transition running. */
+const SETTLED = `(() => {
+  if (!document.querySelector('h1')) return false;
+  if ([...document.querySelectorAll('.mantine-Loader, [aria-busy="true"]')].some((e) => e.getClientRects().length > 0)) return false;
+  return document.getAnimations().every((a) => a.playState !== 'running');
+})()`;
+
 export async function settle(page: Page): Promise<void> {
-  await until(
-    page,
-    `(() => {
-      if (!document.querySelector('h1')) return false;
-      if ([...document.querySelectorAll('.mantine-Loader, [aria-busy="true"]')].some((e) => e.getClientRects().length > 0)) return false;
-      return document.getAnimations().every((a) => a.playState !== 'running');
-    })()`,
-  );
+  await until(page, SETTLED);
+  // What the last render set off (a ResizeObserver's answer, a transition's first frame) lands a
+  // frame or two later; on a loaded machine axe could otherwise read the page in between.
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+  await until(page, SETTLED);
 }
 
 /** What a user would notice besides axe: the language and the tab's title, and what sticks out sideways. */
@@ -172,6 +175,14 @@ interface Focus {
   name?: string;
 }
 
+/** The open dialog fully shown: it and every box around it opaque, no transition running. */
+const OPAQUE_DIALOG = `(() => {
+  const d = document.querySelector('[role=dialog]');
+  if (!d) return false;
+  for (let e = d; e; e = e.parentElement) if (getComputedStyle(e).opacity !== '1') return false;
+  return document.getAnimations().every((a) => a.playState !== 'running');
+})()`;
+
 /**
  * Opens a dialog from the keyboard (focus on its opener, Enter) and checks what a keyboard or
  * screen-reader user needs: the focus goes in and is shown, Tab and Shift+Tab keep it inside,
@@ -187,6 +198,9 @@ export async function keyboardDialog(page: Page, opener: Locator, inside: () => 
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
   await settle(page).catch(() => undefined);
+  // Mantine starts a modal's fade-in a frame after it mounts: a loaded machine could run axe
+  // between the two, on text still transparent (a contrast failure no user sees).
+  await until(page, OPAQUE_DIALOG, 3_000).catch(() => undefined);
   await until(page, "!!document.activeElement?.closest('[role=dialog]')", 2_000).catch(() => problems.push('the focus did not move into the dialog'));
   await inside();
   const count = (await dialog.evaluate("(d) => d.querySelectorAll('button:not([disabled]), a[href], input:not([disabled]), textarea, select, [tabindex]:not([tabindex=\"-1\"])').length")) as number;

@@ -57,6 +57,15 @@ function heartbeatEveryMs(): number {
 }
 
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
+/** Refused at RCPT TO: the reply's words decide, as for a bounce — only a dead address is flagged. */
+const refusedReason = (words: string | null) => classifyReason({ action: 'failed', status: statusIn(words ?? ''), diagnostic: words });
+
+/** The server's words for the recipients it refused in an accepted transaction, and what they mean. */
+function refusedReading(result: SendResult) {
+  const words = result.rejectedResponses?.filter(Boolean).join(' ; ') || null;
+  return { words, bounceReason: result.rejected.length ? refusedReason(words) : null };
+}
+
 export function createDelivery(deps: ActivityDeps) {
   const { prisma, storage } = deps;
   // Bulk statements through the driver when the worker has it (see src/db/bulk.ts).
@@ -83,6 +92,12 @@ export function createDelivery(deps: ActivityDeps) {
       })) },
       // Accepted is the weakest outcome: an address already known (a bounce came first) keeps what it has.
       { insert: 'SentEmailRecipient', rows: items.flatMap(({ row, result, at }) => result.accepted.map((address) => acceptedRecipient(row.id, address, at))) },
+      // The recipients refused at RCPT TO in the same statement as `sent`: the message never shows
+      // sent with them missing (what they mean — a flagged address, an alert — follows).
+      { insert: 'SentEmailRecipient', rows: items.flatMap(({ row, result, at }) => {
+        const { words, bounceReason } = refusedReading(result);
+        return result.rejected.map((address) => ({ ...acceptedRecipient(row.id, address, at), status: 'rejected', reason: words, bounceReason }));
+      }) },
     ]);
     marks.recorded(items.map((i) => i.row.id));
     const found = items.filter((i) => i.found).map((i) => i.row.id);
@@ -159,9 +174,8 @@ export function createDelivery(deps: ActivityDeps) {
     const { row, result } = item;
     await recordAccepted(item);
     results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
-    const words = result.rejectedResponses?.filter(Boolean).join(' ; ');
     // Each refused recipient keeps the server's own words (the message's lastError says which were refused).
-    await recordRefused(row, result.rejected, words || null);
+    await recordRefused(row, result.rejected, refusedReading(result).words);
   }
 
   async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>, started: ReadonlySet<string>, known?: Map<string, Buffer>): Promise<void> {
@@ -267,8 +281,7 @@ export function createDelivery(deps: ActivityDeps) {
   }
 
   async function recordRefused(row: Pick<SentEmail, 'id' | 'organizationId' | 'templateKey'>, rejected: string[], reason: string | null) {
-    // Refused at RCPT TO: the reply's words decide, as for a bounce — only a dead address is flagged.
-    const bounceReason = classifyReason({ action: 'failed', status: statusIn(reason ?? ''), diagnostic: reason });
+    const bounceReason = refusedReason(reason);
     for (const r of rejected) {
       await setRecipientStatus(prisma, row.id, r, 'rejected', reason, bounceReason);
       if (REASONS[bounceReason].deadAddress) await flagInvalidAddress(prisma, row.organizationId, r, bounceInvalidText(bounceReason, reason));

@@ -54,15 +54,17 @@ describeIfServer('Temporal dev server', temporalAvailable())('console lists stay
     '/api/v1/validities?page=1',
   ];
   it.each(pages)('%s answers in under 300 ms', async (path) => {
-    await org.staff.get(path); // first call warms PGlite's plan and page caches
+    // The first calls warm PGlite's plan and page caches and the route's code (in CI the first
+    // list of the file, right after the 10,000-row fill, once took over 300 ms for several calls).
+    for (let i = 0; i < 3; i += 1) await org.staff.get(path);
     const times: number[] = [];
-    for (let i = 0; i < 3; i += 1) {
+    for (let i = 0; i < 5; i += 1) {
       const start = performance.now();
       const res = await org.staff.get(path);
       times.push(performance.now() - start);
       expect(res.status).toBe(200);
     }
-    const median = times.sort((x, y) => x - y)[1]!;
+    const median = times.sort((x, y) => x - y)[2]!;
     if (process.env.MAILROOM_PRINT_TIMINGS) process.stdout.write(`${path}: median ${median.toFixed(1)} ms\n`);
     expect({ path, fast: median < BUDGET_MS, median: Math.round(median) }).toMatchObject({ path, fast: true });
   });

@@ -78,6 +78,12 @@ const envSchema = z.object({
   /** How long one send attempt may take, and how often a live attempt reports progress. */
   SEND_ACTIVITY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   SEND_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(30),
+  /**
+   * Embedded database only: every this many minutes, tables grown by a tenth (or never
+   * analysed) are vacuumed and analysed, and every table once a day — the work of
+   * PostgreSQL's autovacuum, which PGlite does not run (src/db/upkeep.ts). 0 turns it off.
+   */
+  MAILROOM_EMBEDDED_UPKEEP_MINUTES: z.coerce.number().min(0).max(1440).default(10),
   /** A workflow bundle built ahead of time (`npm run build:workflows`) for faster worker start. */
   MAILROOM_WORKFLOW_BUNDLE: z.string().optional(),
   /** Alert webhooks are retried until the receiver answers 2xx, with this backoff. */

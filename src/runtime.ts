@@ -24,6 +24,7 @@ import { stopLeftoverDevServers } from './temporal/leftover-dev-server';
 import { ensureAllMailboxWorkflows } from './reception/mailbox-workflow';
 import { ensureSchedules } from './temporal/ensure-schedules';
 import { createWorker } from './temporal/worker';
+import { startUpkeep } from './db/upkeep';
 
 /**
  * Wires Mailroom together from its configuration. `roles` says what this
@@ -91,6 +92,14 @@ async function start(config: Config, opts: StartOptions, logger: Logger, lock: E
   const db = opts.db ?? (await createDatabase({ url: config.DATABASE_URL, pgliteDir: config.pgliteDir }));
   const migrations = await db.migrate();
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
+  const upkeep = db.kind === 'pglite' && config.MAILROOM_EMBEDDED_UPKEEP_MINUTES > 0
+    ? startUpkeep(db.sql, {
+      everyMs: config.MAILROOM_EMBEDDED_UPKEEP_MINUTES * 60_000,
+      firstMs: Math.min(60_000, config.MAILROOM_EMBEDDED_UPKEEP_MINUTES * 60_000),
+      onPass: (tables) => logger.debug({ tables }, 'embedded database vacuumed and analysed'),
+      onError: (table, err) => logger.warn({ table, err }, 'embedded database upkeep failed'),
+    })
+    : undefined;
 
   let devServer: DevServer | undefined;
   let address = opts.temporalAddress ?? config.TEMPORAL_ADDRESS;
@@ -159,6 +168,7 @@ async function start(config: Config, opts: StartOptions, logger: Logger, lock: E
       transports.closeAll();
       await (connection as Connection).close();
       await devServer?.stop();
+      await upkeep?.stop();
       if (ownDb) await db.close();
       lock?.release();
     },

@@ -9,10 +9,8 @@ import { classifySmtpError } from '../mail/smtp-errors';
 import { finalFailureCode, refusedColumns } from '../mail/failure-columns';
 import { resolveSenderAccount, type SenderAccount, type SendResult } from '../mail/transports';
 import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
-import { classifyReason } from '../delivery/bounce/classify';
-import { statusIn } from '../delivery/bounce/text-readers';
-import { bounceInvalidText, REASONS } from '../delivery/reasons';
-import { acceptedRecipient, flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
+import { acceptedRecipient } from '../delivery/recipients';
+import { recordRefused, refusedReading } from '../delivery/refused';
 import { bulkWrite } from '../db/bulk';
 import { groupCommit } from '../db/group-commit';
 import { AppError, storedFailure, toActivityFailure } from '../shared/errors';
@@ -57,15 +55,6 @@ function heartbeatEveryMs(): number {
 }
 
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
-/** Refused at RCPT TO: the reply's words decide, as for a bounce — only a dead address is flagged. */
-const refusedReason = (words: string | null) => classifyReason({ action: 'failed', status: statusIn(words ?? ''), diagnostic: words });
-
-/** The server's words for the recipients it refused in an accepted transaction, and what they mean. */
-function refusedReading(result: SendResult) {
-  const words = result.rejectedResponses?.filter(Boolean).join(' ; ') || null;
-  return { words, bounceReason: result.rejected.length ? refusedReason(words) : null };
-}
-
 export function createDelivery(deps: ActivityDeps) {
   const { prisma, storage } = deps;
   // Bulk statements through the driver when the worker has it (see src/db/bulk.ts).
@@ -175,7 +164,7 @@ export function createDelivery(deps: ActivityDeps) {
     await recordAccepted(item);
     results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
     // Each refused recipient keeps the server's own words (the message's lastError says which were refused).
-    await recordRefused(row, result.rejected, refusedReading(result).words);
+    await recordRefused(alertDeps, row, result.rejected, refusedReading(result).words);
   }
 
   async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>, started: ReadonlySet<string>, known?: Map<string, Buffer>): Promise<void> {
@@ -264,7 +253,7 @@ export function createDelivery(deps: ActivityDeps) {
     const stored = storedFailure(failure);
     // Every recipient refused at RCPT TO (5xx): each address is a hard bounce.
     const refused = (err as { rejected?: string[] }).rejected;
-    if (permanent && refused?.length) await recordRefused(row, refused, failure.message);
+    if (permanent && refused?.length) await recordRefused(alertDeps, row, refused, failure.message);
     await prisma.$transaction([
       prisma.sentEmail.update({
         where: { id: row.id },
@@ -278,16 +267,6 @@ export function createDelivery(deps: ActivityDeps) {
       }),
     ]);
     return failure;
-  }
-
-  async function recordRefused(row: Pick<SentEmail, 'id' | 'organizationId' | 'templateKey'>, rejected: string[], reason: string | null) {
-    const bounceReason = refusedReason(reason);
-    for (const r of rejected) {
-      await setRecipientStatus(prisma, row.id, r, 'rejected', reason, bounceReason);
-      if (REASONS[bounceReason].deadAddress) await flagInvalidAddress(prisma, row.organizationId, r, bounceInvalidText(bounceReason, reason));
-      const status = bounceReason === 'auth-failure' ? 'sending-setup' : 'bounced';
-      if (!isAlertTemplate(row.templateKey)) await raiseAlert(alertDeps, { organizationId: row.organizationId, sentEmailId: row.id, recipient: r, status, reason, bounceReason });
-    }
   }
 
   /** One message, for the send workflow: a refusal is thrown as an ApplicationFailure typed with its error code. */

@@ -15,6 +15,7 @@ import { bulkWrite } from '../db/bulk';
 import { groupCommit } from '../db/group-commit';
 import { AppError, storedFailure, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
+import { heartbeat, heartbeatEveryMs } from './heartbeat';
 
 export { sealedMessageKey, sentMessageKey } from '../mail/stored-message';
 
@@ -36,24 +37,6 @@ type Accepted = { row: SentEmail; number: number; transport: string | null; resu
 // disk the moment the server accepts it, so waiting does not widen the window for a resend).
 const RECORD_WAIT_MS = 25;
 const RECORD_MAX = 100;
-
-/** The activity's heartbeat, when called from one (tests and tools call delivery outside activities too). */
-function heartbeat(): void {
-  try {
-    Context.current().heartbeat({ waitingFor: 'an earlier attempt of this worker' });
-  } catch {
-    // not in an activity
-  }
-}
-function heartbeatEveryMs(): number {
-  let timeoutMs = 30_000;
-  try {
-    timeoutMs = Context.current().info.heartbeatTimeoutMs ?? timeoutMs;
-  } catch {
-    // not in an activity
-  }
-  return Math.max(1000, timeoutMs / 3);
-}
 
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
 export function createDelivery(deps: ActivityDeps) {

@@ -4,19 +4,18 @@ import type { SentEmail } from '../generated/prisma/client';
 import { createAcceptedMarks, type AcceptedMark } from '../mail/accepted-marks';
 import { claimSending } from '../mail/in-flight';
 import { parseAddress } from '../mail/addresses';
-import { createMessageStore, sentMessageKey, type OrgKeys } from '../mail/stored-message';
+import { createMessageStore, sentMessageKey, type OrgKeys, type StoredMessage } from '../mail/stored-message';
 import { classifySmtpError } from '../mail/smtp-errors';
 import { finalFailureCode, refusedColumns } from '../mail/failure-columns';
 import { resolveSenderAccount, type SenderAccount, type SendResult } from '../mail/transports';
 import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
-import { classifyReason } from '../delivery/bounce/classify';
-import { statusIn } from '../delivery/bounce/text-readers';
-import { bounceInvalidText, REASONS } from '../delivery/reasons';
-import { acceptedRecipient, flagInvalidAddress, setRecipientStatus } from '../delivery/recipients';
+import { acceptedRecipient } from '../delivery/recipients';
+import { recordRefused, refusedReading } from '../delivery/refused';
 import { bulkWrite } from '../db/bulk';
 import { groupCommit } from '../db/group-commit';
 import { AppError, storedFailure, toActivityFailure } from '../shared/errors';
 import type { ActivityDeps } from './deps';
+import { heartbeat, heartbeatEveryMs } from './heartbeat';
 
 export { sealedMessageKey, sentMessageKey } from '../mail/stored-message';
 
@@ -32,40 +31,14 @@ export type Delivery = { id: string; ok: true; outcome: DeliveryOutcome; row: Se
 
 const DONE = ['sent', 'bounced', 'cancelled', 'failed'];
 // `found`: its mark was found by a retry (a first-version mark file is removed once recorded).
-type Accepted = { row: SentEmail; number: number; transport: string | null; result: SendResult; at: Date; found?: boolean };
+// `key`: where the message as sent is kept, when known (recorded as SentEmail.messageKey).
+type Accepted = { row: SentEmail; number: number; transport: string | null; result: SendResult; at: Date; key: string | null; found?: boolean };
 // Acceptances wait this long for others before they are written together (each is marked on
 // disk the moment the server accepts it, so waiting does not widen the window for a resend).
 const RECORD_WAIT_MS = 25;
 const RECORD_MAX = 100;
 
-/** The activity's heartbeat, when called from one (tests and tools call delivery outside activities too). */
-function heartbeat(): void {
-  try {
-    Context.current().heartbeat({ waitingFor: 'an earlier attempt of this worker' });
-  } catch {
-    // not in an activity
-  }
-}
-function heartbeatEveryMs(): number {
-  let timeoutMs = 30_000;
-  try {
-    timeoutMs = Context.current().info.heartbeatTimeoutMs ?? timeoutMs;
-  } catch {
-    // not in an activity
-  }
-  return Math.max(1000, timeoutMs / 3);
-}
-
 /** Delivery of recorded messages: one at a time for the send workflow, in groups for batches. */
-/** Refused at RCPT TO: the reply's words decide, as for a bounce — only a dead address is flagged. */
-const refusedReason = (words: string | null) => classifyReason({ action: 'failed', status: statusIn(words ?? ''), diagnostic: words });
-
-/** The server's words for the recipients it refused in an accepted transaction, and what they mean. */
-function refusedReading(result: SendResult) {
-  const words = result.rejectedResponses?.filter(Boolean).join(' ; ') || null;
-  return { words, bounceReason: result.rejected.length ? refusedReason(words) : null };
-}
-
 export function createDelivery(deps: ActivityDeps) {
   const { prisma, storage } = deps;
   // Bulk statements through the driver when the worker has it (see src/db/bulk.ts).
@@ -82,8 +55,8 @@ export function createDelivery(deps: ActivityDeps) {
    */
   const recordAccepted = groupCommit<Accepted>(async (items) => {
     await bulkWrite(direct, [
-      { update: 'SentEmail', key: ['id'], rows: items.map(({ row, transport, result, at }) => ({
-        id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: transport ?? row.transport,
+      { update: 'SentEmail', key: ['id'], rows: items.map(({ row, transport, result, at, key }) => ({
+        id: row.id, status: 'sent', sentAt: at, updatedAt: at, smtpResponse: result.response, transport: transport ?? row.transport, messageKey: key ?? row.messageKey,
         ...refusedColumns(result.rejected),
       })) },
       // Whole rows, in case the attempt's own was never written (only its outcome columns replace an existing one).
@@ -144,24 +117,28 @@ export function createDelivery(deps: ActivityDeps) {
     const settled = ids.filter((id) => results.get(id)?.ok && rows.get(id)?.status === 'sent' && rows.get(id)!.attempts > 0);
     if (settled.length) await marks.clear(settled).catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the marks of messages recorded as sent'));
     // Left `sending` by an attempt that stopped: the server may have accepted it, and said so in a mark.
+    // Its bytes may then be in a pack whose key only its journal knows yet (written before the send).
     const marked = new Map<string, AcceptedMark>();
+    const prior = new Map<string, string>();
     const stopped = todo.filter((r) => r.status === 'sending' && !started.has(r.id));
     if (stopped.length) {
-      const find = await marks.reader();
+      const { find, storedKey } = await marks.journals();
       for (const row of stopped) {
         const mark = await find(row.id, row.attempts);
         if (mark) marked.set(row.id, mark);
+        const key = mark?.key ?? storedKey(row.id);
+        if (key) prior.set(row.id, key);
       }
     }
     const recording: Promise<void>[] = [];
     let unexpected: unknown;
     for (const row of todo.filter((r) => marked.has(r.id))) {
       const { response, accepted: to, rejected, transport, at } = marked.get(row.id)!;
-      recording.push(accepted({ row, number: row.attempts, transport, result: { response, accepted: to, rejected }, at: new Date(at), found: true }, results).catch((err: unknown) => void (unexpected ??= err)));
+      recording.push(accepted({ row, number: row.attempts, transport, result: { response, accepted: to, rejected }, at: new Date(at), key: prior.get(row.id) ?? null, found: true }, results).catch((err: unknown) => void (unexpected ??= err)));
     }
     const unsent = todo.filter((r) => !marked.has(r.id));
     try {
-      if (unsent.length) await sendAll(unsent, Math.max(1, concurrency), results, started, known);
+      if (unsent.length) await sendAll(unsent, Math.max(1, concurrency), results, started, known, prior);
     } finally {
       await Promise.all(recording);
     }
@@ -175,10 +152,10 @@ export function createDelivery(deps: ActivityDeps) {
     await recordAccepted(item);
     results.set(row.id, { id: row.id, ok: true, outcome: { status: 'sent', messageId: row.messageId, response: result.response, rejected: result.rejected }, row: { ...row, status: 'sent' } });
     // Each refused recipient keeps the server's own words (the message's lastError says which were refused).
-    await recordRefused(row, result.rejected, refusedReading(result).words);
+    await recordRefused(alertDeps, row, result.rejected, refusedReading(result).words);
   }
 
-  async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>, started: ReadonlySet<string>, known?: Map<string, Buffer>): Promise<void> {
+  async function sendAll(todo: SentEmail[], concurrency: number, results: Map<string, Delivery>, started: ReadonlySet<string>, known: Map<string, Buffer> | undefined, prior: ReadonlyMap<string, string>): Promise<void> {
     const now = new Date();
     const again = todo.filter((r) => !started.has(r.id));
     await bulkWrite(direct, [
@@ -210,14 +187,24 @@ export function createDelivery(deps: ActivityDeps) {
       const number = fresh ? row.attempts : row.attempts + 1;
       const org = orgs.get(row.organizationId);
       let account: SenderAccount;
-      let bytes: Buffer | null;
+      let stored: StoredMessage;
       try {
         account = await accountFor(row);
         // A first attempt cannot have stored anything yet (attempts is counted before composing).
-        bytes = await storeComposed(row, org, { known, triedBefore: !fresh && row.attempts > 0 });
+        stored = await storeComposed(row, org, { known, triedBefore: !fresh && row.attempts > 0, prior: prior.get(row.id) });
       } catch (err) {
         unexpected ??= err;
         return;
+      }
+      const { bytes, key } = stored;
+      // A packed message's key, kept before it is sent: a retry after a kill re-sends these bytes.
+      const packed = key === sentMessageKey(row.id) ? null : key;
+      if (packed) {
+        try {
+          marks.stored(row.id, number, packed);
+        } catch (err) {
+          deps.logger.warn({ err, sentEmailId: row.id }, 'could not keep where a message is stored; a retry after a crash would build it again');
+        }
       }
       // With a bounce domain, the envelope sender names the message (VERP), so a
       // bounce identifies it even when the returned headers are cut (RFC 5321 §4.5.5).
@@ -225,20 +212,20 @@ export function createDelivery(deps: ActivityDeps) {
       const rcpt = [...row.to, ...row.cc, ...row.bcc].map((a) => parseAddress(a)?.address ?? a);
       let result: SendResult;
       try {
-        result = await deps.transports.get(account).send({ from: envelopeFrom, to: rcpt }, () => bytes ?? storage.get(sentMessageKey(row.id)), row.id);
+        result = await deps.transports.get(account).send({ from: envelopeFrom, to: rcpt }, () => bytes ?? storage.get(key), row.id);
       } catch (err) {
-        results.set(row.id, { id: row.id, ok: false, failure: await recordFailure(row, number, account, err) });
+        results.set(row.id, { id: row.id, ok: false, failure: await recordFailure(row, number, account, err, packed) });
         return;
       }
       const at = new Date();
       // Kept on disk before anything else runs: a worker killed from here on does not send it again.
       try {
-        marks.mark(row.id, { response: result.response, accepted: result.accepted, rejected: result.rejected, transport: account.label, attempt: number, at: at.toISOString() });
+        marks.mark(row.id, { response: result.response, accepted: result.accepted, rejected: result.rejected, transport: account.label, attempt: number, at: at.toISOString(), ...(packed ? { key: packed } : {}) });
       } catch (err) {
         deps.logger.warn({ err, sentEmailId: row.id }, 'could not mark an accepted message; only the database record will keep it');
       }
       // Recorded with others (group commit); the lane goes on to its next message meanwhile.
-      recording.push(accepted({ row, number, transport: account.label, result, at }, results).catch((err: unknown) => void (unexpected ??= err)));
+      recording.push(accepted({ row, number, transport: account.label, result, at, key: packed }, results).catch((err: unknown) => void (unexpected ??= err)));
     };
     try {
       await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {
@@ -257,37 +244,31 @@ export function createDelivery(deps: ActivityDeps) {
     if (unexpected) throw unexpected;
   }
 
-  async function recordFailure(row: SentEmail, number: number, account: SenderAccount, err: unknown): Promise<AppError> {
+  /** `packed`: where this attempt stored the message (kept with the outcome, for the download and the next try). */
+  async function recordFailure(row: SentEmail, number: number, account: SenderAccount, err: unknown, packed: string | null): Promise<AppError> {
     const failure = err instanceof AppError ? err : classifySmtpError(err);
     if (failure.code === 'SMTP_CONNECTION') deps.transports.evict(account);
     const permanent = !failure.retryable;
     const stored = storedFailure(failure);
     // Every recipient refused at RCPT TO (5xx): each address is a hard bounce.
     const refused = (err as { rejected?: string[] }).rejected;
-    if (permanent && refused?.length) await recordRefused(row, refused, failure.message);
+    if (permanent && refused?.length) await recordRefused(alertDeps, row, refused, failure.message);
+    const messageKey = packed ?? row.messageKey;
     await prisma.$transaction([
       prisma.sentEmail.update({
         where: { id: row.id },
         data: permanent
-          ? { status: 'failed', failedAt: new Date(), lastError: failure.message, lastErrorCode: stored.code, lastErrorParams: stored.params, transport: account.label }
-          : { status: 'queued', lastError: failure.message, lastErrorCode: stored.code, lastErrorParams: stored.params, transport: account.label },
+          ? { status: 'failed', failedAt: new Date(), lastError: failure.message, lastErrorCode: stored.code, lastErrorParams: stored.params, transport: account.label, messageKey }
+          : { status: 'queued', lastError: failure.message, lastErrorCode: stored.code, lastErrorParams: stored.params, transport: account.label, messageKey },
       }),
       prisma.sendAttempt.update({
         where: { sentEmailId_number: { sentEmailId: row.id, number } },
         data: { finishedAt: new Date(), outcome: permanent ? 'failed' : 'retry', error: failure.message, errorCode: stored.code, errorParams: stored.params },
       }),
     ]);
+    // The row has the key now: its journal line may go.
+    if (packed) marks.recorded([row.id]);
     return failure;
-  }
-
-  async function recordRefused(row: Pick<SentEmail, 'id' | 'organizationId' | 'templateKey'>, rejected: string[], reason: string | null) {
-    const bounceReason = refusedReason(reason);
-    for (const r of rejected) {
-      await setRecipientStatus(prisma, row.id, r, 'rejected', reason, bounceReason);
-      if (REASONS[bounceReason].deadAddress) await flagInvalidAddress(prisma, row.organizationId, r, bounceInvalidText(bounceReason, reason));
-      const status = bounceReason === 'auth-failure' ? 'sending-setup' : 'bounced';
-      if (!isAlertTemplate(row.templateKey)) await raiseAlert(alertDeps, { organizationId: row.organizationId, sentEmailId: row.id, recipient: r, status, reason, bounceReason });
-    }
   }
 
   /** One message, for the send workflow: a refusal is thrown as an ApplicationFailure typed with its error code. */

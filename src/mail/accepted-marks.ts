@@ -18,7 +18,13 @@ export interface AcceptedMark {
   /** The attempt that sent it (SentEmail.attempts then): a mark left by an older one says nothing of the last. */
   attempt: number;
   at: string;
+  /** Where the message as sent is kept, when not under its fixed name (a pack file's key). */
+  key?: string;
 }
+
+// A line naming where an attempt stored its message, written before it is sent: a retry after a kill
+// re-sends those bytes. The prefix makes it unreadable as a mark, to this version and the one before.
+const STORED = 'K ';
 
 // A journal is left for a new one after this many marks, so a retry reads little; and once all its
 // marks are recorded after at least REUSE_UP_TO (below that it stays open: a worker sending one
@@ -63,7 +69,13 @@ const KEEP_MS = 7 * 24 * 3600_000;
  * and counts as none: the message is sent again.
  */
 export async function readJournals(folder: string): Promise<Map<string, AcceptedMark>> {
+  return (await readJournalLines(folder)).marks;
+}
+
+/** The marks, and where each message's last attempt stored it (its `K` line). */
+async function readJournalLines(folder: string): Promise<{ marks: Map<string, AcceptedMark>; keys: Map<string, { key: string; attempt: number }> }> {
   const found = new Map<string, AcceptedMark>();
+  const keys = new Map<string, { key: string; attempt: number }>();
   let names: string[] = [];
   try {
     names = (await fs.promises.readdir(folder)).filter((n) => n.endsWith('.log'));
@@ -86,6 +98,11 @@ export async function readJournals(folder: string): Promise<Map<string, Accepted
     }
     for (const line of text.split('\n')) {
       try {
+        if (line.startsWith(STORED)) {
+          const { id, key, attempt } = JSON.parse(line.slice(STORED.length)) as { id: string; key: string; attempt: number };
+          if ((keys.get(id)?.attempt ?? -1) <= attempt) keys.set(id, { key, attempt });
+          continue;
+        }
         const { id, ...mark } = JSON.parse(line) as AcceptedMark & { id: string };
         const seen = found.get(id);
         if (!seen || seen.attempt <= mark.attempt) found.set(id, mark);
@@ -94,7 +111,7 @@ export async function readJournals(folder: string): Promise<Map<string, Accepted
       }
     }
   }
-  return found;
+  return { marks: found, keys };
 }
 
 export function createAcceptedMarks(storage: Storage) {
@@ -122,22 +139,52 @@ export function createAcceptedMarks(storage: Storage) {
     }
   };
 
+  /** One line for a message: its journal holds it until `recorded` (a later line for it takes over). */
+  const append = (sentEmailId: string, line: string) => {
+    // Removed under a live owner (an old-journal cleanup): marks written there would be lost.
+    if (current && (current.written >= ROTATE_AFTER || fs.fstatSync(current.fd).nlink === 0)) retire(current);
+    current ??= start();
+    fs.writeSync(current.fd, line);
+    current.written++;
+    current.open++;
+    // Marked again (sent again by this process, or accepted after its stored line): the newer line stands for it.
+    const before = holder.get(sentEmailId);
+    holder.set(sentEmailId, current);
+    if (before) {
+      before.open--;
+      if (before.open === 0 && before.retired) retire(before);
+    }
+  };
+
+  /**
+   * Reads every journal once: `find` gives the mark the attempt `attempt` left,
+   * or null; `storedKey` where the latest attempt that stored the message put
+   * it (any attempt's bytes are the message: same Message-ID, same Date).
+   */
+  async function journals() {
+    const { marks: found, keys } = await readJournalLines(folder);
+    return {
+      find: async (sentEmailId: string, attempt: number): Promise<AcceptedMark | null> => {
+        const mark = found.get(sentEmailId) ?? (await legacy(sentEmailId));
+        return mark?.attempt === attempt ? mark : null;
+      },
+      storedKey: (sentEmailId: string): string | null => keys.get(sentEmailId)?.key ?? null,
+    };
+  }
+
   return {
     /** Synchronous on purpose: nothing may run between reading the 250 and keeping it. */
     mark(sentEmailId: string, mark: AcceptedMark): void {
-      // Removed under a live owner (an old-journal cleanup): marks written there would be lost.
-      if (current && (current.written >= ROTATE_AFTER || fs.fstatSync(current.fd).nlink === 0)) retire(current);
-      current ??= start();
-      fs.writeSync(current.fd, `${JSON.stringify({ id: sentEmailId, ...mark })}\n`);
-      current.written++;
-      current.open++;
-      // Marked again (sent again by this process): the newer line stands for it.
-      const before = holder.get(sentEmailId);
-      holder.set(sentEmailId, current);
-      if (before) {
-        before.open--;
-        if (before.open === 0 && before.retired) retire(before);
-      }
+      append(sentEmailId, `${JSON.stringify({ id: sentEmailId, ...mark })}\n`);
+    },
+
+    /**
+     * Where attempt `attempt` stored the message (a pack key), kept before it is
+     * sent and until the database records it (with the attempt's outcome: call
+     * `recorded`): a retry after a kill re-sends those bytes.
+     */
+    stored(sentEmailId: string, attempt: number, key: string): void {
+      append(sentEmailId, `${STORED}${JSON.stringify({ id: sentEmailId, attempt, key })}\n`);
     },
 
     /** Marks the database now records: a journal whose marks are all recorded goes (see REUSE_UP_TO). */
@@ -153,12 +200,10 @@ export function createAcceptedMarks(storage: Storage) {
 
     /** Reads every journal once: the function returned gives the mark the attempt `attempt` left, or null. */
     async reader(): Promise<(sentEmailId: string, attempt: number) => Promise<AcceptedMark | null>> {
-      const found = await readJournals(folder);
-      return async (sentEmailId, attempt) => {
-        const mark = found.get(sentEmailId) ?? (await legacy(sentEmailId));
-        return mark?.attempt === attempt ? mark : null;
-      };
+      return (await journals()).find;
     },
+
+    journals,
 
     /** Removes first-version mark files (messages the database records as sent). */
     async clear(sentEmailIds: string[]): Promise<void> {

@@ -24,6 +24,9 @@ export interface ParsedAddress {
  * and checks the address part. Returns null when it is not a single valid address.
  */
 export function parseAddress(input: string): ParsedAddress | null {
+  // A bare valid address (most calls: envelopes, recipients of every sent message) is its own
+  // parse: nothing in it is special to the parser, which cost ~7 KB of garbage a call.
+  if (isEmailAddress(input)) return { name: '', address: input };
   if (/[\r\n]/.test(input)) return null; // header injection (RFC 5322 §2.2)
   const parsed = addressparser(input.trim(), { flatten: true });
   if (parsed.length !== 1) return null;

@@ -229,6 +229,7 @@ async function buildRecord(
     attachments: attachments as unknown as Prisma.JsonValue,
     headers: (input.headers ?? {}) as Prisma.JsonValue,
     messageId: `<${crypto.randomUUID()}@${domain}>`,
+    messageKey: null,
     status: 'queued',
     attempts: 0,
     // Filled by the database (trigger of migration 20261207150000) from subject and addresses.

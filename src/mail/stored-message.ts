@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { SentEmail } from '../generated/prisma/client';
 import { signMessage } from '../outgoing/dkim';
 import type { SecretBox } from '../secrets';
@@ -11,8 +10,19 @@ export const sentMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml`
 /** The original of a message carrying a credential (SentEmail.secretEnc), encrypted; sentMessageKey then holds the masked copy staff download. */
 export const sealedMessageKey = (sentEmailId: string) => `sent/${sentEmailId}.eml.sealed`;
 
-/** Every file a sent message may leave in storage: removed with its row. */
-export const storedMessageKeys = (sentEmailId: string) => [sentMessageKey(sentEmailId), sealedMessageKey(sentEmailId), acceptedMarkKey(sentEmailId)];
+/** Where a message as sent is kept: its pack key when it has one (SentEmail.messageKey), else the fixed name. */
+export const messageKeyOf = (row: { id: string; messageKey: string | null }) => row.messageKey ?? sentMessageKey(row.id);
+
+/** Every file (or packed object, erased in place) a sent message may leave in storage: removed with its row. */
+export const storedMessageKeys = (row: { id: string; messageKey: string | null }) => [
+  ...(row.messageKey ? [row.messageKey] : []), sentMessageKey(row.id), sealedMessageKey(row.id), acceptedMarkKey(row.id),
+];
+
+/** A message as stored before its first try: its key, and its bytes when held in memory (else streamed from the key). */
+export interface StoredMessage {
+  key: string;
+  bytes: Buffer | null;
+}
 
 export type OrgKeys = { id: string; bounceDomain: string | null; dkimDomain: string | null; dkimSelector: string | null; dkimPrivateKeyEnc: string | null };
 
@@ -60,45 +70,52 @@ export function createMessageStore(deps: { storage: Storage; secrets: SecretBox 
    * encrypted bodies, stored encrypted and sent from memory (every retry sends
    * these exact bytes); a masked copy goes where staff download the .eml.
    */
-  async function storeSealed(row: SentEmail, org: OrgKeys | undefined, triedBefore: boolean): Promise<Buffer> {
+  async function storeSealed(row: SentEmail, org: OrgKeys | undefined, triedBefore: boolean): Promise<StoredMessage> {
     const sealed = sealedMessageKey(row.id);
-    if (triedBefore && (await storage.exists(sealed))) return Buffer.from(deps.secrets.decrypt((await storage.read(sealed)).toString('utf8')), 'base64');
+    const key = sentMessageKey(row.id);
+    if (triedBefore && (await storage.exists(sealed))) return { key, bytes: Buffer.from(deps.secrets.decrypt((await storage.read(sealed)).toString('utf8')), 'base64') };
     const original = JSON.parse(deps.secrets.decrypt(row.secretEnc!)) as { subject: string; text?: string; html?: string };
     const bytes = await compose({ ...row, subject: original.subject, textBody: original.text ?? null, htmlBody: original.html ?? null }, org);
     await storage.putNamed(sealed, deps.secrets.encrypt(bytes.toString('base64')));
-    await storage.putNamed(sentMessageKey(row.id), await compose(row, undefined));
-    return bytes;
+    await storage.putNamed(key, await compose(row, undefined));
+    return { key, bytes };
   }
 
   /**
-   * Stores the message before its first try. Returns the bytes when it was just
-   * built and small enough to keep in memory (then it is sent from memory); else
-   * it is streamed from storage. `known`: attachment bytes the caller holds
-   * already (a calendar part it has just stored), not read back from disk.
-   * `triedBefore`: an earlier attempt may have stored it (by default: attempts
-   * were counted); a first attempt cannot have, so storage is not asked.
+   * Stores the message before its first try and gives its key; its bytes too
+   * when it was just built and small enough to keep in memory (then it is sent
+   * from memory), else it is streamed from storage. A message built in memory
+   * is appended to a pack file (no file of its own); the caller must keep its
+   * key durably before sending it (a retry re-sends those bytes: same
+   * Message-ID, same Date, same signature). `known`: attachment bytes the
+   * caller holds already (a calendar part it has just stored), not read back
+   * from disk. `triedBefore`: an earlier attempt may have stored it (by
+   * default: attempts were counted), under `prior` (its recorded key) or the
+   * fixed name; a first attempt cannot have, so storage is not asked.
    */
-  async function storeComposed(row: SentEmail, org: OrgKeys | undefined, opts: { known?: Map<string, Buffer>; triedBefore?: boolean } = {}): Promise<Buffer | null> {
+  async function storeComposed(row: SentEmail, org: OrgKeys | undefined, opts: { known?: Map<string, Buffer>; triedBefore?: boolean; prior?: string | null } = {}): Promise<StoredMessage> {
     const triedBefore = opts.triedBefore ?? row.attempts > 0;
     if (row.secretEnc) return storeSealed(row, org, triedBefore);
-    const key = sentMessageKey(row.id);
-    if (triedBefore && (await storage.exists(key))) return null;
+    const named = sentMessageKey(row.id);
+    if (triedBefore) {
+      for (const key of new Set([opts.prior ?? row.messageKey, named])) if (key && (await storage.exists(key))) return { key, bytes: null };
+    }
     const attachments = row.attachments as unknown as AttachmentRef[];
     const small = attachments.reduce((n, a) => n + (a.size ?? 0), 0) <= IN_MEMORY_BYTES;
     if (!small) {
-      await storage.putNamed(key, signed(composeMessage(messageInput(row, undefined)), org));
-      return null;
+      await storage.putNamed(named, signed(composeMessage(messageInput(row, undefined)), org));
+      return { key: named, bytes: null };
     }
     // Built beside the main thread (reading the attachments too), which meanwhile sends and records
     // others; bytes the caller already holds (a calendar part) are composed here instead of read back.
     if (opts.known?.size) {
       const bytes = await compose(row, org, opts.known);
-      await storage.putNamed(key, bytes);
-      return bytes;
+      await storage.putNamed(named, bytes);
+      return { key: named, bytes };
     }
-    // The thread stores it too (in storage's tmp folder, then renamed into place, as putNamed does).
-    const keep = { tmp: storage.path(`tmp/${process.pid}-${randomUUID()}`), dest: storage.path(key) };
-    return composer.compose(composeOptions(messageInput(row, undefined)), dkimKey(org), keep);
+    // The thread stores it too, appended to its own pack file (src/storage-packs.ts's format).
+    const { bytes, key } = await composer.compose(composeOptions(messageInput(row, undefined)), dkimKey(org), { root: storage.root });
+    return { key: key!, bytes };
   }
 
   return { storeComposed };

@@ -20,13 +20,13 @@ export async function purgeExpiredSentEmails(
     for (;;) {
       const rows = await deps.prisma.sentEmail.findMany({
         where: { organizationId: org.id, queuedAt: { lt: before }, status: { notIn: ['queued', 'sending'] } },
-        select: { id: true },
+        select: { id: true, messageKey: true },
         take: batchSize,
       });
       if (!rows.length) break;
       const ids = rows.map((r) => r.id);
       const res = await deps.prisma.sentEmail.deleteMany({ where: { id: { in: ids } } });
-      await Promise.all(ids.flatMap((id) => storedMessageKeys(id).map((key) => deps.storage.remove(key))));
+      await Promise.all(rows.flatMap((row) => storedMessageKeys(row).map((key) => deps.storage.remove(key))));
       deleted += res.count;
       opts.heartbeat?.(deleted);
     }

@@ -81,6 +81,26 @@ describeIfServer('Temporal dev server', temporalAvailable())('sending one email 
     expect(raw.text).toContain(record.messageId);
   });
 
+  it('keeps a message built in memory in a pack file: the download gives the bytes sent, and purging the log erases them', async () => {
+    const res = await org.staff.post('/api/v1/emails', { to: 'pack@example.org', subject: 'Rangé en paquet', text: 'Une ligne.\n.Un point en tête.' });
+    await waitStatus(res.body.id, 'sent');
+    const [msg] = await smtp.waitForMessages(1);
+    const row = await mr.db.prisma.sentEmail.findUniqueOrThrow({ where: { id: res.body.id } });
+    expect(row.messageKey).toMatch(/^packs\//);
+    expect(await mr.app.storage.exists(`sent/${row.id}.eml`)).toBe(false);
+    const raw = await org.staff.get(`/api/v1/sent-emails/${row.id}/eml`);
+    expect(raw.status).toBe(200);
+    expect(Buffer.from(raw.text, 'utf8').equals(msg!.raw)).toBe(true);
+
+    const purged = await org.admin.delete(`/api/v1/sent-emails?before=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    expect(purged.status).toBe(200);
+    expect(purged.body.deleted).toBeGreaterThanOrEqual(1);
+    // Erased in place: the pack keeps its length, the message's bytes are zeros.
+    const left = await mr.app.storage.read(row.messageKey!);
+    expect(left.length).toBe(msg!.raw.length);
+    expect(left.every((b) => b === 0)).toBe(true);
+  });
+
   it('refuses an invalid address with 422 and queues nothing', async () => {
     const before = await mr.db.prisma.sentEmail.count();
     const res = await org.staff.post('/api/v1/emails', { to: ['ok@example.org', 'pas une adresse'], subject: 's', text: 't' });
@@ -188,6 +208,11 @@ describeIfServer('PostgreSQL (DATABASE_URL) and Temporal', Boolean(process.env.D
       }, 60_000);
       const ids = new Set(smtp.messages.map((m) => m.parsed.messageId));
       expect([...ids]).toEqual([sent.messageId]);
+      // The same bytes (Date, boundaries, signature): the retry found the killed attempt's stored
+      // message through the key it journalled before sending, and the download gives them too.
+      expect(new Set(smtp.messages.map((m) => m.raw.toString('latin1'))).size).toBe(1);
+      expect(sent.messageKey).toMatch(/^packs\//);
+      expect((await mr.app.storage.read(sent.messageKey!)).equals(smtp.messages[0]!.raw)).toBe(true);
       // The killed attempt's copy and the retry's. A third came under load when the retry missed its
       // heartbeat and the next attempt sent beside it; attempts on one worker now wait for each other.
       expect(smtp.messages.length).toBeLessThanOrEqual(2);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { acceptedMarkKey, createAcceptedMarks, MARKS_FOLDER, type AcceptedMark } from '../../src/mail/accepted-marks';
+import { acceptedMarkKey, createAcceptedMarks, MARKS_FOLDER, readJournals, type AcceptedMark } from '../../src/mail/accepted-marks';
 import { createStorage } from '../../src/storage';
 
 const mark = (attempt: number): AcceptedMark => ({ response: '250 ok', accepted: ['a@example.org'], rejected: [], transport: 'platform SMTP', attempt, at: new Date(0).toISOString() });
@@ -26,6 +26,32 @@ describe('accepted marks (journals)', () => {
     expect(await find('m2', 1)).toBeNull(); // an older attempt's mark says nothing of a later one
     expect(await find('m2', 2)).toEqual(mark(2));
     expect(await find('m3', 1)).toBeNull();
+  });
+
+  it('keeps where a message was stored before it is sent, never taken for a mark, until the database has it', async () => {
+    const storage = createStorage(root);
+    const dead = createAcceptedMarks(storage);
+    dead.stored('m1', 1, 'packs/1-1-a.pack/0/10');
+    dead.stored('m2', 1, 'packs/1-1-a.pack/10/10');
+    dead.mark('m2', { ...mark(1), key: 'packs/1-1-a.pack/10/10' });
+    dead.stored('m1', 2, 'packs/1-1-b.pack/0/12'); // a later attempt stored it again
+    const { find, storedKey } = await createAcceptedMarks(storage).journals();
+    expect(await find('m1', 1)).toBeNull();
+    expect(await find('m1', 2)).toBeNull();
+    expect(storedKey('m1')).toBe('packs/1-1-b.pack/0/12');
+    expect(await find('m2', 1)).toEqual({ ...mark(1), key: 'packs/1-1-a.pack/10/10' });
+    expect([...(await readJournals(path.join(root, MARKS_FOLDER))).keys()]).toEqual(['m2']);
+
+    // Like a mark, a stored line holds its journal until recorded.
+    const live = createAcceptedMarks(storage);
+    const before = journals().length;
+    for (let i = 0; i < 150; i++) live.stored(`s${i}`, 1, `packs/1-1-c.pack/${i}/1`);
+    live.recorded(Array.from({ length: 149 }, (_, i) => `s${i}`));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(journals()).toHaveLength(before + 1);
+    live.recorded(['s149']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(journals()).toHaveLength(before);
   });
 
   it('still reads a first-version mark file', async () => {

@@ -5,7 +5,12 @@ describe('addresses', () => {
   it('accepts plain and named addresses and rejects the rest', () => {
     expect(parseAddress('jeanne@example.org')).toEqual({ name: '', address: 'jeanne@example.org' });
     expect(parseAddress('Jeanne Martin <jeanne@example.org>')).toEqual({ name: 'Jeanne Martin', address: 'jeanne@example.org' });
-    for (const bad of ['jeanne', 'jeanne@', '@example.org', 'a@b.fr, c@d.fr', 'x@example.org\r\nBcc: y@example.org', '']) {
+    // A bare address is taken as it is, as the parser would: the characters RFC 5322 allows unquoted.
+    for (const bare of ["o'brien@example.org", 'a&b+tag@sub.example.org', 'x#y/z=w?^_`{|}~-@xn--dtre-6ra.fr']) {
+      expect(parseAddress(bare)).toEqual({ name: '', address: bare });
+      expect(parseAddress(` ${bare} `)).toEqual({ name: '', address: bare });
+    }
+    for (const bad of ['jeanne', 'jeanne@', '@example.org', 'a@b.fr, c@d.fr', 'x@example.org\r\nBcc: y@example.org', '', 'a..b@example.org', 'a@example.123']) {
       expect(parseAddress(bad)).toBeNull();
     }
   });

@@ -1,6 +1,6 @@
 import type { DeliveryReport, SentEmail, SentEmailRecipient, SendAttempt } from '../../generated/prisma/client';
 import { pipeline } from 'node:stream/promises';
-import { sentMessageKey, storedMessageKeys } from '../../mail/stored-message';
+import { messageKeyOf, storedMessageKeys } from '../../mail/stored-message';
 import { PURGEABLE_STATUSES, purgeWhere } from '../../delivery/purge';
 import { ignoreClientGone } from '../client-gone';
 import { contentDisposition } from '../../documents/documents';
@@ -111,7 +111,7 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
         include: { attemptLog: { orderBy: { number: 'asc' } }, recipients: true, reports: { orderBy: { createdAt: 'asc' } }, member: { include: { emails: { orderBy: { position: 'asc' } } } } },
       });
       if (!e) throw notFound(`Sent email ${params.id}`);
-      const key = sentMessageKey(e.id);
+      const key = messageKeyOf(e);
       const stored = await ctx.storage.exists(key);
       const headers = stored ? parseHeaderBlock(await readHead(ctx, key)) : [];
       const member = e.member
@@ -124,9 +124,9 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
   r.add({
     method: 'get', path: '/sent-emails/:id/eml', summary: 'Download the message exactly as sent (.eml)', tags, params: idParam, produces: 'message/rfc822',
     handler: async ({ auth, params, res }) => {
-      const e = await ctx.prisma.sentEmail.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, select: { id: true } });
+      const e = await ctx.prisma.sentEmail.findFirst({ where: { id: params.id, organizationId: auth.organizationId }, select: { id: true, messageKey: true } });
       if (!e) throw notFound(`Sent email ${params.id}`);
-      const key = sentMessageKey(e.id);
+      const key = messageKeyOf(e);
       if (!(await ctx.storage.exists(key))) throw problem('NOT_FOUND', 'MESSAGE_NOT_BUILT');
       res.setHeader('Content-Type', 'message/rfc822');
       res.setHeader('Content-Disposition', contentDisposition(`${e.id}.eml`));
@@ -141,12 +141,12 @@ export function registerSentEmailRoutes(r: ApiRouter, ctx: AppContext): void {
     response: z.object({ deleted: z.number().int() }),
     handler: async ({ auth, query }) => {
       const where = purgeWhere(auth.organizationId, query.before, query.status);
-      const ids = (await ctx.prisma.sentEmail.findMany({ where, select: { id: true } })).map((r) => r.id);
+      const rows = await ctx.prisma.sentEmail.findMany({ where, select: { id: true, messageKey: true } });
       let deleted = 0;
-      for (let i = 0; i < ids.length; i += 1000) {
-        const chunk = ids.slice(i, i + 1000);
-        deleted += (await ctx.prisma.sentEmail.deleteMany({ where: { id: { in: chunk } } })).count;
-        await Promise.all(chunk.flatMap((id) => storedMessageKeys(id).map((key) => ctx.storage.remove(key))));
+      for (let i = 0; i < rows.length; i += 1000) {
+        const chunk = rows.slice(i, i + 1000);
+        deleted += (await ctx.prisma.sentEmail.deleteMany({ where: { id: { in: chunk.map((r) => r.id) } } })).count;
+        await Promise.all(chunk.flatMap((row) => storedMessageKeys(row).map((key) => ctx.storage.remove(key))));
       }
       return { deleted };
     },

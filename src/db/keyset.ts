@@ -195,7 +195,19 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
     rows = await page(`${select} FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} ${window}`);
   } else {
     rows = await page(`SELECT * FROM (${select}, ${spec.search} AS "_hit" FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} LIMIT ${spec.searchWalk ?? SEARCH_WALK}) w WHERE "_hit" ${window}`);
-    if (rows.length <= req.pageSize) rows = await sql.query<Record<string, unknown>>(indexedSearch(spec, where, req, window, count, extras, select), params);
+    if (rows.length <= req.pageSize) {
+      // Too few matches in the walk: every match from the search index, sorted. The order is
+      // written COALESCE(k, k) so that the planner cannot walk an index of the list's order instead.
+      const found = `${select} FROM ${spec.table} WHERE ${[...where, spec.search].join(' AND ')} ${unordered}`;
+      // A numbered page takes its total from the same scan, which reads the index once, not twice.
+      rows = req.cursor
+        ? await page(`${found} ${window}`)
+        : await sql.query<Record<string, unknown>>(
+            `WITH m AS (${found} LIMIT ${Math.max(limit + 1, offset + req.pageSize + 1)})` +
+              ` SELECT p.*, ${extras}, (SELECT count(*)::int FROM m) AS "_total" FROM (SELECT * FROM m p ${pageOrder} ${window}) p ${pageOrder}`,
+            params,
+          );
+    }
   }
   const items = rows.slice(0, req.pageSize);
   const last = items[items.length - 1];
@@ -210,29 +222,6 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
     totalIsLowerBound: lowerBound,
     next: rows.length > req.pageSize && last ? encodeCursor(spec.order.map((_, i) => String(last[`_k${i}`])), spec.order) : null,
   };
-}
-
-/**
- * A search's page when the walk found too few matches: every match from the search index,
- * sorted. Only the order's keys of the matches are kept and sorted (a `bréhat-7` matches 9,258
- * members at a million: sorting them with every column of the page, times converted, took more
- * than reading them); the page's ten rows are then read by id. The matches are a CTE of their own
- * (MATERIALIZED, no order in it), so the planner cannot walk an index of the list's order instead;
- * a numbered page counts the first of the same matches, which reads the index once, not twice.
- */
-function indexedSearch(spec: ListSpec, where: string[], req: PageRequest, window: string, count: string, extras: string, select: string): string {
-  const cols = spec.order.map((o) => o.column);
-  const id = cols.length - 1;
-  if (cols[id] !== '"id"') throw new Error('keysetPage: a searched list is ordered by "id" last');
-  const dirs = spec.order.map((o) => ((o.descending ?? spec.descending) ? 'DESC' : 'ASC'));
-  const keyOrder = `ORDER BY ${cols.map((_, i) => `"_o${i}" ${dirs[i]}`).join(', ')}`;
-  const total = req.cursor ? count : `(SELECT count(*)::int FROM (SELECT 1 FROM m LIMIT ${(spec.search ? SEARCH_COUNT_LIMIT : COUNT_LIMIT) + 1}) c)`;
-  return (
-    `WITH m AS MATERIALIZED (SELECT ${cols.map((c, i) => `${c} AS "_o${i}"`).join(', ')} FROM ${spec.table} WHERE ${[...where, spec.search].join(' AND ')}),` +
-    ` k AS (SELECT "_o${id}" FROM m ${keyOrder} ${window})` +
-    ` SELECT p.*, ${extras}, ${total} AS "_total" FROM (${select} FROM ${spec.table} WHERE ${spec.table}."id" IN (SELECT "_o${id}" FROM k)) p` +
-    ` ORDER BY ${cols.map((_, i) => `p."_o${i}" ${dirs[i]}`).join(', ')}`
-  );
 }
 
 /**

@@ -196,12 +196,11 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
   } else {
     const walk = (n: number) => page(`SELECT * FROM (${select}, ${spec.search} AS "_hit" FROM ${spec.table} WHERE ${where.join(' AND ')} ${ordered} LIMIT ${n}) w WHERE "_hit" ${window}`);
     const whole = spec.searchWalk ?? SEARCH_WALK;
-    const first = Math.ceil(whole / SEARCH_PROBE_SHARE);
-    rows = await walk(first);
-    // Fewer than a page: the walk's first part holds every one of its matches (a numbered page
-    // past the first does not show those before it: that page walks whole, as before).
-    const seen = req.cursor || offset === 0 ? rows.length : undefined;
-    if (rows.length <= req.pageSize && (seen === undefined || seen * SEARCH_PROBE_SHARE > req.pageSize)) rows = await walk(whole);
+    // A numbered page past the first walks whole, as before: its rows do not show the matches
+    // before it. Otherwise fewer rows than a page are every match of the walk's first part.
+    const probe = req.cursor || offset === 0;
+    rows = await walk(probe ? Math.ceil(whole / SEARCH_PROBE_SHARE) : whole);
+    if (probe && rows.length <= req.pageSize && rows.length * SEARCH_PROBE_SHARE > req.pageSize) rows = await walk(whole);
     if (rows.length <= req.pageSize) {
       // Too few matches in the walk: every match from the search index, sorted. The order is
       // written COALESCE(k, k) so that the planner cannot walk an index of the list's order instead.

@@ -143,7 +143,7 @@ export const utc = (column: string, as: string) => `(${column} AT TIME ZONE 'UTC
  * page is its own total) or a page reached by cursor (position unknown).
  * PostgreSQL evaluates the count's sub-plan lazily, on the first row that
  * asks for it, so a partial page never pays for it. A search takes at most
- * two statements (see SEARCH_WALK).
+ * three statements (see SEARCH_WALK and SEARCH_PROBE_SHARE).
  */
 export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageRequest): Promise<KeysetPage<Record<string, unknown>>> {
   const offset = (req.page - 1) * req.pageSize;
@@ -240,7 +240,8 @@ export async function keysetPage(sql: SqlRunner, spec: ListSpec, req: PageReques
  * a name matching a block of the alphabet (`bréhat-7`, 9,000 members) walked
  * every name before it (145 ms). So a search walks SEARCH_WALK rows (~1 ms)
  * and, when they hold too few matches, asks the index: a page costs at most a
- * short walk plus the index. The walk finds a page when one row in 180 matches.
+ * short walk plus the index. The walk finds a page when one row in 180 matches
+ * (it starts with a quarter of it: SEARCH_PROBE_SHARE).
  */
 export const SEARCH_WALK = 2_000;
 /**

@@ -176,6 +176,25 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     expect(old).toMatchObject({ total: only245.length, totalIsLowerBound: false });
   });
 
+  it('gives the same pages whether a search walks on past its first quarter or turns to the index', async () => {
+    // The walk reads the newest 500 rows first (mail n ≈ row n): 'n° 55' matches n = 55 there and
+    // 550–559 after, too few there to walk on (the index sorts them all); 'n° 51' matches 51 and a
+    // few of 510–519 there, enough to walk on, the rest after; 'n° 12' fills a page there, its
+    // last cursor page walks on; 'n° 245' matches once there, then 2450–2459 far after.
+    for (const words of ['n° 55', 'n° 51', 'n° 12', 'n° 245']) {
+      const expected = await mr.db.prisma.receivedMail.findMany({
+        where: { organizationId: a.organizationId, category: { in: ['filed', 'unassigned'] }, subject: { contains: words } },
+        orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], select: { id: true },
+      });
+      expect(expected.length).toBeGreaterThan(10);
+      const q = encodeURIComponent(words);
+      expect((await walk(a.staff, `/api/v1/received-mails?q=${q}&pageSize=10`)).map((r) => r.id)).toEqual(expected.map((e) => e.id));
+      const second = (await a.staff.get(`/api/v1/received-mails?q=${q}&page=2`)).body;
+      expect(second.items.map((i: { id: string }) => i.id)).toEqual(expected.slice(10, 20).map((e) => e.id));
+      expect(second).toMatchObject({ total: Math.min(expected.length, 100), totalIsLowerBound: expected.length > 100 });
+    }
+  });
+
   it('filters and searches the sent log (status, template, member, period, recipients) with cursors', async () => {
     await sent(a, 'recu-42', 'Reçu n°42 — 50% réglé', ['Anaïs.Lefèvre@exemple.fr']);
     await sent(a, 'recu-43', 'Reçu n°43 — 500 réglé', ['autre@exemple.fr'], { status: 'failed' });
@@ -235,6 +254,8 @@ describeIfServer('Temporal dev server', temporalAvailable())('lists and search a
     expect(byName.items.map((m: { id: string }) => m.id)).toEqual(numbered.map((m) => m.id));
     expect(byName).toMatchObject({ total: numbered.length, totalIsLowerBound: false });
     expect((await members('bréhat-9 ')).total).toBe(numbered.length);
+    // The same matches through cursors, two at a time: the index's pages follow the name order across equal last names.
+    expect((await walk(a.staff, '/api/v1/members?q=BREHAT-9&pageSize=2')).map((m) => m.id)).toEqual(numbered.map((m) => m.id));
     // The spelled punctuation never matches the letter that spells it, nor the other way round.
     const lookalike = (await a.staff.post('/api/v1/members', { firstName: 'Jeanned12aorange', lastName: 'Sosie', emails: [{ address: 'sosie@example.org' }] })).body;
     expect(ids(await members('jeanned12'))).toEqual([lookalike.id]);

@@ -65,10 +65,6 @@ const embedded = (process.argv[2] ?? 'all') === 'all' && !process.env.DATABASE_U
 if (embedded) {
   // Smaller heap growth steps and less eager optimisation: ~30 MB less at rest.
   require('node:v8').setFlagsFromString('--optimize-for-size');
-  // Drop the bytecode of a function not run since the last full GC (V8's default waits five):
-  // start-up code (route registration, schemas, migrations check) leaves the heap instead of
-  // staying for the process's life, ~6 MB; a function run again is recompiled from its source.
-  require('node:v8').setFlagsFromString('--bytecode-old-age=1');
 }
 if (compiled) {
   // Source maps for stack traces in the TypeScript sources; Node keeps every loaded module's

@@ -86,6 +86,8 @@ async function createPglite(dir: string): Promise<Database> {
   const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
   const db = await PGlite.create(dir, { extensions: { pg_trgm, btree_gin, btree_gist }, startParams });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  await prisma.$connect();
+  releaseQueryCompilerSource();
   const sql = pgliteRunner(db);
   return {
     prisma,
@@ -97,4 +99,20 @@ async function createPglite(dir: string): Promise<Database> {
       await db.close();
     },
   };
+}
+
+/**
+ * Prisma's query compiler ships as WebAssembly in base64 inside a JavaScript module; once the
+ * client has connected, the compiled module is cached for the process (per provider) and the
+ * text is never read again, yet the module's exports keep it (4.5 MB of heap): memory at rest of the embedded default (issue #16). Dropping the exports and the
+ * cache entry is safe: a later require reads the file afresh. No-op where modules are not in
+ * require.cache (Jest).
+ */
+function releaseQueryCompilerSource(): void {
+  for (const [file, mod] of Object.entries(require.cache)) {
+    if (!mod || !/[\\/]query_compiler_[^\\/]*\.wasm-base64\.js$/.test(file)) continue;
+    delete require.cache[file];
+    const exports = mod.exports as { wasm?: string } | undefined;
+    if (exports && typeof exports.wasm === 'string') exports.wasm = undefined;
+  }
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import type MailComposerClass from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 
 /** What is stored on a SentEmail row about each attachment; the bytes stay in storage. */
@@ -45,6 +45,9 @@ const crlf = (body: string | null | undefined) => (body == null ? undefined : bo
  * byte on retry, so the Message-ID and Date never change for one intent.
  */
 export function composeMessage(input: ComposeInput): Readable {
+  // Loaded with the first message composed, not at start (memory at rest, issue #16).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const MailComposer = require('nodemailer/lib/mail-composer') as typeof MailComposerClass;
   return new MailComposer(composeOptions(input)).compile().createReadStream();
 }
 

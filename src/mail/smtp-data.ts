@@ -1,5 +1,5 @@
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import DataStream from 'nodemailer/lib/smtp-connection/data-stream';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type DataStream from 'nodemailer/lib/smtp-connection/data-stream';
 
 /*
  * The end of data of our own connections, checked before it is rewritten.
@@ -70,14 +70,19 @@ interface DataStreamState {
   _transform: Transform;
 }
 
-const loop = (DataStream.prototype as unknown as DataStreamState)._transform;
+// nodemailer's SMTP code is loaded with the first SMTP transport (installCheckedData), not at
+// start (memory at rest, issue #16).
+let loopFn: Transform | undefined;
+const loop = (): Transform =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (loopFn ??= ((require('nodemailer/lib/smtp-connection/data-stream') as typeof DataStream).prototype as unknown as DataStreamState)._transform);
 
 /** Chunks that went through the check, since the process started (tests read it). */
 export const checkedData = { chunks: 0 };
 
 /** DataStream's transform without its loop over each byte: the same bytes out. */
 export const checkedTransform: Transform = function (chunk, encoding, done) {
-  if (!Buffer.isBuffer(chunk) || !chunk.length) return loop.call(this, chunk, encoding, done);
+  if (!Buffer.isBuffer(chunk) || !chunk.length) return loop().call(this, chunk, encoding, done);
   checkedData.chunks++;
   const changes = changesIn(chunk, this.lastByte);
   let out = chunk;
@@ -105,13 +110,15 @@ let installed = false;
 export function installCheckedData(): void {
   if (installed) return;
   installed = true;
-  const proto = SMTPConnection.prototype as unknown as { _createSendStream?: (this: { options?: Record<string, unknown> }, callback: unknown) => DataStreamState };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const proto = (require('nodemailer/lib/smtp-connection') as typeof SMTPConnection).prototype as unknown as { _createSendStream?: (this: { options?: Record<string, unknown> }, callback: unknown) => DataStreamState };
   const create = proto._createSendStream;
   // Another nodemailer than the one this was written against: its own stream, untouched.
-  if (typeof create !== 'function' || typeof loop !== 'function') return;
+  const original = loop();
+  if (typeof create !== 'function' || typeof original !== 'function') return;
   proto._createSendStream = function (callback) {
     const stream = create.call(this, callback);
-    if (this.options?.[CHECKED_DATA] === true && stream?._transform === loop) stream._transform = checkedTransform;
+    if (this.options?.[CHECKED_DATA] === true && stream?._transform === original) stream._transform = checkedTransform;
     return stream;
   };
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { PrismaClient, SmtpAccount } from '../generated/prisma/client';
 import type { Config } from '../config';
@@ -157,6 +156,9 @@ function outboxTransport(outboxDir: string): RawTransport {
 function smtpTransport(options: SMTPTransport.Options, pool: boolean, maxConnections: number): RawTransport {
   // Our messages' end of data is checked before nodemailer rewrites it byte by byte (src/mail/smtp-data.ts).
   installCheckedData();
+  // nodemailer is loaded with the first SMTP transport, not at start (memory at rest, issue #16).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodemailer = require('nodemailer') as typeof import('nodemailer');
   const transporter = nodemailer.createTransport({ ...options, pool, maxConnections, maxMessages: 100, [CHECKED_DATA]: true } as SMTPTransport.Options);
   return {
     async send(envelope, raw) {

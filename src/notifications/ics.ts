@@ -1,4 +1,3 @@
-import { createEvent } from 'ics';
 
 /**
  * The calendar part of a booking mail (RFC 5545; iTIP RFC 5546): the UID stays
@@ -22,6 +21,9 @@ export interface BookingIcsInput {
 export const bookingUid = (bookingId: string, domain: string) => `booking-${bookingId}@${domain}`;
 
 export function bookingIcs(b: BookingIcsInput): string {
+  // Loaded with the first invitation, not at start (memory at rest, issue #16).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createEvent } = require('ics') as typeof import('ics');
   const { error, value } = createEvent({
     uid: bookingUid(b.bookingId, b.domain),
     sequence: b.sequence,

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
-import DKIM from 'nodemailer/lib/dkim';
+import type DKIM from 'nodemailer/lib/dkim';
 
 /** DKIM (RFC 6376): key generation, the DNS record to publish, and signing a built message. */
 export function generateDkimKey(): { privateKey: string; publicKey: string } {
@@ -36,5 +36,8 @@ export function dkimOptions(key: DkimKey) {
 
 /** Prepends a DKIM-Signature header to a finished message stream. */
 export function signMessage(message: Readable, key: DkimKey): Readable {
-  return new DKIM(dkimOptions(key)).sign(message) as Readable;
+  // Loaded with the first message signed, not at start (memory at rest, issue #16).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Signer = require('nodemailer/lib/dkim') as typeof DKIM;
+  return new Signer(dkimOptions(key)).sign(message) as Readable;
 }

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { guardSmtp } from '../net/guarded';
 import { AppError } from '../shared/errors';
@@ -57,6 +56,9 @@ export interface VerifyInput {
 
 export async function verifySmtp(input: VerifyInput): Promise<VerifyResult> {
   const timeout = input.timeoutMs ?? 10_000;
+  // Loaded on use, not at start (memory at rest, issue #16).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodemailer = require('nodemailer') as typeof import('nodemailer');
   const transport = nodemailer.createTransport(guardSmtp({
     host: input.host,
     port: input.port,

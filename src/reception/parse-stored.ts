@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
+import type { AddressObject, AttachmentStream, MessageText } from 'mailparser';
 import { safeFilename } from '../documents/safe-name';
 import type { Storage } from '../storage';
 import { normalizeRawBuffer, RawMailNormalizer } from './normalize-raw';
@@ -43,6 +43,11 @@ const addresses = (v: unknown): string[] => {
  * parameter continuations and charsets).
  */
 export function parseStored(raw: Readable | Buffer, storage: Storage): Promise<ParsedStored> {
+  // Loaded on the first mail parsed, not at start: mailparser with its charset and HTML tables is
+  // ~5 MB of heap that an idle embedded process never needs (issue #16, README "Memory at rest").
+  // require, not import(): Jest's CommonJS runtime cannot run a dynamic import().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MailParser } = require('mailparser') as typeof import('mailparser');
   return new Promise((resolve, reject) => {
     // No md5 of each attachment (`checksumAlgo: false`): storage hashes it (sha256) as it writes it,
     // and that is the checksum kept; mailparser's was a second pass over every attachment byte.

@@ -1,5 +1,11 @@
 import iconv from 'iconv-lite';
-import libmime from 'libmime';
+import type Libmime from 'libmime';
+
+// libmime (~2 MB of heap with its charset tables) is loaded with the first bounce read, not at
+// start (memory at rest, issue #16). require, not import(): Jest's CommonJS runtime has no import().
+let libmimeModule: typeof Libmime | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const libmime = (): typeof Libmime => (libmimeModule ??= require('libmime') as typeof Libmime);
 
 /**
  * A small, forgiving MIME tree reader for returned mail. Bounces are often
@@ -35,7 +41,7 @@ export function parseHeaders(block: string): Map<string, string[]> {
     const name = m[1]!.toLowerCase();
     let value = m[2]!.trim();
     try {
-      value = libmime.decodeWords(value);
+      value = libmime().decodeWords(value);
     } catch {
       /* keep the raw value */
     }
@@ -49,7 +55,7 @@ export function parseHeaders(block: string): Map<string, string[]> {
 
 function parseContentType(value: string): { type: string; params: Record<string, string> } {
   if (!value) return { type: 'text/plain', params: {} };
-  const parsed = libmime.parseHeaderValue(value);
+  const parsed = libmime().parseHeaderValue(value);
   return { type: String(parsed.value || 'text/plain').toLowerCase().trim(), params: parsed.params as Record<string, string> };
 }
 

@@ -94,13 +94,25 @@ export function median(values: number[]): number {
 
 /**
  * `--profile <file>`: a CPU profile of the durable path alone (open it in
- * Chrome DevTools), so set-up and the baseline do not blur the picture.
+ * Chrome DevTools), so set-up and the baseline do not blur the picture; a file
+ * name ending in `.heapprofile` gives a sampling heap profile instead.
  */
 export async function profiled<T>(file: string | undefined, run: () => Promise<T>): Promise<T> {
   if (!file) return run();
   const inspector = await import('node:inspector/promises');
   const session = new inspector.Session();
   session.connect();
+  if (file.endsWith('.heapprofile')) {
+    // A sampling heap profile instead (every allocation, collected ones included): where the garbage comes from.
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+    try {
+      return await run();
+    } finally {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    }
+  }
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
   try {

@@ -28,6 +28,18 @@ export function parseAddress(input: string): ParsedAddress | null {
   // parse: nothing in it is special to the parser, which cost ~7 KB of garbage a call.
   if (isEmailAddress(input)) return { name: '', address: input };
   if (/[\r\n]/.test(input)) return null; // header injection (RFC 5322 §2.2)
+  // A sender written `Name <addr>` is parsed for every message it sends: its parse is kept.
+  let parsed = parsedNamed.get(input);
+  if (parsed === undefined) {
+    if (parsedNamed.size >= 1000) parsedNamed.clear();
+    parsedNamed.set(input, (parsed = parseNamed(input)));
+  }
+  return parsed && { ...parsed };
+}
+
+const parsedNamed = new Map<string, ParsedAddress | null>();
+
+function parseNamed(input: string): ParsedAddress | null {
   const parsed = addressparser(input.trim(), { flatten: true });
   if (parsed.length !== 1) return null;
   const { name, address } = parsed[0]!;

@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { isOAuthProviderId, oauthProvider, smtpTokenProvisioner } from '../outgoing/oauth';
 import { guardSmtp } from '../net/guarded';
 import { CHECKED_DATA, installCheckedData } from './smtp-data';
+import { sendRawThroughPool } from './raw-send';
 import type { SecretBox } from '../secrets';
 
 /**
@@ -162,7 +163,8 @@ function smtpTransport(options: SMTPTransport.Options, pool: boolean, maxConnect
   const transporter = nodemailer.createTransport({ ...options, pool, maxConnections, maxMessages: 100, [CHECKED_DATA]: true } as SMTPTransport.Options);
   return {
     async send(envelope, raw) {
-      const info: SMTPTransport.SentMessageInfo = await transporter.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw: raw() });
+      // Straight to the pool: Mail#sendMail would compose around a message that is already built (src/mail/raw-send.ts).
+      const info = await sendRawThroughPool(transporter, envelope, raw());
       return {
         response: info.response,
         accepted: (info.accepted ?? []).map(String),

@@ -13,6 +13,12 @@ describe('addresses', () => {
     for (const bad of ['jeanne', 'jeanne@', '@example.org', 'a@b.fr, c@d.fr', 'x@example.org\r\nBcc: y@example.org', '', 'a..b@example.org', 'a@example.123']) {
       expect(parseAddress(bad)).toBeNull();
     }
+    // A named sender's parse is kept (it is parsed for every message): each caller still gets its own copy.
+    const first = parseAddress('Jeanne Martin <jeanne@example.org>')!;
+    first.name = 'changed';
+    expect(parseAddress('Jeanne Martin <jeanne@example.org>')).toEqual({ name: 'Jeanne Martin', address: 'jeanne@example.org' });
+    expect(parseAddress('Two <a@example.org>, <b@example.org>')).toBeNull();
+    expect(parseAddress('Two <a@example.org>, <b@example.org>')).toBeNull();
   });
 
   it('normalises case for matching and quotes display names with specials (RFC 5322 §3.4)', () => {

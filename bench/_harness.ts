@@ -102,23 +102,18 @@ export async function profiled<T>(file: string | undefined, run: () => Promise<T
   const inspector = await import('node:inspector/promises');
   const session = new inspector.Session();
   session.connect();
-  if (file.endsWith('.heapprofile')) {
-    // A sampling heap profile instead (every allocation, collected ones included): where the garbage comes from.
+  // `.heapprofile`: a sampling heap profile instead (every allocation, collected ones included): where the garbage comes from.
+  const heap = file.endsWith('.heapprofile');
+  if (heap) {
     await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
-    try {
-      return await run();
-    } finally {
-      const { profile } = await session.post('HeapProfiler.stopSampling');
-      fs.writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    }
+  } else {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
   }
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
   try {
     return await run();
   } finally {
-    const { profile } = await session.post('Profiler.stop');
+    const { profile } = heap ? await session.post('HeapProfiler.stopSampling') : await session.post('Profiler.stop');
     fs.writeFileSync(file, JSON.stringify(profile));
     session.disconnect();
   }

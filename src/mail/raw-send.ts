@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import url from 'node:url';
-import MimeNode from 'nodemailer/lib/mime-node';
+import type MimeNodeClass from 'nodemailer/lib/mime-node';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Envelope } from './transports';
 
@@ -52,6 +52,9 @@ export function smtpEnvelope(envelope: Envelope): { from: string | false; to: st
 }
 
 function nodemailerEnvelope(envelope: Envelope): { from: string | false; to: string[] } {
+  // Loaded with the first address that is not plain, not at start (memory at rest, issue #16).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const MimeNode = require('nodemailer/lib/mime-node') as typeof MimeNodeClass;
   const node = new MimeNode().setEnvelope({ from: envelope.from, to: envelope.to });
   const e = node.getEnvelope() as { from: string | false; to: string[] };
   return { from: e.from, to: e.to };

@@ -76,7 +76,10 @@ describeIfServer('Temporal dev server', temporalAvailable())('notifications thro
   });
 
   it('alerts each validity stage once, copies the managers, and gathers a daily digest', async () => {
-    const mk = (days: number, kind: string) => org.staff.post('/api/v1/validities', { memberId: m.pilot!.id, kind, expiresAt: new Date(Date.now() + days * DAY + 3600_000).toISOString() });
+    // Midday of the club's calendar day `days` ahead: "now + days" crosses into the next day in
+    // Paris when the test runs in the last hour before Paris midnight (it failed in CI at 23:02 Paris).
+    const parisToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+    const mk = (days: number, kind: string) => org.staff.post('/api/v1/validities', { memberId: m.pilot!.id, kind, expiresAt: new Date(Date.parse(`${parisToday}T12:00:00Z`) + days * DAY).toISOString() });
     await mk(30, 'visite médicale');
     await mk(7, 'licence PPL');
     await mk(90, 'assurance');

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type Mail from 'nodemailer/lib/mailer';
 import { dkimOptions, type DkimKey } from '../outgoing/dkim';
+import { SERIALIZE_MIME_SOURCE } from './mime-serialize';
 
 /*
  * MIME composition off the main thread: reading the attachments, base64 and
@@ -15,6 +16,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const MailComposer = require(workerData.composer);
 const DKIM = require(workerData.dkim);
+const { Encoder: QpEncoder } = require(workerData.qp);
 const path = require('node:path');
 const { promisify } = require('node:util');
 const { randomUUID } = require('node:crypto');
@@ -74,17 +76,20 @@ async function appendOnce(root, bytes) {
 async function store(root, bytes) {
   return (await appendOnce(root, bytes)) || (await appendOnce(root, bytes)) || Promise.reject(new Error('pack files are being deleted as they are written'));
 }
+${SERIALIZE_MIME_SOURCE}
 // Its thread id, so a benchmark can tell its CPU from the process's other threads (Linux only).
 try { parentPort.postMessage({ tid: Number(fs.readlinkSync('/proc/thread-self').split('/').pop()) }); } catch {}
 parentPort.on('message', async ({ id, options, dkim, keep }) => {
   try {
     // Small attachments are read whole: cheaper than a stream each, and the message is held whole anyway.
     for (const a of options.attachments || []) if (a.path) { a.content = fs.readFileSync(a.path); delete a.path; }
-    let stream = new MailComposer(options).compile().createReadStream();
-    if (dkim) stream = new DKIM(dkim).sign(stream);
+    const root = new MailComposer(options).compile();
+    // Written in one pass when it can be (src/mail/mime-serialize.ts), streamed otherwise.
+    const whole = serializeMime(root, QpEncoder);
     const chunks = [];
     let size = 0;
-    for await (const c of stream) { chunks.push(c); size += c.length; }
+    if (whole && !dkim) { chunks.push(whole); size = whole.length; }
+    else for await (const c of dkim ? new DKIM(dkim).sign(whole || root.createReadStream()) : root.createReadStream()) { chunks.push(c); size += c.length; }
     // Its own memory, handed over without a copy.
     const out = new Uint8Array(size);
     let at = 0;
@@ -127,7 +132,7 @@ export function composeThread(): ComposeThread {
   let tid: number | undefined;
   const pending = new Map<number, { resolve: (c: Composed) => void; reject: (e: Error) => void }>();
   const start = () => {
-    const w = new Worker(WORKER, { eval: true, workerData: { composer: require.resolve('nodemailer/lib/mail-composer'), dkim: require.resolve('nodemailer/lib/dkim') } });
+    const w = new Worker(WORKER, { eval: true, workerData: { composer: require.resolve('nodemailer/lib/mail-composer'), dkim: require.resolve('nodemailer/lib/dkim'), qp: require.resolve('nodemailer/lib/qp') } });
     w.unref();
     w.on('message', (m: { id: number; bytes?: Uint8Array; key?: string; error?: string; tid?: number }) => {
       if (m.tid !== undefined) return void (tid = m.tid);

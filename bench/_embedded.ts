@@ -65,9 +65,13 @@ export async function embeddedSetup(dataDir: string, env: Record<string, string>
 }
 
 /** The Node flags `npm start` gives the process (package.json), so the benchmark runs the same thing. */
+/** What `npm start` runs (package.json), e.g. `node --max-semi-space-size=2 scripts/start.js`. */
+export function npmStartCommand(): string {
+  return (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
+}
+
 function startFlags(): string[] {
-  const script = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
-  return script.split(/\s+/).filter((w) => w.startsWith('--'));
+  return npmStartCommand().split(/\s+/).filter((w) => w.startsWith('--'));
 }
 
 /** Starts the embedded default; the admin key is read from its first start's output (or given). */

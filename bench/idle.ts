@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../tests/helpers/ports';
+import { npmStartCommand } from './_embedded';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,7 +19,7 @@ function rssMb(pid: number): number {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
-export default async function idle({ seconds = 40, command = 'node scripts/start.js' }: { seconds?: number; command?: string }): Promise<void> {
+export default async function idle({ seconds = 40, command = npmStartCommand() }: { seconds?: number; command?: string }): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-idle-'));
   const [port, devPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const env = { ...process.env, MAILROOM_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort), LOG_LEVEL: 'warn' };

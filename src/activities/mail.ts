@@ -6,10 +6,10 @@ import { claimSending } from '../mail/in-flight';
 import { parseAddress } from '../mail/addresses';
 import { createMessageStore, sentMessageKey, type OrgKeys, type StoredMessage } from '../mail/stored-message';
 import { classifySmtpError } from '../mail/smtp-errors';
-import { finalFailureCode, refusedColumns } from '../mail/failure-columns';
+import { refusedColumns } from '../mail/failure-columns';
 import { resolveSenderAccount, type SenderAccount, type SendResult } from '../mail/transports';
-import { isAlertTemplate, raiseAlert } from '../alerts/raise-alert';
 import { acceptedRecipient } from '../delivery/recipients';
+import { markSentEmailFailed } from '../delivery/mark-failed';
 import { recordRefused, refusedReading } from '../delivery/refused';
 import { bulkWrite } from '../db/bulk';
 import { groupCommit } from '../db/group-commit';
@@ -279,17 +279,7 @@ export function createDelivery(deps: ActivityDeps) {
   }
 
   /** Called by the workflow when the message will not be sent (permanent refusal or retries exhausted): record it and tell staff. */
-  async function markEmailFailed(sentEmailId: string, reason: string, failure?: AppError): Promise<void> {
-    const stored = await finalFailureCode(prisma, sentEmailId, reason, failure);
-    await prisma.sentEmail.updateMany({
-      where: { id: sentEmailId, status: { in: ['queued', 'sending'] } },
-      data: { status: 'failed', failedAt: new Date(), lastError: reason, lastErrorCode: stored.code, lastErrorParams: stored.params },
-    });
-    const row = await prisma.sentEmail.findUnique({ where: { id: sentEmailId } });
-    if (row?.status === 'failed' && !isAlertTemplate(row.templateKey)) {
-      await raiseAlert(alertDeps, { organizationId: row.organizationId, sentEmailId, status: 'failed', reason: row.lastError ?? reason });
-    }
-  }
+  const markEmailFailed = (sentEmailId: string, reason: string, failure?: AppError) => markSentEmailFailed(alertDeps, sentEmailId, reason, failure);
 
   return { deliverEmail, markEmailFailed, deliverMany };
 }

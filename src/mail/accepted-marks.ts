@@ -198,11 +198,6 @@ export function createAcceptedMarks(storage: Storage) {
       }
     },
 
-    /** Reads every journal once: the function returned gives the mark the attempt `attempt` left, or null. */
-    async reader(): Promise<(sentEmailId: string, attempt: number) => Promise<AcceptedMark | null>> {
-      return (await journals()).find;
-    },
-
     journals,
 
     /** Removes first-version mark files (messages the database records as sent). */

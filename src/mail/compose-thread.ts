@@ -84,16 +84,16 @@ parentPort.on('message', async ({ id, options, dkim, keep }) => {
     // Small attachments are read whole: cheaper than a stream each, and the message is held whole anyway.
     for (const a of options.attachments || []) if (a.path) { a.content = fs.readFileSync(a.path); delete a.path; }
     const root = new MailComposer(options).compile();
-    // Written in one pass when it can be (src/mail/mime-serialize.ts), streamed otherwise.
-    const whole = serializeMime(root, QpEncoder);
-    const chunks = [];
-    let size = 0;
-    if (whole && !dkim) { chunks.push(whole); size = whole.length; }
-    else for await (const c of dkim ? new DKIM(dkim).sign(whole || root.createReadStream()) : root.createReadStream()) { chunks.push(c); size += c.length; }
-    // Its own memory, handed over without a copy.
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) { out.set(c, at); at += c.length; }
+    // Written in one pass when it can be (src/mail/mime-serialize.ts), streamed otherwise; DKIM signs either.
+    let message = serializeMime(root, QpEncoder);
+    if (!message || dkim) {
+      const chunks = [];
+      for await (const c of dkim ? new DKIM(dkim).sign(message || root.createReadStream()) : root.createReadStream()) chunks.push(c);
+      message = Buffer.concat(chunks);
+    }
+    // Its own memory (never a slice of Buffer's shared pool), handed over without a copy.
+    const out = new Uint8Array(message.length);
+    out.set(message);
     const key = keep ? await store(keep.root, out) : undefined;
     parentPort.postMessage({ id, bytes: out, key }, [out.buffer]);
   } catch (err) {

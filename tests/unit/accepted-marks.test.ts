@@ -21,7 +21,7 @@ describe('accepted marks (journals)', () => {
     dead.mark('m2', mark(2));
     // The process died inside its last write.
     fs.appendFileSync(path.join(root, MARKS_FOLDER, journals()[0]!), '{"id":"m3","respo');
-    const find = await createAcceptedMarks(storage).reader();
+    const { find } = await createAcceptedMarks(storage).journals();
     expect(await find('m1', 1)).toEqual(mark(1));
     expect(await find('m2', 1)).toBeNull(); // an older attempt's mark says nothing of a later one
     expect(await find('m2', 2)).toEqual(mark(2));
@@ -58,7 +58,7 @@ describe('accepted marks (journals)', () => {
     const storage = createStorage(root);
     await storage.putNamed(acceptedMarkKey('old'), JSON.stringify(mark(1)));
     const marks = createAcceptedMarks(storage);
-    expect(await (await marks.reader())('old', 1)).toEqual(mark(1));
+    expect(await (await marks.journals()).find('old', 1)).toEqual(mark(1));
     await marks.clear(['old']);
     expect(await storage.exists(acceptedMarkKey('old'))).toBe(false);
   });
@@ -91,7 +91,7 @@ describe('accepted marks (journals)', () => {
     marks.mark('a', mark(1));
     fs.rmSync(path.join(root, MARKS_FOLDER, journals()[0]!));
     marks.mark('b', mark(1));
-    expect(await (await createAcceptedMarks(storage).reader())('b', 1)).toEqual(mark(1));
+    expect(await (await createAcceptedMarks(storage).journals()).find('b', 1)).toEqual(mark(1));
   });
 
   it('removes a journal nobody has written to for a week when it reads the journals', async () => {
@@ -100,7 +100,7 @@ describe('accepted marks (journals)', () => {
     const file = path.join(root, MARKS_FOLDER, journals()[0]!);
     const old = new Date(Date.now() - 8 * 24 * 3600_000);
     fs.utimesSync(file, old, old);
-    expect(await (await createAcceptedMarks(storage).reader())('gone', 1)).toBeNull();
+    expect(await (await createAcceptedMarks(storage).journals()).find('gone', 1)).toBeNull();
     expect(journals()).toEqual([]);
   });
 });

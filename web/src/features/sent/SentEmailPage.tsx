@@ -46,7 +46,7 @@ export function SentEmailPage() {
         </Group>
       </Group>
       <Section id="sent-summary" title={t('detail.summary')}>
-        <Table variant="vertical" layout="fixed" withTableBorder={false} aria-labelledby="sent-summary">
+        <Table variant="vertical" layout="fixed" withTableBorder={false} aria-labelledby="sent-summary" style={{ overflowWrap: 'anywhere' }}>
           <Table.Tbody>
             <Table.Tr><Table.Th w={160}>{t('detail.from')}</Table.Th><Table.Td>{m.from}</Table.Td></Table.Tr>
             <Table.Tr><Table.Th>{t('col.to')}</Table.Th><Table.Td>{m.to.join(', ')}</Table.Td></Table.Tr>
@@ -81,7 +81,7 @@ export function SentEmailPage() {
       </Section>
       <Section id="sent-attachments" title={t('detail.attachments')}>
         {m.attachments.length === 0 ? <Text c="gray.7" size="sm">{t('detail.noAttachment')}</Text> : (
-          <Stack gap={4}>
+          <Stack gap={4} style={{ overflowWrap: 'anywhere' }}>
             {m.attachments.map((a) => (
               <Group key={a.filename} gap="xs">
                 {a.documentId ? <Anchor href={`/api/v1/documents/${a.documentId}/content`}>{a.filename}</Anchor> : <Text size="sm">{a.filename}</Text>}
